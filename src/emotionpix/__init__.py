@@ -1,0 +1,26 @@
+"""EmotionPix: recognise the viewer's emotion and recommend well-rated movies that fit it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Application factory: config -> database -> services -> blueprints -> error handlers."""
+    from emotionpix import db, errors, services
+    from emotionpix.config import instance_path, load_config
+    from emotionpix.web import api, pages
+
+    app = Flask(__name__, instance_path=instance_path(config), instance_relative_config=True)
+    load_config(app, config)
+    db.init_app(app)
+    services.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    errors.init_app(app)
+    return app

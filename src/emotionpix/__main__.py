@@ -1,0 +1,3 @@
+from emotionpix.cli import main
+
+main()

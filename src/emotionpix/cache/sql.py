@@ -1,0 +1,131 @@
+"""Cache backend on an SQL database through SQLAlchemy: an SQLite file by default (as in the
+paper), PostgreSQL or any other SQLAlchemy database by URL."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Engine, Float, String, Table, Text, delete, func, select
+from sqlalchemy import update as sql_update
+from sqlalchemy.exc import IntegrityError
+
+from emotionpix.cache.base import COUNTERS, CacheEntry, CacheStats
+from emotionpix.db import metadata
+
+cache_entries = Table(
+    "cache_entries",
+    metadata,
+    Column("key", String(512), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False, index=True),
+    Column("purge_at", Float, nullable=False, index=True),
+)
+
+cache_counters = Table(
+    "cache_counters",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+
+class SQLCache:
+    """Cache rows in ``cache_entries``; counters in ``cache_counters``."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        ttl: int = 3600,
+        stale_ttl: int = 86400,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.engine = engine
+        self.ttl = ttl
+        self.stale_ttl = stale_ttl
+        self._clock = clock
+        metadata.create_all(engine, tables=[cache_entries, cache_counters])
+        self._ensure_counters()
+
+    def _ensure_counters(self) -> None:
+        with self.engine.begin() as conn:
+            present = set(conn.scalars(select(cache_counters.c.name)))
+        for name in COUNTERS:
+            if name in present:
+                continue
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(cache_counters.insert().values(name=name, value=0))
+            except IntegrityError:
+                pass  # another worker created it first
+
+    def _bump(self, conn: Any, name: str) -> None:
+        conn.execute(
+            sql_update(cache_counters)
+            .where(cache_counters.c.name == name)
+            .values(value=cache_counters.c.value + 1)
+        )
+
+    def get(self, key: str) -> CacheEntry | None:
+        now = self._clock()
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(cache_entries.c.value, cache_entries.c.expires_at).where(
+                    cache_entries.c.key == key, cache_entries.c.purge_at > now
+                )
+            ).first()
+            fresh = row is not None and row.expires_at > now
+            self._bump(conn, "hits" if fresh else "misses")
+        if row is None:
+            return None
+        return CacheEntry(value=json.loads(row.value), fresh=fresh)
+
+    def set(self, key: str, value: Any) -> None:
+        now = self._clock()
+        values = {
+            "value": json.dumps(value, separators=(",", ":")),
+            "created_at": now,
+            "expires_at": now + self.ttl,
+            "purge_at": now + self.ttl + self.stale_ttl,
+        }
+        with self.engine.begin() as conn:
+            conn.execute(delete(cache_entries).where(cache_entries.c.purge_at <= now))
+            updated = conn.execute(
+                sql_update(cache_entries).where(cache_entries.c.key == key).values(**values)
+            ).rowcount
+            if not updated:
+                conn.execute(cache_entries.insert().values(key=key, **values))
+
+    def count_provider_call(self) -> None:
+        with self.engine.begin() as conn:
+            self._bump(conn, "provider_calls")
+
+    def purge_expired(self) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                delete(cache_entries).where(cache_entries.c.purge_at <= self._clock())
+            )
+        return int(result.rowcount)
+
+    def clear(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(cache_entries))
+            conn.execute(sql_update(cache_counters).values(value=0))
+
+    def stats(self) -> CacheStats:
+        with self.engine.connect() as conn:
+            counters = dict(conn.execute(select(cache_counters.c.name, cache_counters.c.value)).all())
+            entries = conn.scalar(
+                select(func.count()).select_from(cache_entries).where(
+                    cache_entries.c.expires_at > self._clock()
+                )
+            )
+        return CacheStats(
+            hits=counters.get("hits", 0),
+            misses=counters.get("misses", 0),
+            provider_calls=counters.get("provider_calls", 0),
+            entries=int(entries or 0),
+        )

@@ -1,0 +1,116 @@
+"""Configuration: built-in defaults, then ``EMOTIONPIX_*`` environment variables, then the
+mapping a caller passes to ``create_app`` (tests do).
+
+Environment values are parsed as JSON when they can be (``EMOTIONPIX_CACHE_TTL=60`` is an int,
+``EMOTIONPIX_LANGUAGES='["Hindi"]'`` a list) and kept as text otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PREFIX = "EMOTIONPIX"
+
+DEFAULTS: dict[str, Any] = {
+    # "production", "development" or "testing"; development also reads a ./.env file.
+    "ENV": "production",
+    # SQLAlchemy URLs; None means an SQLite file in the instance folder.
+    "DATABASE_URL": None,
+    "CACHE_URL": None,  # None: the cache lives in the app database
+    "CACHE_TTL": 3600,  # seconds a cached provider answer stays fresh
+    "CACHE_STALE_TTL": 86400,  # seconds an expired answer is kept to serve if the provider fails
+    "PROVIDER": "catalog",
+    "CATALOG_PATH": None,  # None: the catalog bundled with the package
+    # Emotion -> genre overrides, merged over recommend.mapping.DEFAULT_GENRES.
+    "EMOTION_GENRES": {},
+    # The paper's filters. MIN_VOTES None: the provider's own default (see README).
+    "MIN_RATING": 7.0,
+    "MIN_VOTES": None,
+    "YEAR_FROM": 1970,
+    "YEAR_TO": 2026,
+    "LANGUAGES": ["Hindi", "English"],
+    "COUNTRIES": [],  # empty: films of any origin
+    # Every Nth slot of a results page goes to the best remaining film from these countries.
+    "SPOTLIGHT_COUNTRIES": ["India"],
+    "SPOTLIGHT_EVERY": 4,
+    "PAGE_SIZE": 20,
+    "MAX_CANDIDATES": 200,  # ranked films kept per genre (and cached)
+    "ROTATION_PAGES": 2,  # first pages are shuffled within windows of this many pages
+    "SEARCH_LIMIT": 20,
+}
+
+
+def instance_path(overrides: Mapping[str, Any] | None = None) -> str | None:
+    """Where the app keeps its files: ``INSTANCE_PATH`` if given, else Flask's default
+    (``<venv>/var/emotionpix-instance`` for an installed package)."""
+    path = (overrides or {}).get("INSTANCE_PATH") or os.environ.get(f"{PREFIX}_INSTANCE_PATH")
+    return str(Path(path).resolve()) if path else None
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; raised at start-up, before serving anything."""
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
+    """Fill ``app.config`` from defaults, the environment and ``overrides``, then check it."""
+    app.config.update(DEFAULTS)
+    if os.environ.get(f"{PREFIX}_ENV", "production") == "development" and overrides is None:
+        from dotenv import load_dotenv
+
+        load_dotenv(Path.cwd() / ".env", override=False)
+    app.config.from_prefixed_env(PREFIX)
+    if overrides:
+        app.config.update(overrides)
+    _fill_derived(app)
+    _check(app.config)
+
+
+def _fill_derived(app: Flask) -> None:
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'emotionpix.sqlite3'}"
+    if not app.config.get("CACHE_URL"):
+        app.config["CACHE_URL"] = app.config["DATABASE_URL"]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+
+
+def _instance_secret(path: Path) -> str:
+    """A random secret kept in the instance folder, so every worker and restart shares it."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        secret = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secret)
+        return secret
+
+
+def _check(config: Mapping[str, Any]) -> None:
+    problems = []
+    if config["ENV"] not in {"production", "development", "testing"}:
+        problems.append("ENV must be production, development or testing")
+    for key in ("CACHE_TTL", "CACHE_STALE_TTL", "PAGE_SIZE", "MAX_CANDIDATES",
+                "ROTATION_PAGES", "SEARCH_LIMIT", "YEAR_FROM", "YEAR_TO"):
+        value = config[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            problems.append(f"{key} must be a whole number >= 0, got {value!r}")
+    if config["MIN_VOTES"] is not None and not isinstance(config["MIN_VOTES"], int):
+        problems.append(f"MIN_VOTES must be a whole number, got {config['MIN_VOTES']!r}")
+    if not isinstance(config["MIN_RATING"], int | float):
+        problems.append(f"MIN_RATING must be a number, got {config['MIN_RATING']!r}")
+    for key in ("LANGUAGES", "COUNTRIES", "SPOTLIGHT_COUNTRIES"):
+        if not isinstance(config[key], list) or not all(isinstance(v, str) for v in config[key]):
+            problems.append(f"{key} must be a JSON list of names, got {config[key]!r}")
+    if not isinstance(config["EMOTION_GENRES"], dict):
+        problems.append("EMOTION_GENRES must be a JSON object of emotion -> genre")
+    if problems:
+        raise ConfigError("; ".join(f"{PREFIX}_{p}" for p in problems))

@@ -1,0 +1,82 @@
+"""One error tree for the whole app, and the one place where errors become responses.
+
+API clients get ``{"error": code, "message": text}`` with the right status; browsers get a
+friendly page. Nothing reaches a user as a bare 500 traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    """An error with a message meant for the user."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+
+
+class InvalidInput(AppError):
+    """The request asked for something malformed (400)."""
+
+
+class NotFound(AppError):
+    """The thing asked for does not exist (404)."""
+
+    status = 404
+    code = "not_found"
+
+
+class ServiceUnavailable(AppError):
+    """A backing service (movie provider, database) failed and nothing cached can stand in."""
+
+    status = 503
+    code = "service_unavailable"
+
+
+def _wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json"
+
+
+def error_response(code: str, message: str, status: int) -> tuple[Response | str, int]:
+    """Render an error as JSON or HTML, whichever the request prefers."""
+    if _wants_json():
+        return jsonify(error=code, message=message), status
+    return render_template("error.html", code=code, message=message, status=status), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers that turn every exception into a proper response."""
+
+    @app.errorhandler(AppError)
+    def handle_app_error(exc: AppError) -> tuple[Response | str, int]:
+        return error_response(exc.code, exc.message, exc.status)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(exc: HTTPException) -> tuple[Response | str, int]:
+        status = exc.code or 500
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return error_response(code, exc.description or exc.name, status)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception) -> tuple[Response | str, int]:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(
+            "internal_error", "Something went wrong on our side. Please try again.", 500
+        )

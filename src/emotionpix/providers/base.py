@@ -1,0 +1,39 @@
+"""The contract every movie source fulfils (the embedded catalog today; TMDB and IMDb236
+adapters plug in behind the same protocol)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from emotionpix.movies import Movie
+from emotionpix.recommend.filters import Filters
+
+
+class ProviderError(RuntimeError):
+    """The provider could not answer (network, quota, bad credentials, corrupt data)."""
+
+
+class MovieProvider(Protocol):
+    """A source of films.
+
+    ``votes_meaning`` says what ``Movie.votes`` counts for this source (user votes, critic
+    reviews, ...), so that ``default_min_votes`` and ``prior_votes`` (the weight of the prior
+    in the confidence-weighted rating) can be set in the same unit.
+
+    ``discover`` returns the films of ``genre`` that pass ``filters``, in any order (ranking
+    is the recommendation service's job); ``limit`` bounds the work, and a source with more
+    matches than that returns its own best ones. ``search`` returns the best
+    title matches first; ``get`` returns None for an unknown id. All three raise
+    ProviderError when the source fails, never return a partial answer silently.
+    """
+
+    name: str
+    votes_meaning: str
+    default_min_votes: int
+    prior_votes: int
+
+    def discover(self, genre: str, filters: Filters, limit: int) -> list[Movie]: ...
+
+    def search(self, query: str, limit: int) -> list[Movie]: ...
+
+    def get(self, movie_id: str) -> Movie | None: ...

@@ -1,0 +1,118 @@
+"""The embedded catalog: 17,472 films from Wikidata (CC0), bundled with the package.
+
+Built by ``scripts/build_catalog.py``; see ``data/PROVENANCE.md``. The whole catalog is held
+in memory (about 0.2 s to load), so every query is a scan or an index lookup, no I/O.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from emotionpix.movies import Movie
+from emotionpix.providers.base import ProviderError
+from emotionpix.providers.titles import TitleIndex
+from emotionpix.recommend.filters import Filters
+from emotionpix.recommend.ranking import rank
+
+BUNDLED_CATALOG = Path(__file__).parent / "data" / "catalog.json.gz"
+
+
+def describe(row: dict[str, Any]) -> str:
+    """A short factual summary built from the catalog's fields (the source has no plots)."""
+    genres = [g.lower() for g in row["genres"]]
+    kind = (
+        f"{', '.join(genres[:-1])} and {genres[-1]}" if len(genres) > 1
+        else (genres[0] if genres else "film")
+    )
+    origin = f" from {_join(row['countries'])}" if row["countries"] else ""
+    year = f" ({row['year']})" if row["year"] else ""
+    parts = [f"{kind[:1].upper()}{kind[1:]}{origin}{year}."]
+    if row["director"]:
+        parts.append(f"Directed by {row['director']}.")
+    if row["languages"]:
+        parts.append(f"In {_join(row['languages'])}.")
+    if row["rating"] is not None and row["votes"]:
+        meter = f", {row['meter']}% positive" if row["meter"] is not None else ""
+        reviews = "review" if row["votes"] == 1 else "reviews"
+        parts.append(f"Critics: {row['rating']:.1f}/10 from {row['votes']} {reviews}{meter}.")
+    return " ".join(parts)
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _to_movie(row: dict[str, Any]) -> Movie:
+    return Movie(
+        id=row["id"],
+        title=row["title"],
+        year=row["year"],
+        genres=tuple(row["genres"]),
+        rating=row["rating"],
+        votes=row["votes"],
+        languages=tuple(row["languages"]),
+        countries=tuple(row["countries"]),
+        overview=describe(row),
+        runtime=row["runtime"],
+        director=row["director"],
+        cast=tuple(row["cast"]),
+        imdb_id=row["imdb_id"],
+    )
+
+
+@lru_cache(maxsize=4)
+def load_catalog(path: Path) -> tuple[dict[str, Any], tuple[Movie, ...]]:
+    """Read a catalog file once per process: (metadata, movies)."""
+    try:
+        with gzip.open(path, "rb") as handle:
+            payload = json.loads(handle.read())
+        columns = payload["columns"]
+        movies = tuple(_to_movie(dict(zip(columns, row, strict=True))) for row in payload["rows"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ProviderError(f"cannot read movie catalog {path}: {exc}") from exc
+    return payload["meta"], movies
+
+
+class CatalogProvider:
+    """MovieProvider over the embedded catalog. Votes are critic reviews (tens, not
+    thousands), so the default minimum and the ranking prior are scaled to match."""
+
+    name = "catalog"
+    votes_meaning = "Rotten Tomatoes critic reviews"
+    default_min_votes = 10
+    prior_votes = 25
+
+    def __init__(self, path: Path = BUNDLED_CATALOG):
+        self.meta, self._movies = load_catalog(Path(path))
+        self._by_id = {movie.id: movie for movie in self._movies}
+        self._by_imdb = {m.imdb_id: m for m in reversed(self._movies) if m.imdb_id}
+        self._titles = TitleIndex(
+            [movie.title for movie in self._movies],
+            [_prominence(movie) for movie in self._movies],
+        )
+
+    def discover(self, genre: str, filters: Filters, limit: int) -> list[Movie]:
+        wanted = genre.casefold()
+        found = [
+            movie for movie in self._movies
+            if any(g.casefold() == wanted for g in movie.genres) and filters.matches(movie)
+        ]
+        if len(found) > limit:
+            found = rank(found, self.prior_votes)[:limit]
+        return found
+
+    def search(self, query: str, limit: int) -> list[Movie]:
+        return [self._movies[pos] for pos in self._titles.search(query, limit)]
+
+    def get(self, movie_id: str) -> Movie | None:
+        return self._by_id.get(movie_id) or self._by_imdb.get(movie_id)
+
+
+def _prominence(movie: Movie) -> float:
+    """Roughly log10(reviews) scaled by rating: famous and well liked scores highest."""
+    return math.log10(movie.votes + 1) * (movie.rating or 5.0) / 10

@@ -1,0 +1,1 @@
+"""HTTP interface: the JSON API (``api``) and the pages (``pages``)."""

@@ -1,0 +1,60 @@
+"""The JSON API. Every error leaves as ``{"error", "message"}`` (see errors.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+
+from emotionpix import __version__
+from emotionpix.errors import InvalidInput
+from emotionpix.services import recommender
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _int_arg(name: str, default: int | None) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a whole number, got {raw!r}.",
+                           code=f"invalid_{name}") from None
+
+
+@bp.get("/recommendations")
+def recommendations() -> dict[str, Any]:
+    emotion = request.args.get("emotion", "").strip()
+    if not emotion:
+        raise InvalidInput("Say which emotion: ?emotion=happy", code="invalid_emotion")
+    page = _int_arg("page", 1)
+    result = recommender().recommend(emotion, page=page or 1, seed=_int_arg("seed", None))
+    return result.to_dict()
+
+
+@bp.get("/search")
+def search() -> dict[str, Any]:
+    return recommender().search(request.args.get("q", "")).to_dict()
+
+
+@bp.get("/movies/<movie_id>")
+def movie(movie_id: str) -> dict[str, Any]:
+    return recommender().movie(movie_id).to_dict()
+
+
+@bp.get("/emotions")
+def emotions() -> dict[str, Any]:
+    """The emotion -> genre table in force (defaults plus configuration)."""
+    return {"emotions": recommender().mapping}
+
+
+@bp.get("/cache/stats")
+def cache_stats() -> dict[str, Any]:
+    return recommender().cache.stats().to_dict()
+
+
+@bp.get("/version")
+def version() -> dict[str, Any]:
+    return {"version": __version__}

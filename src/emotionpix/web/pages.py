@@ -1,0 +1,49 @@
+"""Pages for people, and the health check for machines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
+from sqlalchemy import text
+
+from emotionpix import __version__
+from emotionpix.errors import AppError
+from emotionpix.services import recommender
+
+bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static")
+
+
+@bp.get("/")
+def index() -> str:
+    """Mood chips and search, rendered on the server (works without JavaScript)."""
+    service = recommender()
+    emotion, query = request.args.get("emotion", ""), request.args.get("q", "")
+    context: dict[str, Any] = {"mapping": service.mapping, "selected": emotion, "query": query}
+    try:
+        if query.strip():
+            context["movies"] = service.search(query).movies
+            context["heading"] = f"Results for “{query}”"
+        elif emotion:
+            result = service.recommend(emotion)
+            context["movies"] = result.movies
+            context["heading"] = f"{result.genre} for a {result.emotion} mood"
+    except AppError as exc:
+        context["error"] = exc.message
+    return render_template("index.html", **context)
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[dict[str, Any], int]:
+    """Liveness and readiness: the database answers and the provider is loaded."""
+    checks = {"database": "ok", "provider": recommender().provider.name}
+    status = 200
+    try:
+        with current_app.extensions["emotionpix.db"].connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # any database failure means "not ready"
+        checks["database"] = f"error: {type(exc).__name__}"
+        status = 503
+    return {"status": "ok" if status == 200 else "degraded", "version": __version__,
+            "checks": checks}, status
