@@ -24,13 +24,23 @@ import json
 import sqlite3
 from pathlib import Path
 
-DEFAULT_OUT = (
-    Path(__file__).resolve().parents[1] / "src/emotionpix/providers/data/catalog.json.gz"
-)
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src/emotionpix/providers/data/catalog.json.gz"
 # Fields of each row, in order; the loader in emotionpix.providers.catalog reads them by name.
 COLUMNS = [
-    "id", "imdb_id", "title", "year", "genres", "languages", "countries", "runtime",
-    "director", "cast", "rating", "votes", "meter", "certificate",
+    "id",
+    "imdb_id",
+    "title",
+    "year",
+    "genres",
+    "languages",
+    "countries",
+    "runtime",
+    "director",
+    "cast",
+    "rating",
+    "votes",
+    "meter",
+    "certificate",
 ]
 QUERY = """
 SELECT o.ID, o.imdbID, o.Title, o.Year, o.Genre, o.Language, o.Country, o.Runtime,
@@ -48,8 +58,22 @@ def split_list(value: str | None) -> list[str]:
 
 def convert_row(row: tuple) -> list:
     """One source row in the catalog's column order, with clean types."""
-    (qid, imdb_id, title, year, genre, language, country, runtime,
-     director, cast, rating, reviews, meter, certificate) = row
+    (
+        qid,
+        imdb_id,
+        title,
+        year,
+        genre,
+        language,
+        country,
+        runtime,
+        director,
+        cast,
+        rating,
+        reviews,
+        meter,
+        certificate,
+    ) = row
     return [
         f"Q{qid}",
         imdb_id or None,
@@ -85,12 +109,14 @@ def build(source: Path, out: Path) -> dict:
     }
     payload = json.dumps(
         {"meta": meta, "columns": COLUMNS, "rows": rows},
-        ensure_ascii=False, separators=(",", ":"),
+        ensure_ascii=False,
+        separators=(",", ":"),
     ).encode()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9
-    ) as gz:
+    with (
+        open(out, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz,
+    ):
         gz.write(payload)
     return meta
 

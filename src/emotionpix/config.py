@@ -98,8 +98,16 @@ def _check(config: Mapping[str, Any]) -> None:
     problems = []
     if config["ENV"] not in {"production", "development", "testing"}:
         problems.append("ENV must be production, development or testing")
-    for key in ("CACHE_TTL", "CACHE_STALE_TTL", "PAGE_SIZE", "MAX_CANDIDATES",
-                "ROTATION_PAGES", "SEARCH_LIMIT", "YEAR_FROM", "YEAR_TO"):
+    for key in (
+        "CACHE_TTL",
+        "CACHE_STALE_TTL",
+        "PAGE_SIZE",
+        "MAX_CANDIDATES",
+        "ROTATION_PAGES",
+        "SEARCH_LIMIT",
+        "YEAR_FROM",
+        "YEAR_TO",
+    ):
         value = config[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             problems.append(f"{key} must be a whole number >= 0, got {value!r}")

@@ -36,4 +36,3 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     metadata.create_all(engine)
     app.extensions["emotionpix.db"] = engine
-

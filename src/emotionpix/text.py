@@ -13,5 +13,5 @@ def normalise(text: str) -> str:
     "Amélie!" and "amelie" become the same string."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = plain.casefold().replace("&", " and ").replace("'", "").replace("’", "")
+    plain = plain.casefold().replace("&", " and ").replace("'", "").replace("\u2019", "")
     return " ".join(_NON_WORD.sub(" ", plain).replace("_", " ").split())

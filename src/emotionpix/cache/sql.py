@@ -117,11 +117,13 @@ class SQLCache:
 
     def stats(self) -> CacheStats:
         with self.engine.connect() as conn:
-            counters = dict(conn.execute(select(cache_counters.c.name, cache_counters.c.value)).all())
+            counters = dict(
+                conn.execute(select(cache_counters.c.name, cache_counters.c.value)).all()
+            )
             entries = conn.scalar(
-                select(func.count()).select_from(cache_entries).where(
-                    cache_entries.c.expires_at > self._clock()
-                )
+                select(func.count())
+                .select_from(cache_entries)
+                .where(cache_entries.c.expires_at > self._clock())
             )
         return CacheStats(
             hits=counters.get("hits", 0),

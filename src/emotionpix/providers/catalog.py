@@ -26,7 +26,8 @@ def describe(row: dict[str, Any]) -> str:
     """A short factual summary built from the catalog's fields (the source has no plots)."""
     genres = [g.lower() for g in row["genres"]]
     kind = (
-        f"{', '.join(genres[:-1])} and {genres[-1]}" if len(genres) > 1
+        f"{', '.join(genres[:-1])} and {genres[-1]}"
+        if len(genres) > 1
         else (genres[0] if genres else "film")
     )
     origin = f" from {_join(row['countries'])}" if row["countries"] else ""
@@ -99,7 +100,8 @@ class CatalogProvider:
     def discover(self, genre: str, filters: Filters, limit: int) -> list[Movie]:
         wanted = genre.casefold()
         found = [
-            movie for movie in self._movies
+            movie
+            for movie in self._movies
             if any(g.casefold() == wanted for g in movie.genres) and filters.matches(movie)
         ]
         if len(found) > limit:

@@ -2,8 +2,9 @@
 
 "sholay", "3 idiots", "3idiots", "dilwale", "incepton" and "Amélie" all find their film.
 Every query word must match a word of the title (exactly, as a prefix, or within a small
-edit distance, a swap of two letters counting as one edit); titles are ranked by match quality, by how much of the title the query
-covers, and by the film's prominence (well rated by many) as the tie-breaker.
+edit distance, a swap of two letters counting as one edit); titles are ranked by match
+quality, by how much of the title the query covers, and by the film's prominence (well rated
+by many) as the tie-breaker.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from emotionpix.text import normalise
+
 
 def _typo_budget(word: str) -> int:
     """Edits allowed for a query word: none for short words, one or two for longer ones."""
@@ -44,8 +46,9 @@ class TitleIndex:
         words = normalise(query).split()
         if not words:
             return []
-        qualities = [self._word_matches(word, last=i == len(words) - 1)
-                     for i, word in enumerate(words)]
+        qualities = [
+            self._word_matches(word, last=i == len(words) - 1) for i, word in enumerate(words)
+        ]
         squashed = "".join(words)
         candidates = self._candidates(qualities, squashed)
         scored = sorted(
@@ -69,8 +72,11 @@ class TitleIndex:
         budget = _typo_budget(word)
         if budget:
             for candidate, distance, _ in process.extract(
-                word, self._vocabulary, scorer=OSA.distance,
-                score_cutoff=budget, limit=None,
+                word,
+                self._vocabulary,
+                scorer=OSA.distance,
+                score_cutoff=budget,
+                limit=None,
             ):
                 if distance:
                     matches.setdefault(candidate, 0.8 - 0.15 * distance)

@@ -148,8 +148,9 @@ class RecommendationService:
             f"search:{self.provider.name}:{limit}:{key}",
             lambda: [m.to_dict() for m in self.provider.search(query, limit)],
         )
-        return SearchResults(query=query, source=source,
-                             movies=[Movie.from_dict(item) for item in found])
+        return SearchResults(
+            query=query, source=source, movies=[Movie.from_dict(item) for item in found]
+        )
 
     def movie(self, movie_id: str) -> Movie:
         """One film by id; NotFound when the provider does not know it."""
@@ -175,8 +176,13 @@ class RecommendationService:
 
     def _discover_key(self, genre: str) -> str:
         shape = json.dumps(
-            [self.filters.key(), self.provider.prior_votes, self.settings.max_candidates,
-             self.settings.spotlight_countries, self.settings.spotlight_every],
+            [
+                self.filters.key(),
+                self.provider.prior_votes,
+                self.settings.max_candidates,
+                self.settings.spotlight_countries,
+                self.settings.spotlight_every,
+            ],
             separators=(",", ":"),
         )
         digest = hashlib.sha256(shape.encode()).hexdigest()[:16]

@@ -13,15 +13,16 @@ from emotionpix.services import recommender
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def _int_arg(name: str, default: int | None) -> int | None:
+def _int_arg(name: str) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
-        return default
+        return None
     try:
         return int(raw)
     except ValueError:
-        raise InvalidInput(f"{name} must be a whole number, got {raw!r}.",
-                           code=f"invalid_{name}") from None
+        raise InvalidInput(
+            f"{name} must be a whole number, got {raw!r}.", code=f"invalid_{name}"
+        ) from None
 
 
 @bp.get("/recommendations")
@@ -29,8 +30,10 @@ def recommendations() -> dict[str, Any]:
     emotion = request.args.get("emotion", "").strip()
     if not emotion:
         raise InvalidInput("Say which emotion: ?emotion=happy", code="invalid_emotion")
-    page = _int_arg("page", 1)
-    result = recommender().recommend(emotion, page=page or 1, seed=_int_arg("seed", None))
+    page = _int_arg("page")
+    result = recommender().recommend(
+        emotion, page=1 if page is None else page, seed=_int_arg("seed")
+    )
     return result.to_dict()
 
 

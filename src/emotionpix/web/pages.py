@@ -11,8 +11,13 @@ from emotionpix import __version__
 from emotionpix.errors import AppError
 from emotionpix.services import recommender
 
-bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static")
+bp = Blueprint(
+    "pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
 
 
 @bp.get("/")
@@ -45,5 +50,8 @@ def healthz() -> tuple[dict[str, Any], int]:
     except Exception as exc:  # any database failure means "not ready"
         checks["database"] = f"error: {type(exc).__name__}"
         status = 503
-    return {"status": "ok" if status == 200 else "degraded", "version": __version__,
-            "checks": checks}, status
+    return {
+        "status": "ok" if status == 200 else "degraded",
+        "version": __version__,
+        "checks": checks,
+    }, status

@@ -1,0 +1,129 @@
+"""The Cache contract, run against every backend: SQLite here, PostgreSQL when reachable
+(integration), Redis once it exists."""
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from emotionpix.cache.sql import SQLCache
+from emotionpix.db import make_engine
+
+POSTGRES_URL = os.environ.get(
+    "EMOTIONPIX_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def make_cache(request, tmp_path, clock):
+    if request.param == "sqlite":
+        base = engine = make_engine(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
+        schema = None
+    else:
+        # Each test gets its own schema, so runs never see each other's rows.
+        schema = f"test_{uuid.uuid4().hex[:12]}"
+        base = make_engine(POSTGRES_URL)
+        with base.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        engine = base.execution_options(schema_translate_map={None: schema})
+
+    def factory(ttl=3600, stale_ttl=600):
+        return SQLCache(engine, ttl=ttl, stale_ttl=stale_ttl, clock=clock)
+
+    yield factory
+    if schema:
+        with base.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    base.dispose()
+
+
+def test_round_trip_counts_a_hit(make_cache):
+    cache = make_cache()
+    cache.set("k", {"movies": [{"id": "Q1", "title": "Ä"}]})
+    entry = cache.get("k")
+    assert entry.fresh
+    assert entry.value == {"movies": [{"id": "Q1", "title": "Ä"}]}
+    assert cache.stats().hits == 1
+
+
+def test_missing_key_counts_a_miss(make_cache):
+    cache = make_cache()
+    assert cache.get("nope") is None
+    stats = cache.stats()
+    assert (stats.hits, stats.misses, stats.hit_rate) == (0, 1, 0.0)
+
+
+def test_empty_results_are_cached(make_cache):
+    cache = make_cache()
+    cache.set("empty", [])
+    cache.set("none", None)
+    assert cache.get("empty").value == []
+    assert cache.get("none").fresh
+
+
+def test_entry_goes_stale_after_ttl_then_is_purged(make_cache, clock):
+    cache = make_cache(ttl=60, stale_ttl=600)
+    cache.set("k", [1])
+    clock.advance(59)
+    assert cache.get("k").fresh
+    clock.advance(2)
+    stale = cache.get("k")
+    assert not stale.fresh
+    assert stale.value == [1]
+    assert cache.stats().entries == 0
+    clock.advance(600)
+    assert cache.get("k") is None
+    assert cache.purge_expired() == 1
+
+
+def test_set_purges_rows_past_their_stale_period(make_cache, clock):
+    cache = make_cache(ttl=10, stale_ttl=0)
+    cache.set("old", 1)
+    clock.advance(11)
+    cache.set("new", 2)
+    assert cache.purge_expired() == 0  # "old" already went when "new" was written
+    assert cache.get("old") is None
+
+
+def test_overwrite_refreshes(make_cache, clock):
+    cache = make_cache(ttl=10)
+    cache.set("k", "a")
+    clock.advance(9)
+    cache.set("k", "b")
+    clock.advance(9)
+    entry = cache.get("k")
+    assert (entry.value, entry.fresh) == ("b", True)
+
+
+def test_stats_count_entries_hits_misses_and_provider_calls(make_cache):
+    cache = make_cache()
+    cache.set("a", 1)
+    cache.set("b", 2)
+    cache.get("a")
+    cache.get("a")
+    cache.get("c")
+    cache.count_provider_call()
+    assert cache.stats().to_dict() == {
+        "hits": 2,
+        "misses": 1,
+        "hit_rate": 0.6667,
+        "provider_calls": 1,
+        "entries": 2,
+    }
+
+
+def test_counters_are_shared_between_instances(make_cache):
+    first, second = make_cache(), make_cache()
+    first.set("k", 1)
+    second.get("k")
+    assert first.stats().hits == 1
+
+
+def test_clear_empties_entries_and_counters(make_cache):
+    cache = make_cache()
+    cache.set("k", 1)
+    cache.get("k")
+    cache.clear()
+    assert cache.get("k") is None
+    assert cache.stats().to_dict()["hits"] == 0

@@ -1,0 +1,56 @@
+"""Test doubles that honour the real protocols."""
+
+from __future__ import annotations
+
+from emotionpix.movies import Movie
+from emotionpix.providers import ProviderError
+from emotionpix.recommend.filters import Filters
+
+
+class FakeProvider:
+    """A MovieProvider over a fixed list of films that counts calls and can be made to fail."""
+
+    name = "fake"
+    votes_meaning = "test votes"
+    default_min_votes = 0
+    prior_votes = 10
+
+    def __init__(self, movies: list[Movie]):
+        self.movies = movies
+        self.calls = 0
+        self.failing = False
+
+    def _call(self) -> None:
+        self.calls += 1
+        if self.failing:
+            raise ProviderError("provider is down")
+
+    def discover(self, genre: str, filters: Filters, limit: int) -> list[Movie]:
+        self._call()
+        return [m for m in self.movies if genre in m.genres and filters.matches(m)][:limit]
+
+    def search(self, query: str, limit: int) -> list[Movie]:
+        self._call()
+        return [m for m in self.movies if query.lower() in m.title.lower()][:limit]
+
+    def get(self, movie_id: str) -> Movie | None:
+        self._call()
+        return next((m for m in self.movies if m.id == movie_id), None)
+
+
+def make_movies(genre: str, count: int, **fields: object) -> list[Movie]:
+    """``count`` distinct qualifying films of ``genre``, best-rated first."""
+    return [
+        Movie(
+            id=f"{genre[:3].lower()}{i}",
+            title=f"{genre} Film {i}",
+            year=1990 + i % 30,
+            genres=(genre,),
+            rating=round(9.5 - i * 0.02, 2),
+            votes=200,
+            languages=("English",),
+            countries=("United States",),
+            **fields,  # type: ignore[arg-type]
+        )
+        for i in range(count)
+    ]

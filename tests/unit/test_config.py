@@ -1,0 +1,63 @@
+import os
+
+import pytest
+
+from emotionpix import create_app
+from emotionpix.config import ConfigError
+
+
+def test_environment_variables_are_read_as_json(monkeypatch, tmp_path):
+    monkeypatch.setenv("EMOTIONPIX_CACHE_TTL", "60")
+    monkeypatch.setenv("EMOTIONPIX_LANGUAGES", '["Hindi"]')
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["CACHE_TTL"] == 60
+    assert app.config["LANGUAGES"] == ["Hindi"]
+
+
+def test_defaults_put_everything_in_the_instance_folder(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'emotionpix.sqlite3'}"
+    assert app.config["CACHE_URL"] == app.config["DATABASE_URL"]
+    assert app.config["CACHE_TTL"] == 3600
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path):
+    first = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
+    second = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
+    assert first == second
+    assert len(first) > 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_env_file_is_read_in_development_only(monkeypatch, tmp_path):
+    (tmp_path / ".env").write_text("EMOTIONPIX_PAGE_SIZE=7\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("EMOTIONPIX_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("EMOTIONPIX_PAGE_SIZE", raising=False)
+    assert create_app().config["PAGE_SIZE"] == 20
+    monkeypatch.setenv("EMOTIONPIX_ENV", "development")
+    try:
+        assert create_app().config["PAGE_SIZE"] == 7
+    finally:
+        os.environ.pop("EMOTIONPIX_PAGE_SIZE", None)  # load_dotenv wrote it
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"CACHE_TTL": "an hour"}, "CACHE_TTL"),
+        ({"CACHE_TTL": -1}, "CACHE_TTL"),
+        ({"LANGUAGES": "Hindi"}, "LANGUAGES"),
+        ({"MIN_VOTES": "many"}, "MIN_VOTES"),
+        ({"ENV": "staging"}, "ENV"),
+        ({"EMOTION_GENRES": ["Comedy"]}, "EMOTION_GENRES"),
+    ],
+)
+def test_bad_configuration_fails_fast(tmp_path, overrides, message):
+    with pytest.raises(ConfigError, match=message):
+        create_app({"INSTANCE_PATH": str(tmp_path), **overrides})
+
+
+def test_unknown_provider_fails_fast(tmp_path):
+    with pytest.raises(ValueError, match="unknown movie provider"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "PROVIDER": "netflix"})

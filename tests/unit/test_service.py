@@ -1,0 +1,168 @@
+"""The recommendation service: mapping, paging, variety and cache behaviour."""
+
+import pytest
+
+from emotionpix.cache.sql import SQLCache
+from emotionpix.db import make_engine
+from emotionpix.errors import InvalidInput, NotFound, ServiceUnavailable
+from emotionpix.movies import Movie
+from emotionpix.recommend.filters import Filters
+from emotionpix.recommend.mapping import build_mapping
+from emotionpix.recommend.service import RecommendationService, Settings
+from tests.fakes import FakeProvider, make_movies
+
+
+@pytest.fixture
+def provider():
+    indian = [
+        Movie(
+            id=f"in{i}",
+            title=f"Hindi Comedy {i}",
+            year=2005,
+            genres=("Comedy",),
+            rating=7.6,
+            votes=15,
+            languages=("Hindi",),
+            countries=("India",),
+        )
+        for i in range(3)
+    ]
+    return FakeProvider(make_movies("Comedy", 100) + make_movies("Drama", 30) + indian)
+
+
+@pytest.fixture
+def cache(tmp_path, clock):
+    engine = make_engine(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+    yield SQLCache(engine, ttl=3600, stale_ttl=600, clock=clock)
+    engine.dispose()
+
+
+@pytest.fixture
+def service(provider, cache):
+    return RecommendationService(
+        provider,
+        cache,
+        build_mapping(),
+        Filters(min_votes=10),
+        Settings(page_size=10, max_candidates=60, rotation_pages=2, spotlight_every=4),
+    )
+
+
+def test_happy_gets_comedy_films_that_pass_the_filters(service):
+    result = service.recommend("happy", seed=1)
+    assert (result.emotion, result.genre) == ("happy", "Comedy")
+    assert len(result.movies) == 10
+    assert all("Comedy" in m.genres and m.rating >= 7.0 for m in result.movies)
+
+
+def test_first_request_goes_to_the_provider_then_the_cache(service, provider):
+    assert service.recommend("happy", seed=1).source == "provider"
+    assert service.recommend("happy", seed=2).source == "cache"
+    assert service.recommend("happy", page=3, seed=2).source == "cache"
+    assert provider.calls == 1
+    stats = service.cache.stats()
+    assert (stats.hits, stats.misses, stats.provider_calls) == (2, 1, 1)
+
+
+def test_sad_and_neutral_share_the_drama_cache_entry(service, provider):
+    service.recommend("sad")
+    assert service.recommend("neutral").source == "cache"
+    assert provider.calls == 1
+
+
+def test_asking_twice_shows_a_different_first_page(service):
+    first = [m.id for m in service.recommend("happy").movies]
+    second = [m.id for m in service.recommend("happy").movies]
+    assert first != second
+
+
+def test_the_same_seed_pages_through_without_repeats(service):
+    pages = [service.recommend("happy", page=p, seed=42) for p in range(1, 8)]
+    ids = [m.id for page in pages for m in page.movies]
+    assert len(ids) == len(set(ids)) == 60  # max_candidates
+    assert [m.id for m in service.recommend("happy", page=2, seed=42).movies] == [
+        m.id for m in pages[1].movies
+    ]
+    assert pages[4].has_more
+    assert not pages[5].has_more
+    assert pages[6].movies == []
+
+
+def test_first_page_draws_from_the_best_films_only(service):
+    ranked_best = {f"com{i}" for i in range(20)} | {"in0", "in1", "in2"}
+    for seed in range(20):
+        assert {m.id for m in service.recommend("happy", seed=seed).movies} <= ranked_best
+
+
+def test_indian_films_are_spotlighted_on_the_first_pages(service):
+    seen = {m.id for seed in range(5) for m in service.recommend("happy", seed=seed).movies}
+    assert {"in0", "in1", "in2"} & seen
+
+
+def test_stale_entry_is_served_when_the_provider_fails(service, provider, clock):
+    service.recommend("happy")
+    clock.advance(3601)
+    provider.failing = True
+    result = service.recommend("happy")
+    assert result.source == "stale"
+    assert len(result.movies) == 10
+
+
+def test_provider_failure_without_cache_is_a_503(service, provider):
+    provider.failing = True
+    with pytest.raises(ServiceUnavailable):
+        service.recommend("happy")
+
+
+def test_expired_entry_is_refreshed_from_the_provider(service, provider, clock):
+    service.recommend("happy")
+    clock.advance(3601)
+    assert service.recommend("happy").source == "provider"
+    assert provider.calls == 2
+
+
+def test_empty_genre_is_cached_too(cache, provider):
+    service = RecommendationService(
+        provider, cache, build_mapping({"fear": "Horror"}), Filters(min_votes=10)
+    )
+    assert service.recommend("fear").movies == []
+    assert service.recommend("fear").source == "cache"
+    assert provider.calls == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"emotion": "bored"}, "invalid_emotion"),
+        ({"emotion": "happy", "page": 0}, "invalid_page"),
+        ({"emotion": "happy", "page": 1001}, "invalid_page"),
+        ({"emotion": "happy", "seed": -1}, "invalid_seed"),
+    ],
+)
+def test_invalid_requests(service, kwargs, code):
+    with pytest.raises(InvalidInput) as info:
+        service.recommend(**kwargs)
+    assert info.value.code == code
+
+
+def test_search_is_cached_by_normalised_query(service, provider):
+    assert service.search("Comedy Film 1").source == "provider"
+    again = service.search("  comedy   film 1 ")
+    assert again.source == "cache"
+    assert again.query == "  comedy   film 1 "
+    assert provider.calls == 1
+
+
+@pytest.mark.parametrize("query", ["", "   ", "?!", "x" * 201])
+def test_bad_queries(service, query):
+    with pytest.raises(InvalidInput):
+        service.search(query)
+
+
+def test_movie_details_and_unknown_ids(service, provider):
+    assert service.movie("com1").title == "Comedy Film 1"
+    with pytest.raises(NotFound):
+        service.movie("nope")
+    with pytest.raises(NotFound):  # the "not found" answer is cached as well
+        service.movie("nope")
+    assert provider.calls == 2
