@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -28,10 +28,23 @@ class Movie:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of the API (lists, not tuples)."""
-        data = asdict(self)
-        for key in ("genres", "languages", "countries", "cast"):
-            data[key] = list(data[key])
-        return data
+        return {
+            "id": self.id,
+            "title": self.title,
+            "year": self.year,
+            "genres": list(self.genres),
+            "rating": self.rating,
+            "votes": self.votes,
+            "languages": list(self.languages),
+            "countries": list(self.countries),
+            "overview": self.overview,
+            "poster_url": self.poster_url,
+            "runtime": self.runtime,
+            "director": self.director,
+            "cast": list(self.cast),
+            "imdb_id": self.imdb_id,
+            "trailer_url": self.trailer_url,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Movie:

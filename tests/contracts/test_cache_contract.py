@@ -127,3 +127,14 @@ def test_clear_empties_entries_and_counters(make_cache):
     cache.clear()
     assert cache.get("k") is None
     assert cache.stats().to_dict()["hits"] == 0
+
+
+def test_a_value_rewritten_elsewhere_is_seen(make_cache, clock):
+    reader, writer = make_cache(), make_cache()
+    writer.set("k", ["old"])
+    assert reader.get("k").value == ["old"]
+    clock.advance(1)
+    writer.set("k", ["new"])
+    assert reader.get("k").value == ["new"]
+    writer.clear()
+    assert reader.get("k") is None

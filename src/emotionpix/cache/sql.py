@@ -4,7 +4,9 @@ paper), PostgreSQL or any other SQLAlchemy database by URL."""
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from emotionpix.cache.base import COUNTERS, CacheEntry, CacheStats
 from emotionpix.db import metadata
+
+_MISSING = object()
 
 cache_entries = Table(
     "cache_entries",
@@ -34,7 +38,13 @@ cache_counters = Table(
 
 
 class SQLCache:
-    """Cache rows in ``cache_entries``; counters in ``cache_counters``."""
+    """Cache rows in ``cache_entries``; counters in ``cache_counters``.
+
+    Decoding a large JSON value costs more than the database round trip, so each process
+    keeps the last decoded values (up to ``memo_size``) and reuses one while the row's
+    ``created_at`` shows it has not been rewritten. Returned values may therefore be shared
+    between callers: treat them as read-only.
+    """
 
     def __init__(
         self,
@@ -42,11 +52,15 @@ class SQLCache:
         ttl: int = 3600,
         stale_ttl: int = 86400,
         clock: Callable[[], float] = time.time,
+        memo_size: int = 64,
     ):
         self.engine = engine
         self.ttl = ttl
         self.stale_ttl = stale_ttl
         self._clock = clock
+        self._memo: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._memo_size = memo_size
+        self._memo_lock = threading.Lock()
         metadata.create_all(engine, tables=[cache_entries, cache_counters])
         self._ensure_counters()
 
@@ -73,15 +87,37 @@ class SQLCache:
         now = self._clock()
         with self.engine.begin() as conn:
             row = conn.execute(
-                select(cache_entries.c.value, cache_entries.c.expires_at).where(
+                select(cache_entries.c.created_at, cache_entries.c.expires_at).where(
                     cache_entries.c.key == key, cache_entries.c.purge_at > now
                 )
             ).first()
             fresh = row is not None and row.expires_at > now
             self._bump(conn, "hits" if fresh else "misses")
-        if row is None:
-            return None
-        return CacheEntry(value=json.loads(row.value), fresh=fresh)
+            if row is None:
+                return None
+            value = self._remembered(key, row.created_at)
+            if value is _MISSING:
+                text = conn.scalar(select(cache_entries.c.value).where(cache_entries.c.key == key))
+                if text is None:  # deleted between the two statements
+                    return None
+                value = json.loads(text)
+                self._remember(key, row.created_at, value)
+        return CacheEntry(value=value, fresh=fresh)
+
+    def _remembered(self, key: str, version: float) -> Any:
+        with self._memo_lock:
+            found = self._memo.get(key)
+            if found is None or found[0] != version:
+                return _MISSING
+            self._memo.move_to_end(key)
+            return found[1]
+
+    def _remember(self, key: str, version: float, value: Any) -> None:
+        with self._memo_lock:
+            self._memo[key] = (version, value)
+            self._memo.move_to_end(key)
+            while len(self._memo) > self._memo_size:
+                self._memo.popitem(last=False)
 
     def set(self, key: str, value: Any) -> None:
         now = self._clock()
@@ -111,6 +147,8 @@ class SQLCache:
         return int(result.rowcount)
 
     def clear(self) -> None:
+        with self._memo_lock:
+            self._memo.clear()
         with self.engine.begin() as conn:
             conn.execute(delete(cache_entries))
             conn.execute(sql_update(cache_counters).values(value=0))

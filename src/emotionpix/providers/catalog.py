@@ -92,18 +92,18 @@ class CatalogProvider:
         self.meta, self._movies = load_catalog(Path(path))
         self._by_id = {movie.id: movie for movie in self._movies}
         self._by_imdb = {m.imdb_id: m for m in reversed(self._movies) if m.imdb_id}
+        by_genre: dict[str, list[Movie]] = {}
+        for movie in self._movies:
+            for genre in movie.genres:
+                by_genre.setdefault(genre.casefold(), []).append(movie)
+        self._by_genre = by_genre
         self._titles = TitleIndex(
             [movie.title for movie in self._movies],
             [_prominence(movie) for movie in self._movies],
         )
 
     def discover(self, genre: str, filters: Filters, limit: int) -> list[Movie]:
-        wanted = genre.casefold()
-        found = [
-            movie
-            for movie in self._movies
-            if any(g.casefold() == wanted for g in movie.genres) and filters.matches(movie)
-        ]
+        found = [m for m in self._by_genre.get(genre.casefold(), ()) if filters.matches(m)]
         if len(found) > limit:
             found = rank(found, self.prior_votes)[:limit]
         return found

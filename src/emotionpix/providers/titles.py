@@ -40,6 +40,11 @@ class TitleIndex:
                 postings[word].add(position)
         self._postings = dict(postings)
         self._vocabulary = sorted(self._postings)
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for word in self._vocabulary:
+            by_length[len(word)].append(word)
+        self._by_length = dict(by_length)
+        self._squashed_sorted = sorted((s, pos) for pos, s in enumerate(self._squashed))
 
     def search(self, query: str, limit: int = 20) -> list[int]:
         """Positions of the best-matching titles, best first."""
@@ -70,10 +75,11 @@ class TitleIndex:
                 if candidate != word:
                     matches[candidate] = 0.75 + 0.2 * len(word) / len(candidate)
         budget = _typo_budget(word)
-        if budget:
+        for length in range(len(word) - budget, len(word) + budget + 1) if budget else ():
+            # Only words of a nearby length can be within the edit budget.
             for candidate, distance, _ in process.extract(
                 word,
-                self._vocabulary,
+                self._by_length.get(length, ()),
                 scorer=OSA.distance,
                 score_cutoff=budget,
                 limit=None,
@@ -96,7 +102,12 @@ class TitleIndex:
                     counts[pos] += 1
             found = {pos for pos, n in counts.items() if n >= len(per_word) - 1}
         if len(squashed) >= 3:
-            found.update(i for i, s in enumerate(self._squashed) if s.startswith(squashed))
+            # Titles that start with the query once spaces are ignored ("3idiots").
+            start = bisect.bisect_left(self._squashed_sorted, (squashed, -1))
+            for title, pos in self._squashed_sorted[start:]:
+                if not title.startswith(squashed):
+                    break
+                found.add(pos)
         return found
 
     def _score(self, pos: int, qualities: list[dict[str, float]], squashed: str) -> float:
