@@ -13,7 +13,7 @@ from flask import Flask
 from emotionpix import create_app
 from emotionpix.errors import AppError
 from emotionpix.movies import Movie
-from emotionpix.services import recommender
+from emotionpix.services import emotion_engine, recommender
 
 
 def _app(ctx: click.Context) -> Flask:
@@ -131,3 +131,102 @@ def cache_clear(ctx: click.Context) -> None:
     with _app(ctx).app_context():
         recommender().cache.clear()
     click.echo("cache cleared")
+
+
+@main.command()
+@click.argument("images", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per image).")
+@click.pass_context
+def detect(ctx: click.Context, images: tuple[str, ...], as_json: bool) -> None:
+    """Find faces in IMAGE files and say which emotion each shows."""
+    from pathlib import Path
+
+    app = _app(ctx)
+    with app.app_context():
+        engine, service = emotion_engine(), recommender()
+        results: list[dict[str, Any]] = []
+        for path in images:
+            try:
+                analysis = engine.analyse(Path(path).read_bytes())
+            except AppError as exc:
+                results.append({"image": path, "error": exc.code, "message": exc.message})
+                continue
+            primary = analysis.primary
+            results.append({
+                "image": path,
+                "faces": [face.to_dict() for face in analysis.faces],
+                "emotion": primary.emotion,
+                "confidence": round(primary.confidence, 4),
+                "genre": service.genre_for(primary.emotion),
+                "model": analysis.model,
+                "timings_ms": analysis.timings_ms,
+            })
+    if as_json:
+        _emit({"results": results} if len(results) > 1 else results[0])
+    else:
+        for result in results:
+            if "error" in result:
+                click.echo(f"{result['image']}: {result['message']}")
+                continue
+            faces = len(result["faces"])
+            click.echo(
+                f"{result['image']}: {result['emotion']} ({result['confidence']:.0%}) -> "
+                f"{result['genre']}; {faces} face{'s' if faces != 1 else ''}, "
+                f"{result['timings_ms']['total']:.1f} ms"
+            )
+    if all("error" in r for r in results):
+        sys.exit(1)
+
+
+@main.command("eval")
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False))
+@click.option("--model", default=None, help="Registered model name (default: configured).")
+@click.option("--no-detect", is_flag=True, help="Images are face crops already.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.pass_context
+def evaluate_command(
+    ctx: click.Context, dataset: str, model: str | None, no_detect: bool, as_json: bool
+) -> None:
+    """Accuracy, macro-F1, per-class precision/recall, confusion matrix and detection rate
+    on DATASET (DATASET/<label>/*.jpg|png|webp)."""
+    from pathlib import Path
+
+    from emotionpix.emotion import EmotionEngine
+    from emotionpix.emotion.evaluate import evaluate
+
+    app = _app(ctx)
+    with app.app_context():
+        configured = emotion_engine()
+        engine = (
+            configured if model in (None, configured.model_name)
+            else EmotionEngine(model, configured.detector, max_pixels=configured.max_pixels)
+        )
+    try:
+        report = evaluate(engine, Path(dataset), detect=not no_detect)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        _emit(report)
+        return
+    click.echo(_format_report(report))
+
+
+def _format_report(report: dict[str, Any]) -> str:
+    labels = report["labels"]
+    lines = [
+        f"model {report['model']}, {report['n']} images, "
+        f"{'with' if report['detect'] else 'without'} face detection",
+        f"accuracy {report['accuracy']:.2%}   macro-F1 {report['macro_f1']:.4f}   "
+        f"detection rate {report['detection_rate']:.2%}",
+        "",
+        f"{'class':10} {'precision':>9} {'recall':>7} {'f1':>7} {'support':>8}",
+    ]
+    for label in labels:
+        c = report["per_class"][label]
+        lines.append(f"{label:10} {c['precision']:9.3f} {c['recall']:7.3f} {c['f1']:7.3f} "
+                     f"{c['support']:8d}")
+    lines += ["", "confusion (rows: true, columns: predicted)",
+              " " * 10 + "".join(f"{label[:7]:>8}" for label in labels)]
+    for label, row in zip(labels, report["confusion"], strict=True):
+        lines.append(f"{label:10}" + "".join(f"{v:8d}" for v in row))
+    return "\n".join(lines)

@@ -43,6 +43,12 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CANDIDATES": 200,  # ranked films kept per genre (and cached)
     "ROTATION_PAGES": 2,  # first pages are shuffled within windows of this many pages
     "SEARCH_LIMIT": 20,
+    # The emotion engine (see emotion/registry.py for the model names).
+    "EMOTION_MODEL": "fer-mini-xception",
+    "FACE_THRESHOLD": 0.6,  # BlazeFace score; a cat photo can reach 0.51
+    "ONNX_THREADS": 1,
+    "MAX_IMAGE_PIXELS": 40_000_000,  # decoded size limit (decompression bombs)
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,  # upload limit in bytes (Flask enforces it: 413)
 }
 
 
@@ -107,12 +113,18 @@ def _check(config: Mapping[str, Any]) -> None:
         "SEARCH_LIMIT",
         "YEAR_FROM",
         "YEAR_TO",
+        "ONNX_THREADS",
+        "MAX_IMAGE_PIXELS",
+        "MAX_CONTENT_LENGTH",
     ):
         value = config[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             problems.append(f"{key} must be a whole number >= 0, got {value!r}")
     if config["MIN_VOTES"] is not None and not isinstance(config["MIN_VOTES"], int):
         problems.append(f"MIN_VOTES must be a whole number, got {config['MIN_VOTES']!r}")
+    threshold = config["FACE_THRESHOLD"]
+    if not isinstance(threshold, int | float) or not 0 < threshold < 1:
+        problems.append(f"FACE_THRESHOLD must be a number between 0 and 1, got {threshold!r}")
     if not isinstance(config["MIN_RATING"], int | float):
         problems.append(f"MIN_RATING must be a number, got {config['MIN_RATING']!r}")
     for key in ("LANGUAGES", "COUNTRIES", "SPOTLIGHT_COUNTRIES"):

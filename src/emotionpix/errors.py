@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,13 @@ def init_app(app: Flask) -> None:
     def handle_app_error(exc: AppError) -> tuple[Response | str, int]:
         return error_response(exc.code, exc.message, exc.status)
 
+    @app.errorhandler(RequestEntityTooLarge)
+    def handle_too_large(exc: RequestEntityTooLarge) -> tuple[Response | str, int]:
+        limit = app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+        return error_response(
+            "image_too_large", f"The upload is too large: at most {limit:.0f} MB, please.", 413
+        )
+
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException) -> tuple[Response | str, int]:
         status = exc.code or 500
@@ -80,3 +87,24 @@ def init_app(app: Flask) -> None:
         return error_response(
             "internal_error", "Something went wrong on our side. Please try again.", 500
         )
+
+
+class PayloadTooLarge(AppError):
+    """The upload (or the image inside it) is bigger than we accept (413)."""
+
+    status = 413
+    code = "image_too_large"
+
+
+class UnsupportedMedia(AppError):
+    """A file type we do not read (415)."""
+
+    status = 415
+    code = "unsupported_image"
+
+
+class Unprocessable(AppError):
+    """Well-formed input we could not use, such as a photo with no face in it (422)."""
+
+    status = 422
+    code = "unprocessable"

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, current_app
 
 from emotionpix.cache import build_cache
+from emotionpix.emotion import EmotionEngine, build_engine
 from emotionpix.providers import build_provider
 from emotionpix.recommend.filters import Filters
 from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.service import RecommendationService, Settings
 
 KEY = "emotionpix.recommender"
+ENGINE_KEY = "emotionpix.emotion_engine"
 
 
 def init_app(app: Flask) -> None:
-    """Create the provider, cache and recommendation service from ``app.config``."""
+    """Create the provider, cache, recommendation service and emotion engine."""
     config = app.config
     provider = build_provider(config)
     engine = app.extensions["emotionpix.db"]
@@ -44,6 +48,24 @@ def init_app(app: Flask) -> None:
     app.extensions[KEY] = RecommendationService(
         provider, cache, build_mapping(config["EMOTION_GENRES"]), filters, settings
     )
+    app.extensions[ENGINE_KEY] = _engine(
+        config["EMOTION_MODEL"], config["FACE_THRESHOLD"], config["ONNX_THREADS"],
+        config["MAX_IMAGE_PIXELS"],
+    )
+
+
+@lru_cache(maxsize=4)
+def _engine(model: str, threshold: float, threads: int, max_pixels: int) -> EmotionEngine:
+    """One engine per distinct configuration and process: loading the ONNX sessions takes
+    ~0.25 s, and the engine holds no per-app state."""
+    return build_engine({"EMOTION_MODEL": model, "FACE_THRESHOLD": threshold,
+                         "ONNX_THREADS": threads, "MAX_IMAGE_PIXELS": max_pixels})
+
+
+def emotion_engine(app: Flask | None = None) -> EmotionEngine:
+    """The app's emotion engine (detector + classifier)."""
+    engine: EmotionEngine = (app or current_app).extensions[ENGINE_KEY]
+    return engine
 
 
 def recommender(app: Flask | None = None) -> RecommendationService:

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, request
 
 from emotionpix import __version__
-from emotionpix.errors import InvalidInput
-from emotionpix.services import recommender
+from emotionpix.errors import InvalidInput, UnsupportedMedia
+from emotionpix.services import emotion_engine, recommender
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -61,3 +61,33 @@ def cache_stats() -> dict[str, Any]:
 @bp.get("/version")
 def version() -> dict[str, Any]:
     return {"version": __version__}
+
+
+def _uploaded_image() -> bytes:
+    """The image from a multipart field ``image`` or from a raw ``image/*`` body."""
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("image")
+        if upload is None:
+            raise InvalidInput("Attach the photo as the form field 'image'.", code="missing_image")
+        return upload.read()
+    if request.mimetype.startswith("image/"):
+        return request.get_data(cache=False)
+    raise UnsupportedMedia(
+        "Send the photo as multipart/form-data (field 'image') or as an image/* body."
+    )
+
+
+@bp.post("/emotion")
+def emotion() -> dict[str, Any]:
+    """Faces and emotions in a photo; the image is processed in memory and never kept."""
+    analysis = emotion_engine().analyse(_uploaded_image())
+    primary = analysis.primary
+    return {
+        "faces": [face.to_dict() for face in analysis.faces],
+        "emotion": primary.emotion,
+        "confidence": round(primary.confidence, 4),
+        "genre": recommender().genre_for(primary.emotion),
+        "model": analysis.model,
+        "image_size": list(analysis.image_size),
+        "timings_ms": analysis.timings_ms,
+    }

@@ -1,0 +1,73 @@
+"""Facial-expression classification: face crops in, probabilities over seven emotions out."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from emotionpix.emotion.detector import MODELS_DIR, Detection
+from emotionpix.emotion.registry import ModelSpec
+from emotionpix.emotion.runtime import make_session
+
+
+def square_crop_box(
+    box: tuple[float, float, float, float], margin: float
+) -> tuple[int, int, int, int]:
+    """A square (left, top, right, bottom) around ``box``, its side widened by ``margin`` of
+    the longer box side on each side (the crop may extend past the image)."""
+    x, y, w, h = box
+    side = max(w, h) * (1 + 2 * margin)
+    cx, cy = x + w / 2, y + h / 2
+    left, top = round(cx - side / 2), round(cy - side / 2)
+    size = max(1, round(side))
+    return left, top, left + size, top + size
+
+
+def face_crop(grey: Image.Image, box: tuple[int, int, int, int], size: int) -> np.ndarray:
+    """The ``box`` region of a greyscale image resized to ``size``², as uint8. Parts outside
+    the image are filled with the image's mean grey (a black border would read as a frame)."""
+    left, top, right, bottom = box
+    inside = (max(left, 0), max(top, 0), min(right, grey.width), min(bottom, grey.height))
+    if inside[0] >= inside[2] or inside[1] >= inside[3]:
+        return np.full((size, size), 128, dtype=np.uint8)
+    region = grey.crop(inside)
+    if inside != box:
+        mean = int(np.asarray(region).mean())
+        canvas = Image.new("L", (right - left, bottom - top), mean)
+        canvas.paste(region, (inside[0] - left, inside[1] - top))
+        region = canvas
+    return np.asarray(region.resize((size, size), Image.Resampling.BILINEAR))
+
+
+class ExpressionClassifier:
+    """One registered model on ONNX Runtime."""
+
+    def __init__(self, spec: ModelSpec, threads: int = 1):
+        self.spec = spec
+        self.session = make_session(MODELS_DIR / spec.file, threads)
+        self.input_name = self.session.get_inputs()[0].name
+
+    def crops(self, grey: Image.Image, faces: list[Detection]) -> np.ndarray:
+        """uint8 [N, size, size] crops framed as the model was trained."""
+        size = self.spec.size
+        return np.stack(
+            [face_crop(grey, square_crop_box(f.box, self.spec.margin), size) for f in faces]
+        )
+
+    def predict(self, crops: np.ndarray) -> np.ndarray:
+        """Probabilities [N, 7] for uint8 crops [N, size, size] (any size is resized)."""
+        if crops.shape[1:] != (self.spec.size, self.spec.size):
+            crops = np.stack([
+                np.asarray(Image.fromarray(c).resize((self.spec.size,) * 2,
+                                                     Image.Resampling.BILINEAR))
+                for c in crops
+            ])
+        x = crops.astype(np.float32)[:, None] / 127.5 - 1.0
+        probs = self._run(x)
+        if self.spec.flip_average:
+            probs = (probs + self._run(x[..., ::-1].copy())) / 2
+        return probs
+
+    def _run(self, x: np.ndarray) -> np.ndarray:
+        out: np.ndarray = self.session.run(None, {self.input_name: x})[0]
+        return out
