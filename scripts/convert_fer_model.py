@@ -64,18 +64,33 @@ class Converter:
         scale = gamma / np.sqrt(var + eps)
         return scale, beta - mean * scale, eps
 
-    def conv(self, name: str, inp: str, kernel: np.ndarray, bias: np.ndarray, strides: list[int],
-             padding: str, group: int = 1) -> str:
+    def conv(
+        self,
+        name: str,
+        inp: str,
+        kernel: np.ndarray,
+        bias: np.ndarray,
+        strides: list[int],
+        padding: str,
+        group: int = 1,
+    ) -> str:
         out = f"{name}_out"
         attrs: dict[str, Any] = {
-            "kernel_shape": list(kernel.shape[2:]), "strides": strides, "group": group,
+            "kernel_shape": list(kernel.shape[2:]),
+            "strides": strides,
+            "group": group,
         }
         if padding == "same":
             attrs["auto_pad"] = "SAME_UPPER"  # TensorFlow puts the odd pixel at the end
-        self.nodes.append(helper.make_node(
-            "Conv", [inp, self.const(f"{name}_w", kernel), self.const(f"{name}_b", bias)],
-            [out], name=name, **attrs,
-        ))
+        self.nodes.append(
+            helper.make_node(
+                "Conv",
+                [inp, self.const(f"{name}_w", kernel), self.const(f"{name}_b", bias)],
+                [out],
+                name=name,
+                **attrs,
+            )
+        )
         return out
 
     def convert(self, layers: list[dict[str, Any]]) -> onnx.ModelProto:
@@ -84,8 +99,9 @@ class Converter:
             for inbound in _inbound(layer):
                 consumers.setdefault(inbound, []).append(layer)
         self.bn_epsilon = {
-            l["name"]: l["config"]["epsilon"] for l in layers
-            if l["class_name"] == "BatchNormalization"
+            layer["name"]: layer["config"]["epsilon"]
+            for layer in layers
+            if layer["class_name"] == "BatchNormalization"
         }
         for layer in layers:
             if layer["class_name"] in {"Conv2D", "SeparableConv2D"}:
@@ -102,20 +118,34 @@ class Converter:
                 kernel = self.weight(name, "kernel").transpose(3, 2, 0, 1)
                 bias = self.weight(name, "bias") if cfg["use_bias"] else np.zeros(kernel.shape[0])
                 scale, shift, _ = self.bn_fold(self.pending_bn.get(name), kernel.shape[0])
-                out = self.conv(name, inputs[0], kernel * scale[:, None, None, None],
-                                bias * scale + shift, cfg["strides"], cfg["padding"])
+                out = self.conv(
+                    name,
+                    inputs[0],
+                    kernel * scale[:, None, None, None],
+                    bias * scale + shift,
+                    cfg["strides"],
+                    cfg["padding"],
+                )
                 self._emit(name, out, cfg["activation"])
             elif kind == "SeparableConv2D":
                 if cfg["depth_multiplier"] != 1 or cfg["use_bias"]:
                     raise ValueError(f"{name}: unsupported SeparableConv2D options")
                 depthwise = self.weight(name, "depthwise_kernel")  # kh, kw, in, 1
                 channels = depthwise.shape[2]
-                dw = self.conv(f"{name}_dw", inputs[0], depthwise.transpose(2, 3, 0, 1),
-                               np.zeros(channels), cfg["strides"], cfg["padding"], channels)
+                dw = self.conv(
+                    f"{name}_dw",
+                    inputs[0],
+                    depthwise.transpose(2, 3, 0, 1),
+                    np.zeros(channels),
+                    cfg["strides"],
+                    cfg["padding"],
+                    channels,
+                )
                 pointwise = self.weight(name, "pointwise_kernel").transpose(3, 2, 0, 1)
                 scale, shift, _ = self.bn_fold(self.pending_bn.get(name), pointwise.shape[0])
-                out = self.conv(f"{name}_pw", dw, pointwise * scale[:, None, None, None],
-                                shift, [1, 1], "valid")
+                out = self.conv(
+                    f"{name}_pw", dw, pointwise * scale[:, None, None, None], shift, [1, 1], "valid"
+                )
                 self._emit(name, out, cfg["activation"])
             elif kind == "BatchNormalization":
                 folded_into = [c for c, bn in self.pending_bn.items() if bn == name]
@@ -138,8 +168,7 @@ class Converter:
             elif kind == "GlobalAveragePooling2D":
                 pooled, out = f"{name}_pooled", f"{name}_out"
                 self.nodes.append(helper.make_node("GlobalAveragePool", inputs, [pooled]))
-                self.nodes.append(helper.make_node(
-                    "Flatten", [pooled], [out], name=name, axis=1))
+                self.nodes.append(helper.make_node("Flatten", [pooled], [out], name=name, axis=1))
                 self.output_of[name] = out
             else:
                 raise ValueError(f"{name}: unsupported layer type {kind}")
@@ -147,13 +176,17 @@ class Converter:
         last = self.output_of[layers[-1]["name"]]
         self.nodes.append(helper.make_node("Identity", [last], ["probabilities"]))
         graph = helper.make_graph(
-            self.nodes, "fer_mini_xception",
+            self.nodes,
+            "fer_mini_xception",
             [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 1, 64, 64])],
             [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 7])],
             self.initializers,
         )
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
-                                  producer_name="emotionpix-convert-fer")
+        model = helper.make_model(
+            graph,
+            opset_imports=[helper.make_opsetid("", 13)],
+            producer_name="emotionpix-convert-fer",
+        )
         model.ir_version = 8
         onnx.checker.check_model(model)
         return model

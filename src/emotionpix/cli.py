@@ -152,15 +152,17 @@ def detect(ctx: click.Context, images: tuple[str, ...], as_json: bool) -> None:
                 results.append({"image": path, "error": exc.code, "message": exc.message})
                 continue
             primary = analysis.primary
-            results.append({
-                "image": path,
-                "faces": [face.to_dict() for face in analysis.faces],
-                "emotion": primary.emotion,
-                "confidence": round(primary.confidence, 4),
-                "genre": service.genre_for(primary.emotion),
-                "model": analysis.model,
-                "timings_ms": analysis.timings_ms,
-            })
+            results.append(
+                {
+                    "image": path,
+                    "faces": [face.to_dict() for face in analysis.faces],
+                    "emotion": primary.emotion,
+                    "confidence": round(primary.confidence, 4),
+                    "genre": service.genre_for(primary.emotion),
+                    "model": analysis.model,
+                    "timings_ms": analysis.timings_ms,
+                }
+            )
     if as_json:
         _emit({"results": results} if len(results) > 1 else results[0])
     else:
@@ -197,13 +199,14 @@ def evaluate_command(
     app = _app(ctx)
     with app.app_context():
         configured = emotion_engine()
+    try:
         engine = (
-            configured if model in (None, configured.model_name)
+            configured
+            if model in (None, configured.model_name)
             else EmotionEngine(model, configured.detector, max_pixels=configured.max_pixels)
         )
-    try:
         report = evaluate(engine, Path(dataset), detect=not no_detect)
-    except ValueError as exc:
+    except ValueError as exc:  # unknown model, or no dataset there
         raise click.ClickException(str(exc)) from None
     if as_json:
         _emit(report)
@@ -223,10 +226,14 @@ def _format_report(report: dict[str, Any]) -> str:
     ]
     for label in labels:
         c = report["per_class"][label]
-        lines.append(f"{label:10} {c['precision']:9.3f} {c['recall']:7.3f} {c['f1']:7.3f} "
-                     f"{c['support']:8d}")
-    lines += ["", "confusion (rows: true, columns: predicted)",
-              " " * 10 + "".join(f"{label[:7]:>8}" for label in labels)]
+        lines.append(
+            f"{label:10} {c['precision']:9.3f} {c['recall']:7.3f} {c['f1']:7.3f} {c['support']:8d}"
+        )
+    lines += [
+        "",
+        "confusion (rows: true, columns: predicted)",
+        " " * 10 + "".join(f"{label[:7]:>8}" for label in labels),
+    ]
     for label, row in zip(labels, report["confusion"], strict=True):
         lines.append(f"{label:10}" + "".join(f"{v:8d}" for v in row))
     return "\n".join(lines)

@@ -49,7 +49,9 @@ def init_app(app: Flask) -> None:
         provider, cache, build_mapping(config["EMOTION_GENRES"]), filters, settings
     )
     app.extensions[ENGINE_KEY] = _engine(
-        config["EMOTION_MODEL"], config["FACE_THRESHOLD"], config["ONNX_THREADS"],
+        config["EMOTION_MODEL"],
+        config["FACE_THRESHOLD"],
+        config["ONNX_THREADS"],
         config["MAX_IMAGE_PIXELS"],
     )
 
@@ -58,8 +60,14 @@ def init_app(app: Flask) -> None:
 def _engine(model: str, threshold: float, threads: int, max_pixels: int) -> EmotionEngine:
     """One engine per distinct configuration and process: loading the ONNX sessions takes
     ~0.25 s, and the engine holds no per-app state."""
-    return build_engine({"EMOTION_MODEL": model, "FACE_THRESHOLD": threshold,
-                         "ONNX_THREADS": threads, "MAX_IMAGE_PIXELS": max_pixels})
+    return build_engine(
+        {
+            "EMOTION_MODEL": model,
+            "FACE_THRESHOLD": threshold,
+            "ONNX_THREADS": threads,
+            "MAX_IMAGE_PIXELS": max_pixels,
+        }
+    )
 
 
 def emotion_engine(app: Flask | None = None) -> EmotionEngine:

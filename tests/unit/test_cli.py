@@ -37,3 +37,78 @@ def test_cache_commands(run_cli):
     assert "purged 0" in run_cli("cache", "purge").output
     run_cli("cache", "clear")
     assert json.loads(run_cli("cache", "stats").output)["entries"] == 0
+
+
+def test_detect_names_the_emotion_and_genre(run_cli, tmp_path):
+    from tests.images import webcam_frame
+
+    frame = tmp_path / "frame.jpg"
+    frame.write_bytes(webcam_frame())
+    result = run_cli("detect", str(frame))
+    assert result.exit_code == 0
+    assert "happy" in result.output
+    assert "Comedy" in result.output
+    body = json.loads(run_cli("detect", str(frame), "--json").output)
+    assert (body["emotion"], body["genre"], len(body["faces"])) == ("happy", "Comedy", 1)
+
+
+def test_detect_without_a_face_exits_non_zero(run_cli, tmp_path):
+    from tests.images import encode, photo
+
+    cat = tmp_path / "cat.png"
+    cat.write_bytes(encode(photo("chelsea.png"), "PNG"))
+    result = run_cli("detect", str(cat))
+    assert result.exit_code == 1
+    assert "could not find a face" in result.output
+
+
+def make_dataset(root):
+    """happy/: two astronaut pictures; sad/: one astronaut headshot and a cat (no face)."""
+    from tests.images import encode, photo
+
+    astronaut = photo("astronaut.png")
+    (root / "happy").mkdir(parents=True)
+    (root / "sad").mkdir()
+    (root / "notes").mkdir()  # not a label: ignored
+    (root / "happy" / "a.jpg").write_bytes(encode(astronaut, "JPEG"))
+    (root / "happy" / "b.png").write_bytes(encode(astronaut.resize((400, 400)), "PNG"))
+    (root / "sad" / "c.png").write_bytes(encode(astronaut.crop((150, 60, 300, 210)), "PNG"))
+    (root / "sad" / "cat.jpg").write_bytes(encode(photo("chelsea.png"), "JPEG"))
+    (root / "sad" / "readme.txt").write_text("not an image")
+
+
+def test_eval_reports_metrics_as_json(run_cli, tmp_path):
+    make_dataset(tmp_path / "data")
+    body = json.loads(run_cli("eval", str(tmp_path / "data"), "--json").output)
+    assert {"accuracy", "macro_f1", "detection_rate", "per_class", "confusion", "n"} <= set(body)
+    assert body["n"] == 4
+    assert body["detection_rate"] == 0.75  # the cat has no face
+    assert body["per_class"]["happy"]["recall"] == 1.0
+    assert body["per_class"]["sad"]["support"] == 2
+    assert sum(map(sum, body["confusion"])) == 3
+    assert body["accuracy"] == 0.5  # both happy right; the sad astronaut smiles, the cat is lost
+
+
+def test_eval_without_detection_classifies_every_image(run_cli, tmp_path):
+    make_dataset(tmp_path / "data")
+    body = json.loads(run_cli("eval", str(tmp_path / "data"), "--no-detect", "--json").output)
+    assert body["detection_rate"] == 1.0
+    assert body["n"] == 4
+
+
+def test_eval_prints_a_readable_report(run_cli, tmp_path):
+    make_dataset(tmp_path / "data")
+    output = run_cli("eval", str(tmp_path / "data"), "--model", "fer-mini-xception").output
+    assert "accuracy 50.00%" in output
+    assert "confusion (rows: true, columns: predicted)" in output
+
+
+def test_eval_rejects_unknown_models_and_empty_folders(run_cli, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run_cli("eval", str(tmp_path / "empty"))
+    assert result.exit_code == 1
+    assert "no images" in result.output
+    make_dataset(tmp_path / "data")
+    result = run_cli("eval", str(tmp_path / "data"), "--model", "nope")
+    assert result.exit_code == 1
+    assert "unknown emotion model 'nope'" in result.output

@@ -18,6 +18,8 @@ def build_engine(config: Mapping[str, Any]) -> EmotionEngine:
     threads = config["ONNX_THREADS"]
     detector = FaceDetector(threshold=config["FACE_THRESHOLD"], threads=threads)
     return EmotionEngine(
-        config["EMOTION_MODEL"], detector, threads=threads,
+        config["EMOTION_MODEL"],
+        detector,
+        threads=threads,
         max_pixels=config["MAX_IMAGE_PIXELS"],
     )

@@ -57,11 +57,14 @@ class ExpressionClassifier:
     def predict(self, crops: np.ndarray) -> np.ndarray:
         """Probabilities [N, 7] for uint8 crops [N, size, size] (any size is resized)."""
         if crops.shape[1:] != (self.spec.size, self.spec.size):
-            crops = np.stack([
-                np.asarray(Image.fromarray(c).resize((self.spec.size,) * 2,
-                                                     Image.Resampling.BILINEAR))
-                for c in crops
-            ])
+            crops = np.stack(
+                [
+                    np.asarray(
+                        Image.fromarray(c).resize((self.spec.size,) * 2, Image.Resampling.BILINEAR)
+                    )
+                    for c in crops
+                ]
+            )
         x = crops.astype(np.float32)[:, None] / 127.5 - 1.0
         probs = self._run(x)
         if self.spec.flip_average:

@@ -81,8 +81,9 @@ class BlazeFaceModel:
 
     def __call__(self, image: Image.Image, threshold: float) -> list[Detection]:
         tensor, scale, pad_x, pad_y = self.letterbox(image)
-        scores, boxes = self.session.run([self.score_name, self.box_name],
-                                         {self.input_name: tensor})
+        scores, boxes = self.session.run(
+            [self.score_name, self.box_name], {self.input_name: tensor}
+        )
         logits = np.clip(scores[0, :, 0].astype(np.float64), -100.0, 100.0)
         probs = 1.0 / (1.0 + np.exp(-logits))
         keep = np.flatnonzero(probs >= threshold)
@@ -108,8 +109,9 @@ class BlazeFaceModel:
             if x1 - x0 < 2 or y1 - y0 < 2:
                 continue
             kp = tuple((float(px), float(py)) for px, py in kps * to_px - offset)
-            found.append(Detection((float(x0), float(y0), float(x1 - x0), float(y1 - y0)),
-                                   float(score), kp))
+            found.append(
+                Detection((float(x0), float(y0), float(x1 - x0), float(y1 - y0)), float(score), kp)
+            )
         return found
 
 

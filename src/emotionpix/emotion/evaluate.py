@@ -86,9 +86,12 @@ def metrics(truth: np.ndarray, predicted: np.ndarray, labels: tuple[str, ...]) -
         precision = tp / confusion[:, i].sum() if confusion[:, i].sum() else 0.0
         recall = tp / support if support else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_class[label] = {"precision": round(float(precision), 4),
-                            "recall": round(float(recall), 4),
-                            "f1": round(float(f1), 4), "support": support}
+        per_class[label] = {
+            "precision": round(float(precision), 4),
+            "recall": round(float(recall), 4),
+            "f1": round(float(f1), 4),
+            "support": support,
+        }
         if support:
             f1s.append(f1)
     return {

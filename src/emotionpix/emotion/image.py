@@ -45,8 +45,8 @@ def decode_image(data: bytes, max_pixels: int = 40_000_000) -> Image.Image:
     try:
         if image.format == "JPEG":
             image.draft(None, WORKING_SIZE)
-        image = ImageOps.exif_transpose(image)
-        return image.convert("RGB")
+        upright = ImageOps.exif_transpose(image)
+        return upright.convert("RGB")
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise InvalidInput(
             "The image is damaged or incomplete. Try another photo.", code="invalid_image"

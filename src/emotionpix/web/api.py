@@ -69,7 +69,8 @@ def _uploaded_image() -> bytes:
         upload = request.files.get("image")
         if upload is None:
             raise InvalidInput("Attach the photo as the form field 'image'.", code="missing_image")
-        return upload.read()
+        data: bytes = upload.read()
+        return data
     if request.mimetype.startswith("image/"):
         return request.get_data(cache=False)
     raise UnsupportedMedia(

@@ -1,0 +1,48 @@
+"""Test images made in memory from scikit-image's public-domain photos (astronaut: NASA;
+chelsea the cat and coffee: no faces)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import skimage
+from PIL import Image
+
+SKIMAGE_DATA = Path(skimage.__file__).parent / "data"
+
+
+def photo(name: str) -> Image.Image:
+    """An RGB photo from scikit-image's data folder (e.g. "astronaut.png")."""
+    with Image.open(SKIMAGE_DATA / name) as image:
+        return image.convert("RGB")
+
+
+def encode(image: Image.Image, fmt: str = "JPEG", **params: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **params)
+    return buffer.getvalue()
+
+
+def webcam_frame(name: str = "astronaut.png") -> bytes:
+    """A 640x480 JPEG, as a browser would send from the camera (aspect ratio kept: the photo
+    is scaled to 480 px high and centred on a grey canvas)."""
+    source = photo(name)
+    scaled = source.resize((round(source.width * 480 / source.height), 480))
+    canvas = Image.new("RGB", (640, 480), (90, 90, 90))
+    canvas.paste(scaled, ((640 - scaled.width) // 2, 0))
+    return encode(canvas, "JPEG", quality=90)
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims huge dimensions (a decompression bomb's header) and holds no pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")

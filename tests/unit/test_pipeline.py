@@ -1,0 +1,62 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from emotionpix.emotion.classifier import face_crop, square_crop_box
+from emotionpix.emotion.pipeline import EmotionEngine
+from emotionpix.errors import Unprocessable
+from tests.images import encode, photo, webcam_frame
+
+EMOTIONS = {"angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"}
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return EmotionEngine("fer-mini-xception")
+
+
+def test_smiling_astronaut_is_happy(engine):
+    analysis = engine.analyse(webcam_frame())
+    assert analysis.model == "fer-mini-xception"
+    assert analysis.image_size == (640, 480)
+    (face,) = analysis.faces
+    assert set(face.emotions) == EMOTIONS
+    assert sum(face.emotions.values()) == pytest.approx(1.0, abs=1e-4)
+    assert face.emotion == "happy"
+    assert face.confidence > 0.9
+    assert set(analysis.timings_ms) == {"decode", "detect", "classify", "total"}
+
+
+def test_every_face_is_returned_and_the_biggest_is_primary(engine):
+    headshot = photo("astronaut.png").crop((130, 20, 350, 240))
+    canvas = Image.new("RGB", (800, 400), (100, 100, 100))
+    canvas.paste(headshot.resize((300, 300)), (20, 100))
+    canvas.paste(headshot.resize((380, 380)), (400, 10))
+    analysis = engine.analyse(encode(canvas, "PNG"))
+    assert len(analysis.faces) == 2
+    big, small = analysis.faces
+    assert big.box[2] > small.box[2]
+    assert big.box[0] > 400 > small.box[0]
+    assert big.emotion == small.emotion == "happy"
+
+
+@pytest.mark.parametrize("name", ["chelsea.png", "coffee.png"])
+def test_no_face_is_an_error_not_neutral(engine, name):
+    with pytest.raises(Unprocessable) as info:
+        engine.analyse(encode(photo(name), "PNG"))
+    assert info.value.code == "no_face"
+    assert info.value.status == 422
+    assert "light" in info.value.message
+
+
+def test_square_crop_box_widens_the_longer_side():
+    assert square_crop_box((100, 100, 50, 100), margin=0.0) == (75, 100, 175, 200)
+    assert square_crop_box((100, 100, 100, 100), margin=0.1) == (90, 90, 210, 210)
+
+
+def test_crop_outside_the_image_is_filled_with_mean_grey():
+    grey = Image.new("L", (100, 100), 200)
+    crop = face_crop(grey, (-50, -50, 50, 50), 64)
+    assert crop.shape == (64, 64)
+    assert np.all(crop == 200)
+    assert np.all(face_crop(grey, (500, 500, 600, 600), 64) == 128)

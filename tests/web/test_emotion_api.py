@@ -1,0 +1,126 @@
+"""POST /api/emotion: shapes, the privacy promise and every error path."""
+
+import io
+import logging
+
+import pytest
+
+from tests.images import encode, photo, png_header_only, webcam_frame
+
+FACE_KEYS = {"box", "score", "emotions", "emotion", "confidence"}
+
+
+def post_file(client, data, filename="frame.jpg", field="image"):
+    return client.post(
+        "/api/emotion",
+        data={field: (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_multipart_upload_of_a_smiling_face(client):
+    response = post_file(client, webcam_frame())
+    assert response.status_code == 200
+    body = response.get_json()
+    assert set(body) == {
+        "faces",
+        "emotion",
+        "confidence",
+        "genre",
+        "model",
+        "image_size",
+        "timings_ms",
+    }
+    assert (body["emotion"], body["genre"], body["model"]) == (
+        "happy",
+        "Comedy",
+        "fer-mini-xception",
+    )
+    assert body["confidence"] > 0.9
+    assert body["image_size"] == [640, 480]
+    (face,) = body["faces"]
+    assert set(face) == FACE_KEYS
+    x, y, w, h = face["box"]
+    assert 0 <= x < x + w <= 640
+    assert 0 <= y < y + h <= 480
+    assert body["timings_ms"]["total"] > 0
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mime"), [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp")]
+)
+def test_raw_image_body(client, fmt, mime):
+    response = client.post(
+        "/api/emotion", data=encode(photo("astronaut.png"), fmt), content_type=mime
+    )
+    assert response.status_code == 200
+    assert response.get_json()["emotion"] == "happy"
+
+
+def test_genre_follows_the_configured_mapping(make_app):
+    client = make_app(EMOTION_GENRES={"happy": "Animation"}).test_client()
+    assert post_file(client, webcam_frame()).get_json()["genre"] == "Animation"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "code"),
+    [
+        ({"data": b"garbage bytes", "content_type": "image/jpeg"}, 400, "invalid_image"),
+        ({"data": b"", "content_type": "image/png"}, 400, "invalid_image"),
+        ({"data": b'{"image": 1}', "content_type": "application/json"}, 415, "unsupported_image"),
+        ({"data": b"hello"}, 415, "unsupported_image"),
+        (
+            {"data": {"photo": (io.BytesIO(b"x"), "a.jpg")}, "content_type": "multipart/form-data"},
+            400,
+            "missing_image",
+        ),
+        (
+            {"data": png_header_only(30_000, 30_000), "content_type": "image/png"},
+            413,
+            "image_too_large",
+        ),
+    ],
+)
+def test_bad_requests(client, kwargs, status, code):
+    response = client.post("/api/emotion", **kwargs)
+    assert response.status_code == status
+    body = response.get_json()
+    assert body["error"] == code
+    assert body["message"]
+
+
+@pytest.mark.parametrize("name", ["chelsea.png", "coffee.png"])
+def test_no_face_is_a_422_with_a_hint(client, name):
+    response = post_file(client, encode(photo(name), "JPEG"))
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["error"] == "no_face"
+    assert "light" in body["message"]
+
+
+def test_gif_is_unsupported(client):
+    response = post_file(client, encode(photo("astronaut.png"), "GIF"), "a.gif")
+    assert response.status_code == 415
+
+
+def test_upload_over_the_size_limit_is_a_413(make_app):
+    client = make_app(MAX_CONTENT_LENGTH=50_000).test_client()
+    response = post_file(client, encode(photo("astronaut.png"), "PNG"))
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "image_too_large"
+
+
+def test_get_is_not_allowed(client):
+    assert client.get("/api/emotion").status_code == 405
+
+
+def test_images_are_neither_stored_nor_logged(app, client, caplog, tmp_path):
+    instance = sorted(p.name for p in (tmp_path / "instance").iterdir())
+    caplog.set_level(logging.DEBUG)
+    frame = webcam_frame()
+    post_file(client, frame)
+    post_file(client, encode(photo("chelsea.png"), "JPEG"))
+    assert sorted(p.name for p in (tmp_path / "instance").iterdir()) == instance
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert frame[:64].hex() not in logged
+    assert "JFIF" not in logged
