@@ -77,8 +77,12 @@ def cold_start(image: Path, model: str, runs: int = 3) -> dict[str, Any]:
     results = []
     for _ in range(runs):
         start = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", COLD_START, str(image), model],
-                             capture_output=True, text=True, check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", COLD_START, str(image), model],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         wall = time.perf_counter() - start
         results.append((float(out[0]), wall, out[1], int(out[2]), int(out[3])))
     best = min(results)
@@ -103,12 +107,21 @@ def main() -> None:
     from emotionpix.emotion import build_engine
 
     frame = args.image.read_bytes() if args.image else default_frame()
-    engine = build_engine({"EMOTION_MODEL": args.model, "FACE_THRESHOLD": 0.6,
-                           "ONNX_THREADS": 1, "MAX_IMAGE_PIXELS": 40_000_000})
+    engine = build_engine(
+        {
+            "EMOTION_MODEL": args.model,
+            "FACE_THRESHOLD": 0.6,
+            "ONNX_THREADS": 1,
+            "MAX_IMAGE_PIXELS": 40_000_000,
+        }
+    )
     analysis = engine.analyse(frame)
-    results: dict[str, Any] = {"model": args.model, "image_size": list(analysis.image_size),
-                               "faces": len(analysis.faces),
-                               "emotion": analysis.primary.emotion}
+    results: dict[str, Any] = {
+        "model": args.model,
+        "image_size": list(analysis.image_size),
+        "faces": len(analysis.faces),
+        "emotion": analysis.primary.emotion,
+    }
 
     results["end_to_end"] = timed(args.rounds, lambda: engine.analyse(frame))
     stages: dict[str, list[float]] = {"decode": [], "detect": [], "classify": []}
@@ -126,8 +139,7 @@ def main() -> None:
     feed = {detector.input_name: tensor}
     results["detector_model_only"] = timed(args.rounds, lambda: detector.session.run(None, feed))
     crop = engine.classifier.crops(image.convert("L"), engine.detector.detect(image)[:1])
-    results["classifier_model_only"] = timed(args.rounds,
-                                             lambda: engine.classifier.predict(crop))
+    results["classifier_model_only"] = timed(args.rounds, lambda: engine.classifier.predict(crop))
     batch = np.repeat(crop, 64, axis=0)
     start = time.perf_counter()
     for _ in range(20):
@@ -148,8 +160,7 @@ def main() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
 
         def post() -> None:
-            conn.request("POST", "/api/emotion", body=frame,
-                         headers={"Content-Type": "image/jpeg"})
+            conn.request("POST", "/api/emotion", body=frame, headers={"Content-Type": "image/jpeg"})
             response = conn.getresponse()
             response.read()
             if response.status != 200:
@@ -167,19 +178,24 @@ def main() -> None:
         json.dump(results, sys.stdout, indent=2)
         print()
         return
-    print(f"model {results['model']}, {results['image_size'][0]}x{results['image_size'][1]} "
-          f"JPEG, {results['faces']} face, {results['emotion']}")
-    for key in ("end_to_end", "http_end_to_end", "detector_model_only",
-                "classifier_model_only"):
+    print(
+        f"model {results['model']}, {results['image_size'][0]}x{results['image_size'][1]} "
+        f"JPEG, {results['faces']} face, {results['emotion']}"
+    )
+    for key in ("end_to_end", "http_end_to_end", "detector_model_only", "classifier_model_only"):
         r = results[key]
         print(f"{key:22} p50 {r['p50_ms']:7.3f} ms  p95 {r['p95_ms']:7.3f} ms  (n={r['n']})")
     for stage, r in results["stages"].items():
         print(f"  stage {stage:14} p50 {r['p50_ms']:7.3f} ms  p95 {r['p95_ms']:7.3f} ms")
-    print(f"throughput: {results['end_to_end_frames_per_s']} frames/s end to end, "
-          f"{results['classifier_batch64_faces_per_s']} faces/s classifier (batch 64)")
+    print(
+        f"throughput: {results['end_to_end_frames_per_s']} frames/s end to end, "
+        f"{results['classifier_batch64_faces_per_s']} faces/s classifier (batch 64)"
+    )
     c = results["cold_start"]
-    print(f"cold start: first result {c['first_result_s']} s after process start "
-          f"(imports + models + first frame); RSS {c['rss_mb']} MB, peak {c['peak_rss_mb']} MB")
+    print(
+        f"cold start: first result {c['first_result_s']} s after process start "
+        f"(imports + models + first frame); RSS {c['rss_mb']} MB, peak {c['peak_rss_mb']} MB"
+    )
 
 
 if __name__ == "__main__":

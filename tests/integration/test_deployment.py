@@ -1,0 +1,90 @@
+"""The app as it is deployed: the console script serving HTTP, and PostgreSQL as database."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from emotionpix import create_app
+
+pytestmark = pytest.mark.integration
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "EMOTIONPIX_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def test_emotionpix_serve_answers_over_http(tmp_path):
+    port = free_port()
+    script = Path(sys.executable).with_name("emotionpix")
+    env = {**os.environ, "EMOTIONPIX_INSTANCE_PATH": str(tmp_path)}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [str(script), "serve", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = get_json(f"{base}/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert health["status"] == "ok"
+        body = get_json(f"{base}/api/recommendations?emotion=surprise")
+        assert body["genre"] == "Adventure"
+        assert len(body["movies"]) == 20
+        assert f"http://127.0.0.1:{port}" in log.read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def postgres_url():
+    name = f"emotionpix_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_the_same_code_runs_on_postgresql(postgres_url, tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": postgres_url})
+    client = app.test_client()
+    try:
+        assert client.get("/api/recommendations?emotion=sad").get_json()["source"] == "provider"
+        assert client.get("/api/recommendations?emotion=sad").get_json()["source"] == "cache"
+        assert client.get("/api/cache/stats").get_json()["provider_calls"] == 1
+        assert client.get("/healthz").get_json()["checks"]["database"] == "ok"
+    finally:
+        app.extensions["emotionpix.db"].dispose()
