@@ -6,6 +6,25 @@ from emotionpix.movies import Movie
 from emotionpix.providers import ProviderError
 from emotionpix.recommend.filters import Filters
 
+# The keys of a Movie in the API (the issue's interface).
+MOVIE_FIELDS = {
+    "id",
+    "title",
+    "year",
+    "genres",
+    "rating",
+    "votes",
+    "languages",
+    "countries",
+    "overview",
+    "poster_url",
+    "runtime",
+    "director",
+    "cast",
+    "imdb_id",
+    "trailer_url",
+}
+
 
 class FakeProvider:
     """A MovieProvider over a fixed list of films that counts calls and can be made to fail."""

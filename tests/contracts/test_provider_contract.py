@@ -5,6 +5,7 @@ import pytest
 from emotionpix.movies import Movie
 from emotionpix.providers.catalog import CatalogProvider
 from emotionpix.recommend.filters import Filters
+from tests.fakes import MOVIE_FIELDS
 
 
 @pytest.fixture(scope="module", params=["catalog"])
@@ -57,23 +58,7 @@ def test_get_round_trips_and_unknown_is_none(provider):
 def test_movies_have_the_api_fields(provider):
     movie = provider.search("inception", 1)[0]
     data = movie.to_dict()
-    assert set(data) == {
-        "id",
-        "title",
-        "year",
-        "genres",
-        "rating",
-        "votes",
-        "languages",
-        "countries",
-        "overview",
-        "poster_url",
-        "runtime",
-        "director",
-        "cast",
-        "imdb_id",
-        "trailer_url",
-    }
+    assert set(data) == MOVIE_FIELDS
     assert data["imdb_id"] == "tt1375666"
     assert data["director"] == "Christopher Nolan"
     assert "Leonardo DiCaprio" in data["cast"]

@@ -3,24 +3,7 @@
 import pytest
 
 from emotionpix.recommend.mapping import DEFAULT_GENRES
-
-MOVIE_FIELDS = {
-    "id",
-    "title",
-    "year",
-    "genres",
-    "rating",
-    "votes",
-    "languages",
-    "countries",
-    "overview",
-    "poster_url",
-    "runtime",
-    "director",
-    "cast",
-    "imdb_id",
-    "trailer_url",
-}
+from tests.fakes import MOVIE_FIELDS
 
 
 @pytest.mark.parametrize(("emotion", "genre"), sorted(DEFAULT_GENRES.items()))

@@ -1,0 +1,77 @@
+"""Datasets as (images uint8 [N, 48, 48], labels int64 [N]) from FER2013's npz or CSV forms or
+from a folder-per-label tree (``DIR/<label>/*.png``)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from emotionpix.recommend.mapping import EMOTIONS
+
+SIZE = 48
+SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
+
+
+def load_dataset(path: Path, usage: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Load any supported form. ``usage`` picks a split of the original FER2013 CSV
+    ("Training", "PublicTest", "PrivateTest")."""
+    if path.is_dir():
+        return load_folder(path)
+    if path.suffix == ".npz":
+        return load_npz(path)
+    if path.suffix == ".csv":
+        return load_csv(path, usage)
+    raise ValueError(f"{path}: expected a .npz or .csv file or a folder of label folders")
+
+
+def load_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    with np.load(path) as data:
+        return _checked(data["x"], data["y"], path)
+
+
+def load_csv(path: Path, usage: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """FER2013's ``emotion,pixels,Usage`` CSV (pixels: 2,304 space-separated values)."""
+    images, labels = [], []
+    with path.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if usage and row.get("Usage") != usage:
+                continue
+            pixels = np.array(row["pixels"].split(), dtype=np.uint8)
+            images.append(pixels.reshape(SIZE, SIZE))
+            labels.append(int(row["emotion"]))
+    if not images:
+        raise ValueError(f"{path}: no rows" + (f" with Usage={usage}" if usage else ""))
+    return _checked(np.stack(images), np.array(labels), path)
+
+
+def load_folder(root: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Images under ``root/<emotion>/``, converted to grey and resized to 48x48."""
+    images, labels = [], []
+    for index, label in enumerate(EMOTIONS):
+        folder = root / label
+        if not folder.is_dir():
+            continue
+        for file in sorted(folder.iterdir()):
+            if file.suffix.lower() not in SUFFIXES:
+                continue
+            with Image.open(file) as image:
+                grey = image.convert("L").resize((SIZE, SIZE), Image.Resampling.BILINEAR)
+            images.append(np.asarray(grey))
+            labels.append(index)
+    if not images:
+        raise ValueError(f"{root}: no images in label folders ({', '.join(EMOTIONS)})")
+    return _checked(np.stack(images), np.array(labels), root)
+
+
+def _checked(x: np.ndarray, y: np.ndarray, source: Path) -> tuple[np.ndarray, np.ndarray]:
+    x, y = np.asarray(x, dtype=np.uint8), np.asarray(y, dtype=np.int64)
+    if x.ndim != 3 or x.shape[1:] != (SIZE, SIZE) or len(x) != len(y):
+        raise ValueError(
+            f"{source}: expected images [N, 48, 48] and N labels, got {x.shape} and {y.shape}"
+        )
+    if y.min() < 0 or y.max() >= len(EMOTIONS):
+        raise ValueError(f"{source}: labels must be 0-{len(EMOTIONS) - 1}")
+    return x, y

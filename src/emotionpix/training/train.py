@@ -1,0 +1,271 @@
+"""Train an ExpressionNet with checkpoints every epoch and automatic resume.
+
+    python -m emotionpix.training.train --train TRAIN.npz --val VAL.npz \\
+        --run-dir ~/.cache/emotionpix/runs/vgg-a [--epochs 60] [--seed 0]
+
+Re-running the same command continues from ``RUN_DIR/last.pt`` (a stopped run loses at most
+the epoch in progress); the run's hyper-parameters are fixed by its first start
+(``RUN_DIR/config.json``). Every epoch appends a line to ``RUN_DIR/epochs.jsonl``;
+``RUN_DIR/best.pt`` holds the EMA weights with the best validation accuracy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import os
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from emotionpix.emotion.evaluate import metrics
+from emotionpix.recommend.mapping import EMOTIONS
+from emotionpix.training.augment import AugmentConfig, augment
+from emotionpix.training.data import load_dataset
+from emotionpix.training.model import ExpressionNet, count_parameters
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 60
+    batch_size: int = 128
+    lr: float = 0.05
+    weight_decay: float = 5e-4
+    warmup_epochs: float = 2.0
+    label_smoothing: float = 0.1
+    class_weight_power: float = 0.5  # loss weight ~ (1 / class frequency) ** power
+    ema_decay: float = 0.999
+    seed: int = 0
+    widths: tuple[int, int, int, int] = (32, 64, 128, 256)
+    bf16: bool = True
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        data = dict(data)
+        data["widths"] = tuple(data["widths"])
+        aug = dict(data.pop("augment"))
+        aug["erase_area"] = tuple(aug["erase_area"])
+        return cls(**data, augment=AugmentConfig(**aug))
+
+
+def to_tensor(images: np.ndarray) -> torch.Tensor:
+    """uint8 [N, 48, 48] -> float [N, 1, 48, 48] in [-1, 1] (the app's normalisation)."""
+    return torch.from_numpy(images).float().div_(127.5).sub_(1.0).unsqueeze(1)
+
+
+def lr_at(step: int, total: int, warmup: int, peak: float) -> float:
+    """Linear warm-up, then cosine decay to zero."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    return peak * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+
+def class_weights(labels: np.ndarray, power: float) -> torch.Tensor:
+    counts = np.bincount(labels, minlength=len(EMOTIONS)).astype(np.float64)
+    weights = (counts.sum() / np.maximum(counts, 1)) ** power
+    return torch.tensor(weights / weights.mean(), dtype=torch.float32)
+
+
+@torch.no_grad()
+def update_ema(ema: nn.Module, model: nn.Module, decay: float) -> None:
+    for target, source in zip(ema.parameters(), model.parameters(), strict=True):
+        target.mul_(decay).add_(source.detach(), alpha=1 - decay)
+    for target_buffer, source_buffer in zip(ema.buffers(), model.buffers(), strict=True):
+        target_buffer.copy_(source_buffer)
+
+
+@torch.no_grad()
+def predict_logits(model: nn.Module, x: torch.Tensor, batch: int = 512) -> torch.Tensor:
+    model.eval()
+    outs = [
+        model(x[i : i + batch].contiguous(memory_format=torch.channels_last))
+        for i in range(0, len(x), batch)
+    ]
+    return torch.cat(outs).float()
+
+
+def validate(model: nn.Module, x: torch.Tensor, y: np.ndarray) -> dict[str, Any]:
+    logits = predict_logits(model, x)
+    loss = F.cross_entropy(logits, torch.from_numpy(y)).item()
+    report = metrics(y, logits.argmax(1).numpy(), EMOTIONS)
+    return {
+        "val_loss": round(loss, 4),
+        "val_acc": report["accuracy"],
+        "val_macro_f1": report["macro_f1"],
+        "val_recall": {k: v["recall"] for k, v in report["per_class"].items()},
+    }
+
+
+def _save(path: Path, state: dict[str, Any]) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, path)  # atomic: a kill mid-write never corrupts the checkpoint
+
+
+def train(
+    train_path: Path,
+    val_path: Path,
+    run_dir: Path,
+    config: TrainConfig,
+    threads: int = 2,
+    max_epochs_now: int | None = None,
+) -> dict[str, Any]:
+    """Train (or resume) the run in ``run_dir``; returns the best validation metrics."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    config_file = run_dir / "config.json"
+    if config_file.exists():
+        config = TrainConfig.from_dict(json.loads(config_file.read_text()))
+    else:
+        config_file.write_text(json.dumps(asdict(config), indent=2))
+    torch.set_num_threads(threads)
+    torch.manual_seed(config.seed)
+    random.seed(config.seed)
+    np.random.seed(config.seed)
+
+    x_train, y_train = load_dataset(train_path)
+    x_val, y_val = load_dataset(val_path)
+    xt, yt = to_tensor(x_train), torch.from_numpy(y_train)
+    xv = to_tensor(x_val)
+
+    model = ExpressionNet(config.widths).to(memory_format=torch.channels_last)  # type: ignore[call-overload]
+    ema = copy.deepcopy(model).requires_grad_(False)
+    optimizer = torch.optim.SGD(
+        model.parameters(),
+        lr=config.lr,
+        momentum=0.9,
+        nesterov=True,
+        weight_decay=config.weight_decay,
+    )
+    criterion = nn.CrossEntropyLoss(
+        weight=class_weights(y_train, config.class_weight_power),
+        label_smoothing=config.label_smoothing,
+    )
+    steps_per_epoch = len(xt) // config.batch_size
+    total = steps_per_epoch * config.epochs
+    warmup = int(steps_per_epoch * config.warmup_epochs)
+    start_epoch, step, best = 0, 0, {"val_acc": -1.0}
+
+    last = run_dir / "last.pt"
+    if last.exists():
+        state = torch.load(last, weights_only=False)
+        model.load_state_dict(state["model"])
+        ema.load_state_dict(state["ema"])
+        optimizer.load_state_dict(state["optimizer"])
+        start_epoch, step, best = state["epoch"] + 1, state["step"], state["best"]
+        if "torch_rng" in state:  # dropout draws from the global generator
+            torch.set_rng_state(state["torch_rng"])
+        print(f"resuming {run_dir} at epoch {start_epoch + 1}/{config.epochs}", flush=True)
+    else:
+        print(
+            f"new run {run_dir}: {count_parameters(model):,} parameters, "
+            f"{len(xt)} training / {len(xv)} validation images",
+            flush=True,
+        )
+
+    end_epoch = (
+        config.epochs
+        if max_epochs_now is None
+        else min(config.epochs, start_epoch + max_epochs_now)
+    )
+    for epoch in range(start_epoch, end_epoch):
+        started = time.time()
+        gen = torch.Generator().manual_seed(config.seed * 100_003 + epoch)
+        order = torch.randperm(len(xt), generator=gen)
+        model.train()
+        seen = correct = 0
+        loss_sum = 0.0
+        for i in range(steps_per_epoch):
+            idx = order[i * config.batch_size : (i + 1) * config.batch_size]
+            xb = augment(xt[idx], gen, config.augment).contiguous(memory_format=torch.channels_last)
+            yb = yt[idx]
+            for group in optimizer.param_groups:
+                group["lr"] = lr_at(step, total, warmup, config.lr)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
+                logits = model(xb)
+            loss = criterion(logits.float(), yb)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            update_ema(ema, model, min(config.ema_decay, (1 + step) / (10 + step)))
+            step += 1
+            seen += len(yb)
+            loss_sum += loss.item() * len(yb)
+            correct += int((logits.argmax(1) == yb).sum())
+        record = {
+            "epoch": epoch + 1,
+            "lr": round(lr_at(step - 1, total, warmup, config.lr), 6),
+            "train_loss": round(loss_sum / seen, 4),
+            "train_acc": round(correct / seen, 4),
+            **validate(ema, xv, y_val),
+        }
+        record["seconds"] = round(time.time() - started, 1)
+        with (run_dir / "epochs.jsonl").open("a") as log:
+            log.write(json.dumps(record) + "\n")
+        print(json.dumps(record), flush=True)
+        if record["val_acc"] > best["val_acc"]:
+            best = {k: record[k] for k in ("epoch", "val_acc", "val_macro_f1", "val_loss")}
+            _save(
+                run_dir / "best.pt",
+                {"ema": ema.state_dict(), "config": asdict(config), "metrics": record},
+            )
+        _save(
+            last,
+            {
+                "model": model.state_dict(),
+                "ema": ema.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "epoch": epoch,
+                "step": step,
+                "best": best,
+                "torch_rng": torch.get_rng_state(),
+            },
+        )
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", type=Path, required=True, help="npz, csv or folder")
+    parser.add_argument("--val", type=Path, required=True, help="npz, csv or folder")
+    parser.add_argument("--run-dir", type=Path, required=True)
+    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    parser.add_argument("--batch-size", type=int, default=TrainConfig.batch_size)
+    parser.add_argument("--lr", type=float, default=TrainConfig.lr)
+    parser.add_argument("--seed", type=int, default=TrainConfig.seed)
+    parser.add_argument("--widths", type=int, nargs=4, default=list(TrainConfig.widths))
+    parser.add_argument("--no-bf16", action="store_true", help="train in float32")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--max-epochs-now",
+        type=int,
+        default=None,
+        help="stop after this many epochs (resume later)",
+    )
+    args = parser.parse_args()
+    config = TrainConfig(
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        seed=args.seed,
+        widths=tuple(args.widths),
+        bf16=not args.no_bf16,
+    )
+    best = train(
+        args.train, args.val, args.run_dir.expanduser(), config, args.threads, args.max_epochs_now
+    )
+    print(f"best: {json.dumps(best)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""The training package on tiny synthetic data: loaders, augmentation, a run that is stopped
+and resumed, and the ONNX export."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+torch = pytest.importorskip("torch")  # the suite installs it ([train] extra); see README
+
+from emotionpix.emotion.classifier import ExpressionClassifier  # noqa: E402
+from emotionpix.emotion.registry import ModelSpec  # noqa: E402
+from emotionpix.training.augment import AugmentConfig, augment  # noqa: E402
+from emotionpix.training.data import load_dataset  # noqa: E402
+from emotionpix.training.export import (  # noqa: E402
+    expected_calibration_error,
+    export,
+    fit_temperature,
+)
+from emotionpix.training.train import TrainConfig, to_tensor, train  # noqa: E402
+
+pytestmark = pytest.mark.training
+
+
+def synthetic(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """48x48 images whose brightest band's position encodes the label (learnable quickly)."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 7
+    x = rng.integers(0, 60, (n, 48, 48)).astype(np.uint8)
+    for i, label in enumerate(y):
+        x[i, label * 6 : label * 6 + 6, :] = 230
+    return x, y
+
+
+@pytest.fixture
+def npz_pair(tmp_path):
+    for name, (n, seed) in {"train": (224, 0), "val": (70, 1)}.items():
+        x, y = synthetic(n, seed)
+        np.savez(tmp_path / f"{name}.npz", x=x, y=y.astype(np.uint8))
+    return tmp_path / "train.npz", tmp_path / "val.npz"
+
+
+def test_npz_csv_and_folder_loaders_agree(tmp_path):
+    x, y = synthetic(14)
+    np.savez(tmp_path / "d.npz", x=x, y=y)
+    rows = ["emotion,pixels,Usage"] + [
+        f"{label},{' '.join(map(str, img.ravel()))},{'Training' if i < 10 else 'PublicTest'}"
+        for i, (img, label) in enumerate(zip(x, y, strict=True))
+    ]
+    (tmp_path / "d.csv").write_text("\n".join(rows) + "\n")
+    for i, (img, label) in enumerate(zip(x, y, strict=True)):
+        folder = (
+            tmp_path
+            / "folders"
+            / ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"][label]
+        )
+        folder.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(img).save(folder / f"{i}.png")
+
+    xn, yn = load_dataset(tmp_path / "d.npz")
+    xc, yc = load_dataset(tmp_path / "d.csv", usage="Training")
+    xf, yf = load_dataset(tmp_path / "folders")
+    assert xn.shape == (14, 48, 48)
+    assert xn.dtype == np.uint8
+    assert np.array_equal(yn, y)
+    assert np.array_equal(xc, x[:10])
+    assert np.array_equal(yc, y[:10])
+    assert sorted(yf.tolist()) == sorted(y.tolist())
+    assert {img.tobytes() for img in xf} == {img.tobytes() for img in x}
+
+
+def test_loaders_reject_bad_data(tmp_path):
+    np.savez(tmp_path / "bad.npz", x=np.zeros((3, 32, 32), np.uint8), y=np.zeros(3))
+    with pytest.raises(ValueError, match=r"\[N, 48, 48\]"):
+        load_dataset(tmp_path / "bad.npz")
+    with pytest.raises(ValueError, match="expected"):
+        load_dataset(tmp_path / "data.txt")
+
+
+def test_augmentation_keeps_shape_and_range_and_is_reproducible():
+    x = to_tensor(synthetic(16)[0])
+    one = augment(x, torch.Generator().manual_seed(3))
+    two = augment(x, torch.Generator().manual_seed(3))
+    assert one.shape == x.shape == (16, 1, 48, 48)
+    assert one.min() >= -1
+    assert one.max() <= 1
+    assert torch.equal(one, two)
+    assert not torch.equal(one, x)
+
+
+def test_flip_only_augmentation_mirrors_exactly():
+    x = to_tensor(synthetic(8)[0])
+    flip_all = AugmentConfig(
+        rotation_deg=0, scale=0, shift=0, flip=1.0, brightness=0, contrast=0, erase=0
+    )
+    out = augment(x, torch.Generator().manual_seed(0), flip_all)
+    assert torch.allclose(out, torch.flip(x, dims=[3]), atol=1e-5)
+
+
+TINY = TrainConfig(epochs=3, batch_size=32, lr=0.05, warmup_epochs=0.5, widths=(4, 8, 8, 8))
+
+
+def test_a_stopped_run_resumes_to_the_same_result(npz_pair, tmp_path):
+    train_npz, val_npz = npz_pair
+    whole = train(train_npz, val_npz, tmp_path / "whole", TINY, threads=1)
+    train(train_npz, val_npz, tmp_path / "parts", TINY, threads=1, max_epochs_now=1)
+    assert len((tmp_path / "parts" / "epochs.jsonl").read_text().splitlines()) == 1
+    resumed = train(train_npz, val_npz, tmp_path / "parts", TINY, threads=1)
+    assert resumed == whole
+
+    def log(run):
+        lines = (tmp_path / run / "epochs.jsonl").read_text().splitlines()
+        return [{k: v for k, v in json.loads(line).items() if k != "seconds"} for line in lines]
+
+    assert log("parts") == log("whole")
+    assert [r["epoch"] for r in log("whole")] == [1, 2, 3]
+    assert {
+        "train_loss",
+        "train_acc",
+        "val_loss",
+        "val_acc",
+        "val_macro_f1",
+        "val_recall",
+        "lr",
+    } <= set(log("whole")[0])
+    assert log("whole")[-1]["lr"] < log("whole")[0]["lr"]
+    stored = json.loads((tmp_path / "whole" / "config.json").read_text())
+    assert stored["widths"] == [4, 8, 8, 8]
+
+
+def test_export_is_calibrated_and_matches_pytorch(npz_pair, tmp_path):
+    train_npz, val_npz = npz_pair
+    train(train_npz, val_npz, tmp_path / "run", TINY, threads=1)
+    out = tmp_path / "tiny.onnx"
+    summary = export(tmp_path / "run" / "best.pt", val_npz, out)
+    assert summary["onnx_torch_max_abs_diff"] < 1e-4
+    assert summary["temperature"] > 0
+    assert summary["nll_after"] <= summary["nll_before"]
+    assert json.loads(out.with_suffix(".metrics.json").read_text())["n"] == 70
+
+    classifier = ExpressionClassifier(ModelSpec(name="tiny", file=str(out), size=48))
+    probs = classifier.predict(synthetic(5)[0])
+    assert probs.shape == (5, 7)
+    assert probs.sum(1) == pytest.approx(np.ones(5), abs=1e-5)
+    for batch in (1, 9):  # dynamic batch
+        assert classifier.predict(synthetic(batch)[0]).shape == (batch, 7)
+
+
+def test_temperature_and_calibration_error():
+    labels = np.array([0, 1] * 50)
+    logits = torch.zeros(100, 7)
+    logits[np.arange(100), labels] = 8.0  # right but over-confident ...
+    logits[:30, 2] = 9.0  # ... and wrong 30 % of the time
+    assert fit_temperature(logits, labels) > 1.5
+    confident = torch.softmax(logits, 1).numpy()
+    assert expected_calibration_error(confident, labels) > 0.2
