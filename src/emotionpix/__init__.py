@@ -16,7 +16,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from emotionpix.config import instance_path, load_config
     from emotionpix.web import api, pages
 
-    app = Flask(__name__, instance_path=instance_path(config), instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_path=instance_path(config),
+        instance_relative_config=True,
+        static_folder=None,  # assets are served by the pages blueprint (web/static)
+    )
     load_config(app, config)
     db.init_app(app)
     services.init_app(app)

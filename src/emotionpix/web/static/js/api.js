@@ -1,0 +1,37 @@
+// The JSON API, one function per endpoint. Errors become ApiError with the server's message.
+
+export class ApiError extends Error {
+  constructor(code, message, status) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+async function request(url, options = {}) {
+  let response;
+  try {
+    response = await fetch(url, { headers: { Accept: "application/json" }, ...options });
+  } catch {
+    throw new ApiError("network", "We could not reach EmotionPix. Check your connection and try again.", 0);
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new ApiError(body?.error ?? "error", body?.message ?? `Request failed (${response.status}).`, response.status);
+  }
+  return body;
+}
+
+export const recommendations = (emotion, page = 1, seed = null) => {
+  const params = new URLSearchParams({ emotion, page: String(page) });
+  if (seed !== null) params.set("seed", String(seed));
+  return request(`/api/recommendations?${params}`);
+};
+
+export const search = (query) => request(`/api/search?${new URLSearchParams({ q: query })}`);
+
+export const movie = (id) => request(`/api/movies/${encodeURIComponent(id)}`);
+
+// image: a Blob or File (JPEG, PNG or WebP); sent as the raw request body.
+export const emotion = (image) =>
+  request("/api/emotion", { method: "POST", body: image, headers: { Accept: "application/json", "Content-Type": image.type || "image/jpeg" } });

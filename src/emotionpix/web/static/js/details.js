@@ -1,0 +1,71 @@
+// The details overlay: a modal <dialog>. Opens from a card (mouse or keyboard), closes with
+// Esc, the close button or a click outside; focus stays inside while open and returns after.
+
+import { $ } from "./dom.js";
+import * as api from "./api.js";
+import { poster } from "./grid.js";
+
+let opener = null;
+
+const FOCUSABLE = "a[href], button:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+function fill(movie) {
+  const votesLabel = document.body.dataset.votesLabel || "votes";
+  poster(movie, $(".details-poster"));
+  $("#details-title").textContent = movie.title;
+  const meta = [movie.year, movie.runtime ? `${movie.runtime} min` : null, movie.languages.join(", ") || null];
+  $("#details-meta").textContent = meta.filter(Boolean).join(" · ");
+  $("#details-genres").textContent = movie.genres.join(" · ");
+  $("#details-rating").textContent = movie.rating === null
+    ? "Not rated yet"
+    : `★ ${movie.rating.toFixed(1)}/10 from ${movie.votes.toLocaleString()} ${votesLabel}`;
+  $("#details-overview").textContent = movie.overview ?? "";
+  $("#details-director").textContent = movie.director ?? "Unknown";
+  const cast = movie.cast.slice(0, 12).join(", ");
+  const more = movie.cast.length > 12 ? ` and ${movie.cast.length - 12} more` : "";
+  $("#details-cast").textContent = cast ? cast + more : "Unknown";
+  const trailer = $("#details-trailer");
+  const query = `${movie.title} ${movie.year ?? ""} trailer`.trim();
+  trailer.href = movie.trailer_url ?? `https://www.youtube.com/results?search_query=${encodeURIComponent(query)}`;
+  trailer.textContent = movie.trailer_url ? "Watch the trailer" : "Search for the trailer";
+}
+
+export async function open(id, from) {
+  const dialog = $("#details");
+  opener = from ?? document.activeElement;
+  const movie = await api.movie(id);
+  fill(movie);
+  if (!dialog.open) dialog.showModal();
+  $("#details-close").focus();
+}
+
+function close() {
+  const dialog = $("#details");
+  if (dialog.open) dialog.close();
+}
+
+export function init() {
+  const dialog = $("#details");
+  $("#details-close").addEventListener("click", close);
+  // A click on the backdrop lands on the <dialog> itself, outside its content box.
+  dialog.addEventListener("click", (event) => {
+    if (event.target === dialog) close();
+  });
+  dialog.addEventListener("close", () => {
+    opener?.focus();
+    opener = null;
+  });
+  dialog.addEventListener("keydown", (event) => {
+    if (event.key !== "Tab") return;
+    const items = [...dialog.querySelectorAll(FOCUSABLE)];
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+}

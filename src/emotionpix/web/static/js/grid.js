@@ -1,0 +1,48 @@
+// The movie grid: cards with a poster (or a generated placeholder), title, year and rating,
+// and a "more" button that pages through the same seeded order.
+
+import { $, el } from "./dom.js";
+
+// A stable hue per title, so a placeholder poster always looks the same.
+function hue(text) {
+  let hash = 0;
+  for (const ch of text) hash = (hash * 31 + ch.codePointAt(0)) % 360;
+  return hash;
+}
+
+export function poster(movie, node = el("span", { className: "poster", "aria-hidden": "true" })) {
+  node.replaceChildren();
+  node.style.setProperty("--hue", String(hue(movie.title)));
+  if (movie.poster_url) {
+    node.append(el("img", { src: movie.poster_url, alt: "", loading: "lazy" }));
+  } else {
+    node.append(el("span", { className: "poster-title" }, movie.title),
+      el("span", { className: "poster-year" }, movie.year ?? ""));
+  }
+  return node;
+}
+
+function card(movie) {
+  const rating = movie.rating === null ? "" : ` · ★ ${movie.rating.toFixed(1)}`;
+  return el("li", {},
+    el("a", { className: "card", href: `/api/movies/${encodeURIComponent(movie.id)}`, dataset: { id: movie.id } },
+      poster(movie),
+      el("span", { className: "card-title" }, movie.title),
+      el("span", { className: "card-meta" }, `${movie.year ?? "Year unknown"}${rating}`)));
+}
+
+// Replace (or, with append, extend) the grid under a heading.
+export function render(heading, movies, { append = false, hasMore = false, empty = "No movies found." } = {}) {
+  const section = $("#results");
+  section.hidden = false;
+  section.querySelector(".notice")?.remove();
+  section.querySelector(".empty")?.remove();
+  $("#results-heading").textContent = heading;
+  const grid = $("#grid");
+  const cards = movies.map(card);
+  if (append) grid.append(...cards);
+  else grid.replaceChildren(...cards);
+  if (!append && movies.length === 0) grid.after(el("p", { className: "empty" }, empty));
+  $("#more").hidden = !hasMore;
+  return cards;
+}
