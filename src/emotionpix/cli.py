@@ -151,18 +151,8 @@ def detect(ctx: click.Context, images: tuple[str, ...], as_json: bool) -> None:
             except AppError as exc:
                 results.append({"image": path, "error": exc.code, "message": exc.message})
                 continue
-            primary = analysis.primary
-            results.append(
-                {
-                    "image": path,
-                    "faces": [face.to_dict() for face in analysis.faces],
-                    "emotion": primary.emotion,
-                    "confidence": round(primary.confidence, 4),
-                    "genre": service.genre_for(primary.emotion),
-                    "model": analysis.model,
-                    "timings_ms": analysis.timings_ms,
-                }
-            )
+            genre = service.genre_for(analysis.primary.emotion)
+            results.append({"image": path, **analysis.to_dict(), "genre": genre})
     if as_json:
         _emit({"results": results} if len(results) > 1 else results[0])
     else:

@@ -58,6 +58,17 @@ class Analysis:
     def primary(self) -> FaceEmotion:
         return self.faces[0]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The API shape, less ``genre`` (that comes from the recommendation mapping)."""
+        return {
+            "faces": [face.to_dict() for face in self.faces],
+            "emotion": self.primary.emotion,
+            "confidence": round(self.primary.confidence, 4),
+            "model": self.model,
+            "image_size": list(self.image_size),
+            "timings_ms": self.timings_ms,
+        }
+
 
 def prominence(face: Detection) -> float:
     """Bigger and surer faces first: the viewer in front of the camera, not a poster behind."""

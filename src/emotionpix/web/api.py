@@ -82,13 +82,4 @@ def _uploaded_image() -> bytes:
 def emotion() -> dict[str, Any]:
     """Faces and emotions in a photo; the image is processed in memory and never kept."""
     analysis = emotion_engine().analyse(_uploaded_image())
-    primary = analysis.primary
-    return {
-        "faces": [face.to_dict() for face in analysis.faces],
-        "emotion": primary.emotion,
-        "confidence": round(primary.confidence, 4),
-        "genre": recommender().genre_for(primary.emotion),
-        "model": analysis.model,
-        "image_size": list(analysis.image_size),
-        "timings_ms": analysis.timings_ms,
-    }
+    return {**analysis.to_dict(), "genre": recommender().genre_for(analysis.primary.emotion)}
