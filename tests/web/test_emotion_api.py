@@ -5,6 +5,7 @@ import logging
 
 import pytest
 
+from emotionpix.emotion.registry import DEFAULT_MODEL, MODELS
 from tests.images import encode, photo, png_header_only, webcam_frame
 
 FACE_KEYS = {"box", "score", "emotions", "emotion", "confidence"}
@@ -31,11 +32,7 @@ def test_multipart_upload_of_a_smiling_face(client):
         "image_size",
         "timings_ms",
     }
-    assert (body["emotion"], body["genre"], body["model"]) == (
-        "happy",
-        "Comedy",
-        "fer-mini-xception",
-    )
+    assert (body["emotion"], body["genre"], body["model"]) == ("happy", "Comedy", DEFAULT_MODEL)
     assert body["confidence"] > 0.9
     assert body["image_size"] == [640, 480]
     (face,) = body["faces"]
@@ -55,6 +52,18 @@ def test_raw_image_body(client, fmt, mime):
     )
     assert response.status_code == 200
     assert response.get_json()["emotion"] == "happy"
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_the_model_is_chosen_by_configuration(make_app, model):
+    client = make_app(EMOTION_MODEL=model).test_client()
+    body = post_file(client, webcam_frame()).get_json()
+    assert (body["model"], body["emotion"]) == (model, "happy")
+
+
+def test_an_unknown_model_stops_the_app_at_start_up(make_app):
+    with pytest.raises(ValueError, match="unknown emotion model"):
+        make_app(EMOTION_MODEL="nope")
 
 
 def test_genre_follows_the_configured_mapping(make_app):

@@ -33,3 +33,27 @@ def test_unknown_page_is_a_friendly_404_page(client):
     response = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert response.status_code == 404
     assert "We could not find that page" in response.get_data(as_text=True)
+
+
+def test_pages_forbid_inline_scripts_and_foreign_origins(client):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "connect-src 'self'" in policy
+    html = response.get_data(as_text=True)
+    assert "<script>" not in html
+    assert 'type="module" src="/static/js/app.js"' in html
+    assert "http://" not in html.replace("http://www.w3.org", "")
+
+
+def test_static_assets_are_served_locally(client):
+    for path in ("/static/app.css", "/static/js/app.js", "/static/favicon.svg"):
+        assert client.get(path).status_code == 200
+
+
+def test_page_starts_with_the_camera_off(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'id="camera-toggle" role="switch" aria-checked="false"' in html
+    assert '<button type="button" id="capture" disabled>' in html
+    assert 'id="mic" class="icon-button" hidden' in html

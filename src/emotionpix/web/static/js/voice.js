@@ -33,7 +33,7 @@ export function init({ onResult, onMessage }) {
     let recognition;
     try {
       recognition = new Recognition();
-      recognition.lang = document.documentElement.lang || "en";
+      recognition.lang = navigator.language || "en-US";
       recognition.interimResults = false;
       recognition.maxAlternatives = 1;
       recognition.onresult = (event) => {
