@@ -49,7 +49,8 @@ def test_pages_forbid_inline_scripts_and_foreign_origins(client):
 
 def test_static_assets_are_served_locally(client):
     for path in ("/static/app.css", "/static/js/app.js", "/static/favicon.svg"):
-        assert client.get(path).status_code == 200
+        with client.get(path) as response:  # file responses must be closed
+            assert response.status_code == 200
 
 
 def test_page_starts_with_the_camera_off(client):
