@@ -6,12 +6,18 @@ by configuration. Tables are declared on ``metadata`` by the modules that own th
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, Table, create_engine, event, text
+from sqlalchemy.exc import DatabaseError
 
 metadata = MetaData()
+
+# Any fixed number: the PostgreSQL advisory lock that serialises schema creation.
+_SCHEMA_LOCK = 0x45504958  # "EPIX"
 
 
 def make_engine(url: str) -> Engine:
@@ -31,8 +37,25 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def create_tables(engine: Engine, tables: Sequence[Table] | None = None) -> None:
+    """Create missing tables. Safe when several workers start at once on a new database:
+    PostgreSQL serialises them with an advisory lock; elsewhere a worker that loses the race
+    retries and then finds the tables there."""
+    for attempt in range(3):
+        try:
+            with engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+                metadata.create_all(conn, tables=tables)
+            return
+        except DatabaseError:
+            if attempt == 2:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def init_app(app: Flask) -> None:
     """Create the engine once, make sure the tables exist, and keep it in app.extensions."""
     engine = make_engine(app.config["DATABASE_URL"])
-    metadata.create_all(engine)
+    create_tables(engine)
     app.extensions["emotionpix.db"] = engine

@@ -88,3 +88,38 @@ def test_the_same_code_runs_on_postgresql(postgres_url, tmp_path):
         assert client.get("/healthz").get_json()["checks"]["database"] == "ok"
     finally:
         app.extensions["emotionpix.db"].dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_workers_starting_together_on_a_new_database(backend, tmp_path, request):
+    """Several Gunicorn workers create the schema at the same moment on first start."""
+    import threading
+
+    from emotionpix.cache.sql import SQLCache
+    from emotionpix.db import create_tables, make_engine
+
+    url = (
+        f"sqlite:///{tmp_path / 'new.sqlite3'}"
+        if backend == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    engines = [make_engine(url) for _ in range(4)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(engines))
+
+    def start(engine):
+        try:
+            barrier.wait()
+            create_tables(engine)
+            SQLCache(engine).set("k", 1)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(e,)) for e in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for engine in engines:
+        engine.dispose()
+    assert errors == []

@@ -15,7 +15,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from emotionpix.cache.base import COUNTERS, CacheEntry, CacheStats
-from emotionpix.db import metadata
+from emotionpix.db import create_tables, metadata
 
 _MISSING = object()
 
@@ -35,6 +35,27 @@ cache_counters = Table(
     Column("name", String(32), primary_key=True),
     Column("value", BigInteger, nullable=False),
 )
+
+
+def _upsert(dialect: str, row: dict[str, Any]) -> Any:
+    """INSERT … ON CONFLICT (key) DO UPDATE: concurrent writers of one key never collide."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        pg = pg_insert(cache_entries).values(**row)
+        return pg.on_conflict_do_update(
+            index_elements=[cache_entries.c.key],
+            set_={k: pg.excluded[k] for k in row if k != "key"},
+        )
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        lite = sqlite_insert(cache_entries).values(**row)
+        return lite.on_conflict_do_update(
+            index_elements=[cache_entries.c.key],
+            set_={k: lite.excluded[k] for k in row if k != "key"},
+        )
+    raise ValueError(f"the SQL cache supports SQLite and PostgreSQL, not {dialect}")
 
 
 class SQLCache:
@@ -61,7 +82,7 @@ class SQLCache:
         self._memo: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self._memo_size = memo_size
         self._memo_lock = threading.Lock()
-        metadata.create_all(engine, tables=[cache_entries, cache_counters])
+        create_tables(engine, [cache_entries, cache_counters])
         self._ensure_counters()
 
     def _ensure_counters(self) -> None:
@@ -129,11 +150,7 @@ class SQLCache:
         }
         with self.engine.begin() as conn:
             conn.execute(delete(cache_entries).where(cache_entries.c.purge_at <= now))
-            updated = conn.execute(
-                sql_update(cache_entries).where(cache_entries.c.key == key).values(**values)
-            ).rowcount
-            if not updated:
-                conn.execute(cache_entries.insert().values(key=key, **values))
+            conn.execute(_upsert(conn.dialect.name, {"key": key, **values}))
 
     def count_provider_call(self) -> None:
         with self.engine.begin() as conn:
