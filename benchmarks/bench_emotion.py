@@ -99,13 +99,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("image", nargs="?", type=Path)
     parser.add_argument("--rounds", type=int, default=300)
-    parser.add_argument("--model", default="fer-mini-xception")
+    parser.add_argument("--model", default=None, help="registered model (default: the default)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
     from emotionpix import create_app
     from emotionpix.emotion import build_engine
+    from emotionpix.emotion.registry import DEFAULT_MODEL
 
+    args.model = args.model or DEFAULT_MODEL
     frame = args.image.read_bytes() if args.image else default_frame()
     engine = build_engine(
         {

@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import Flask
 
+from emotionpix.emotion.registry import DEFAULT_MODEL
+
 PREFIX = "EMOTIONPIX"
 
 DEFAULTS: dict[str, Any] = {
@@ -44,7 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "ROTATION_PAGES": 2,  # first pages are shuffled within windows of this many pages
     "SEARCH_LIMIT": 20,
     # The emotion engine (see emotion/registry.py for the model names).
-    "EMOTION_MODEL": "fer-mini-xception",
+    "EMOTION_MODEL": DEFAULT_MODEL,
     "FACE_THRESHOLD": 0.6,  # BlazeFace score; a cat photo can reach 0.51
     "ONNX_THREADS": 1,
     "MAX_IMAGE_PIXELS": 40_000_000,  # decoded size limit (decompression bombs)

