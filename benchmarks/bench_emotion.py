@@ -29,9 +29,8 @@ import numpy as np
 COLD_START = """
 import time, sys
 start = time.perf_counter()
-from emotionpix.emotion import build_engine
-engine = build_engine({"EMOTION_MODEL": sys.argv[2], "FACE_THRESHOLD": 0.6,
-                       "ONNX_THREADS": 1, "MAX_IMAGE_PIXELS": 40_000_000})
+from emotionpix.emotion import EmotionEngine
+engine = EmotionEngine(sys.argv[2])  # the app's defaults: threshold 0.6, one thread
 analysis = engine.analyse(open(sys.argv[1], "rb").read())
 elapsed = time.perf_counter() - start
 for _ in range(50):
@@ -104,19 +103,12 @@ def main() -> None:
     args = parser.parse_args()
 
     from emotionpix import create_app
-    from emotionpix.emotion import build_engine
+    from emotionpix.emotion import EmotionEngine
     from emotionpix.emotion.registry import DEFAULT_MODEL
 
     args.model = args.model or DEFAULT_MODEL
     frame = args.image.read_bytes() if args.image else default_frame()
-    engine = build_engine(
-        {
-            "EMOTION_MODEL": args.model,
-            "FACE_THRESHOLD": 0.6,
-            "ONNX_THREADS": 1,
-            "MAX_IMAGE_PIXELS": 40_000_000,
-        }
-    )
+    engine = EmotionEngine(args.model)
     analysis = engine.analyse(frame)
     results: dict[str, Any] = {
         "model": args.model,

@@ -7,7 +7,7 @@ from functools import lru_cache
 from flask import Flask, current_app
 
 from emotionpix.cache import build_cache
-from emotionpix.emotion import EmotionEngine, build_engine
+from emotionpix.emotion import EmotionEngine, FaceDetector
 from emotionpix.providers import build_provider
 from emotionpix.recommend.filters import Filters
 from emotionpix.recommend.mapping import build_mapping
@@ -60,14 +60,8 @@ def init_app(app: Flask) -> None:
 def _engine(model: str, threshold: float, threads: int, max_pixels: int) -> EmotionEngine:
     """One engine per distinct configuration and process: loading the ONNX sessions takes
     ~0.25 s, and the engine holds no per-app state."""
-    return build_engine(
-        {
-            "EMOTION_MODEL": model,
-            "FACE_THRESHOLD": threshold,
-            "ONNX_THREADS": threads,
-            "MAX_IMAGE_PIXELS": max_pixels,
-        }
-    )
+    detector = FaceDetector(threshold=threshold, threads=threads)
+    return EmotionEngine(model, detector, threads=threads, max_pixels=max_pixels)
 
 
 def emotion_engine(app: Flask | None = None) -> EmotionEngine:

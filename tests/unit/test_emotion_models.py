@@ -10,15 +10,9 @@ import numpy as np
 import pytest
 
 from emotionpix.emotion.classifier import ExpressionClassifier
-from emotionpix.emotion.detector import (
-    FULL_RANGE,
-    MODELS_DIR,
-    SHORT_RANGE,
-    BlazeFaceModel,
-    make_anchors,
-)
+from emotionpix.emotion.detector import FULL_RANGE, SHORT_RANGE, BlazeFaceModel, make_anchors
 from emotionpix.emotion.registry import DEFAULT_MODEL, MODELS, get_model
-from emotionpix.emotion.runtime import make_session
+from emotionpix.emotion.runtime import MODELS_DIR, make_session
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]

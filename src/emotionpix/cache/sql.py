@@ -1,5 +1,5 @@
 """Cache backend on an SQL database through SQLAlchemy: an SQLite file by default (as in the
-paper), PostgreSQL or any other SQLAlchemy database by URL."""
+paper) or PostgreSQL, by URL."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Column, Engine, Float, String, Table, Text, delete, func, select
 from sqlalchemy import update as sql_update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from emotionpix.cache.base import COUNTERS, CacheEntry, CacheStats
@@ -37,25 +38,22 @@ cache_counters = Table(
 )
 
 
+# Both dialects' INSERT constructs offer ON CONFLICT with the same API.
+_DIALECT_INSERT: dict[str, Callable[..., Any]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
+
+
 def _upsert(dialect: str, row: dict[str, Any]) -> Any:
     """INSERT … ON CONFLICT (key) DO UPDATE: concurrent writers of one key never collide."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        pg = pg_insert(cache_entries).values(**row)
-        return pg.on_conflict_do_update(
-            index_elements=[cache_entries.c.key],
-            set_={k: pg.excluded[k] for k in row if k != "key"},
-        )
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        lite = sqlite_insert(cache_entries).values(**row)
-        return lite.on_conflict_do_update(
-            index_elements=[cache_entries.c.key],
-            set_={k: lite.excluded[k] for k in row if k != "key"},
-        )
-    raise ValueError(f"the SQL cache supports SQLite and PostgreSQL, not {dialect}")
+    if dialect not in _DIALECT_INSERT:
+        raise ValueError(f"the SQL cache supports SQLite and PostgreSQL, not {dialect}")
+    statement = _DIALECT_INSERT[dialect](cache_entries).values(**row)
+    return statement.on_conflict_do_update(
+        index_elements=[cache_entries.c.key],
+        set_={name: statement.excluded[name] for name in row if name != "key"},
+    )
 
 
 class SQLCache:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from emotionpix.emotion.detector import MODELS_DIR, Detection
+from emotionpix.emotion.detector import Detection
 from emotionpix.emotion.registry import ModelSpec
 from emotionpix.emotion.runtime import make_session
 
@@ -44,7 +44,7 @@ class ExpressionClassifier:
 
     def __init__(self, spec: ModelSpec, threads: int = 1):
         self.spec = spec
-        self.session = make_session(MODELS_DIR / spec.file, threads)
+        self.session = make_session(spec.file, threads)
         self.input_name = self.session.get_inputs()[0].name
 
     def crops(self, grey: Image.Image, faces: list[Detection]) -> np.ndarray:

@@ -7,14 +7,11 @@ SSD anchors -> weighted non-maximum suppression -> boxes in the original image's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from emotionpix.emotion.runtime import make_session
-
-MODELS_DIR = Path(__file__).parent / "models"
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,7 @@ class BlazeFaceModel:
 
     def __init__(self, spec: BlazeFaceSpec, threads: int = 1):
         self.spec = spec
-        self.session = make_session(MODELS_DIR / spec.file, threads)
+        self.session = make_session(spec.file, threads)
         self.input_name = self.session.get_inputs()[0].name
         self.channels_first = self.session.get_inputs()[0].shape[1] == 3
         self.anchors = make_anchors(spec)
