@@ -2,22 +2,27 @@
 and resumed, and the ONNX export."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from PIL import Image
 
 torch = pytest.importorskip("torch")  # the suite installs it ([train] extra); see README
+onnx = pytest.importorskip("onnx")
 
 from emotionpix.emotion.classifier import ExpressionClassifier  # noqa: E402
 from emotionpix.emotion.registry import ModelSpec  # noqa: E402
 from emotionpix.training.augment import AugmentConfig, augment  # noqa: E402
-from emotionpix.training.data import load_dataset  # noqa: E402
-from emotionpix.training.export import (  # noqa: E402
+from emotionpix.training.calibration import (  # noqa: E402
     expected_calibration_error,
-    export,
     fit_temperature,
+    softmax,
 )
+from emotionpix.training.data import load_dataset  # noqa: E402
+from emotionpix.training.ensemble import build, to_input  # noqa: E402
+from emotionpix.training.ensemble import run as run_onnx  # noqa: E402
+from emotionpix.training.export import export  # noqa: E402
 from emotionpix.training.train import TrainConfig, to_tensor, train  # noqa: E402
 
 pytestmark = pytest.mark.training
@@ -149,9 +154,63 @@ def test_export_is_calibrated_and_matches_pytorch(npz_pair, tmp_path):
 
 def test_temperature_and_calibration_error():
     labels = np.array([0, 1] * 50)
-    logits = torch.zeros(100, 7)
+    logits = np.zeros((100, 7))
     logits[np.arange(100), labels] = 8.0  # right but over-confident ...
     logits[:30, 2] = 9.0  # ... and wrong 30 % of the time
     assert fit_temperature(logits, labels) > 1.5
-    confident = torch.softmax(logits, 1).numpy()
+    confident = softmax(logits)
     assert expected_calibration_error(confident, labels) > 0.2
+    calibrated = softmax(logits, fit_temperature(logits, labels))
+    assert expected_calibration_error(calibrated, labels) < expected_calibration_error(
+        confident, labels
+    )
+
+
+@pytest.fixture(scope="module")
+def members(tmp_path_factory):
+    """Two tiny models (different seeds) exported without flip, and their data."""
+    root = tmp_path_factory.mktemp("members")
+    for name, (n, seed) in {"train": (224, 0), "val": (70, 1)}.items():
+        x, y = synthetic(n, seed)
+        np.savez(root / f"{name}.npz", x=x, y=y.astype(np.uint8))
+    files = []
+    for seed in (0, 1):
+        run_dir = root / f"run{seed}"
+        train(root / "train.npz", root / "val.npz", run_dir, replace(TINY, seed=seed), threads=1)
+        files.append(root / f"member{seed}.onnx")
+        export(run_dir / "best.pt", root / "val.npz", files[-1], flip=False)
+    return files, root / "train.npz", root / "val.npz"
+
+
+def test_float_ensemble_is_the_calibrated_geometric_mean_of_its_members(members, tmp_path):
+    files, _, val_npz = members
+    out = tmp_path / "ensemble.onnx"
+    summary = build(files, val_npz, out, flip=False, int8=False)
+    x = to_input(synthetic(9, seed=3)[0])
+    log_probs = np.mean([np.log(run_onnx(member, x)) for member in files], axis=0)
+    expected = softmax(log_probs, summary["temperature"])
+    np.testing.assert_allclose(run_onnx(out, x), expected, atol=1e-5)
+    assert set(summary["members"]) == {"member0.onnx", "member1.onnx"}
+    assert json.loads(out.with_suffix(".metrics.json").read_text())["n"] == 70
+
+
+def test_int8_ensemble_averages_the_mirror_image_in_one_call(members, tmp_path):
+    files, train_npz, val_npz = members
+    out = tmp_path / "ensemble.onnx"
+    with pytest.raises(ValueError, match="calibration"):
+        build(files, val_npz, out)  # int8 needs training images for activation ranges
+    summary = build(files, val_npz, out, calibration=train_npz)
+    assert summary["int8"]
+    assert summary["flip_average"]
+    assert summary["int8_float_agreement"] > 0.9
+    stored = {init.data_type for init in onnx.load(out).graph.initializer}
+    assert onnx.TensorProto.INT8 in stored
+
+    classifier = ExpressionClassifier(ModelSpec(name="ensemble", file=str(out), size=48))
+    faces = synthetic(6, seed=4)[0]
+    probs = classifier.predict(faces)
+    assert probs.sum(1) == pytest.approx(np.ones(6), abs=1e-5)
+    # Flip averaging inside the graph: a face and its mirror image get the same answer.
+    np.testing.assert_allclose(classifier.predict(faces[:, :, ::-1].copy()), probs, atol=1e-6)
+    for batch in (1, 9):
+        assert classifier.predict(synthetic(batch)[0]).shape == (batch, 7)

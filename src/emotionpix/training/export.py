@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import warnings
 from pathlib import Path
@@ -28,6 +27,7 @@ from torch import nn
 
 from emotionpix.emotion.evaluate import metrics
 from emotionpix.recommend.mapping import EMOTIONS
+from emotionpix.training.calibration import calibration_report, fit_temperature
 from emotionpix.training.data import load_dataset
 from emotionpix.training.model import ExpressionNet
 from emotionpix.training.train import TrainConfig, predict_logits, to_tensor
@@ -62,30 +62,6 @@ def load_net(checkpoint: Path) -> tuple[ExpressionNet, dict[str, Any]]:
     return net.eval(), state
 
 
-def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, bins: int = 15) -> float:
-    confidence = probs.max(1)
-    correct = probs.argmax(1) == labels
-    edges = np.linspace(0, 1, bins + 1)
-    ece = 0.0
-    for low, high in itertools.pairwise(edges):
-        inside = (confidence > low) & (confidence <= high)
-        if inside.any():
-            ece += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
-    return float(ece)
-
-
-def fit_temperature(logits: torch.Tensor, labels: np.ndarray) -> float:
-    """The T in [0.25, 5] that minimises validation NLL of softmax(logits / T)."""
-    target = torch.from_numpy(labels)
-    grid = torch.linspace(0.25, 5.0, 476)
-    losses = [nn.functional.cross_entropy(logits / t, target).item() for t in grid]
-    return round(float(grid[int(np.argmin(losses))]), 3)
-
-
-def softmax(logits: torch.Tensor, temperature: float = 1.0) -> np.ndarray:
-    return torch.softmax(logits / temperature, dim=1).numpy()
-
-
 def export(checkpoint: Path, val: Path, out: Path, flip: bool = True) -> dict[str, Any]:
     """Calibrate, export and verify; returns a report (also written next to ``out``)."""
     net, state = load_net(checkpoint)
@@ -94,8 +70,7 @@ def export(checkpoint: Path, val: Path, out: Path, flip: bool = True) -> dict[st
     plain = Deployable(net, 1.0, flip=flip).eval()
     with torch.no_grad():
         logits = torch.cat([plain.logits(xv[i : i + 512]) for i in range(0, len(xv), 512)])
-    temperature = fit_temperature(logits, y_val)
-    before, after = softmax(logits), softmax(logits, temperature)
+    temperature = fit_temperature(logits.numpy(), y_val)
     model = Deployable(net, temperature, flip=flip).eval()
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -122,16 +97,12 @@ def export(checkpoint: Path, val: Path, out: Path, flip: bool = True) -> dict[st
     if parity > 1e-4:
         raise RuntimeError(f"ONNX and PyTorch disagree by {parity:.2e}")
 
-    report = metrics(y_val, after.argmax(1), EMOTIONS)
+    report = metrics(y_val, logits.argmax(1).numpy(), EMOTIONS)
     no_flip = predict_logits(net, xv).argmax(1).numpy()
     summary = {
         "checkpoint_epoch": state["metrics"]["epoch"],
         "flip_average": flip,
-        "temperature": temperature,
-        "ece_before": round(expected_calibration_error(before, y_val), 4),
-        "ece_after": round(expected_calibration_error(after, y_val), 4),
-        "nll_before": round(float(-np.log(before[np.arange(len(y_val)), y_val]).mean()), 4),
-        "nll_after": round(float(-np.log(after[np.arange(len(y_val)), y_val]).mean()), 4),
+        **calibration_report(logits.numpy(), y_val, temperature),
         "val_accuracy_without_flip": round(float((no_flip == y_val).mean()), 4),
         "onnx_torch_max_abs_diff": parity,
         "onnx_bytes": out.stat().st_size,

@@ -244,6 +244,12 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=TrainConfig.lr)
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
     parser.add_argument("--widths", type=int, nargs=4, default=list(TrainConfig.widths))
+    parser.add_argument(
+        "--class-weight-power",
+        type=float,
+        default=TrainConfig.class_weight_power,
+        help="loss weight ~ (1 / class frequency) ** POWER; 0 = unweighted",
+    )
     parser.add_argument("--no-bf16", action="store_true", help="train in float32")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
@@ -259,6 +265,7 @@ def main() -> None:
         lr=args.lr,
         seed=args.seed,
         widths=tuple(args.widths),
+        class_weight_power=args.class_weight_power,
         bf16=not args.no_bf16,
     )
     best = train(

@@ -1,0 +1,262 @@
+"""Combine exported expression models into one calibrated ONNX ensemble, int8 by default.
+
+    python -m emotionpix.training.ensemble A.onnx B.onnx C.onnx --val VAL.npz \\
+        --calibration TRAIN.npz --out src/emotionpix/emotion/models/emotionpix_ensemble.onnx
+
+Each member is a file written by ``emotionpix.training.export`` (input [N, 1, 48, 48] in
+[-1, 1], calibrated probabilities out). The ensemble graph
+
+1. mirrors every face and classifies both views (test-time flip averaging; ``--no-flip``
+   turns it off),
+2. averages the members' log-probabilities over members and views (the geometric mean of
+   the members' calibrated probabilities),
+3. divides by one temperature fitted on the validation set and applies the softmax.
+
+One ONNX call classifies all faces with every member. Then ONNX Runtime's static
+quantization (``--fp32`` skips it) stores convolution and dense weights as int8 with
+per-channel scales and runs them with int8 arithmetic: about four times faster on this
+machine's CPU (VNNI) and four times smaller. Activation ranges are calibrated on training
+images, never on the validation set; the temperature is fitted after quantization, on the
+quantized graph's own logits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+from onnxruntime.quantization import (
+    CalibrationDataReader,
+    CalibrationMethod,
+    QuantFormat,
+    QuantType,
+    quantize_static,
+)
+from onnxruntime.quantization.shape_inference import quant_pre_process
+
+from emotionpix.emotion.evaluate import metrics
+from emotionpix.recommend.mapping import EMOTIONS
+from emotionpix.training.calibration import calibration_report, fit_temperature, softmax
+from emotionpix.training.data import load_dataset
+
+OPSET = 17
+INPUT, LOGITS, OUTPUT = "input", "logits", "probabilities"
+
+
+def to_input(images: np.ndarray) -> np.ndarray:
+    """uint8 [N, 48, 48] -> float32 [N, 1, 48, 48] in [-1, 1] (the app's normalisation)."""
+    return np.asarray(images, dtype=np.float32)[:, None] / 127.5 - 1.0
+
+
+def combine(members: Sequence[onnx.ModelProto], flip: bool = True) -> onnx.ModelProto:
+    """One graph: [N, 1, 48, 48] -> mean log-probability over members (and views) [N, 7]."""
+    nodes: list[onnx.NodeProto] = []
+    initializers: list[onnx.TensorProto] = []
+
+    def const(name: str, values: Any, dtype: Any) -> str:
+        initializers.append(numpy_helper.from_array(np.array(values, dtype=dtype), name))
+        return name
+
+    feed = INPUT
+    if flip:  # batch [x, mirror(x)]: a slice stepping backwards along the width axis
+        nodes.append(
+            helper.make_node(
+                "Slice",
+                [
+                    INPUT,
+                    const("flip_starts", [-1], np.int64),
+                    const("flip_ends", [-(2**62)], np.int64),
+                    const("flip_axes", [3], np.int64),
+                    const("flip_steps", [-1], np.int64),
+                ],
+                ["mirrored"],
+            )
+        )
+        nodes.append(helper.make_node("Concat", [INPUT, "mirrored"], ["views"], axis=0))
+        feed = "views"
+
+    floor = const("probability_floor", 1e-30, np.float32)
+    log_probs = []
+    for i, member in enumerate(members):
+        prefix = f"m{i}_"
+        graph = onnx.compose.add_prefix(member, prefix).graph
+        member_input, member_output = graph.input[0].name, graph.output[0].name
+        for node in graph.node:
+            node.input[:] = [feed if name == member_input else name for name in node.input]
+        nodes.extend(graph.node)
+        initializers.extend(graph.initializer)
+        nodes.append(helper.make_node("Clip", [member_output, floor], [f"{prefix}clipped"]))
+        nodes.append(helper.make_node("Log", [f"{prefix}clipped"], [f"{prefix}log"]))
+        log_probs.append(f"{prefix}log")
+
+    if flip:
+        nodes.append(helper.make_node("Mean", log_probs, ["member_mean"]))
+        shape = const("views_shape", [2, -1, len(EMOTIONS)], np.int64)
+        nodes.append(helper.make_node("Reshape", ["member_mean", shape], ["per_view"]))
+        nodes.append(helper.make_node("ReduceMean", ["per_view"], [LOGITS], axes=[0], keepdims=0))
+    else:
+        nodes.append(helper.make_node("Mean", log_probs, [LOGITS]))
+
+    graph = helper.make_graph(
+        nodes,
+        "emotionpix_ensemble",
+        [helper.make_tensor_value_info(INPUT, TensorProto.FLOAT, ["N", 1, 48, 48])],
+        [helper.make_tensor_value_info(LOGITS, TensorProto.FLOAT, ["N", len(EMOTIONS)])],
+        initializers,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+    model.ir_version = members[0].ir_version
+    onnx.checker.check_model(model)
+    return model
+
+
+def with_temperature(model: onnx.ModelProto, temperature: float) -> onnx.ModelProto:
+    """Append softmax(logits / T) as the ``probabilities`` output (replacing ``logits``)."""
+    graph = model.graph
+    graph.initializer.append(
+        numpy_helper.from_array(np.array(temperature, dtype=np.float32), "temperature")
+    )
+    graph.node.extend(
+        [
+            helper.make_node("Div", [LOGITS, "temperature"], ["scaled_logits"]),
+            helper.make_node("Softmax", ["scaled_logits"], [OUTPUT], axis=1),
+        ]
+    )
+    del graph.output[:]
+    graph.output.append(
+        helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, ["N", len(EMOTIONS)])
+    )
+    onnx.checker.check_model(model)
+    return model
+
+
+class _Images(CalibrationDataReader):  # type: ignore[misc]
+    """Feeds calibration images to ONNX Runtime's quantizer in equal batches of up to 64 (its
+    histogram calibrators need equal shapes; a remainder is left out)."""
+
+    def __init__(self, x: np.ndarray):
+        size = min(64, len(x))
+        count = len(x) // size
+        self.batches = iter(x[: count * size].reshape(count, size, *x.shape[1:]))
+
+    def get_next(self) -> dict[str, np.ndarray] | None:
+        batch = next(self.batches, None)
+        return None if batch is None else {INPUT: batch}
+
+
+def quantize(model: onnx.ModelProto, calibration: np.ndarray) -> onnx.ModelProto:
+    """int8 weights (per output channel) and activations for convolutions and dense layers;
+    everything else (flip, log, mean, softmax) stays float."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source, prepared, quantized = (Path(tmp) / n for n in ("f.onnx", "p.onnx", "q.onnx"))
+        onnx.save(model, source)
+        quant_pre_process(str(source), str(prepared), skip_symbolic_shape=True)
+        quantize_static(
+            str(prepared),
+            str(quantized),
+            _Images(calibration),
+            quant_format=QuantFormat.QDQ,
+            op_types_to_quantize=["Conv", "Gemm", "MatMul"],
+            per_channel=True,
+            activation_type=QuantType.QUInt8,
+            weight_type=QuantType.QInt8,
+            calibrate_method=CalibrationMethod.Percentile,
+        )
+        return onnx.load(quantized)
+
+
+def run(model: onnx.ModelProto | Path, x: np.ndarray, batch: int = 256) -> np.ndarray:
+    """The model's single output for every row of ``x``."""
+    source = str(model) if isinstance(model, Path) else model.SerializeToString()
+    session = ort.InferenceSession(source, providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    outputs = [session.run(None, {name: x[i : i + batch]})[0] for i in range(0, len(x), batch)]
+    return np.concatenate(outputs)
+
+
+def build(
+    members: Sequence[Path],
+    val: Path,
+    out: Path,
+    calibration: Path | None = None,
+    flip: bool = True,
+    int8: bool = True,
+    calibration_images: int = 1024,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Combine, quantize, calibrate and verify; returns a report (also written next to
+    ``out`` as NAME.metrics.json)."""
+    x_val, y_val = load_dataset(val)
+    xv = to_input(x_val)
+    protos = [onnx.load(path) for path in members]
+    member_accuracy = {
+        path.name: round(float((run(proto, xv).argmax(1) == y_val).mean()), 4)
+        for path, proto in zip(members, protos, strict=True)
+    }
+    model = combine(protos, flip)
+    float_logits = run(model, xv)
+    if int8:
+        if calibration is None:
+            raise ValueError("int8 quantization needs --calibration images (not the val set)")
+        x_cal, _ = load_dataset(calibration)
+        rng = np.random.default_rng(seed)
+        picked = rng.choice(len(x_cal), min(calibration_images, len(x_cal)), replace=False)
+        model = quantize(model, to_input(x_cal[np.sort(picked)]))
+    logits = run(model, xv)
+    temperature = fit_temperature(logits, y_val)
+    model = with_temperature(model, temperature)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(model, out)
+
+    probs = run(out, xv)
+    deviation = float(np.abs(probs - softmax(logits, temperature)).max())
+    if deviation > 1e-4:
+        raise RuntimeError(f"the saved ensemble disagrees with its own logits by {deviation:.2e}")
+    report = metrics(y_val, probs.argmax(1), EMOTIONS)
+    summary = {
+        "members": member_accuracy,
+        "flip_average": flip,
+        "int8": int8,
+        "float_accuracy": round(float((float_logits.argmax(1) == y_val).mean()), 4),
+        "int8_float_agreement": round(
+            float((float_logits.argmax(1) == logits.argmax(1)).mean()), 4
+        ),
+        **calibration_report(logits, y_val, temperature),
+        "onnx_bytes": out.stat().st_size,
+        **report,
+    }
+    out.with_suffix(".metrics.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("members", type=Path, nargs="+", help="ONNX files from export")
+    parser.add_argument("--val", type=Path, required=True, help="npz, csv or folder")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--calibration", type=Path, help="training images for int8 activation ranges"
+    )
+    parser.add_argument("--no-flip", action="store_true", help="no test-time flip averaging")
+    parser.add_argument("--fp32", action="store_true", help="keep float weights (no int8)")
+    args = parser.parse_args()
+    summary = build(
+        args.members, args.val, args.out, args.calibration, not args.no_flip, not args.fp32
+    )
+    print(
+        json.dumps(
+            {k: v for k, v in summary.items() if k not in {"confusion", "per_class"}}, indent=2
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
