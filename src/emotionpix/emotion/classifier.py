@@ -40,7 +40,8 @@ def face_crop(grey: Image.Image, box: tuple[int, int, int, int], size: int) -> n
 
 
 class ExpressionClassifier:
-    """One registered model on ONNX Runtime."""
+    """One registered model on ONNX Runtime (an ensemble is one model too: its members and
+    any test-time flip averaging live inside the ONNX graph, so one call classifies all faces)."""
 
     def __init__(self, spec: ModelSpec, threads: int = 1):
         self.spec = spec
@@ -66,11 +67,5 @@ class ExpressionClassifier:
                 ]
             )
         x = crops.astype(np.float32)[:, None] / 127.5 - 1.0
-        probs = self._run(x)
-        if self.spec.flip_average:
-            probs = (probs + self._run(x[..., ::-1].copy())) / 2
+        probs: np.ndarray = self.session.run(None, {self.input_name: x})[0]
         return probs
-
-    def _run(self, x: np.ndarray) -> np.ndarray:
-        out: np.ndarray = self.session.run(None, {self.input_name: x})[0]
-        return out

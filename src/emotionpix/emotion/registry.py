@@ -23,7 +23,6 @@ class ModelSpec:
     labels: tuple[str, ...] = EMOTIONS
     normalise: str = "minus_one_to_one"
     margin: float = 0.1
-    flip_average: bool = False  # also classify the mirrored face and average (test-time aug.)
     description: str = ""
     licence: str = ""
 
@@ -53,10 +52,21 @@ MODELS: dict[str, ModelSpec] = {
             ),
             licence="MIT",
         ),
+        ModelSpec(
+            name="emotionpix-ensemble",
+            file="emotionpix_ensemble.onnx",
+            size=48,
+            margin=0.05,
+            description=(
+                "Two VGG-style CNNs trained here on FER2013, flip-averaged, int8, in one ONNX "
+                "graph (docs/model-card.md): 68.2 % on PublicTest, calibrated probabilities"
+            ),
+            licence="MIT",
+        ),
     )
 }
 
-DEFAULT_MODEL = "emotionpix-vgg"
+DEFAULT_MODEL = "emotionpix-ensemble"
 
 
 def get_model(name: str) -> ModelSpec:
