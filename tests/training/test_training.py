@@ -11,7 +11,7 @@ from PIL import Image
 torch = pytest.importorskip("torch")  # the suite installs it ([train] extra); see README
 onnx = pytest.importorskip("onnx")
 
-from emotionpix.emotion.classifier import ExpressionClassifier  # noqa: E402
+from emotionpix.emotion.classifier import ExpressionClassifier, to_model_input  # noqa: E402
 from emotionpix.emotion.registry import ModelSpec  # noqa: E402
 from emotionpix.training.augment import AugmentConfig, augment  # noqa: E402
 from emotionpix.training.calibration import (  # noqa: E402
@@ -20,7 +20,7 @@ from emotionpix.training.calibration import (  # noqa: E402
     softmax,
 )
 from emotionpix.training.data import load_dataset  # noqa: E402
-from emotionpix.training.ensemble import build, to_input  # noqa: E402
+from emotionpix.training.ensemble import build  # noqa: E402
 from emotionpix.training.ensemble import run as run_onnx  # noqa: E402
 from emotionpix.training.export import export  # noqa: E402
 from emotionpix.training.train import TrainConfig, to_tensor, train  # noqa: E402
@@ -186,7 +186,7 @@ def test_float_ensemble_is_the_calibrated_geometric_mean_of_its_members(members,
     files, _, val_npz = members
     out = tmp_path / "ensemble.onnx"
     summary = build(files, val_npz, out, flip=False, int8=False)
-    x = to_input(synthetic(9, seed=3)[0])
+    x = to_model_input(synthetic(9, seed=3)[0])
     log_probs = np.mean([np.log(run_onnx(member, x)) for member in files], axis=0)
     expected = softmax(log_probs, summary["temperature"])
     np.testing.assert_allclose(run_onnx(out, x), expected, atol=1e-5)

@@ -39,6 +39,12 @@ def face_crop(grey: Image.Image, box: tuple[int, int, int, int], size: int) -> n
     return np.asarray(region.resize((size, size), Image.Resampling.BILINEAR))
 
 
+def to_model_input(crops: np.ndarray) -> np.ndarray:
+    """uint8 grey crops [N, H, W] -> float32 [N, 1, H, W] in [-1, 1], the scaling every
+    expression model is trained and exported with (x / 127.5 - 1)."""
+    return np.asarray(crops, dtype=np.float32)[:, None] / 127.5 - 1.0
+
+
 class ExpressionClassifier:
     """One registered model on ONNX Runtime (an ensemble is one model too: its members and
     any test-time flip averaging live inside the ONNX graph, so one call classifies all faces)."""
@@ -66,6 +72,5 @@ class ExpressionClassifier:
                     for c in crops
                 ]
             )
-        x = crops.astype(np.float32)[:, None] / 127.5 - 1.0
-        probs: np.ndarray = self.session.run(None, {self.input_name: x})[0]
+        probs: np.ndarray = self.session.run(None, {self.input_name: to_model_input(crops)})[0]
         return probs

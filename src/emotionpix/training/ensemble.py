@@ -42,6 +42,7 @@ from onnxruntime.quantization import (
 )
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
+from emotionpix.emotion.classifier import to_model_input
 from emotionpix.emotion.evaluate import metrics
 from emotionpix.recommend.mapping import EMOTIONS
 from emotionpix.training.calibration import calibration_report, fit_temperature, softmax
@@ -49,11 +50,6 @@ from emotionpix.training.data import load_dataset
 
 OPSET = 17
 INPUT, LOGITS, OUTPUT = "input", "logits", "probabilities"
-
-
-def to_input(images: np.ndarray) -> np.ndarray:
-    """uint8 [N, 48, 48] -> float32 [N, 1, 48, 48] in [-1, 1] (the app's normalisation)."""
-    return np.asarray(images, dtype=np.float32)[:, None] / 127.5 - 1.0
 
 
 def combine(members: Sequence[onnx.ModelProto], flip: bool = True) -> onnx.ModelProto:
@@ -195,22 +191,22 @@ def build(
     """Combine, quantize, calibrate and verify; returns a report (also written next to
     ``out`` as NAME.metrics.json)."""
     x_val, y_val = load_dataset(val)
-    xv = to_input(x_val)
+    xv = to_model_input(x_val)
     protos = [onnx.load(path) for path in members]
     member_accuracy = {
         path.name: round(float((run(proto, xv).argmax(1) == y_val).mean()), 4)
         for path, proto in zip(members, protos, strict=True)
     }
     model = combine(protos, flip)
-    float_logits = run(model, xv)
+    float_logits = logits = run(model, xv)
     if int8:
         if calibration is None:
             raise ValueError("int8 quantization needs --calibration images (not the val set)")
         x_cal, _ = load_dataset(calibration)
         rng = np.random.default_rng(seed)
         picked = rng.choice(len(x_cal), min(calibration_images, len(x_cal)), replace=False)
-        model = quantize(model, to_input(x_cal[np.sort(picked)]))
-    logits = run(model, xv)
+        model = quantize(model, to_model_input(x_cal[np.sort(picked)]))
+        logits = run(model, xv)
     temperature = fit_temperature(logits, y_val)
     model = with_temperature(model, temperature)
     out.parent.mkdir(parents=True, exist_ok=True)

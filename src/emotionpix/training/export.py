@@ -70,7 +70,8 @@ def export(checkpoint: Path, val: Path, out: Path, flip: bool = True) -> dict[st
     plain = Deployable(net, 1.0, flip=flip).eval()
     with torch.no_grad():
         logits = torch.cat([plain.logits(xv[i : i + 512]) for i in range(0, len(xv), 512)])
-    temperature = fit_temperature(logits.numpy(), y_val)
+    val_logits = logits.numpy()
+    temperature = fit_temperature(val_logits, y_val)
     model = Deployable(net, temperature, flip=flip).eval()
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -97,12 +98,12 @@ def export(checkpoint: Path, val: Path, out: Path, flip: bool = True) -> dict[st
     if parity > 1e-4:
         raise RuntimeError(f"ONNX and PyTorch disagree by {parity:.2e}")
 
-    report = metrics(y_val, logits.argmax(1).numpy(), EMOTIONS)
+    report = metrics(y_val, val_logits.argmax(1), EMOTIONS)
     no_flip = predict_logits(net, xv).argmax(1).numpy()
     summary = {
         "checkpoint_epoch": state["metrics"]["epoch"],
         "flip_average": flip,
-        **calibration_report(logits.numpy(), y_val, temperature),
+        **calibration_report(val_logits, y_val, temperature),
         "val_accuracy_without_flip": round(float((no_flip == y_val).mean()), 4),
         "onnx_torch_max_abs_diff": parity,
         "onnx_bytes": out.stat().st_size,

@@ -27,6 +27,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from emotionpix.emotion.classifier import to_model_input
 from emotionpix.emotion.evaluate import metrics
 from emotionpix.recommend.mapping import EMOTIONS
 from emotionpix.training.augment import AugmentConfig, augment
@@ -60,7 +61,7 @@ class TrainConfig:
 
 def to_tensor(images: np.ndarray) -> torch.Tensor:
     """uint8 [N, 48, 48] -> float [N, 1, 48, 48] in [-1, 1] (the app's normalisation)."""
-    return torch.from_numpy(images).float().div_(127.5).sub_(1.0).unsqueeze(1)
+    return torch.from_numpy(to_model_input(images))
 
 
 def lr_at(step: int, total: int, warmup: int, peak: float) -> float:
