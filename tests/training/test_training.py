@@ -24,6 +24,7 @@ from emotionpix.training.ensemble import build  # noqa: E402
 from emotionpix.training.ensemble import run as run_onnx  # noqa: E402
 from emotionpix.training.export import export  # noqa: E402
 from emotionpix.training.train import TrainConfig, to_tensor, train  # noqa: E402
+from emotionpix.training.warmstart import load_exported  # noqa: E402
 
 pytestmark = pytest.mark.training
 
@@ -214,3 +215,59 @@ def test_int8_ensemble_averages_the_mirror_image_in_one_call(members, tmp_path):
     np.testing.assert_allclose(classifier.predict(faces[:, :, ::-1].copy()), probs, atol=1e-6)
     for batch in (1, 9):
         assert classifier.predict(synthetic(batch)[0]).shape == (batch, 7)
+
+
+def test_an_exported_model_is_rebuilt_exactly_and_trains_on(members, tmp_path):
+    files, train_npz, _val_npz = members
+    sample = to_tensor(load_dataset(train_npz)[0])
+    net = load_exported(files[0], sample)
+    x = to_model_input(synthetic(9, seed=5)[0])
+    temperature = float(
+        onnx.numpy_helper.to_array(
+            next(t for t in onnx.load(files[0]).graph.initializer if t.name == "temperature")
+        )
+    )
+    with torch.no_grad():
+        rebuilt = torch.softmax(net(torch.from_numpy(x)) / temperature, dim=1).numpy()
+    np.testing.assert_allclose(rebuilt, run_onnx(files[0], x), atol=1e-5)
+
+    # Batch statistics on the training images equal the rebuilt running statistics, so
+    # train mode (dropout aside) computes what eval mode does: training starts where the
+    # exported model ended instead of from a disturbed network.
+    with torch.no_grad():
+        expected = net(sample)
+        net.features.train()
+        for module in net.modules():
+            if isinstance(module, torch.nn.Dropout | torch.nn.Dropout2d):
+                module.eval()
+        np.testing.assert_allclose(net(sample).numpy(), expected.numpy(), atol=1e-3)
+
+    with pytest.raises(ValueError, match="not an exported ExpressionNet"):
+        load_exported(_not_a_net(tmp_path), sample)
+
+
+def _not_a_net(tmp_path):
+    graph = onnx.helper.make_graph(
+        [onnx.helper.make_node("Relu", ["input"], ["out"])],
+        "relu",
+        [onnx.helper.make_tensor_value_info("input", onnx.TensorProto.FLOAT, [1, 1, 48, 48])],
+        [onnx.helper.make_tensor_value_info("out", onnx.TensorProto.FLOAT, [1, 1, 48, 48])],
+    )
+    path = tmp_path / "relu.onnx"
+    onnx.save(onnx.helper.make_model(graph), path)
+    return path
+
+
+def test_a_run_can_start_from_an_exported_model_and_learn_from_a_teacher(members, tmp_path):
+    files, train_npz, val_npz = members
+    config = replace(TINY, epochs=1, lr=0.0, init=str(files[0]), teacher=str(files[1]), distill=0.5)
+    best = train(train_npz, val_npz, tmp_path / "run", config, threads=1)
+    # lr 0: the network is the exported one (a fresh one scores near chance here)
+    member_accuracy = json.loads(files[0].with_suffix(".metrics.json").read_text())["accuracy"]
+    assert best["val_acc"] == pytest.approx(member_accuracy, abs=1e-4)
+    teacher = np.load(tmp_path / "run" / "teacher.npy")
+    x_train = to_model_input(load_dataset(train_npz)[0])
+    np.testing.assert_allclose(teacher, run_onnx(files[1], x_train), atol=1e-6)
+    stored = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert stored["init"] == str(files[0])
+    assert stored["distill"] == 0.5

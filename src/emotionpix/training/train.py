@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import onnxruntime as ort
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -33,6 +34,7 @@ from emotionpix.recommend.mapping import EMOTIONS
 from emotionpix.training.augment import AugmentConfig, augment
 from emotionpix.training.data import load_dataset
 from emotionpix.training.model import ExpressionNet, count_parameters
+from emotionpix.training.warmstart import init_weights
 
 
 @dataclass
@@ -49,6 +51,9 @@ class TrainConfig:
     widths: tuple[int, int, int, int] = (32, 64, 128, 256)
     bf16: bool = True
     augment: AugmentConfig = field(default_factory=AugmentConfig)
+    init: str | None = None  # start from this exported .onnx or checkpoint .pt
+    teacher: str | None = None  # exported model whose probabilities are soft targets
+    distill: float = 0.0  # weight of the teacher's soft targets in the loss (0..1)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
@@ -108,6 +113,22 @@ def validate(model: nn.Module, x: torch.Tensor, y: np.ndarray) -> dict[str, Any]
     }
 
 
+def teacher_probabilities(teacher: Path, x: torch.Tensor, run_dir: Path) -> torch.Tensor:
+    """The teacher's probabilities for every (unaugmented) training image, computed once per
+    run with ONNX Runtime and kept in ``RUN_DIR/teacher.npy``. A flip-averaged teacher gives
+    the same targets to an image and its mirror, so they stay right under flip augmentation;
+    the other augmentations are small enough for the clean image's targets to hold."""
+    cache = run_dir / "teacher.npy"
+    if not cache.exists():
+        session = ort.InferenceSession(str(teacher), providers=["CPUExecutionProvider"])
+        name = session.get_inputs()[0].name
+        probs = np.concatenate(
+            [session.run(None, {name: x[i : i + 512].numpy()})[0] for i in range(0, len(x), 512)]
+        )
+        np.save(cache, probs.astype(np.float32))
+    return torch.from_numpy(np.load(cache))
+
+
 def _save(path: Path, state: dict[str, Any]) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save(state, tmp)
@@ -152,6 +173,7 @@ def train(
         weight=class_weights(y_train, config.class_weight_power),
         label_smoothing=config.label_smoothing,
     )
+    soft = teacher_probabilities(Path(config.teacher), xt, run_dir) if config.teacher else None
     steps_per_epoch = len(xt) // config.batch_size
     total = steps_per_epoch * config.epochs
     warmup = int(steps_per_epoch * config.warmup_epochs)
@@ -168,6 +190,9 @@ def train(
             torch.set_rng_state(state["torch_rng"])
         print(f"resuming {run_dir} at epoch {start_epoch + 1}/{config.epochs}", flush=True)
     else:
+        if config.init:
+            init_weights(model, Path(config.init), xt[:2048])
+            ema.load_state_dict(model.state_dict())
         print(
             f"new run {run_dir}: {count_parameters(model):,} parameters, "
             f"{len(xt)} training / {len(xv)} validation images",
@@ -195,6 +220,11 @@ def train(
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
                 logits = model(xb)
             loss = criterion(logits.float(), yb)
+            if soft is not None:
+                distill = F.kl_div(
+                    F.log_softmax(logits.float(), dim=1), soft[idx], reduction="batchmean"
+                )
+                loss = (1 - config.distill) * loss + config.distill * distill
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -251,6 +281,19 @@ def main() -> None:
         default=TrainConfig.class_weight_power,
         help="loss weight ~ (1 / class frequency) ** POWER; 0 = unweighted",
     )
+    parser.add_argument("--warmup-epochs", type=float, default=TrainConfig.warmup_epochs)
+    parser.add_argument(
+        "--init", type=Path, default=None, help="start from an exported .onnx or a .pt checkpoint"
+    )
+    parser.add_argument(
+        "--teacher", type=Path, default=None, help="exported model giving soft targets"
+    )
+    parser.add_argument(
+        "--distill",
+        type=float,
+        default=0.5,
+        help="with --teacher: weight of the soft targets in the loss (default 0.5)",
+    )
     parser.add_argument("--no-bf16", action="store_true", help="train in float32")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
@@ -268,6 +311,10 @@ def main() -> None:
         widths=tuple(args.widths),
         class_weight_power=args.class_weight_power,
         bf16=not args.no_bf16,
+        warmup_epochs=args.warmup_epochs,
+        init=str(args.init.expanduser().resolve()) if args.init else None,
+        teacher=str(args.teacher.expanduser().resolve()) if args.teacher else None,
+        distill=args.distill if args.teacher else 0.0,
     )
     best = train(
         args.train, args.val, args.run_dir.expanduser(), config, args.threads, args.max_epochs_now

@@ -1,0 +1,125 @@
+"""Continue training from an exported model: rebuild an ExpressionNet from its ONNX file.
+
+The exporter folds each convolution's batch normalisation into the convolution's weight and
+bias, so the ONNX file holds no batch-norm layers for the stages. :func:`load_exported`
+copies the weights back and rebuilds those layers so that the network computes exactly the
+exported function in eval mode and, on training images, very nearly the same in train mode:
+each layer's running statistics, scale and shift are set from the mean and spread of its
+input measured on sample images (``(x - m) / s * s + m + bias == x + bias``).
+
+A run that starts this way (``train --init MODEL.onnx``) is a second training cycle for a
+model whose checkpoints were not kept; a ``.pt`` checkpoint can be given instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import onnx
+import torch
+from onnx import numpy_helper
+from torch import nn
+
+from emotionpix.training.model import ExpressionNet
+
+
+def _set(tensor: torch.Tensor | None, value: np.ndarray | float) -> None:
+    assert tensor is not None
+    if isinstance(value, float):
+        tensor.fill_(value)
+    else:
+        tensor.copy_(torch.from_numpy(np.array(value)))  # a writable copy
+
+
+def _stages(net: ExpressionNet) -> list[tuple[nn.Conv2d, nn.BatchNorm2d]]:
+    modules = [m for m in net.features.modules() if isinstance(m, nn.Conv2d | nn.BatchNorm2d)]
+    convs = modules[0::2]
+    norms = modules[1::2]
+    return list(zip(convs, norms, strict=True))  # type: ignore[arg-type]
+
+
+def load_exported(path: Path, sample: torch.Tensor) -> ExpressionNet:
+    """The network inside an exported ``emotionpix.training.export`` file (without its
+    temperature), with batch normalisation rebuilt from ``sample`` ([N, 1, 48, 48] in
+    [-1, 1], training images)."""
+    model = onnx.load(str(path))
+    weights = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    convs = [n for n in model.graph.node if n.op_type == "Conv"]
+    matmuls = [n for n in model.graph.node if n.op_type == "MatMul"]
+    norms = [n for n in model.graph.node if n.op_type == "BatchNormalization"]
+    gemms = [n for n in model.graph.node if n.op_type == "Gemm"]
+    if len(convs) != 10 or len(matmuls) != 1 or len(norms) != 1 or len(gemms) != 1:
+        raise ValueError(f"{path} is not an exported ExpressionNet")
+
+    conv_weights = [weights[n.input[1]] for n in convs]
+    widths = (
+        conv_weights[1].shape[0],
+        conv_weights[3].shape[0],
+        conv_weights[6].shape[0],
+        conv_weights[9].shape[0],
+    )
+    net = ExpressionNet(widths)
+    with torch.no_grad():
+        for (conv, norm), node, weight in zip(_stages(net), convs, conv_weights, strict=True):
+            _set(conv.weight, weight)
+            # identity batch norm carrying the folded bias: eval mode == the ONNX graph
+            _set(norm.weight, 1.0)
+            _set(norm.bias, weights[node.input[2]])
+            _set(norm.running_mean, 0.0)
+            _set(norm.running_var, 1.0 - norm.eps)
+        dense, head_norm, logits = (cast(Any, net.head[i]) for i in (1, 2, 5))
+        _set(dense.weight, weights[matmuls[0].input[1]].T)
+        parameters = (
+            head_norm.weight,
+            head_norm.bias,
+            head_norm.running_mean,
+            head_norm.running_var,
+        )
+        for tensor, name in zip(parameters, norms[0].input[1:5], strict=True):
+            _set(tensor, weights[name])
+        gemm = gemms[0]
+        trans_b = next((a.i for a in gemm.attribute if a.name == "transB"), 0)
+        w = weights[gemm.input[1]]
+        _set(logits.weight, w if trans_b else w.T)
+        _set(logits.bias, weights[gemm.input[2]])
+    restore_batch_norm(net, sample)
+    return net.eval()
+
+
+@torch.no_grad()
+def restore_batch_norm(net: ExpressionNet, sample: torch.Tensor) -> None:
+    """Give each stage batch norm (identity plus bias) the statistics of its input on
+    ``sample``, without changing what the network computes in eval mode."""
+    net.eval()
+    stats: dict[nn.BatchNorm2d, tuple[torch.Tensor, torch.Tensor]] = {}
+
+    def record(module: nn.Module, inputs: tuple[torch.Tensor, ...], _: object) -> None:
+        x = inputs[0].double()
+        stats[module] = (x.mean(dim=(0, 2, 3)), x.var(dim=(0, 2, 3)))  # type: ignore[index]
+
+    norms = [norm for _, norm in _stages(net)]
+    hooks = [norm.register_forward_hook(record) for norm in norms]
+    try:
+        net(sample)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    for norm in norms:
+        mean, var = stats[norm]
+        scale = torch.sqrt(var + norm.eps)
+        _set(norm.running_mean, mean.numpy())
+        _set(norm.running_var, var.numpy())
+        norm.weight.copy_(scale)
+        norm.bias.add_(mean)
+
+
+def init_weights(net: ExpressionNet, source: Path, sample: torch.Tensor) -> None:
+    """Load ``source`` (an exported ``.onnx`` or a training checkpoint ``.pt``) into ``net``;
+    ``sample``: training images for :func:`load_exported`."""
+    if source.suffix == ".onnx":
+        state = load_exported(source, sample).state_dict()
+    else:
+        state = torch.load(source, weights_only=False)["ema"]
+    net.load_state_dict(state)
