@@ -132,7 +132,7 @@ def main() -> None:
     tensor, *_ = detector.letterbox(image)
     feed = {detector.input_name: tensor}
     results["detector_model_only"] = timed(args.rounds, lambda: detector.session.run(None, feed))
-    crop = engine.classifier.crops(image.convert("L"), engine.detector.detect(image)[:1])
+    crop = engine.classifier.crops(image, engine.detector.detect(image)[:1])
     results["classifier_model_only"] = timed(args.rounds, lambda: engine.classifier.predict(crop))
     batch = np.repeat(crop, 64, axis=0)
     start = time.perf_counter()

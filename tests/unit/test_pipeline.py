@@ -60,3 +60,9 @@ def test_crop_outside_the_image_is_filled_with_mean_grey():
     assert crop.shape == (64, 64)
     assert np.all(crop == 200)
     assert np.all(face_crop(grey, (500, 500, 600, 600), 64) == 128)
+
+
+def test_a_colour_crop_is_the_grey_crop_of_the_grey_image():
+    rgb = Image.fromarray(np.random.default_rng(0).integers(0, 256, (80, 120, 3), dtype=np.uint8))
+    for box in [(10, 5, 60, 55), (-20, -10, 40, 50), (90, 40, 150, 100)]:
+        assert np.array_equal(face_crop(rgb, box, 48), face_crop(rgb.convert("L"), box, 48))

@@ -23,14 +23,16 @@ def square_crop_box(
     return left, top, left + size, top + size
 
 
-def face_crop(grey: Image.Image, box: tuple[int, int, int, int], size: int) -> np.ndarray:
-    """The ``box`` region of a greyscale image resized to ``size``², as uint8. Parts outside
-    the image are filled with the image's mean grey (a black border would read as a frame)."""
+def face_crop(image: Image.Image, box: tuple[int, int, int, int], size: int) -> np.ndarray:
+    """The ``box`` region of an image, in grey, resized to ``size``², as uint8. Only the
+    region is converted to grey (a tenth of the cost of converting a whole 640x480 frame).
+    Parts outside the image are filled with the region's mean grey (a black border would read
+    as a frame)."""
     left, top, right, bottom = box
-    inside = (max(left, 0), max(top, 0), min(right, grey.width), min(bottom, grey.height))
+    inside = (max(left, 0), max(top, 0), min(right, image.width), min(bottom, image.height))
     if inside[0] >= inside[2] or inside[1] >= inside[3]:
         return np.full((size, size), 128, dtype=np.uint8)
-    region = grey.crop(inside)
+    region = image.crop(inside).convert("L")
     if inside != box:
         mean = int(np.asarray(region).mean())
         canvas = Image.new("L", (right - left, bottom - top), mean)
@@ -54,11 +56,11 @@ class ExpressionClassifier:
         self.session = make_session(spec.file, threads)
         self.input_name = self.session.get_inputs()[0].name
 
-    def crops(self, grey: Image.Image, faces: list[Detection]) -> np.ndarray:
-        """uint8 [N, size, size] crops framed as the model was trained."""
+    def crops(self, image: Image.Image, faces: list[Detection]) -> np.ndarray:
+        """uint8 grey [N, size, size] crops framed as the model was trained."""
         size = self.spec.size
         return np.stack(
-            [face_crop(grey, square_crop_box(f.box, self.spec.margin), size) for f in faces]
+            [face_crop(image, square_crop_box(f.box, self.spec.margin), size) for f in faces]
         )
 
     def predict(self, crops: np.ndarray) -> np.ndarray:

@@ -111,8 +111,7 @@ class EmotionEngine:
                 code="no_face",
             )
         detections = detections[:max_faces]
-        grey = image.convert("L")
-        probs = self.classifier.predict(self.classifier.crops(grey, detections))
+        probs = self.classifier.predict(self.classifier.crops(image, detections))
         t3 = time.perf_counter()
         labels = self.classifier.spec.labels
         faces = [
