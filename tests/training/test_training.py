@@ -20,7 +20,7 @@ from emotionpix.training.calibration import (  # noqa: E402
     softmax,
 )
 from emotionpix.training.data import load_dataset  # noqa: E402
-from emotionpix.training.ensemble import build  # noqa: E402
+from emotionpix.training.ensemble import build, extract_member  # noqa: E402
 from emotionpix.training.ensemble import run as run_onnx  # noqa: E402
 from emotionpix.training.export import export  # noqa: E402
 from emotionpix.training.train import TrainConfig, to_tensor, train  # noqa: E402
@@ -222,11 +222,7 @@ def test_an_exported_model_is_rebuilt_exactly_and_trains_on(members, tmp_path):
     sample = to_tensor(load_dataset(train_npz)[0])
     net = load_exported(files[0], sample)
     x = to_model_input(synthetic(9, seed=5)[0])
-    temperature = float(
-        onnx.numpy_helper.to_array(
-            next(t for t in onnx.load(files[0]).graph.initializer if t.name == "temperature")
-        )
-    )
+    temperature = _temperature(onnx.load(files[0]))
     with torch.no_grad():
         rebuilt = torch.softmax(net(torch.from_numpy(x)) / temperature, dim=1).numpy()
     np.testing.assert_allclose(rebuilt, run_onnx(files[0], x), atol=1e-5)
@@ -271,3 +267,39 @@ def test_a_run_can_start_from_an_exported_model_and_learn_from_a_teacher(members
     stored = json.loads((tmp_path / "run" / "config.json").read_text())
     assert stored["init"] == str(files[0])
     assert stored["distill"] == 0.5
+
+
+def test_a_member_taken_out_of_an_int8_ensemble_can_be_rebuilt_and_trained_on(members, tmp_path):
+    files, train_npz, val_npz = members
+    x = to_model_input(synthetic(20, seed=6)[0])
+    exact = tmp_path / "fp32.onnx"
+    build(files, val_npz, exact, flip=True, int8=False)
+    np.testing.assert_allclose(
+        run_onnx(extract_member(onnx.load(exact), 1), x), run_onnx(files[1], x), atol=1e-5
+    )
+
+    quantized = tmp_path / "int8.onnx"
+    build(files, val_npz, quantized, calibration=train_npz)
+    member = extract_member(onnx.load(quantized), 0)
+    ops = {node.op_type for node in member.graph.node}
+    assert not ops & {"QuantizeLinear", "DequantizeLinear"}
+    assert {t.data_type for t in member.graph.initializer} == {onnx.TensorProto.FLOAT}
+    probs, original = run_onnx(member, x), run_onnx(files[0], x)
+    assert (probs.argmax(1) == original.argmax(1)).mean() >= 0.9  # int8 weights, float math
+    assert np.abs(probs - original).max() < 0.1
+
+    # Its dense layer has batch norm folded in (one Gemm); it still rebuilds exactly.
+    path = tmp_path / "member0.onnx"
+    onnx.save(member, path)
+    net = load_exported(path, to_tensor(load_dataset(train_npz)[0]))
+    with torch.no_grad():
+        logits = net(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(softmax(logits, _temperature(member)), probs, atol=1e-5)
+
+
+def _temperature(model):
+    return float(
+        onnx.numpy_helper.to_array(
+            next(t for t in model.graph.initializer if t.name.endswith("temperature"))
+        )
+    )

@@ -18,6 +18,11 @@ per-channel scales and runs them with int8 arithmetic: about four times faster o
 machine's CPU (VNNI) and four times smaller. Activation ranges are calibrated on training
 images, never on the validation set; the temperature is fitted after quantization, on the
 quantized graph's own logits.
+
+    python -m emotionpix.training.ensemble ENSEMBLE.onnx --extract-member 1 --out B.onnx
+
+takes one member back out of an ensemble, as a float model of its own (see
+``extract_member``).
 """
 
 from __future__ import annotations
@@ -233,17 +238,95 @@ def build(
     return summary
 
 
+def extract_member(model: onnx.ModelProto, index: int) -> onnx.ModelProto:
+    """Member ``index`` of an ensemble as a float32 model of its own (``input`` ->
+    ``probabilities``, the member's calibrated output), as ``export`` writes them. Int8 weights
+    are dequantized and activation quantization is dropped, so a member whose float file was
+    lost can join a new ensemble or seed a training run (its weights keep the int8 rounding).
+    """
+    graph = model.graph
+    stored = {tensor.name: tensor for tensor in graph.initializer}
+    producer = {out: node for node in graph.node for out in node.output}
+    floats: dict[str, onnx.TensorProto] = {}
+    bypass: dict[str, str] = {}  # a DequantizeLinear(QuantizeLinear(x)) output -> x
+    kept = []
+    for node in graph.node:
+        if node.op_type == "DequantizeLinear" and node.input[0] in stored:
+            floats[node.output[0]] = numpy_helper.from_array(
+                _dequantize(node, stored), node.output[0]
+            )
+        elif node.op_type == "DequantizeLinear":
+            bypass[node.output[0]] = producer[node.input[0]].input[0]
+        elif node.op_type != "QuantizeLinear":
+            kept.append(node)
+    for node in kept:
+        node.input[:] = [bypass.get(name, name) for name in node.input]
+    needed = {name for node in kept for name in node.input}
+    float_graph = helper.make_graph(
+        kept,
+        graph.name,
+        list(graph.input),
+        list(graph.output),
+        [t for t in graph.initializer if t.name in needed]
+        + [t for name, t in floats.items() if name in needed],
+    )
+    feed = "views" if any("views" in node.output for node in kept) else INPUT
+    whole = helper.make_model(float_graph, opset_imports=model.opset_import)
+    member = onnx.utils.Extractor(onnx.shape_inference.infer_shapes(whole)).extract_model(
+        [feed], [f"m{index}_{OUTPUT}"]
+    )
+    renames = {feed: INPUT, f"m{index}_{OUTPUT}": OUTPUT}
+    for node in member.graph.node:
+        node.input[:] = [renames.get(name, name) for name in node.input]
+        node.output[:] = [renames.get(name, name) for name in node.output]
+    for value in (*member.graph.input, *member.graph.output):
+        value.name = renames.get(value.name, value.name)
+    member.ir_version = model.ir_version
+    onnx.checker.check_model(member)
+    return member
+
+
+def _dequantize(node: onnx.NodeProto, stored: dict[str, onnx.TensorProto]) -> np.ndarray:
+    """(q - zero_point) * scale of a quantized initializer, per axis where the scale is."""
+    q = numpy_helper.to_array(stored[node.input[0]]).astype(np.float32)
+    scale = numpy_helper.to_array(stored[node.input[1]]).astype(np.float32)
+    zero = (
+        numpy_helper.to_array(stored[node.input[2]]).astype(np.float32)
+        if len(node.input) > 2 and node.input[2]
+        else np.zeros_like(scale)
+    )
+    if scale.ndim == 1:
+        axis = next((a.i for a in node.attribute if a.name == "axis"), 1)
+        shape = [1] * q.ndim
+        shape[axis] = -1
+        scale, zero = scale.reshape(shape), zero.reshape(shape)
+    return np.asarray((q - zero) * scale, dtype=np.float32)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("members", type=Path, nargs="+", help="ONNX files from export")
-    parser.add_argument("--val", type=Path, required=True, help="npz, csv or folder")
+    parser.add_argument("--val", type=Path, help="npz, csv or folder (required to build)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument(
         "--calibration", type=Path, help="training images for int8 activation ranges"
     )
     parser.add_argument("--no-flip", action="store_true", help="no test-time flip averaging")
     parser.add_argument("--fp32", action="store_true", help="keep float weights (no int8)")
+    parser.add_argument(
+        "--extract-member",
+        type=int,
+        metavar="I",
+        help="instead of building: write member I (from 0) of the one ensemble given",
+    )
     args = parser.parse_args()
+    if args.extract_member is not None:
+        if len(args.members) != 1:
+            parser.error("--extract-member takes exactly one ensemble file")
+        onnx.save(extract_member(onnx.load(args.members[0]), args.extract_member), args.out)
+        return
+    if args.val is None:
+        parser.error("building an ensemble needs --val")
     summary = build(
         args.members, args.val, args.out, args.calibration, not args.no_flip, not args.fp32
     )

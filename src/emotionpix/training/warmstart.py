@@ -50,7 +50,10 @@ def load_exported(path: Path, sample: torch.Tensor) -> ExpressionNet:
     matmuls = [n for n in model.graph.node if n.op_type == "MatMul"]
     norms = [n for n in model.graph.node if n.op_type == "BatchNormalization"]
     gemms = [n for n in model.graph.node if n.op_type == "Gemm"]
-    if len(convs) != 10 or len(matmuls) != 1 or len(norms) != 1 or len(gemms) != 1:
+    # The dense layer is MatMul + BatchNormalization as exported, or one Gemm with the batch
+    # norm folded in (a member taken out of an ensemble by ensemble.extract_member).
+    folded_head = len(gemms) == 2 and not matmuls and not norms
+    if len(convs) != 10 or not (folded_head or (len(matmuls), len(norms), len(gemms)) == (1, 1, 1)):
         raise ValueError(f"{path} is not an exported ExpressionNet")
 
     conv_weights = [weights[n.input[1]] for n in convs]
@@ -61,45 +64,61 @@ def load_exported(path: Path, sample: torch.Tensor) -> ExpressionNet:
         conv_weights[9].shape[0],
     )
     net = ExpressionNet(widths)
+    dense, head_norm, logits = (cast(Any, net.head[i]) for i in (1, 2, 5))
     with torch.no_grad():
         for (conv, norm), node, weight in zip(_stages(net), convs, conv_weights, strict=True):
             _set(conv.weight, weight)
-            # identity batch norm carrying the folded bias: eval mode == the ONNX graph
-            _set(norm.weight, 1.0)
-            _set(norm.bias, weights[node.input[2]])
-            _set(norm.running_mean, 0.0)
-            _set(norm.running_var, 1.0 - norm.eps)
-        dense, head_norm, logits = (cast(Any, net.head[i]) for i in (1, 2, 5))
-        _set(dense.weight, weights[matmuls[0].input[1]].T)
-        parameters = (
-            head_norm.weight,
-            head_norm.bias,
-            head_norm.running_mean,
-            head_norm.running_var,
-        )
-        for tensor, name in zip(parameters, norms[0].input[1:5], strict=True):
-            _set(tensor, weights[name])
-        gemm = gemms[0]
-        trans_b = next((a.i for a in gemm.attribute if a.name == "transB"), 0)
-        w = weights[gemm.input[1]]
-        _set(logits.weight, w if trans_b else w.T)
-        _set(logits.bias, weights[gemm.input[2]])
-    restore_batch_norm(net, sample)
+            _identity_with_bias(norm, weights[node.input[2]])
+        if folded_head:
+            _set(dense.weight, _gemm_weight(gemms[0], weights))
+            _identity_with_bias(head_norm, weights[gemms[0].input[2]])
+        else:
+            _set(dense.weight, weights[matmuls[0].input[1]].T)
+            parameters = (
+                head_norm.weight,
+                head_norm.bias,
+                head_norm.running_mean,
+                head_norm.running_var,
+            )
+            for tensor, name in zip(parameters, norms[0].input[1:5], strict=True):
+                _set(tensor, weights[name])
+        _set(logits.weight, _gemm_weight(gemms[-1], weights))
+        _set(logits.bias, weights[gemms[-1].input[2]])
+    restore_batch_norm(net, sample, head=folded_head)
     return net.eval()
 
 
+def _identity_with_bias(norm: nn.BatchNorm1d | nn.BatchNorm2d, bias: np.ndarray) -> None:
+    """A batch norm that adds ``bias`` in eval mode (the folded layer's function)."""
+    _set(norm.weight, 1.0)
+    _set(norm.bias, bias)
+    _set(norm.running_mean, 0.0)
+    _set(norm.running_var, 1.0 - norm.eps)
+
+
+def _gemm_weight(gemm: onnx.NodeProto, weights: dict[str, np.ndarray]) -> np.ndarray:
+    """A Gemm's B as a torch Linear weight [out, in]."""
+    trans_b = next((a.i for a in gemm.attribute if a.name == "transB"), 0)
+    w = weights[gemm.input[1]]
+    return w if trans_b else w.T
+
+
 @torch.no_grad()
-def restore_batch_norm(net: ExpressionNet, sample: torch.Tensor) -> None:
-    """Give each stage batch norm (identity plus bias) the statistics of its input on
-    ``sample``, without changing what the network computes in eval mode."""
+def restore_batch_norm(net: ExpressionNet, sample: torch.Tensor, head: bool = False) -> None:
+    """Give each stage batch norm (identity plus bias) — and the dense layer's with ``head``
+    — the statistics of its input on ``sample``, without changing what the network computes
+    in eval mode."""
     net.eval()
-    stats: dict[nn.BatchNorm2d, tuple[torch.Tensor, torch.Tensor]] = {}
+    stats: dict[nn.Module, tuple[torch.Tensor, torch.Tensor]] = {}
 
     def record(module: nn.Module, inputs: tuple[torch.Tensor, ...], _: object) -> None:
         x = inputs[0].double()
-        stats[module] = (x.mean(dim=(0, 2, 3)), x.var(dim=(0, 2, 3)))  # type: ignore[index]
+        dims = (0, 2, 3) if x.dim() == 4 else (0,)
+        stats[module] = (x.mean(dim=dims), x.var(dim=dims))
 
-    norms = [norm for _, norm in _stages(net)]
+    norms: list[nn.BatchNorm1d | nn.BatchNorm2d] = [norm for _, norm in _stages(net)]
+    if head:
+        norms.append(cast(nn.BatchNorm1d, net.head[2]))
     hooks = [norm.register_forward_hook(record) for norm in norms]
     try:
         net(sample)
@@ -111,8 +130,8 @@ def restore_batch_norm(net: ExpressionNet, sample: torch.Tensor) -> None:
         scale = torch.sqrt(var + norm.eps)
         _set(norm.running_mean, mean.numpy())
         _set(norm.running_var, var.numpy())
-        norm.weight.copy_(scale)
-        norm.bias.add_(mean)
+        cast(torch.Tensor, norm.weight).copy_(scale)
+        cast(torch.Tensor, norm.bias).add_(mean)
 
 
 def init_weights(net: ExpressionNet, source: Path, sample: torch.Tensor) -> None:
