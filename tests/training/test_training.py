@@ -2,6 +2,8 @@
 and resumed, and the ONNX export."""
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 
 import numpy as np
@@ -133,6 +135,30 @@ def test_a_stopped_run_resumes_to_the_same_result(npz_pair, tmp_path):
     assert log("whole")[-1]["lr"] < log("whole")[0]["lr"]
     stored = json.loads((tmp_path / "whole" / "config.json").read_text())
     assert stored["widths"] == [4, 8, 8, 8]
+
+
+def test_a_second_process_on_the_same_run_is_refused(npz_pair, tmp_path):
+    train_npz, val_npz = npz_pair
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    script = (
+        "import fcntl, sys, time; f = open(sys.argv[1], 'w'); "
+        "fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)"
+    )
+    # another process training in run_dir holds its lock
+    with subprocess.Popen(
+        [sys.executable, "-c", script, str(run_dir / "lock")], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        try:
+            assert holder.stdout is not None
+            assert holder.stdout.readline() == "locked\n"
+            with pytest.raises(RuntimeError, match="another process is training"):
+                train(train_npz, val_npz, run_dir, TINY, threads=1, max_epochs_now=1)
+            assert not (run_dir / "epochs.jsonl").exists()
+        finally:
+            holder.kill()
+    train(train_npz, val_npz, run_dir, TINY, threads=1, max_epochs_now=1)  # lock released
+    assert len((run_dir / "epochs.jsonl").read_text().splitlines()) == 1
 
 
 def test_export_is_calibrated_and_matches_pytorch(npz_pair, tmp_path):

@@ -6,18 +6,23 @@
 Re-running the same command continues from ``RUN_DIR/last.pt`` (a stopped run loses at most
 the epoch in progress); the run's hyper-parameters are fixed by its first start
 (``RUN_DIR/config.json``). Every epoch appends a line to ``RUN_DIR/epochs.jsonl``;
-``RUN_DIR/best.pt`` holds the EMA weights with the best validation accuracy.
+``RUN_DIR/best.pt`` holds the EMA weights with the best validation accuracy. A command
+started twice by mistake is harmless: only one process trains in a run directory at a time
+(``RUN_DIR/lock``); the other stops at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
+import fcntl
 import json
 import math
 import os
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,6 +140,19 @@ def _save(path: Path, state: dict[str, Any]) -> None:
     os.replace(tmp, path)  # atomic: a kill mid-write never corrupts the checkpoint
 
 
+@contextlib.contextmanager
+def _only_process(run_dir: Path) -> Iterator[None]:
+    """Hold ``RUN_DIR/lock`` for the whole run: a second process started on the same run
+    directory (a command run twice) stops at once instead of interleaving its checkpoints
+    and log lines with the first. The operating system releases the lock if the run dies."""
+    with (run_dir / "lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"another process is training in {run_dir}") from None
+        yield
+
+
 def train(
     train_path: Path,
     val_path: Path,
@@ -143,8 +161,21 @@ def train(
     threads: int = 2,
     max_epochs_now: int | None = None,
 ) -> dict[str, Any]:
-    """Train (or resume) the run in ``run_dir``; returns the best validation metrics."""
+    """Train (or resume) the run in ``run_dir``; returns the best validation metrics. Raises
+    RuntimeError while another process trains in ``run_dir``."""
     run_dir.mkdir(parents=True, exist_ok=True)
+    with _only_process(run_dir):
+        return _train(train_path, val_path, run_dir, config, threads, max_epochs_now)
+
+
+def _train(
+    train_path: Path,
+    val_path: Path,
+    run_dir: Path,
+    config: TrainConfig,
+    threads: int,
+    max_epochs_now: int | None,
+) -> dict[str, Any]:
     config_file = run_dir / "config.json"
     if config_file.exists():
         config = TrainConfig.from_dict(json.loads(config_file.read_text()))
