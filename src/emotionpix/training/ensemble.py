@@ -55,6 +55,7 @@ from emotionpix.training.data import load_dataset
 
 OPSET = 17
 INPUT, LOGITS, OUTPUT = "input", "logits", "probabilities"
+VIEWS = "views"  # the face and its mirror image, batched: what the members read with flip
 
 
 def combine(members: Sequence[onnx.ModelProto], flip: bool = True) -> onnx.ModelProto:
@@ -81,8 +82,8 @@ def combine(members: Sequence[onnx.ModelProto], flip: bool = True) -> onnx.Model
                 ["mirrored"],
             )
         )
-        nodes.append(helper.make_node("Concat", [INPUT, "mirrored"], ["views"], axis=0))
-        feed = "views"
+        nodes.append(helper.make_node("Concat", [INPUT, "mirrored"], [VIEWS], axis=0))
+        feed = VIEWS
 
     floor = const("probability_floor", 1e-30, np.float32)
     log_probs = []
@@ -270,7 +271,7 @@ def extract_member(model: onnx.ModelProto, index: int) -> onnx.ModelProto:
         [t for t in graph.initializer if t.name in needed]
         + [t for name, t in floats.items() if name in needed],
     )
-    feed = "views" if any("views" in node.output for node in kept) else INPUT
+    feed = VIEWS if any(VIEWS in node.output for node in kept) else INPUT
     whole = helper.make_model(float_graph, opset_imports=model.opset_import)
     member = onnx.utils.Extractor(onnx.shape_inference.infer_shapes(whole)).extract_model(
         [feed], [f"m{index}_{OUTPUT}"]
