@@ -22,7 +22,7 @@ from emotionpix.training.calibration import (  # noqa: E402
     softmax,
 )
 from emotionpix.training.data import load_dataset  # noqa: E402
-from emotionpix.training.ensemble import build, extract_member  # noqa: E402
+from emotionpix.training.ensemble import build, extract_member, zoom_matrix  # noqa: E402
 from emotionpix.training.ensemble import run as run_onnx  # noqa: E402
 from emotionpix.training.export import export  # noqa: E402
 from emotionpix.training.train import TrainConfig, to_tensor, train  # noqa: E402
@@ -241,6 +241,39 @@ def test_int8_ensemble_averages_the_mirror_image_in_one_call(members, tmp_path):
     np.testing.assert_allclose(classifier.predict(faces[:, :, ::-1].copy()), probs, atol=1e-6)
     for batch in (1, 9):
         assert classifier.predict(synthetic(batch)[0]).shape == (batch, 7)
+
+
+def test_zoom_matrix_resamples_about_the_centre_and_repeats_the_edge():
+    np.testing.assert_array_equal(zoom_matrix(1.0), np.eye(48))
+    ramp = np.arange(48.0)  # a pixel's value is its position
+    zoomed_in = zoom_matrix(1.25) @ ramp
+    np.testing.assert_allclose(zoomed_in, 23.5 + (ramp - 23.5) / 1.25, atol=1e-9)
+    zoomed_out = zoom_matrix(0.8) @ ramp
+    np.testing.assert_allclose(zoomed_out, np.clip(23.5 + (ramp - 23.5) / 0.8, 0, 47), atol=1e-9)
+    assert zoomed_out[0] == 0 and zoomed_out[-1] == 47  # beyond the border: the edge pixel
+
+
+def test_zoomed_views_are_classified_in_the_same_call(members, tmp_path):
+    files, _, val_npz = members
+    out = tmp_path / "views.onnx"
+    summary = build(files, val_npz, out, flip=True, int8=False, zooms=(1.1,))
+    assert summary["views"] == 4 and summary["zooms"] == [1.1]
+    faces = synthetic(5, seed=7)[0].astype(np.float32)
+    zoom = zoom_matrix(1.1)
+    views = [faces, faces[:, :, ::-1], zoom @ faces @ zoom.T, (zoom @ faces @ zoom.T)[:, :, ::-1]]
+    log_probs = np.mean(
+        [
+            np.log(run_onnx(member, to_model_input(np.ascontiguousarray(view))))
+            for member in files
+            for view in views
+        ],
+        axis=0,
+    )
+    expected = softmax(log_probs, summary["temperature"])
+    np.testing.assert_allclose(run_onnx(out, to_model_input(faces)), expected, atol=1e-5)
+    # the views are symmetric under mirroring, so the answer is too
+    mirrored = to_model_input(np.ascontiguousarray(faces[:, :, ::-1]))
+    np.testing.assert_allclose(run_onnx(out, mirrored), expected, atol=1e-5)
 
 
 def test_an_exported_model_is_rebuilt_exactly_and_trains_on(members, tmp_path):

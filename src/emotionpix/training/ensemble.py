@@ -6,8 +6,10 @@
 Each member is a file written by ``emotionpix.training.export`` (input [N, 1, 48, 48] in
 [-1, 1], calibrated probabilities out). The ensemble graph
 
-1. mirrors every face and classifies both views (test-time flip averaging; ``--no-flip``
-   turns it off),
+1. makes test-time views of every face: the face and its mirror image (``--no-flip`` turns
+   mirroring off), and with ``--zoom 1.08 0.92`` also the face zoomed in and out about its
+   centre (and mirrored); each view is ``L @ face @ R`` with constant 48x48 matrices, so
+   the views cost two small float products, and the network runs once on all of them;
 2. averages the members' log-probabilities over members and views (the geometric mean of
    the members' calibrated probabilities),
 3. divides by one temperature fitted on the validation set and applies the softmax.
@@ -55,11 +57,42 @@ from emotionpix.training.data import load_dataset
 
 OPSET = 17
 INPUT, LOGITS, OUTPUT = "input", "logits", "probabilities"
-VIEWS = "views"  # the face and its mirror image, batched: what the members read with flip
+VIEWS = "views"  # every face's test-time views, batched: what the members read
+ROWS, COLUMNS = "view_rows", "view_columns"  # the two products that make the views (kept float)
 
 
-def combine(members: Sequence[onnx.ModelProto], flip: bool = True) -> onnx.ModelProto:
-    """One graph: [N, 1, 48, 48] -> mean log-probability over members (and views) [N, 7]."""
+def zoom_matrix(scale: float, size: int = 48) -> np.ndarray:
+    """[size, size] matrix ``M``: ``M @ image`` zooms the rows of ``image`` by ``scale`` about
+    the centre (bilinear; beyond the border the edge pixel repeats). ``scale`` 1 is the
+    identity, exactly."""
+    centre = (size - 1) / 2
+    source = np.clip(centre + (np.arange(size) - centre) / scale, 0, size - 1)
+    low = np.floor(source).astype(np.int64)
+    high = np.minimum(low + 1, size - 1)
+    weight = source - low
+    matrix = np.zeros((size, size))
+    np.add.at(matrix, (np.arange(size), low), 1 - weight)
+    np.add.at(matrix, (np.arange(size), high), weight)
+    return matrix
+
+
+def view_matrices(zooms: Sequence[float], flip: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Left and right matrices [V, 48, 48] of the test-time views: view v of a face X is
+    ``left[v] @ X @ right[v]``. One view per zoom (the face itself first), each also
+    mirrored when ``flip``."""
+    left, right = [], []
+    for scale in (1.0, *zooms):
+        zoom = zoom_matrix(scale)
+        for mirrored in (False, True) if flip else (False,):
+            left.append(zoom)
+            right.append((zoom[::-1] if mirrored else zoom).T)  # mirror: reversed columns
+    return np.stack(left).astype(np.float32), np.stack(right).astype(np.float32)
+
+
+def combine(
+    members: Sequence[onnx.ModelProto], flip: bool = True, zooms: Sequence[float] = ()
+) -> onnx.ModelProto:
+    """One graph: [N, 1, 48, 48] -> mean log-probability over members and views [N, 7]."""
     nodes: list[onnx.NodeProto] = []
     initializers: list[onnx.TensorProto] = []
 
@@ -67,22 +100,23 @@ def combine(members: Sequence[onnx.ModelProto], flip: bool = True) -> onnx.Model
         initializers.append(numpy_helper.from_array(np.array(values, dtype=dtype), name))
         return name
 
+    left, right = view_matrices(zooms, flip)
     feed = INPUT
-    if flip:  # batch [x, mirror(x)]: a slice stepping backwards along the width axis
-        nodes.append(
+    if len(left) > 1:  # every face's views, one after another: batch [N * V, 1, 48, 48]
+        nodes += [
             helper.make_node(
-                "Slice",
-                [
-                    INPUT,
-                    const("flip_starts", [-1], np.int64),
-                    const("flip_ends", [-(2**62)], np.int64),
-                    const("flip_axes", [3], np.int64),
-                    const("flip_steps", [-1], np.int64),
-                ],
-                ["mirrored"],
-            )
-        )
-        nodes.append(helper.make_node("Concat", [INPUT, "mirrored"], [VIEWS], axis=0))
+                "MatMul", [const("view_left", left, np.float32), INPUT], ["view_rows"], name=ROWS
+            ),  # [V, 48, 48] @ [N, 1, 48, 48] -> [N, V, 48, 48]
+            helper.make_node(
+                "MatMul",
+                ["view_rows", const("view_right", right, np.float32)],
+                ["view_both"],
+                name=COLUMNS,
+            ),
+            helper.make_node(
+                "Reshape", ["view_both", const("views_batch", [-1, 1, 48, 48], np.int64)], [VIEWS]
+            ),
+        ]
         feed = VIEWS
 
     floor = const("probability_floor", 1e-30, np.float32)
@@ -99,11 +133,11 @@ def combine(members: Sequence[onnx.ModelProto], flip: bool = True) -> onnx.Model
         nodes.append(helper.make_node("Log", [f"{prefix}clipped"], [f"{prefix}log"]))
         log_probs.append(f"{prefix}log")
 
-    if flip:
+    if feed == VIEWS:
         nodes.append(helper.make_node("Mean", log_probs, ["member_mean"]))
-        shape = const("views_shape", [2, -1, len(EMOTIONS)], np.int64)
+        shape = const("views_shape", [-1, len(left), len(EMOTIONS)], np.int64)
         nodes.append(helper.make_node("Reshape", ["member_mean", shape], ["per_view"]))
-        nodes.append(helper.make_node("ReduceMean", ["per_view"], [LOGITS], axes=[0], keepdims=0))
+        nodes.append(helper.make_node("ReduceMean", ["per_view"], [LOGITS], axes=[1], keepdims=0))
     else:
         nodes.append(helper.make_node("Mean", log_probs, [LOGITS]))
 
@@ -156,7 +190,7 @@ class _Images(CalibrationDataReader):  # type: ignore[misc]
 
 def quantize(model: onnx.ModelProto, calibration: np.ndarray) -> onnx.ModelProto:
     """int8 weights (per output channel) and activations for convolutions and dense layers;
-    everything else (flip, log, mean, softmax) stays float."""
+    everything else (the views, log, mean, softmax) stays float."""
     with tempfile.TemporaryDirectory() as tmp:
         source, prepared, quantized = (Path(tmp) / n for n in ("f.onnx", "p.onnx", "q.onnx"))
         onnx.save(model, source)
@@ -167,6 +201,7 @@ def quantize(model: onnx.ModelProto, calibration: np.ndarray) -> onnx.ModelProto
             _Images(calibration),
             quant_format=QuantFormat.QDQ,
             op_types_to_quantize=["Conv", "Gemm", "MatMul"],
+            nodes_to_exclude=[ROWS, COLUMNS],
             per_channel=True,
             activation_type=QuantType.QUInt8,
             weight_type=QuantType.QInt8,
@@ -193,6 +228,7 @@ def build(
     int8: bool = True,
     calibration_images: int = 1024,
     seed: int = 0,
+    zooms: Sequence[float] = (),
 ) -> dict[str, Any]:
     """Combine, quantize, calibrate and verify; returns a report (also written next to
     ``out`` as NAME.metrics.json)."""
@@ -203,7 +239,7 @@ def build(
         path.name: round(float((run(proto, xv).argmax(1) == y_val).mean()), 4)
         for path, proto in zip(members, protos, strict=True)
     }
-    model = combine(protos, flip)
+    model = combine(protos, flip, zooms)
     float_logits = logits = run(model, xv)
     if int8:
         if calibration is None:
@@ -226,6 +262,8 @@ def build(
     summary = {
         "members": member_accuracy,
         "flip_average": flip,
+        "zooms": list(zooms),
+        "views": len(view_matrices(zooms, flip)[0]),
         "int8": int8,
         "float_accuracy": round(float((float_logits.argmax(1) == y_val).mean()), 4),
         "int8_float_agreement": round(
@@ -315,6 +353,14 @@ def main() -> None:
     parser.add_argument("--no-flip", action="store_true", help="no test-time flip averaging")
     parser.add_argument("--fp32", action="store_true", help="keep float weights (no int8)")
     parser.add_argument(
+        "--zoom",
+        type=float,
+        nargs="*",
+        default=[],
+        metavar="S",
+        help="also classify the face zoomed by each S about its centre (e.g. 1.08 0.92)",
+    )
+    parser.add_argument(
         "--extract-member",
         type=int,
         metavar="I",
@@ -329,7 +375,13 @@ def main() -> None:
     if args.val is None:
         parser.error("building an ensemble needs --val")
     summary = build(
-        args.members, args.val, args.out, args.calibration, not args.no_flip, not args.fp32
+        args.members,
+        args.val,
+        args.out,
+        args.calibration,
+        not args.no_flip,
+        not args.fp32,
+        zooms=args.zoom,
     )
     print(
         json.dumps(
