@@ -318,10 +318,13 @@ def _not_a_net(tmp_path):
 def test_a_run_can_start_from_an_exported_model_and_learn_from_a_teacher(members, tmp_path):
     files, train_npz, val_npz = members
     config = replace(TINY, epochs=1, lr=0.0, init=str(files[0]), teacher=str(files[1]), distill=0.5)
-    best = train(train_npz, val_npz, tmp_path / "run", config, threads=1)
-    # lr 0: the network is the exported one (a fresh one scores near chance here)
-    member_accuracy = json.loads(files[0].with_suffix(".metrics.json").read_text())["accuracy"]
-    assert best["val_acc"] == pytest.approx(member_accuracy, abs=1e-4)
+    train(train_npz, val_npz, tmp_path / "run", config, threads=1)
+    # lr 0: the run's weights are the exported network's. (Not its accuracy: training mode
+    # still moves the batch norms' running statistics, under dropout and augmentation.)
+    trained = torch.load(tmp_path / "run" / "best.pt", weights_only=False)["ema"]
+    exported = load_exported(files[0], to_tensor(load_dataset(train_npz)[0]))
+    for name, weight in exported.named_parameters():
+        torch.testing.assert_close(trained[name], weight.detach(), atol=1e-6, rtol=1e-6)
     teacher = np.load(tmp_path / "run" / "teacher.npy")
     x_train = to_model_input(load_dataset(train_npz)[0])
     np.testing.assert_allclose(teacher, run_onnx(files[1], x_train), atol=1e-6)

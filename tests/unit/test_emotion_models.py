@@ -42,7 +42,10 @@ def test_every_model_takes_a_dynamic_batch_and_gives_probabilities(name):
     assert probs.sum(axis=1) == pytest.approx(np.ones(33), abs=1e-5)
 
 
-@pytest.mark.parametrize("name", ["emotionpix-vgg", "emotionpix-ensemble", "emotionpix-distilled"])
+@pytest.mark.parametrize(
+    "name",
+    ["emotionpix-vgg", "emotionpix-ensemble", "emotionpix-distilled", "emotionpix-distilled-2"],
+)
 def test_our_models_beat_the_baseline(reference, name):
     face = reference["fer_inputs"][2]  # the astronaut's smiling face
     spec = get_model(name)
@@ -122,8 +125,9 @@ def test_conversion_script_reproduces_the_bundled_model(tmp_path, reference):
 
 
 def test_registry():
-    assert DEFAULT_MODEL == "emotionpix-distilled"
+    assert DEFAULT_MODEL == "emotionpix-distilled-2"
     assert {
+        "emotionpix-distilled-2",
         "emotionpix-distilled",
         "emotionpix-ensemble",
         "emotionpix-vgg",
