@@ -25,8 +25,9 @@ from emotionpix.training.data import load_dataset  # noqa: E402
 from emotionpix.training.ensemble import build, extract_member, zoom_matrix  # noqa: E402
 from emotionpix.training.ensemble import run as run_onnx  # noqa: E402
 from emotionpix.training.export import export  # noqa: E402
+from emotionpix.training.model import ExpressionNet  # noqa: E402
 from emotionpix.training.train import TrainConfig, to_tensor, train  # noqa: E402
-from emotionpix.training.warmstart import load_exported  # noqa: E402
+from emotionpix.training.warmstart import init_weights, load_exported, widen  # noqa: E402
 
 pytestmark = pytest.mark.training
 
@@ -331,6 +332,58 @@ def test_a_run_can_start_from_an_exported_model_and_learn_from_a_teacher(members
     stored = json.loads((tmp_path / "run" / "config.json").read_text())
     assert stored["init"] == str(files[0])
     assert stored["distill"] == 0.5
+
+
+def test_a_wider_network_starts_as_the_narrower_one_and_its_copies_can_grow_apart(
+    members, tmp_path
+):
+    files, train_npz, val_npz = members
+    sample = to_tensor(load_dataset(train_npz)[0])
+    x = torch.from_numpy(to_model_input(synthetic(9, seed=5)[0]))
+    narrow = load_exported(files[0], sample)
+    with torch.no_grad():
+        expected = narrow(x).numpy()
+    wider = (6, 12, 16, 9)  # TINY is (4, 8, 8, 8): every stage wider, by 1 to 8 channels
+    torch.manual_seed(0)
+    wide = widen(narrow, wider)
+    assert wide.widths == wider
+    assert [m.out_channels for m in wide.modules() if isinstance(m, torch.nn.Conv2d)] == [
+        6,
+        6,
+        12,
+        12,
+        16,
+        16,
+        16,
+        9,
+        9,
+        9,
+    ]
+    with torch.no_grad():
+        np.testing.assert_allclose(wide.eval()(x).numpy(), expected, atol=1e-5)
+        # Train mode too (dropout aside): the copies' batch statistics are the originals'.
+        for net in (narrow, wide):
+            net.features.train()
+            for module in net.modules():
+                if isinstance(module, torch.nn.Dropout | torch.nn.Dropout2d):
+                    module.eval()
+        np.testing.assert_allclose(wide(sample).numpy(), narrow(sample).numpy(), atol=1e-4)
+    # A copied channel's readers weigh it differently from its original, so the two get
+    # different gradients: conv 1 copies conv 0's channels 4 and 5 from two of channels 0-3.
+    second = wide.features[0][3].weight
+    assert not any(torch.equal(second[:, 4], second[:, c]) for c in range(4))
+    with pytest.raises(ValueError, match="cannot narrow"):
+        widen(wide, (4, 8, 8, 8))
+
+    # A run whose stages are wider than its --init model starts from the widened model.
+    net = ExpressionNet(wider)
+    init_weights(net, files[0], sample)
+    with torch.no_grad():
+        np.testing.assert_allclose(net.eval()(x).numpy(), expected, atol=1e-5)
+    config = replace(TINY, epochs=1, widths=wider, init=str(files[0]))
+    train(train_npz, val_npz, tmp_path / "wide", config, threads=1)
+    state = torch.load(tmp_path / "wide" / "best.pt", weights_only=False)["ema"]
+    assert state["head.1.weight"].shape == (512, 9 * 9)
 
 
 def test_a_member_taken_out_of_an_int8_ensemble_can_be_rebuilt_and_trained_on(members, tmp_path):

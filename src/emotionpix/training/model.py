@@ -29,6 +29,7 @@ class ExpressionNet(nn.Module):
         dropout: float = 0.4,
     ):
         super().__init__()
+        self.widths = widths
         w1, w2, w3, w4 = widths
         self.features = nn.Sequential(
             conv_block(1, w1, 2, 0.05),  # 48 -> 24

@@ -9,6 +9,10 @@ input measured on sample images (``(x - m) / s * s + m + bias == x + bias``).
 
 A run that starts this way (``train --init MODEL.onnx``) is a second training cycle for a
 model whose checkpoints were not kept; a ``.pt`` checkpoint can be given instead.
+
+A run with wider stages than its ``--init`` model starts from that model widened
+(:func:`widen`, Net2WiderNet: Chen, Goodfellow & Shlens, 2016): the wider network computes the
+same function, then uses its extra channels to learn more.
 """
 
 from __future__ import annotations
@@ -134,11 +138,60 @@ def restore_batch_norm(net: ExpressionNet, sample: torch.Tensor, head: bool = Fa
         cast(torch.Tensor, norm.bias).add_(mean)
 
 
+@torch.no_grad()
+def widen(net: ExpressionNet, widths: tuple[int, int, int, int]) -> ExpressionNet:
+    """``net`` with wider stages computing the same function, in eval and in train mode.
+
+    Each new channel of a convolution copies one of its existing channels (weights and batch
+    norm); the layer that reads them gives every copy a random share (0.75 to 1.25 before
+    normalising) of the original's outgoing weight, the shares of one original summing to one.
+    Unequal shares give the copies different gradients, so they grow apart as training goes
+    on instead of staying twins. Uses torch's global random generator (seed it first)."""
+    if any(new < old for new, old in zip(widths, net.widths, strict=True)):
+        raise ValueError(f"cannot narrow stages {net.widths} to {widths}")
+    wide = ExpressionNet(widths)
+    shares: tuple[torch.Tensor, torch.Tensor] | None = None  # (source channel, share) per input
+    for (conv, norm), (wide_conv, wide_norm) in zip(_stages(net), _stages(wide), strict=True):
+        weight = conv.weight
+        if shares is not None:
+            source, share = shares
+            weight = weight[:, source] * share.view(1, -1, 1, 1)
+        source = _copied_channels(conv.out_channels, wide_conv.out_channels)
+        wide_conv.weight.copy_(weight[source])
+        for name in ("weight", "bias", "running_mean", "running_var"):
+            cast(torch.Tensor, getattr(wide_norm, name)).copy_(getattr(norm, name)[source])
+        shares = source, _shares(source, conv.out_channels)
+    assert shares is not None
+    source, share = shares
+    dense, wide_dense = cast(nn.Linear, net.head[1]), cast(nn.Linear, wide.head[1])
+    per_channel = dense.weight.view(dense.out_features, conv.out_channels, -1)  # flatten: C, H*W
+    wide_dense.weight.copy_((per_channel[:, source] * share.view(1, -1, 1)).flatten(1))
+    for i in (2, 5):  # the dense layer's batch norm and the logits layer: unchanged
+        wide.head[i].load_state_dict(net.head[i].state_dict())
+    return wide.train(net.training)
+
+
+def _copied_channels(old: int, new: int) -> torch.Tensor:
+    """Source channel of each of ``new`` channels: the ``old`` ones, then random copies."""
+    return torch.cat([torch.arange(old), torch.randint(old, (new - old,))])
+
+
+def _shares(source: torch.Tensor, old: int) -> torch.Tensor:
+    raw = 0.75 + 0.5 * torch.rand(len(source))
+    totals = torch.zeros(old).index_add_(0, source, raw)
+    return raw / totals[source]
+
+
 def init_weights(net: ExpressionNet, source: Path, sample: torch.Tensor) -> None:
-    """Load ``source`` (an exported ``.onnx`` or a training checkpoint ``.pt``) into ``net``;
-    ``sample``: training images for :func:`load_exported`."""
+    """Load ``source`` (an exported ``.onnx`` or a training checkpoint ``.pt``) into ``net``,
+    widened to ``net``'s stages where they are wider; ``sample``: training images for
+    :func:`load_exported`."""
     if source.suffix == ".onnx":
-        state = load_exported(source, sample).state_dict()
+        start = load_exported(source, sample)
     else:
-        state = torch.load(source, weights_only=False)["ema"]
-    net.load_state_dict(state)
+        checkpoint = torch.load(source, weights_only=False)
+        start = ExpressionNet(tuple(checkpoint["config"]["widths"]))
+        start.load_state_dict(checkpoint["ema"])
+    if start.widths != net.widths:
+        start = widen(start, net.widths)
+    net.load_state_dict(start.state_dict())
