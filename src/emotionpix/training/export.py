@@ -3,6 +3,12 @@
     python -m emotionpix.training.export RUN_DIR/best.pt --val VAL.npz \\
         --out src/emotionpix/emotion/models/NAME.onnx
 
+Given several checkpoints of one network (``RUN_DIR/epochs/036.pt ... 045.pt``, kept by
+``train --keep-epochs``), it exports their uniform weight average: the last epochs of a run
+sit close together in weight space, and their mean generalises a little better than any one
+of them (stochastic weight averaging, Izmailov et al. 2018; "model soups", Wortsman et al.
+2022). Batch-norm running statistics are averaged with the weights.
+
 1. Test-time flip averaging: the exported graph classifies the face and its mirror image and
    averages the logits (one ONNX call, the batch doubled inside).
 2. Temperature scaling: one temperature T, fitted on the validation set to minimise the
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,17 +61,28 @@ class Deployable(nn.Module):
         return torch.softmax(self.logits(x) / self.temperature, dim=1)
 
 
-def load_net(checkpoint: Path) -> tuple[ExpressionNet, dict[str, Any]]:
-    state = torch.load(checkpoint, weights_only=False)
-    config = TrainConfig.from_dict(state["config"])
+def load_net(checkpoints: Sequence[Path]) -> tuple[ExpressionNet, list[int]]:
+    """The network of one checkpoint, or the uniform average of several checkpoints' weights
+    (the same network); and the epochs they were saved at."""
+    states = [torch.load(path, weights_only=False) for path in checkpoints]
+    config = TrainConfig.from_dict(states[0]["config"])
     net = ExpressionNet(config.widths)
-    net.load_state_dict(state["ema"])
-    return net.eval(), state
+    average = {
+        name: torch.stack([s["ema"][name].double() for s in states]).mean(0).to(tensor.dtype)
+        if tensor.is_floating_point()
+        else tensor  # batch-norm step counters: not used in eval mode
+        for name, tensor in states[-1]["ema"].items()
+    }
+    net.load_state_dict(average)
+    return net.eval(), [s["metrics"]["epoch"] for s in states]
 
 
-def export(checkpoint: Path, val: Path, out: Path, flip: bool = True) -> dict[str, Any]:
-    """Calibrate, export and verify; returns a report (also written next to ``out``)."""
-    net, state = load_net(checkpoint)
+def export(
+    checkpoints: Path | Sequence[Path], val: Path, out: Path, flip: bool = True
+) -> dict[str, Any]:
+    """Calibrate, export and verify one checkpoint or the average of several; returns a report
+    (also written next to ``out``)."""
+    net, epochs = load_net([checkpoints] if isinstance(checkpoints, Path) else checkpoints)
     x_val, y_val = load_dataset(val)
     xv = to_tensor(x_val)
     plain = Deployable(net, 1.0, flip=flip).eval()
@@ -101,7 +119,7 @@ def export(checkpoint: Path, val: Path, out: Path, flip: bool = True) -> dict[st
     report = metrics(y_val, val_logits.argmax(1), EMOTIONS)
     no_flip = predict_logits(net, xv).argmax(1).numpy()
     summary = {
-        "checkpoint_epoch": state["metrics"]["epoch"],
+        "checkpoint_epoch": epochs[0] if len(epochs) == 1 else epochs,
         "flip_average": flip,
         **calibration_report(val_logits, y_val, temperature),
         "val_accuracy_without_flip": round(float((no_flip == y_val).mean()), 4),
@@ -115,7 +133,9 @@ def export(checkpoint: Path, val: Path, out: Path, flip: bool = True) -> dict[st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("checkpoint", type=Path)
+    parser.add_argument(
+        "checkpoint", type=Path, nargs="+", help="a .pt checkpoint, or several to average"
+    )
     parser.add_argument("--val", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--no-flip", action="store_true")

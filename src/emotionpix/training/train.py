@@ -6,7 +6,9 @@
 Re-running the same command continues from ``RUN_DIR/last.pt`` (a stopped run loses at most
 the epoch in progress); the run's hyper-parameters are fixed by its first start
 (``RUN_DIR/config.json``). Every epoch appends a line to ``RUN_DIR/epochs.jsonl``;
-``RUN_DIR/best.pt`` holds the EMA weights with the best validation accuracy. A command
+``RUN_DIR/best.pt`` holds the EMA weights with the best validation accuracy; with
+``--keep-epochs`` every epoch's EMA weights are kept too (``RUN_DIR/epochs/NNN.pt``, for an
+average of the last epochs' weights: ``export`` given several checkpoints). A command
 started twice by mistake is harmless: only one process trains in a run directory at a time
 (``RUN_DIR/lock``); the other stops at once.
 """
@@ -59,6 +61,7 @@ class TrainConfig:
     init: str | None = None  # start from this exported .onnx or checkpoint .pt
     teacher: str | None = None  # exported model whose probabilities are soft targets
     distill: float = 0.0  # weight of the teacher's soft targets in the loss (0..1)
+    keep_epochs: bool = False  # keep every epoch's EMA weights in RUN_DIR/epochs/
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
@@ -275,12 +278,13 @@ def _train(
         with (run_dir / "epochs.jsonl").open("a") as log:
             log.write(json.dumps(record) + "\n")
         print(json.dumps(record), flush=True)
+        weights = {"ema": ema.state_dict(), "config": asdict(config), "metrics": record}
         if record["val_acc"] > best["val_acc"]:
             best = {k: record[k] for k in ("epoch", "val_acc", "val_macro_f1", "val_loss")}
-            _save(
-                run_dir / "best.pt",
-                {"ema": ema.state_dict(), "config": asdict(config), "metrics": record},
-            )
+            _save(run_dir / "best.pt", weights)
+        if config.keep_epochs:
+            (run_dir / "epochs").mkdir(exist_ok=True)
+            _save(run_dir / "epochs" / f"{epoch + 1:03d}.pt", weights)
         _save(
             last,
             {
@@ -325,6 +329,11 @@ def main() -> None:
         default=0.5,
         help="with --teacher: weight of the soft targets in the loss (default 0.5)",
     )
+    parser.add_argument(
+        "--keep-epochs",
+        action="store_true",
+        help="keep every epoch's EMA weights (RUN_DIR/epochs/NNN.pt)",
+    )
     parser.add_argument("--no-bf16", action="store_true", help="train in float32")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
@@ -346,6 +355,7 @@ def main() -> None:
         init=str(args.init.expanduser().resolve()) if args.init else None,
         teacher=str(args.teacher.expanduser().resolve()) if args.teacher else None,
         distill=args.distill if args.teacher else 0.0,
+        keep_epochs=args.keep_epochs,
     )
     best = train(
         args.train, args.val, args.run_dir.expanduser(), config, args.threads, args.max_epochs_now
