@@ -24,7 +24,7 @@ from emotionpix.training.calibration import (  # noqa: E402
 from emotionpix.training.data import load_dataset  # noqa: E402
 from emotionpix.training.ensemble import build, extract_member, zoom_matrix  # noqa: E402
 from emotionpix.training.ensemble import run as run_onnx  # noqa: E402
-from emotionpix.training.export import export  # noqa: E402
+from emotionpix.training.export import export, load_net  # noqa: E402
 from emotionpix.training.model import ExpressionNet  # noqa: E402
 from emotionpix.training.train import TrainConfig, to_tensor, train  # noqa: E402
 from emotionpix.training.warmstart import init_weights, load_exported, widen  # noqa: E402
@@ -178,6 +178,27 @@ def test_export_is_calibrated_and_matches_pytorch(npz_pair, tmp_path):
     assert probs.sum(1) == pytest.approx(np.ones(5), abs=1e-5)
     for batch in (1, 9):  # dynamic batch
         assert classifier.predict(synthetic(batch)[0]).shape == (batch, 7)
+
+
+def test_kept_epochs_export_as_the_average_of_their_weights(npz_pair, tmp_path):
+    train_npz, val_npz = npz_pair
+    train(train_npz, val_npz, tmp_path / "run", replace(TINY, keep_epochs=True), threads=1)
+    kept = sorted((tmp_path / "run" / "epochs").glob("*.pt"))
+    assert [p.name for p in kept] == ["001.pt", "002.pt", "003.pt"]
+    last = torch.load(tmp_path / "run" / "last.pt", weights_only=False)["ema"]
+    states = [torch.load(p, weights_only=False)["ema"] for p in kept[1:]]
+    for name, weight in last.items():  # the last kept epoch is the run's final EMA
+        torch.testing.assert_close(states[-1][name], weight)
+
+    net, epochs = load_net(kept[1:])
+    assert epochs == [2, 3]
+    for name, weight in net.state_dict().items():
+        if weight.is_floating_point():
+            torch.testing.assert_close(weight, (states[0][name] + states[1][name]) / 2)
+    summary = export(kept[1:], val_npz, tmp_path / "soup.onnx")
+    assert summary["checkpoint_epoch"] == [2, 3]
+    assert summary["onnx_torch_max_abs_diff"] < 1e-4
+    assert export(kept[0], val_npz, tmp_path / "one.onnx")["checkpoint_epoch"] == 1
 
 
 def test_temperature_and_calibration_error():

@@ -44,7 +44,13 @@ def test_every_model_takes_a_dynamic_batch_and_gives_probabilities(name):
 
 @pytest.mark.parametrize(
     "name",
-    ["emotionpix-vgg", "emotionpix-ensemble", "emotionpix-distilled", "emotionpix-distilled-2"],
+    [
+        "emotionpix-vgg",
+        "emotionpix-ensemble",
+        "emotionpix-distilled",
+        "emotionpix-distilled-2",
+        "emotionpix-wide",
+    ],
 )
 def test_our_models_beat_the_baseline(reference, name):
     face = reference["fer_inputs"][2]  # the astronaut's smiling face
@@ -125,8 +131,9 @@ def test_conversion_script_reproduces_the_bundled_model(tmp_path, reference):
 
 
 def test_registry():
-    assert DEFAULT_MODEL == "emotionpix-distilled-2"
+    assert DEFAULT_MODEL == "emotionpix-wide"
     assert {
+        "emotionpix-wide",
         "emotionpix-distilled-2",
         "emotionpix-distilled",
         "emotionpix-ensemble",
