@@ -403,8 +403,18 @@ def test_a_wider_network_starts_as_the_narrower_one_and_its_copies_can_grow_apar
         np.testing.assert_allclose(net.eval()(x).numpy(), expected, atol=1e-5)
     config = replace(TINY, epochs=1, widths=wider, init=str(files[0]))
     train(train_npz, val_npz, tmp_path / "wide", config, threads=1)
-    state = torch.load(tmp_path / "wide" / "best.pt", weights_only=False)["ema"]
+    state = torch.load(tmp_path / "wide" / "last.pt", weights_only=False)["ema"]
     assert state["head.1.weight"].shape == (512, 9 * 9)
+
+    # A checkpoint (here last.pt, which records no configuration) widens the same way.
+    trained = ExpressionNet(wider)
+    trained.load_state_dict(state)
+    wider_still = ExpressionNet((6, 12, 16, 12))
+    init_weights(wider_still, tmp_path / "wide" / "last.pt", sample)
+    with torch.no_grad():
+        np.testing.assert_allclose(
+            wider_still.eval()(x).numpy(), trained.eval()(x).numpy(), atol=1e-5
+        )
 
 
 def test_a_member_taken_out_of_an_int8_ensemble_can_be_rebuilt_and_trained_on(members, tmp_path):

@@ -164,7 +164,7 @@ def widen(net: ExpressionNet, widths: tuple[int, int, int, int]) -> ExpressionNe
     assert shares is not None
     source, share = shares
     dense, wide_dense = cast(nn.Linear, net.head[1]), cast(nn.Linear, wide.head[1])
-    per_channel = dense.weight.view(dense.out_features, conv.out_channels, -1)  # flatten: C, H*W
+    per_channel = dense.weight.view(dense.out_features, net.widths[3], -1)  # flatten: C, H*W
     wide_dense.weight.copy_((per_channel[:, source] * share.view(1, -1, 1)).flatten(1))
     for i in (2, 5):  # the dense layer's batch norm and the logits layer: unchanged
         wide.head[i].load_state_dict(net.head[i].state_dict())
@@ -189,9 +189,9 @@ def init_weights(net: ExpressionNet, source: Path, sample: torch.Tensor) -> None
     if source.suffix == ".onnx":
         start = load_exported(source, sample)
     else:
-        checkpoint = torch.load(source, weights_only=False)
-        start = ExpressionNet(tuple(checkpoint["config"]["widths"]))
-        start.load_state_dict(checkpoint["ema"])
+        state = torch.load(source, weights_only=False)["ema"]  # best.pt, last.pt, epochs/
+        start = ExpressionNet(tuple(state[f"features.{i}.0.weight"].shape[0] for i in range(4)))
+        start.load_state_dict(state)
     if start.widths != net.widths:
         start = widen(start, net.widths)
     net.load_state_dict(start.state_dict())
