@@ -315,14 +315,19 @@ def test_an_exported_model_is_rebuilt_exactly_and_trains_on(members, tmp_path):
     # exported model ended instead of from a disturbed network.
     with torch.no_grad():
         expected = net(sample)
-        net.features.train()
-        for module in net.modules():
-            if isinstance(module, torch.nn.Dropout | torch.nn.Dropout2d):
-                module.eval()
+        _train_mode_without_dropout(net)
         np.testing.assert_allclose(net(sample).numpy(), expected.numpy(), atol=1e-3)
 
     with pytest.raises(ValueError, match="not an exported ExpressionNet"):
         load_exported(_not_a_net(tmp_path), sample)
+
+
+def _train_mode_without_dropout(net):
+    """Batch norms on batch statistics, dropout off: what training computes, minus the noise."""
+    net.features.train()
+    for module in net.modules():
+        if isinstance(module, torch.nn.Dropout | torch.nn.Dropout2d):
+            module.eval()
 
 
 def _not_a_net(tmp_path):
@@ -384,10 +389,7 @@ def test_a_wider_network_starts_as_the_narrower_one_and_its_copies_can_grow_apar
         np.testing.assert_allclose(wide.eval()(x).numpy(), expected, atol=1e-5)
         # Train mode too (dropout aside): the copies' batch statistics are the originals'.
         for net in (narrow, wide):
-            net.features.train()
-            for module in net.modules():
-                if isinstance(module, torch.nn.Dropout | torch.nn.Dropout2d):
-                    module.eval()
+            _train_mode_without_dropout(net)
         np.testing.assert_allclose(wide(sample).numpy(), narrow(sample).numpy(), atol=1e-4)
     # A copied channel's readers weigh it differently from its original, so the two get
     # different gradients: conv 1 copies conv 0's channels 4 and 5 from two of channels 0-3.

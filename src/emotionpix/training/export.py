@@ -36,8 +36,8 @@ from emotionpix.emotion.evaluate import metrics
 from emotionpix.recommend.mapping import EMOTIONS
 from emotionpix.training.calibration import calibration_report, fit_temperature
 from emotionpix.training.data import load_dataset
-from emotionpix.training.model import ExpressionNet
-from emotionpix.training.train import TrainConfig, predict_logits, to_tensor
+from emotionpix.training.model import ExpressionNet, from_state_dict
+from emotionpix.training.train import predict_logits, to_tensor
 
 
 class Deployable(nn.Module):
@@ -65,16 +65,13 @@ def load_net(checkpoints: Sequence[Path]) -> tuple[ExpressionNet, list[int]]:
     """The network of one checkpoint, or the uniform average of several checkpoints' weights
     (the same network); and the epochs they were saved at."""
     states = [torch.load(path, weights_only=False) for path in checkpoints]
-    config = TrainConfig.from_dict(states[0]["config"])
-    net = ExpressionNet(config.widths)
     average = {
         name: torch.stack([s["ema"][name].double() for s in states]).mean(0).to(tensor.dtype)
         if tensor.is_floating_point()
         else tensor  # batch-norm step counters: not used in eval mode
         for name, tensor in states[-1]["ema"].items()
     }
-    net.load_state_dict(average)
-    return net.eval(), [s["metrics"]["epoch"] for s in states]
+    return from_state_dict(average).eval(), [s["metrics"]["epoch"] for s in states]
 
 
 def export(

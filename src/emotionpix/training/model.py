@@ -50,5 +50,14 @@ class ExpressionNet(nn.Module):
         return self.head(self.features(x))  # type: ignore[no-any-return]
 
 
+def from_state_dict(state: dict[str, torch.Tensor]) -> ExpressionNet:
+    """An ExpressionNet holding ``state`` (a checkpoint's weights), its stage widths read from
+    the weights' shapes: each stage's first convolution has the stage's width of outputs."""
+    w1, w2, w3, w4 = (state[f"features.{i}.0.weight"].shape[0] for i in range(4))
+    net = ExpressionNet((w1, w2, w3, w4))
+    net.load_state_dict(state)
+    return net
+
+
 def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())

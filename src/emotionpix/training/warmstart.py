@@ -26,7 +26,7 @@ import torch
 from onnx import numpy_helper
 from torch import nn
 
-from emotionpix.training.model import ExpressionNet
+from emotionpix.training.model import ExpressionNet, from_state_dict
 
 
 def _set(tensor: torch.Tensor | None, value: np.ndarray | float) -> None:
@@ -189,9 +189,7 @@ def init_weights(net: ExpressionNet, source: Path, sample: torch.Tensor) -> None
     if source.suffix == ".onnx":
         start = load_exported(source, sample)
     else:
-        state = torch.load(source, weights_only=False)["ema"]  # best.pt, last.pt, epochs/
-        start = ExpressionNet(tuple(state[f"features.{i}.0.weight"].shape[0] for i in range(4)))
-        start.load_state_dict(state)
+        start = from_state_dict(torch.load(source, weights_only=False)["ema"])
     if start.widths != net.widths:
         start = widen(start, net.widths)
     net.load_state_dict(start.state_dict())
