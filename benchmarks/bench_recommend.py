@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from emotionpix import create_app
-from emotionpix.recommend.mapping import EMOTIONS
+from emotionpix.core.emotions import EMOTIONS
 from emotionpix.services import recommender
 
 QUERIES = [

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from emotionpix.movies import Movie
+from emotionpix.core.filters import Filters
+from emotionpix.core.movies import Movie
 from emotionpix.providers import ProviderError
-from emotionpix.recommend.filters import Filters
 
 # The keys of a Movie in the API (the interface).
 MOVIE_FIELDS = {

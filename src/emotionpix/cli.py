@@ -11,8 +11,9 @@ import click
 from flask import Flask
 
 from emotionpix import create_app
+from emotionpix.core.movies import Movie
+from emotionpix.emotion import EmotionError
 from emotionpix.errors import AppError
-from emotionpix.movies import Movie
 from emotionpix.services import emotion_engine, recommender
 
 
@@ -113,7 +114,7 @@ def cache() -> None:
 def cache_stats(ctx: click.Context) -> None:
     """Print hit, miss and provider-call counters."""
     with _app(ctx).app_context():
-        _emit(recommender().cache.stats().to_dict())
+        _emit(recommender().cache_stats())
 
 
 @cache.command("purge")
@@ -148,7 +149,7 @@ def detect(ctx: click.Context, images: tuple[str, ...], as_json: bool) -> None:
         for path in images:
             try:
                 analysis = engine.analyse(Path(path).read_bytes())
-            except AppError as exc:
+            except EmotionError as exc:
                 results.append({"image": path, "error": exc.code, "message": exc.message})
                 continue
             genre = service.genre_for(analysis.primary.emotion)

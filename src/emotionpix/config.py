@@ -15,8 +15,6 @@ from typing import Any
 
 from flask import Flask
 
-from emotionpix.emotion.registry import DEFAULT_MODEL
-
 PREFIX = "EMOTIONPIX"
 
 DEFAULTS: dict[str, Any] = {
@@ -45,8 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CANDIDATES": 200,  # ranked films kept per genre (and cached)
     "ROTATION_PAGES": 2,  # first pages are shuffled within windows of this many pages
     "SEARCH_LIMIT": 20,
-    # The emotion engine (see emotion/registry.py for the model names).
-    "EMOTION_MODEL": DEFAULT_MODEL,
+    # The emotion engine: a model name from emotion/registry.py; None: the registry's default.
+    "EMOTION_MODEL": None,
     "FACE_THRESHOLD": 0.6,  # BlazeFace score; a cat photo can reach 0.51
     "ONNX_THREADS": 1,
     "MAX_IMAGE_PIXELS": 40_000_000,  # decoded size limit (decompression bombs)

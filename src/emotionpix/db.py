@@ -10,11 +10,13 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
 
 metadata = MetaData()
+
+KEY = "emotionpix.db"
 
 # Any fixed number: the PostgreSQL advisory lock that serialises schema creation.
 _SCHEMA_LOCK = 0x45504958  # "EPIX"
@@ -58,4 +60,10 @@ def init_app(app: Flask) -> None:
     """Create the engine once, make sure the tables exist, and keep it in app.extensions."""
     engine = make_engine(app.config["DATABASE_URL"])
     create_tables(engine)
-    app.extensions["emotionpix.db"] = engine
+    app.extensions[KEY] = engine
+
+
+def database(app: Flask | None = None) -> Engine:
+    """The app's database engine (the current app's by default)."""
+    engine: Engine = (app or current_app).extensions[KEY]
+    return engine

@@ -1,7 +1,10 @@
-"""One error tree for the whole app, and the one place where errors become responses.
+"""One error tree for the app's own errors, and the one place where any error becomes a
+response.
 
 API clients get ``{"error": code, "message": text}`` with the right status; browsers get a
-friendly page. Nothing reaches a user as a bare 500 traceback.
+friendly page. The parts below the web layer raise their own errors without knowing HTTP
+(the emotion engine's ``EmotionError``); ``DOMAIN_STATUS`` gives each its status here.
+Nothing reaches a user as a bare 500 traceback.
 """
 
 from __future__ import annotations
@@ -10,6 +13,14 @@ import logging
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from emotionpix.emotion.errors import (
+    EmotionError,
+    ImageTooLarge,
+    InvalidImage,
+    NoFace,
+    UnsupportedImage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +51,27 @@ class NotFound(AppError):
     code = "not_found"
 
 
+class UnsupportedMedia(AppError):
+    """A request body of a type we do not read (415)."""
+
+    status = 415
+    code = "unsupported_image"
+
+
 class ServiceUnavailable(AppError):
     """A backing service (movie provider, database) failed and nothing cached can stand in."""
 
     status = 503
     code = "service_unavailable"
+
+
+# The HTTP status of each error the layers below the web raise.
+DOMAIN_STATUS: dict[type[Exception], int] = {
+    InvalidImage: 400,
+    ImageTooLarge: 413,
+    UnsupportedImage: 415,
+    NoFace: 422,
+}
 
 
 def _wants_json() -> bool:
@@ -68,6 +95,10 @@ def init_app(app: Flask) -> None:
     def handle_app_error(exc: AppError) -> tuple[Response | str, int]:
         return error_response(exc.code, exc.message, exc.status)
 
+    @app.errorhandler(EmotionError)
+    def handle_emotion_error(exc: EmotionError) -> tuple[Response | str, int]:
+        return error_response(exc.code, exc.message, DOMAIN_STATUS.get(type(exc), 400))
+
     @app.errorhandler(RequestEntityTooLarge)
     def handle_too_large(exc: RequestEntityTooLarge) -> tuple[Response | str, int]:
         limit = app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
@@ -87,24 +118,3 @@ def init_app(app: Flask) -> None:
         return error_response(
             "internal_error", "Something went wrong on our side. Please try again.", 500
         )
-
-
-class PayloadTooLarge(AppError):
-    """The upload (or the image inside it) is bigger than we accept (413)."""
-
-    status = 413
-    code = "image_too_large"
-
-
-class UnsupportedMedia(AppError):
-    """A file type we do not read (415)."""
-
-    status = 415
-    code = "unsupported_image"
-
-
-class Unprocessable(AppError):
-    """Well-formed input we could not use, such as a photo with no face in it (422)."""
-
-    status = 422
-    code = "unprocessable"

@@ -7,26 +7,28 @@ from functools import lru_cache
 from flask import Flask, current_app
 
 from emotionpix.cache import build_cache
+from emotionpix.config import ConfigError
+from emotionpix.core.filters import Filters
+from emotionpix.db import database
 from emotionpix.emotion import EmotionEngine, FaceDetector
+from emotionpix.emotion.registry import DEFAULT_MODEL, get_model
 from emotionpix.providers import build_provider
-from emotionpix.recommend.filters import Filters
 from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.service import RecommendationService, Settings
 
-KEY = "emotionpix.recommender"
-ENGINE_KEY = "emotionpix.emotion_engine"
+RECOMMENDER_KEY = "emotionpix.recommender"
+EMOTION_ENGINE_KEY = "emotionpix.emotion_engine"
 
 
 def init_app(app: Flask) -> None:
     """Create the provider, cache, recommendation service and emotion engine."""
     config = app.config
     provider = build_provider(config)
-    engine = app.extensions["emotionpix.db"]
     cache = build_cache(
         config["CACHE_URL"],
         ttl=config["CACHE_TTL"],
         stale_ttl=config["CACHE_STALE_TTL"],
-        engine=engine if config["CACHE_URL"] == config["DATABASE_URL"] else None,
+        engine=database(app) if config["CACHE_URL"] == config["DATABASE_URL"] else None,
     )
     min_votes = config["MIN_VOTES"]
     filters = Filters(
@@ -45,19 +47,20 @@ def init_app(app: Flask) -> None:
         spotlight_every=config["SPOTLIGHT_EVERY"],
         search_limit=config["SEARCH_LIMIT"],
     )
-    app.extensions[KEY] = RecommendationService(
+    app.extensions[RECOMMENDER_KEY] = RecommendationService(
         provider, cache, build_mapping(config["EMOTION_GENRES"]), filters, settings
     )
-    app.extensions[ENGINE_KEY] = _engine(
-        config["EMOTION_MODEL"],
-        config["FACE_THRESHOLD"],
-        config["ONNX_THREADS"],
-        config["MAX_IMAGE_PIXELS"],
+    try:
+        model = get_model(config["EMOTION_MODEL"] or DEFAULT_MODEL)
+    except ValueError as exc:
+        raise ConfigError(f"EMOTIONPIX_EMOTION_MODEL: {exc}") from None
+    app.extensions[EMOTION_ENGINE_KEY] = _emotion_engine(
+        model.name, config["FACE_THRESHOLD"], config["ONNX_THREADS"], config["MAX_IMAGE_PIXELS"]
     )
 
 
 @lru_cache(maxsize=4)
-def _engine(model: str, threshold: float, threads: int, max_pixels: int) -> EmotionEngine:
+def _emotion_engine(model: str, threshold: float, threads: int, max_pixels: int) -> EmotionEngine:
     """One engine per distinct configuration and process: loading the ONNX sessions takes
     ~0.25 s, and the engine holds no per-app state."""
     detector = FaceDetector(threshold=threshold, threads=threads)
@@ -66,11 +69,11 @@ def _engine(model: str, threshold: float, threads: int, max_pixels: int) -> Emot
 
 def emotion_engine(app: Flask | None = None) -> EmotionEngine:
     """The app's emotion engine (detector + classifier)."""
-    engine: EmotionEngine = (app or current_app).extensions[ENGINE_KEY]
+    engine: EmotionEngine = (app or current_app).extensions[EMOTION_ENGINE_KEY]
     return engine
 
 
 def recommender(app: Flask | None = None) -> RecommendationService:
     """The app's recommendation service (the current app's by default)."""
-    service: RecommendationService = (app or current_app).extensions[KEY]
+    service: RecommendationService = (app or current_app).extensions[RECOMMENDER_KEY]
     return service

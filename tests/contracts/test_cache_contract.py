@@ -96,19 +96,22 @@ def test_overwrite_refreshes(make_cache, clock):
     assert (entry.value, entry.fresh) == ("b", True)
 
 
-def test_stats_count_entries_hits_misses_and_provider_calls(make_cache):
+def test_stats_count_entries_hits_misses_and_named_counters(make_cache):
     cache = make_cache()
     cache.set("a", 1)
     cache.set("b", 2)
     cache.get("a")
     cache.get("a")
     cache.get("c")
-    cache.count_provider_call()
+    cache.count("provider_calls")
+    cache.count("errors", 3)
+    cache.count("errors")
     assert cache.stats().to_dict() == {
         "hits": 2,
         "misses": 1,
         "hit_rate": 0.6667,
         "provider_calls": 1,
+        "errors": 4,
         "entries": 2,
     }
 
@@ -117,16 +120,25 @@ def test_counters_are_shared_between_instances(make_cache):
     first, second = make_cache(), make_cache()
     first.set("k", 1)
     second.get("k")
-    assert first.stats().hits == 1
+    second.count("calls")
+    first.count("calls")
+    assert (first.stats().hits, first.stats().counters) == (1, {"calls": 2})
 
 
 def test_clear_empties_entries_and_counters(make_cache):
     cache = make_cache()
     cache.set("k", 1)
     cache.get("k")
+    cache.count("calls")
     cache.clear()
+    assert cache.stats().to_dict() == {
+        "hits": 0,
+        "misses": 0,
+        "hit_rate": 0.0,
+        "calls": 0,
+        "entries": 0,
+    }
     assert cache.get("k") is None
-    assert cache.stats().to_dict()["hits"] == 0
 
 
 def test_a_value_rewritten_elsewhere_is_seen(make_cache, clock):

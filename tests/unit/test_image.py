@@ -1,8 +1,8 @@
 import pytest
 from PIL import Image
 
+from emotionpix.emotion.errors import ImageTooLarge, InvalidImage, UnsupportedImage
 from emotionpix.emotion.image import decode_image
-from emotionpix.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
 from tests.images import encode, photo, png_header_only
 
 
@@ -35,33 +35,32 @@ def test_large_jpegs_are_decoded_at_a_reduced_scale():
 
 @pytest.mark.parametrize("data", [b"", b"not an image at all", b"\xff\xd8\xff" + b"\0" * 50])
 def test_garbage_is_invalid_image(data):
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(InvalidImage) as info:
         decode_image(data)
     assert info.value.code == "invalid_image"
-    assert info.value.status == 400
 
 
 def test_truncated_image_is_invalid():
     data = encode(photo("astronaut.png"), "JPEG")
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(InvalidImage) as info:
         decode_image(data[: len(data) // 2])
     assert info.value.code == "invalid_image"
 
 
 @pytest.mark.parametrize("fmt", ["GIF", "BMP", "TIFF"])
 def test_other_image_types_are_unsupported(fmt):
-    with pytest.raises(UnsupportedMedia) as info:
+    with pytest.raises(UnsupportedImage) as info:
         decode_image(encode(photo("astronaut.png").convert("RGB"), fmt))
-    assert info.value.status == 415
+    assert info.value.code == "unsupported_image"
 
 
 def test_too_many_pixels_is_refused_before_decoding():
-    with pytest.raises(PayloadTooLarge) as info:
+    with pytest.raises(ImageTooLarge) as info:
         decode_image(encode(photo("astronaut.png"), "PNG"), max_pixels=100_000)
-    assert info.value.status == 413
+    assert info.value.code == "image_too_large"
 
 
 @pytest.mark.parametrize(("width", "height"), [(30_000, 30_000), (10_000, 9_000)])
 def test_decompression_bombs_are_refused(width, height):
-    with pytest.raises(PayloadTooLarge):
+    with pytest.raises(ImageTooLarge):
         decode_image(png_header_only(width, height))

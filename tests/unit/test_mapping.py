@@ -1,12 +1,7 @@
 import pytest
 
-from emotionpix.recommend.mapping import (
-    DEFAULT_GENRES,
-    EMOTIONS,
-    UnknownEmotion,
-    build_mapping,
-    normalise_emotion,
-)
+from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
+from emotionpix.recommend.mapping import DEFAULT_GENRES, build_mapping
 
 
 def test_paper_table_is_the_default():

@@ -1,4 +1,4 @@
-from emotionpix.movies import Movie
+from emotionpix.core.movies import Movie
 from emotionpix.recommend.ranking import rank, rotate, spotlight, weighted_rating
 
 

@@ -2,9 +2,9 @@
 
 import pytest
 
+from emotionpix.core.text import normalise
 from emotionpix.providers.catalog import CatalogProvider
 from emotionpix.providers.titles import TitleIndex
-from emotionpix.text import normalise
 
 
 @pytest.fixture(scope="module")

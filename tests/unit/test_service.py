@@ -3,10 +3,10 @@
 import pytest
 
 from emotionpix.cache.sql import SQLCache
+from emotionpix.core.filters import Filters
+from emotionpix.core.movies import Movie
 from emotionpix.db import make_engine
 from emotionpix.errors import InvalidInput, NotFound, ServiceUnavailable
-from emotionpix.movies import Movie
-from emotionpix.recommend.filters import Filters
 from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.service import RecommendationService, Settings
 from tests.fakes import FakeProvider, make_movies
@@ -60,8 +60,8 @@ def test_first_request_goes_to_the_provider_then_the_cache(service, provider):
     assert service.recommend("happy", seed=2).source == "cache"
     assert service.recommend("happy", page=3, seed=2).source == "cache"
     assert provider.calls == 1
-    stats = service.cache.stats()
-    assert (stats.hits, stats.misses, stats.provider_calls) == (2, 1, 1)
+    stats = service.cache_stats()
+    assert (stats["hits"], stats["misses"], stats["provider_calls"]) == (2, 1, 1)
 
 
 def test_sad_and_neutral_share_the_drama_cache_entry(service, provider):

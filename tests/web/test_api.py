@@ -2,6 +2,8 @@
 
 import pytest
 
+import emotionpix
+from emotionpix.emotion.registry import DEFAULT_MODEL
 from emotionpix.recommend.mapping import DEFAULT_GENRES
 from tests.fakes import MOVIE_FIELDS
 
@@ -26,6 +28,23 @@ def test_second_request_is_served_from_cache_and_counted(client):
     assert client.get("/api/recommendations?emotion=happy").get_json()["source"] == "cache"
     stats = client.get("/api/cache/stats").get_json()
     assert stats == {"hits": 1, "misses": 1, "hit_rate": 0.5, "provider_calls": 1, "entries": 1}
+
+
+def test_cache_stats_before_any_request(client):
+    assert client.get("/api/cache/stats").get_json() == {
+        "hits": 0,
+        "misses": 0,
+        "hit_rate": 0.0,
+        "provider_calls": 0,
+        "entries": 0,
+    }
+
+
+def test_version_names_the_release_and_the_expression_model(client):
+    assert client.get("/api/version").get_json() == {
+        "version": emotionpix.__version__,
+        "emotion_model": DEFAULT_MODEL,
+    }
 
 
 def test_paging_with_a_seed(client):

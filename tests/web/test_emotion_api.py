@@ -5,6 +5,7 @@ import logging
 
 import pytest
 
+from emotionpix.config import ConfigError
 from emotionpix.emotion.registry import DEFAULT_MODEL, MODELS
 from tests.images import encode, photo, png_header_only, webcam_frame
 
@@ -62,7 +63,7 @@ def test_the_model_is_chosen_by_configuration(make_app, model):
 
 
 def test_an_unknown_model_stops_the_app_at_start_up(make_app):
-    with pytest.raises(ValueError, match="unknown emotion model"):
+    with pytest.raises(ConfigError, match="EMOTIONPIX_EMOTION_MODEL: unknown emotion model 'nope'"):
         make_app(EMOTION_MODEL="nope")
 
 

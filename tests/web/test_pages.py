@@ -1,3 +1,8 @@
+import re
+
+from emotionpix.recommend.mapping import DEFAULT_GENRES
+
+
 def test_healthz_reports_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -14,7 +19,24 @@ def test_home_page_lists_every_mood(client):
 def test_mood_link_renders_the_genre_grid(client):
     html = client.get("/?emotion=fear").get_data(as_text=True)
     assert "Horror for a fear mood" in html
-    assert html.count('class="card"') == 20
+    assert html.count('class="card" href="/api/movies/') == 20
+
+
+def test_the_script_clones_the_same_card_markup_the_server_renders(client):
+    html = client.get("/?emotion=fear").get_data(as_text=True)
+    template = html.split('<template id="card-template">')[1].split("</template>")[0]
+    rendered = html.split('<ul class="grid" id="grid">')[1].split("</li>")[0] + "</li>"
+    tags = re.compile(r"<(\w+)[^>]*class=\"([\w -]+)\"")
+    assert tags.findall(template) == tags.findall(rendered)
+    assert 'href=""' in template
+    assert 'data-id=""' in template
+
+
+def test_the_page_gives_the_script_the_emotion_labels_in_chip_order(client):
+    html = client.get("/").get_data(as_text=True)
+    labels = re.search(r'id="result-bars" data-labels="([a-z ]+)"', html).group(1).split()
+    chips = re.findall(r'data-emotion="([a-z]+)"', html)
+    assert labels == chips == list(DEFAULT_GENRES)
 
 
 def test_search_form_renders_results_escaped(client):

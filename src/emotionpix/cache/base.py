@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-# The counters every backend keeps (shared by all workers/processes using the same store).
-COUNTERS = ("hits", "misses", "provider_calls")
+# The counters every backend keeps for its own lookups; callers add their own with ``count``.
+COUNTERS = ("hits", "misses")
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,12 @@ class CacheEntry:
 
 @dataclass(frozen=True)
 class CacheStats:
+    """Lookups, fresh entries, and every counter a caller added with ``Cache.count``."""
+
     hits: int
     misses: int
-    provider_calls: int
     entries: int
+    counters: dict[str, int] = field(default_factory=dict)
 
     @property
     def hit_rate(self) -> float:
@@ -36,27 +38,27 @@ class CacheStats:
             "hits": self.hits,
             "misses": self.misses,
             "hit_rate": self.hit_rate,
-            "provider_calls": self.provider_calls,
             "entries": self.entries,
+            **self.counters,
         }
 
 
 class Cache(Protocol):
-    """What the recommendation service needs from a cache backend.
+    """A JSON-value store with expiry and shared counters, in front of anything slow.
 
     ``get`` counts a hit for a fresh entry and a miss otherwise, and still returns a stale
     entry (``fresh=False``) so the caller can fall back on it. ``set`` stores a value (None and
     empty lists included: "nothing found" is an answer worth caching) and purges entries whose
-    stale period is over. ``entries`` in ``stats`` counts fresh entries only.
+    stale period is over. ``count`` adds to a named counter that every process using the same
+    store shares; ``stats`` reports them (``entries`` counts fresh entries only); ``clear``
+    empties the store and resets every counter.
     """
-
-    ttl: int
 
     def get(self, key: str) -> CacheEntry | None: ...
 
     def set(self, key: str, value: Any) -> None: ...
 
-    def count_provider_call(self) -> None: ...
+    def count(self, name: str, amount: int = 1) -> None: ...
 
     def purge_expired(self) -> int: ...
 

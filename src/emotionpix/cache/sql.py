@@ -45,14 +45,27 @@ _DIALECT_INSERT: dict[str, Callable[..., Any]] = {
 }
 
 
-def _upsert(dialect: str, row: dict[str, Any]) -> Any:
-    """INSERT … ON CONFLICT (key) DO UPDATE: concurrent writers of one key never collide."""
+def _insert(dialect: str, table: Table, row: dict[str, Any]) -> Any:
     if dialect not in _DIALECT_INSERT:
         raise ValueError(f"the SQL cache supports SQLite and PostgreSQL, not {dialect}")
-    statement = _DIALECT_INSERT[dialect](cache_entries).values(**row)
+    return _DIALECT_INSERT[dialect](table).values(**row)
+
+
+def _upsert(dialect: str, row: dict[str, Any]) -> Any:
+    """INSERT … ON CONFLICT (key) DO UPDATE: concurrent writers of one key never collide."""
+    statement = _insert(dialect, cache_entries, row)
     return statement.on_conflict_do_update(
         index_elements=[cache_entries.c.key],
         set_={name: statement.excluded[name] for name in row if name != "key"},
+    )
+
+
+def _add_to_counter(dialect: str, name: str, amount: int) -> Any:
+    """INSERT the counter, or add to it: a counter exists from its first use."""
+    statement = _insert(dialect, cache_counters, {"name": name, "value": amount})
+    return statement.on_conflict_do_update(
+        index_elements=[cache_counters.c.name],
+        set_={"value": cache_counters.c.value + statement.excluded.value},
     )
 
 
@@ -150,9 +163,9 @@ class SQLCache:
             conn.execute(delete(cache_entries).where(cache_entries.c.purge_at <= now))
             conn.execute(_upsert(conn.dialect.name, {"key": key, **values}))
 
-    def count_provider_call(self) -> None:
+    def count(self, name: str, amount: int = 1) -> None:
         with self.engine.begin() as conn:
-            self._bump(conn, "provider_calls")
+            conn.execute(_add_to_counter(conn.dialect.name, name, amount))
 
     def purge_expired(self) -> int:
         with self.engine.begin() as conn:
@@ -179,8 +192,8 @@ class SQLCache:
                 .where(cache_entries.c.expires_at > self._clock())
             )
         return CacheStats(
-            hits=counters.get("hits", 0),
-            misses=counters.get("misses", 0),
-            provider_calls=counters.get("provider_calls", 0),
+            hits=counters.pop("hits", 0),
+            misses=counters.pop("misses", 0),
             entries=int(entries or 0),
+            counters=counters,
         )

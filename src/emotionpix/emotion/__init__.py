@@ -5,6 +5,7 @@ configuration."""
 from __future__ import annotations
 
 from emotionpix.emotion.detector import FaceDetector
-from emotionpix.emotion.pipeline import Analysis, EmotionEngine, FaceEmotion
+from emotionpix.emotion.engine import Analysis, EmotionEngine, FaceEmotion
+from emotionpix.emotion.errors import EmotionError
 
-__all__ = ["Analysis", "EmotionEngine", "FaceDetector", "FaceEmotion"]
+__all__ = ["Analysis", "EmotionEngine", "EmotionError", "FaceDetector", "FaceEmotion"]

@@ -7,7 +7,7 @@ from PIL import Image
 
 from emotionpix.emotion.detector import Detection
 from emotionpix.emotion.registry import ModelSpec
-from emotionpix.emotion.runtime import make_session
+from emotionpix.emotion.runtime import make_session, run_batched
 
 
 def square_crop_box(
@@ -54,7 +54,6 @@ class ExpressionClassifier:
     def __init__(self, spec: ModelSpec, threads: int = 1):
         self.spec = spec
         self.session = make_session(spec.file, threads)
-        self.input_name = self.session.get_inputs()[0].name
 
     def crops(self, image: Image.Image, faces: list[Detection]) -> np.ndarray:
         """uint8 grey [N, size, size] crops framed as the model was trained."""
@@ -74,5 +73,4 @@ class ExpressionClassifier:
                     for c in crops
                 ]
             )
-        probs: np.ndarray = self.session.run(None, {self.input_name: to_model_input(crops)})[0]
-        return probs
+        return run_batched(self.session, to_model_input(crops))

@@ -7,39 +7,14 @@ as a face crop already (FER2013's 48x48 images, for instance).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image
 
-from emotionpix.emotion.pipeline import EmotionEngine
-from emotionpix.errors import AppError
-
-SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
-BATCH = 256
-
-
-def dataset_files(root: Path, labels: tuple[str, ...]) -> list[tuple[Path, int]]:
-    """(path, label index) for every image under a known label's folder, sorted."""
-    if not root.is_dir():
-        raise ValueError(f"{root} is not a folder")
-    files = [
-        (path, labels.index(folder.name))
-        for folder in sorted(root.iterdir())
-        if folder.is_dir() and folder.name in labels
-        for path in sorted(folder.iterdir())
-        if path.suffix.lower() in SUFFIXES
-    ]
-    if not files:
-        raise ValueError(f"no images under {root}/<label>/ for labels {', '.join(labels)}")
-    return files
-
-
-def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+from emotionpix.emotion.dataset import dataset_files, load_crops
+from emotionpix.emotion.engine import EmotionEngine
+from emotionpix.emotion.errors import EmotionError
 
 
 def predict_dataset(
@@ -47,28 +22,18 @@ def predict_dataset(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(true labels, predicted labels); -1 where no face was found."""
     truth = np.array([label for _, label in files])
-    predicted = np.full(len(files), -1)
     if not detect:
-        size = engine.classifier.spec.size
-        for start, batch in enumerate(_batches(files, BATCH)):
-            crops = np.stack([_load_crop(path, size) for path, _ in batch])
-            probs = engine.classify_crops(crops)
-            predicted[start * BATCH : start * BATCH + len(batch)] = probs.argmax(1)
-        return truth, predicted
+        crops = load_crops([path for path, _ in files], engine.classifier.spec.size)
+        return truth, engine.classify_crops(crops).argmax(1)
+    predicted = np.full(len(files), -1)
     labels = engine.classifier.spec.labels
     for i, (path, _) in enumerate(files):
         try:
             analysis = engine.analyse(path.read_bytes())
-        except AppError:
+        except EmotionError:
             continue
         predicted[i] = labels.index(analysis.primary.emotion)
     return truth, predicted
-
-
-def _load_crop(path: Path, size: int) -> np.ndarray:
-    with Image.open(path) as image:
-        grey = image.convert("L")
-        return np.asarray(grey.resize((size, size), Image.Resampling.BILINEAR))
 
 
 def metrics(truth: np.ndarray, predicted: np.ndarray, labels: tuple[str, ...]) -> dict[str, Any]:

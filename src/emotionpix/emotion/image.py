@@ -11,7 +11,7 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from emotionpix.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
+from emotionpix.emotion.errors import ImageTooLarge, InvalidImage, UnsupportedImage
 
 FORMATS = ("JPEG", "PNG", "WEBP")
 # Large photos are decoded at a reduced scale (JPEG DCT scaling) down to about this size:
@@ -20,37 +20,34 @@ WORKING_SIZE = (1280, 1280)
 
 
 def decode_image(data: bytes, max_pixels: int = 40_000_000) -> Image.Image:
-    """An RGB image from ``data``. Raises InvalidInput (400, ``invalid_image``),
-    UnsupportedMedia (415) or PayloadTooLarge (413, too many pixels)."""
+    """An RGB image from ``data``. Raises InvalidImage, UnsupportedImage or ImageTooLarge (too
+    many pixels)."""
     if not data:
-        raise InvalidInput("The image is empty.", code="invalid_image")
+        raise InvalidImage("The image is empty.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=None)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PayloadTooLarge(_too_many_pixels(max_pixels)) from None
+        raise ImageTooLarge(_too_many_pixels(max_pixels)) from None
     except (UnidentifiedImageError, OSError, ValueError):
-        raise InvalidInput(
-            "That file is not an image we can read. Send a JPEG, PNG or WebP photo.",
-            code="invalid_image",
+        raise InvalidImage(
+            "That file is not an image we can read. Send a JPEG, PNG or WebP photo."
         ) from None
     if image.format not in FORMATS:
-        raise UnsupportedMedia(
+        raise UnsupportedImage(
             f"{image.format} images are not supported. Send a JPEG, PNG or WebP photo."
         )
     width, height = image.size
     if width * height > max_pixels or width < 1 or height < 1:
-        raise PayloadTooLarge(_too_many_pixels(max_pixels))
+        raise ImageTooLarge(_too_many_pixels(max_pixels))
     try:
         if image.format == "JPEG":
             image.draft(None, WORKING_SIZE)
         upright = ImageOps.exif_transpose(image)
         return upright.convert("RGB")
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise InvalidInput(
-            "The image is damaged or incomplete. Try another photo.", code="invalid_image"
-        ) from None
+        raise InvalidImage("The image is damaged or incomplete. Try another photo.") from None
 
 
 def _too_many_pixels(max_pixels: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import onnxruntime as ort
 
 MODELS_DIR = Path(__file__).parent / "models"
@@ -22,3 +23,11 @@ def make_session(path: Path | str, threads: int = 1) -> ort.InferenceSession:
     options.log_severity_level = 3
     model = MODELS_DIR / path  # an absolute path stays as it is
     return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+
+
+def run_batched(session: ort.InferenceSession, x: np.ndarray, batch: int = 256) -> np.ndarray:
+    """The session's first output for every row of ``x``, ``batch`` rows per call, so a
+    whole dataset never has to pass through the model at once."""
+    name = session.get_inputs()[0].name
+    outputs = [session.run(None, {name: x[i : i + batch]})[0] for i in range(0, len(x), batch)]
+    return np.concatenate(outputs) if outputs else np.empty((0,), np.float32)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from emotionpix.movies import Movie
-from emotionpix.recommend.filters import Filters
+from emotionpix.core.filters import Filters
+from emotionpix.core.movies import Movie
 
 
 class ProviderError(RuntimeError):
@@ -21,8 +21,9 @@ class MovieProvider(Protocol):
     in the confidence-weighted rating) can be set in the same unit.
 
     ``discover`` returns the films of ``genre`` that pass ``filters``, in any order (ranking
-    is the recommendation service's job); ``limit`` bounds the work, and a source with more
-    matches than that returns its own best ones. ``search`` returns the best
+    is the recommendation service's job, never a provider's); ``limit`` bounds the work: a
+    source with more matches than that keeps the first ``limit`` in its own order (the most
+    voted, for the catalog), not a ranking of its own. ``search`` returns the best
     title matches first; ``get`` returns None for an unknown id. All three raise
     ProviderError when the source fails, never return a partial answer silently.
     """

@@ -13,11 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from emotionpix.movies import Movie
+from emotionpix.core.filters import Filters
+from emotionpix.core.movies import Movie
 from emotionpix.providers.base import ProviderError
 from emotionpix.providers.titles import TitleIndex
-from emotionpix.recommend.filters import Filters
-from emotionpix.recommend.ranking import rank
 
 BUNDLED_CATALOG = Path(__file__).parent / "data" / "catalog.json.gz"
 
@@ -67,8 +66,8 @@ def _to_movie(row: dict[str, Any]) -> Movie:
 
 
 @lru_cache(maxsize=4)
-def load_catalog(path: Path) -> tuple[dict[str, Any], tuple[Movie, ...]]:
-    """Read a catalog file once per process: (metadata, movies)."""
+def load_catalog(path: Path) -> tuple[Movie, ...]:
+    """Read a catalog file once per process."""
     try:
         with gzip.open(path, "rb") as handle:
             payload = json.loads(handle.read())
@@ -76,7 +75,7 @@ def load_catalog(path: Path) -> tuple[dict[str, Any], tuple[Movie, ...]]:
         movies = tuple(_to_movie(dict(zip(columns, row, strict=True))) for row in payload["rows"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ProviderError(f"cannot read movie catalog {path}: {exc}") from exc
-    return payload["meta"], movies
+    return movies
 
 
 class CatalogProvider:
@@ -89,7 +88,7 @@ class CatalogProvider:
     prior_votes = 25
 
     def __init__(self, path: Path = BUNDLED_CATALOG):
-        self.meta, self._movies = load_catalog(Path(path))
+        self._movies = load_catalog(Path(path))
         self._by_id = {movie.id: movie for movie in self._movies}
         self._by_imdb = {m.imdb_id: m for m in reversed(self._movies) if m.imdb_id}
         by_genre: dict[str, list[Movie]] = {}
@@ -104,8 +103,8 @@ class CatalogProvider:
 
     def discover(self, genre: str, filters: Filters, limit: int) -> list[Movie]:
         found = [m for m in self._by_genre.get(genre.casefold(), ()) if filters.matches(m)]
-        if len(found) > limit:
-            found = rank(found, self.prior_votes)[:limit]
+        if len(found) > limit:  # the protocol's cap: the most reviewed first
+            found = sorted(found, key=lambda m: (-m.votes, m.id))[:limit]
         return found
 
     def search(self, query: str, limit: int) -> list[Movie]:

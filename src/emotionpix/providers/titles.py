@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from emotionpix.text import normalise
+from emotionpix.core.text import normalise
 
 
 def _typo_budget(word: str) -> int:

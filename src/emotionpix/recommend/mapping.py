@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-# The seven labels of the facial-expression models, in their output order.
-EMOTIONS: tuple[str, ...] = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+from emotionpix.core.emotions import normalise_emotion
 
 # The paper's Table (happy->Comedy ... fear->Horror). The paper lists six emotions; for the
 # model's seventh, disgust, we chose Thriller: an absorbing, tense story that pulls attention
 # away from what repels, in the same spirit as angry->Action (match the energy, redirect it).
+# The order is the one the page shows the moods in.
 DEFAULT_GENRES: dict[str, str] = {
     "happy": "Comedy",
     "sad": "Drama",
@@ -19,32 +19,6 @@ DEFAULT_GENRES: dict[str, str] = {
     "fear": "Horror",
     "disgust": "Thriller",
 }
-
-# Words people (and other models) use for the same emotions.
-ALIASES: dict[str, str] = {
-    "happiness": "happy",
-    "joy": "happy",
-    "sadness": "sad",
-    "anger": "angry",
-    "surprised": "surprise",
-    "fearful": "fear",
-    "scared": "fear",
-    "disgusted": "disgust",
-    "calm": "neutral",
-}
-
-
-class UnknownEmotion(ValueError):
-    """The label is not one of EMOTIONS (or an alias of one)."""
-
-
-def normalise_emotion(label: str) -> str:
-    """The canonical emotion for ``label`` ("Happiness " -> "happy")."""
-    key = label.strip().lower()
-    key = ALIASES.get(key, key)
-    if key not in EMOTIONS:
-        raise UnknownEmotion(label)
-    return key
 
 
 def build_mapping(overrides: Mapping[str, str] | None = None) -> dict[str, str]:

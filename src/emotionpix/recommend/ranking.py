@@ -6,7 +6,7 @@ import random
 from collections.abc import Sequence
 from typing import TypeVar
 
-from emotionpix.movies import Movie
+from emotionpix.core.movies import Movie
 
 T = TypeVar("T")
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emotionpix.cache import Cache
+from emotionpix.core.emotions import UnknownEmotion, normalise_emotion
+from emotionpix.core.filters import Filters
+from emotionpix.core.movies import Movie
+from emotionpix.core.text import normalise
 from emotionpix.errors import InvalidInput, NotFound, ServiceUnavailable
-from emotionpix.movies import Movie
 from emotionpix.providers import MovieProvider, ProviderError
-from emotionpix.recommend.filters import Filters
-from emotionpix.recommend.mapping import UnknownEmotion, normalise_emotion
 from emotionpix.recommend.ranking import rank, rotate, spotlight
-from emotionpix.text import normalise
 
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 1000
@@ -161,6 +161,10 @@ class RecommendationService:
             raise NotFound(f"No movie with id {movie_id!r}.", code="movie_not_found")
         return Movie.from_dict(found)
 
+    def cache_stats(self) -> dict[str, Any]:
+        """The cache's counters, with the provider calls it did not save (0 before any)."""
+        return {"provider_calls": 0, **self.cache.stats().to_dict()}
+
     def _movie_dict(self, movie_id: str) -> dict[str, Any] | None:
         movie = self.provider.get(movie_id)
         return movie.to_dict() if movie else None
@@ -193,7 +197,7 @@ class RecommendationService:
         entry = self.cache.get(key)
         if entry is not None and entry.fresh:
             return entry.value, "cache"
-        self.cache.count_provider_call()
+        self.cache.count("provider_calls")
         try:
             value = compute()
         except ProviderError as exc:

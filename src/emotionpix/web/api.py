@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from emotionpix import __version__
+from emotionpix._version import __version__
 from emotionpix.errors import InvalidInput, UnsupportedMedia
 from emotionpix.services import emotion_engine, recommender
 
@@ -55,12 +55,13 @@ def emotions() -> dict[str, Any]:
 
 @bp.get("/cache/stats")
 def cache_stats() -> dict[str, Any]:
-    return recommender().cache.stats().to_dict()
+    return recommender().cache_stats()
 
 
 @bp.get("/version")
 def version() -> dict[str, Any]:
-    return {"version": __version__}
+    """The running release and the expression model in use (for API clients and bug reports)."""
+    return {"version": __version__, "emotion_model": emotion_engine().model_name}
 
 
 def _uploaded_image() -> bytes:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from sqlalchemy import text
 
-from emotionpix import __version__
+from emotionpix._version import __version__
+from emotionpix.db import database
 from emotionpix.errors import AppError
 from emotionpix.services import recommender
 
@@ -67,7 +68,7 @@ def healthz() -> tuple[dict[str, Any], int]:
     checks = {"database": "ok", "provider": recommender().provider.name}
     status = 200
     try:
-        with current_app.extensions["emotionpix.db"].connect() as conn:
+        with database().connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # any database failure means "not ready"
         checks["database"] = f"error: {type(exc).__name__}"

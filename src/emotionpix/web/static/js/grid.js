@@ -22,13 +22,18 @@ export function poster(movie, node = el("span", { className: "poster", "aria-hid
   return node;
 }
 
+// A card cloned from the page's <template id="card-template">: the same markup the server
+// renders for the grid without JavaScript.
 function card(movie) {
+  const item = $("#card-template").content.firstElementChild.cloneNode(true);
+  const link = $(".card", item);
+  link.href = `/api/movies/${encodeURIComponent(movie.id)}`;
+  link.dataset.id = movie.id;
+  poster(movie, $(".poster", item));
+  $(".card-title", item).textContent = movie.title;
   const rating = movie.rating === null ? "" : ` · ★ ${movie.rating.toFixed(1)}`;
-  return el("li", {},
-    el("a", { className: "card", href: `/api/movies/${encodeURIComponent(movie.id)}`, dataset: { id: movie.id } },
-      poster(movie),
-      el("span", { className: "card-title" }, movie.title),
-      el("span", { className: "card-meta" }, `${movie.year ?? "Year unknown"}${rating}`)));
+  $(".card-meta", item).textContent = `${movie.year ?? "Year unknown"}${rating}`;
+  return item;
 }
 
 // Replace (or, with append, extend) the grid under a heading.

@@ -3,8 +3,6 @@
 
 import { $, el } from "./dom.js";
 
-const LABELS = ["happy", "sad", "angry", "surprise", "fear", "disgust", "neutral"];
-
 export async function showResult(result, image) {
   const canvas = $("#result-frame");
   const bitmap = await createImageBitmap(image);
@@ -28,7 +26,10 @@ export async function showResult(result, image) {
   $("#result-confidence").textContent = `${Math.round(result.confidence * 100)}% sure`;
   $("#result-genre").textContent = result.genre;
   const probabilities = result.faces[0].emotions;
-  $("#result-bars").replaceChildren(...LABELS.map((label) => {
+  const bars = $("#result-bars");
+  // The labels, in the order of the mood chips, come from the server (data-labels).
+  const labels = bars.dataset.labels.split(" ");
+  bars.replaceChildren(...labels.map((label) => {
     const percent = Math.round((probabilities[label] ?? 0) * 100);
     const fill = el("span", { className: "bar-fill" });
     fill.style.width = `${percent}%`; // CSSOM, allowed by the page's CSP (no inline styles)

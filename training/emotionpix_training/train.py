@@ -1,6 +1,6 @@
 """Train an ExpressionNet with checkpoints every epoch and automatic resume.
 
-    python -m emotionpix.training.train --train TRAIN.npz --val VAL.npz \\
+    python -m emotionpix_training.train --train TRAIN.npz --val VAL.npz \\
         --run-dir ~/.cache/emotionpix/runs/vgg-a [--epochs 60] [--seed 0]
 
 Re-running the same command continues from ``RUN_DIR/last.pt`` (a stopped run loses at most
@@ -35,13 +35,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from emotionpix.core.emotions import EMOTIONS
 from emotionpix.emotion.classifier import to_model_input
 from emotionpix.emotion.evaluate import metrics
-from emotionpix.recommend.mapping import EMOTIONS
-from emotionpix.training.augment import AugmentConfig, augment
-from emotionpix.training.data import load_dataset
-from emotionpix.training.model import ExpressionNet, count_parameters
-from emotionpix.training.warmstart import init_weights
+from emotionpix.emotion.runtime import run_batched
+from emotionpix_training.augment import AugmentConfig, augment
+from emotionpix_training.data import load_dataset
+from emotionpix_training.model import ExpressionNet, count_parameters
+from emotionpix_training.warmstart import init_weights
 
 
 @dataclass
@@ -129,10 +130,7 @@ def teacher_probabilities(teacher: Path, x: torch.Tensor, run_dir: Path) -> torc
     cache = run_dir / "teacher.npy"
     if not cache.exists():
         session = ort.InferenceSession(str(teacher), providers=["CPUExecutionProvider"])
-        name = session.get_inputs()[0].name
-        probs = np.concatenate(
-            [session.run(None, {name: x[i : i + 512].numpy()})[0] for i in range(0, len(x), 512)]
-        )
+        probs = run_batched(session, x.numpy(), batch=512)
         np.save(cache, probs.astype(np.float32))
     return torch.from_numpy(np.load(cache))
 
@@ -352,8 +350,9 @@ def main() -> None:
         class_weight_power=args.class_weight_power,
         bf16=not args.no_bf16,
         warmup_epochs=args.warmup_epochs,
-        init=str(args.init.expanduser().resolve()) if args.init else None,
-        teacher=str(args.teacher.expanduser().resolve()) if args.teacher else None,
+        # As given: run from the repository root, the recorded paths stay relative.
+        init=str(args.init.expanduser()) if args.init else None,
+        teacher=str(args.teacher.expanduser()) if args.teacher else None,
         distill=args.distill if args.teacher else 0.0,
         keep_epochs=args.keep_epochs,
     )

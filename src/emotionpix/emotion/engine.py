@@ -14,9 +14,9 @@ import numpy as np
 
 from emotionpix.emotion.classifier import ExpressionClassifier
 from emotionpix.emotion.detector import Detection, FaceDetector
+from emotionpix.emotion.errors import NoFace
 from emotionpix.emotion.image import decode_image
 from emotionpix.emotion.registry import ModelSpec, get_model
-from emotionpix.errors import Unprocessable
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Analysis:
         return self.faces[0]
 
     def to_dict(self) -> dict[str, Any]:
-        """The API shape, less ``genre`` (that comes from the recommendation mapping)."""
+        """The API shape, less ``genre`` (the engine knows no genres: the web layer adds it)."""
         return {
             "faces": [face.to_dict() for face in self.faces],
             "emotion": self.primary.emotion,
@@ -96,19 +96,18 @@ class EmotionEngine:
         return self.classifier.spec.name
 
     def analyse(self, data: bytes, max_faces: int = 10) -> Analysis:
-        """Faces and emotions in an encoded image. Raises InvalidInput / PayloadTooLarge /
-        UnsupportedMedia for bad images and Unprocessable (``no_face``) when no face is found —
-        never a made-up answer."""
+        """Faces and emotions in an encoded image. Raises InvalidImage / ImageTooLarge /
+        UnsupportedImage for bad images and NoFace when no face is found — never a made-up
+        answer."""
         t0 = time.perf_counter()
         image = decode_image(data, self.max_pixels)
         t1 = time.perf_counter()
         detections = sorted(self.detector.detect(image), key=prominence, reverse=True)
         t2 = time.perf_counter()
         if not detections:
-            raise Unprocessable(
+            raise NoFace(
                 "We could not find a face in that picture. Face the camera in good, even "
-                "light, with your whole face in the frame, and try again.",
-                code="no_face",
+                "light, with your whole face in the frame, and try again."
             )
         detections = detections[:max_faces]
         probs = self.classifier.predict(self.classifier.crops(image, detections))

@@ -1,4 +1,4 @@
-"""Text normalisation shared by search and cache keys."""
+"""Text normalisation shared by search, title indexes and cache keys."""
 
 from __future__ import annotations
 

@@ -7,12 +7,11 @@ import csv
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
-from emotionpix.recommend.mapping import EMOTIONS
+from emotionpix.core.emotions import EMOTIONS
+from emotionpix.emotion.dataset import dataset_files, load_crops
 
 SIZE = 48
-SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 
 
 def load_dataset(path: Path, usage: str | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -49,21 +48,9 @@ def load_csv(path: Path, usage: str | None = None) -> tuple[np.ndarray, np.ndarr
 
 def load_folder(root: Path) -> tuple[np.ndarray, np.ndarray]:
     """Images under ``root/<emotion>/``, converted to grey and resized to 48x48."""
-    images, labels = [], []
-    for index, label in enumerate(EMOTIONS):
-        folder = root / label
-        if not folder.is_dir():
-            continue
-        for file in sorted(folder.iterdir()):
-            if file.suffix.lower() not in SUFFIXES:
-                continue
-            with Image.open(file) as image:
-                grey = image.convert("L").resize((SIZE, SIZE), Image.Resampling.BILINEAR)
-            images.append(np.asarray(grey))
-            labels.append(index)
-    if not images:
-        raise ValueError(f"{root}: no images in label folders ({', '.join(EMOTIONS)})")
-    return _checked(np.stack(images), np.array(labels), root)
+    files = dataset_files(root, EMOTIONS)
+    images = load_crops([path for path, _ in files], SIZE)
+    return _checked(images, np.array([label for _, label in files]), root)
 
 
 def _checked(x: np.ndarray, y: np.ndarray, source: Path) -> tuple[np.ndarray, np.ndarray]:

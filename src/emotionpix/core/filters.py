@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from emotionpix.movies import Movie
+from emotionpix.core.movies import Movie
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import torch
 from onnx import numpy_helper
 from torch import nn
 
-from emotionpix.training.model import ExpressionNet, from_state_dict
+from emotionpix_training.model import ExpressionNet, from_state_dict
 
 
 def _set(tensor: torch.Tensor | None, value: np.ndarray | float) -> None:
@@ -45,7 +45,7 @@ def _stages(net: ExpressionNet) -> list[tuple[nn.Conv2d, nn.BatchNorm2d]]:
 
 
 def load_exported(path: Path, sample: torch.Tensor) -> ExpressionNet:
-    """The network inside an exported ``emotionpix.training.export`` file (without its
+    """The network inside an exported ``emotionpix_training.export`` file (without its
     temperature), with batch normalisation rebuilt from ``sample`` ([N, 1, 48, 48] in
     [-1, 1], training images)."""
     model = onnx.load(str(path))

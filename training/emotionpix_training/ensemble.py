@@ -1,9 +1,9 @@
 """Combine exported expression models into one calibrated ONNX ensemble, int8 by default.
 
-    python -m emotionpix.training.ensemble A.onnx B.onnx C.onnx --val VAL.npz \\
-        --calibration TRAIN.npz --out src/emotionpix/emotion/models/emotionpix_ensemble.onnx
+    python -m emotionpix_training.ensemble A.onnx B.onnx C.onnx --val VAL.npz \\
+        --calibration TRAIN.npz --out training/work/ensemble.onnx
 
-Each member is a file written by ``emotionpix.training.export`` (input [N, 1, 48, 48] in
+Each member is a file written by ``emotionpix_training.export`` (input [N, 1, 48, 48] in
 [-1, 1], calibrated probabilities out). The ensemble graph
 
 1. makes test-time views of every face: the face and its mirror image (``--no-flip`` turns
@@ -21,7 +21,7 @@ machine's CPU (VNNI) and four times smaller. Activation ranges are calibrated on
 images, never on the validation set; the temperature is fitted after quantization, on the
 quantized graph's own logits.
 
-    python -m emotionpix.training.ensemble ENSEMBLE.onnx --extract-member 1 --out B.onnx
+    python -m emotionpix_training.ensemble ENSEMBLE.onnx --extract-member 1 --out B.onnx
 
 takes one member back out of an ensemble, as a float model of its own (see
 ``extract_member``).
@@ -49,11 +49,12 @@ from onnxruntime.quantization import (
 )
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
+from emotionpix.core.emotions import EMOTIONS
 from emotionpix.emotion.classifier import to_model_input
 from emotionpix.emotion.evaluate import metrics
-from emotionpix.recommend.mapping import EMOTIONS
-from emotionpix.training.calibration import calibration_report, fit_temperature, softmax
-from emotionpix.training.data import load_dataset
+from emotionpix.emotion.runtime import run_batched
+from emotionpix_training.calibration import calibration_report, fit_temperature, softmax
+from emotionpix_training.data import load_dataset
 
 OPSET = 17
 INPUT, LOGITS, OUTPUT = "input", "logits", "probabilities"
@@ -214,9 +215,7 @@ def run(model: onnx.ModelProto | Path, x: np.ndarray, batch: int = 256) -> np.nd
     """The model's single output for every row of ``x``."""
     source = str(model) if isinstance(model, Path) else model.SerializeToString()
     session = ort.InferenceSession(source, providers=["CPUExecutionProvider"])
-    name = session.get_inputs()[0].name
-    outputs = [session.run(None, {name: x[i : i + batch]})[0] for i in range(0, len(x), batch)]
-    return np.concatenate(outputs)
+    return run_batched(session, x, batch)
 
 
 def build(

@@ -1,7 +1,7 @@
 """Export a trained ExpressionNet to ONNX with calibrated, flip-averaged probabilities.
 
-    python -m emotionpix.training.export RUN_DIR/best.pt --val VAL.npz \\
-        --out src/emotionpix/emotion/models/NAME.onnx
+    python -m emotionpix_training.export RUN_DIR/best.pt --val VAL.npz \\
+        --out training/work/NAME.onnx
 
 Given several checkpoints of one network (``RUN_DIR/epochs/036.pt ... 045.pt``, kept by
 ``train --keep-epochs``), it exports their uniform weight average: the last epochs of a run
@@ -32,12 +32,12 @@ import onnxruntime as ort
 import torch
 from torch import nn
 
+from emotionpix.core.emotions import EMOTIONS
 from emotionpix.emotion.evaluate import metrics
-from emotionpix.recommend.mapping import EMOTIONS
-from emotionpix.training.calibration import calibration_report, fit_temperature
-from emotionpix.training.data import load_dataset
-from emotionpix.training.model import ExpressionNet, from_state_dict
-from emotionpix.training.train import predict_logits, to_tensor
+from emotionpix_training.calibration import calibration_report, fit_temperature
+from emotionpix_training.data import load_dataset
+from emotionpix_training.model import ExpressionNet, from_state_dict
+from emotionpix_training.train import predict_logits, to_tensor
 
 
 class Deployable(nn.Module):

@@ -1,0 +1,44 @@
+"""Start the app as a real server process for a test, and talk to it over HTTP."""
+
+import contextlib
+import json
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+@contextlib.contextmanager
+def serving(command: Sequence[str], port: int, env: Mapping[str, str], log: Path) -> Iterator[str]:
+    """Run ``command`` (a server on ``port``) until the block ends; yields its base URL once
+    /healthz answers. The server's output goes to ``log``."""
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, env=dict(env), stdout=output, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                get_json(f"{base}/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

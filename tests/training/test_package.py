@@ -1,0 +1,31 @@
+"""The research distribution: kept out of the app, says what it needs, and registers the
+superseded models with the app's registry."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from emotionpix.emotion.registry import MODELS, available_models, get_model
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_importing_it_without_torch_says_how_to_install_it():
+    # -S: no site-packages, so neither torch nor the installed packages are there
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", "import emotionpix_training"],
+        env={"PYTHONPATH": f"{ROOT / 'training'}:{ROOT / 'src'}"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "pip install -e . -e ./training" in result.stderr
+
+
+def test_the_superseded_models_are_selectable_but_not_bundled():
+    superseded = {"emotionpix-distilled-2", "emotionpix-distilled", "emotionpix-ensemble"}
+    assert superseded <= set(available_models()) - set(MODELS)
+    for name in superseded | {"emotionpix-vgg"}:
+        path = Path(get_model(name).file)
+        assert path.parent == ROOT / "training" / "models"
+        assert path.is_file()

@@ -1,0 +1,118 @@
+"""The package's dependency arrows run one way (docs/architecture.md): a walk over every
+import in the source keeps them so."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import emotionpix
+
+PACKAGE = Path(emotionpix.__file__).resolve().parent
+TRAINING = Path(__file__).resolve().parents[2] / "training" / "emotionpix_training"
+
+# What each part of the package may import from the others. The root package (create_app)
+# wires everything; _version is a leaf anyone may read.
+ALLOWED: dict[str, set[str]] = {
+    "core": set(),
+    "config": set(),
+    "db": set(),
+    "emotion": {"core"},
+    "providers": {"core"},
+    "cache": {"core", "db"},
+    "errors": {"emotion"},
+    "recommend": {"core", "providers", "cache", "errors"},
+    "services": {"core", "config", "db", "cache", "emotion", "providers", "recommend"},
+    "web": {"core", "db", "errors", "emotion", "recommend", "services"},
+    "cli": {"__init__", "core", "emotion", "errors", "services"},
+    "__init__": {"config", "db", "errors", "services", "web"},
+    "__main__": {"cli"},
+}
+# The parts that must know nothing of HTTP or Flask.
+NO_WEB = {"core", "emotion", "providers", "cache", "recommend"}
+WEB_MODULES = ("flask", "werkzeug", "jinja2")
+
+
+def part_of(path: Path) -> str:
+    """The part a source file belongs to: its top-level module or subpackage."""
+    first = path.relative_to(PACKAGE).parts[0]
+    return first.removesuffix(".py")
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, at any depth (imports inside functions count too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            assert node.level == 0, f"{path}: use absolute imports"
+            found.add(node.module)
+            # "from emotionpix import db" imports the module emotionpix.db
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def target_part(module: str) -> str | None:
+    """The part of the package ``module`` names; None outside the package."""
+    names = module.split(".")
+    if names[0] != "emotionpix":
+        return None
+    if len(names) == 1:
+        return "__init__"
+    head = names[1]
+    if (PACKAGE / head).is_dir() or (PACKAGE / f"{head}.py").is_file():
+        return head
+    return None  # a name imported from the root package, counted as "__init__" above
+
+
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+
+def test_every_part_is_known():
+    assert {part_of(path) for path in SOURCES} - {"_version"} == set(ALLOWED)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_follow_the_arrows(path):
+    part = part_of(path)
+    allowed = ALLOWED.get(part, set()) | {part, "_version"}
+    modules = imported_modules(path)
+    wrong = {m for m in modules if (t := target_part(m)) is not None and t not in allowed}
+    assert not wrong, f"{part} may not import {sorted(wrong)}"
+    assert not {m for m in modules if m.split(".")[0] == "emotionpix_training"}
+    if part in NO_WEB:
+        assert not {m for m in modules if m.split(".")[0] in WEB_MODULES}
+
+
+def test_the_allowed_arrows_have_no_cycle():
+    seen: dict[str, str] = {}
+
+    def visit(part: str) -> None:
+        assert seen.get(part) != "visiting", f"cycle through {part}"
+        if part in seen:
+            return
+        seen[part] = "visiting"
+        for other in ALLOWED[part]:
+            visit(other)
+        seen[part] = "done"
+
+    for part in ALLOWED:
+        visit(part)
+
+
+def test_the_walk_sees_imports_inside_functions(tmp_path):
+    source = tmp_path / "x.py"
+    source.write_text("def f():\n    from emotionpix import db, errors\n    import numpy\n")
+    assert imported_modules(source) == {
+        "emotionpix",
+        "emotionpix.db",
+        "emotionpix.errors",
+        "numpy",
+    }
+
+
+@pytest.mark.parametrize("path", sorted(TRAINING.glob("*.py")), ids=lambda p: p.name)
+def test_the_research_code_uses_only_the_core_and_the_engine(path):
+    parts = {target_part(m) for m in imported_modules(path)} - {None}
+    assert parts <= {"core", "emotion"}
