@@ -46,3 +46,16 @@ def png_header_only(width: int, height: int) -> bytes:
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+def make_dataset(root: Path) -> None:
+    """happy/: two astronaut pictures; sad/: one astronaut headshot and a cat (no face)."""
+    astronaut = photo("astronaut.png")
+    (root / "happy").mkdir(parents=True)
+    (root / "sad").mkdir()
+    (root / "notes").mkdir()  # not a label: ignored
+    (root / "happy" / "a.jpg").write_bytes(encode(astronaut, "JPEG"))
+    (root / "happy" / "b.png").write_bytes(encode(astronaut.resize((400, 400)), "PNG"))
+    (root / "sad" / "c.png").write_bytes(encode(astronaut.crop((150, 60, 300, 210)), "PNG"))
+    (root / "sad" / "cat.jpg").write_bytes(encode(photo("chelsea.png"), "JPEG"))
+    (root / "sad" / "readme.txt").write_text("not an image")

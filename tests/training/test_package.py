@@ -1,11 +1,13 @@
 """The research distribution: kept out of the app, says what it needs, and registers the
 superseded models with the app's registry."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 from emotionpix.emotion.registry import MODELS, available_models, get_model
+from tests.images import make_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,3 +31,10 @@ def test_the_superseded_models_are_selectable_but_not_bundled():
         path = Path(get_model(name).file)
         assert path.parent == ROOT / "training" / "models"
         assert path.is_file()
+
+
+def test_eval_measures_a_superseded_model_by_name(run_cli, tmp_path):
+    make_dataset(tmp_path / "data")
+    result = run_cli("eval", str(tmp_path / "data"), "--model", "emotionpix-distilled-2", "--json")
+    body = json.loads(result.output)
+    assert (body["model"], body["n"], body["detection_rate"]) == ("emotionpix-distilled-2", 4, 0.75)

@@ -1,5 +1,7 @@
 import json
 
+from tests.images import make_dataset
+
 
 def test_recommend_prints_the_genre_and_films(run_cli):
     result = run_cli("recommend", "happy", "--limit", "3", "--seed", "1")
@@ -60,21 +62,6 @@ def test_detect_without_a_face_exits_non_zero(run_cli, tmp_path):
     result = run_cli("detect", str(cat))
     assert result.exit_code == 1
     assert "could not find a face" in result.output
-
-
-def make_dataset(root):
-    """happy/: two astronaut pictures; sad/: one astronaut headshot and a cat (no face)."""
-    from tests.images import encode, photo
-
-    astronaut = photo("astronaut.png")
-    (root / "happy").mkdir(parents=True)
-    (root / "sad").mkdir()
-    (root / "notes").mkdir()  # not a label: ignored
-    (root / "happy" / "a.jpg").write_bytes(encode(astronaut, "JPEG"))
-    (root / "happy" / "b.png").write_bytes(encode(astronaut.resize((400, 400)), "PNG"))
-    (root / "sad" / "c.png").write_bytes(encode(astronaut.crop((150, 60, 300, 210)), "PNG"))
-    (root / "sad" / "cat.jpg").write_bytes(encode(photo("chelsea.png"), "JPEG"))
-    (root / "sad" / "readme.txt").write_text("not an image")
 
 
 def test_eval_reports_metrics_as_json(run_cli, tmp_path):
