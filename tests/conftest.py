@@ -13,6 +13,8 @@ from flask.testing import FlaskClient
 
 from emotionpix import create_app
 from emotionpix.cli import main as cli_main
+from tests.standins import imdb236, tmdb
+from tests.standins.server import StandIn
 
 
 class FakeClock:
@@ -69,3 +71,52 @@ def run_cli(app: Flask) -> Any:
         return runner.invoke(cli_main, list(args), obj=app, catch_exceptions=False)
 
     return invoke
+
+
+def _fresh(server: StandIn) -> Iterator[StandIn]:
+    """The session's stand-in, up and without faults or logged requests."""
+    if not server.running:
+        server.start()
+    server.reset()
+    yield server
+    if not server.running:
+        server.start()
+    server.reset()
+
+
+@pytest.fixture(scope="session")
+def tmdb_server() -> Iterator[StandIn]:
+    server = tmdb.serve()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def tmdb_api(tmdb_server: StandIn) -> Iterator[StandIn]:
+    """The TMDB stand-in (real HTTP on 127.0.0.1), reset for this test."""
+    yield from _fresh(tmdb_server)
+
+
+@pytest.fixture(scope="session")
+def imdb236_server() -> Iterator[StandIn]:
+    server = imdb236.serve()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imdb236_api(imdb236_server: StandIn) -> Iterator[StandIn]:
+    """The IMDb236 stand-in (real HTTP on 127.0.0.1), reset for this test."""
+    yield from _fresh(imdb236_server)
+
+
+@pytest.fixture
+def tmdb_config(tmdb_api: StandIn) -> dict[str, Any]:
+    """App configuration using TMDB (the stand-in), quick to give up in tests."""
+    return {
+        "PROVIDER": "tmdb",
+        "TMDB_API_KEY": tmdb.API_KEY,
+        "TMDB_BASE_URL": f"{tmdb_api.url}/3",
+        "PROVIDER_RETRIES": 1,
+        "PROVIDER_TIMEOUT": 1.0,
+    }

@@ -18,6 +18,7 @@ MOVIE_FIELDS = {
     "countries",
     "overview",
     "poster_url",
+    "backdrop_url",
     "runtime",
     "director",
     "cast",

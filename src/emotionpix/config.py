@@ -25,8 +25,25 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_URL": None,  # None: the cache lives in the app database
     "CACHE_TTL": 3600,  # seconds a cached provider answer stays fresh
     "CACHE_STALE_TTL": 86400,  # seconds an expired answer is kept to serve if the provider fails
+    # Where films come from: "catalog" (embedded, offline), "tmdb" or "imdb236".
     "PROVIDER": "catalog",
     "CATALOG_PATH": None,  # None: the catalog bundled with the package
+    # TMDB: a v3 API key or a v4 read-access token. With the catalog as provider, a TMDB
+    # credential adds posters, plots and trailers to its films (by IMDb id).
+    "TMDB_API_KEY": None,
+    "TMDB_TOKEN": None,
+    "TMDB_BASE_URL": "https://api.themoviedb.org/3",
+    "RAPIDAPI_KEY": None,  # IMDb236 through RapidAPI
+    "IMDB236_BASE_URL": "https://imdb236.p.rapidapi.com/api/imdb",
+    # Every outbound call: timeouts (seconds), retries after 5xx/429/refused connections,
+    # and the circuit breaker (consecutive failures that open it, seconds it stays open).
+    "PROVIDER_CONNECT_TIMEOUT": 2.0,
+    "PROVIDER_TIMEOUT": 5.0,
+    "PROVIDER_RETRIES": 2,
+    "PROVIDER_FAILURES_TO_OPEN": 5,
+    "PROVIDER_COOLDOWN": 30.0,
+    "ENRICH_TTL": 3 * 86400,  # seconds TMDB posters/plots for catalog films stay cached
+    "ENRICH_WAIT": 0.3,  # seconds a page waits for posters not cached yet (the rest: later)
     # Emotion -> genre overrides, merged over recommend.mapping.DEFAULT_GENRES.
     "EMOTION_GENRES": {},
     # The paper's filters. MIN_VOTES None: the provider's own default (see README).
@@ -52,6 +69,10 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# Credentials: read as text, never parsed, never echoed in an error message.
+SECRETS = ("SECRET_KEY", "TMDB_API_KEY", "TMDB_TOKEN", "RAPIDAPI_KEY")
+
+
 def instance_path(overrides: Mapping[str, Any] | None = None) -> str | None:
     """Where the app keeps its files: ``INSTANCE_PATH`` if given, else Flask's default
     (``<venv>/var/emotionpix-instance`` for an installed package)."""
@@ -71,6 +92,9 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
 
         load_dotenv(Path.cwd() / ".env", override=False)
     app.config.from_prefixed_env(PREFIX)
+    for key in SECRETS:  # always text, even when a key happens to read as a JSON number
+        if f"{PREFIX}_{key}" in os.environ:
+            app.config[key] = os.environ[f"{PREFIX}_{key}"]
     if overrides:
         app.config.update(overrides)
     _fill_derived(app)
@@ -111,6 +135,9 @@ def _check(config: Mapping[str, Any]) -> None:
         "MAX_CANDIDATES",
         "ROTATION_PAGES",
         "SEARCH_LIMIT",
+        "PROVIDER_RETRIES",
+        "PROVIDER_FAILURES_TO_OPEN",
+        "ENRICH_TTL",
         "YEAR_FROM",
         "YEAR_TO",
         "ONNX_THREADS",
@@ -125,6 +152,19 @@ def _check(config: Mapping[str, Any]) -> None:
     threshold = config["FACE_THRESHOLD"]
     if not isinstance(threshold, int | float) or not 0 < threshold < 1:
         problems.append(f"FACE_THRESHOLD must be a number between 0 and 1, got {threshold!r}")
+    for key in ("PROVIDER_CONNECT_TIMEOUT", "PROVIDER_TIMEOUT", "PROVIDER_COOLDOWN", "ENRICH_WAIT"):
+        value = config[key]
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            problems.append(f"{key} must be a number of seconds >= 0, got {value!r}")
+    for key in SECRETS:
+        if config[key] is not None and not isinstance(config[key], str):
+            problems.append(f"{key} must be text")  # never echo a credential
+    if config["PROVIDER"] not in {"catalog", "tmdb", "imdb236"}:
+        problems.append(f"PROVIDER must be catalog, tmdb or imdb236, got {config['PROVIDER']!r}")
+    elif config["PROVIDER"] == "tmdb" and not (config["TMDB_API_KEY"] or config["TMDB_TOKEN"]):
+        problems.append("PROVIDER tmdb needs EMOTIONPIX_TMDB_API_KEY or EMOTIONPIX_TMDB_TOKEN")
+    elif config["PROVIDER"] == "imdb236" and not config["RAPIDAPI_KEY"]:
+        problems.append("PROVIDER imdb236 needs EMOTIONPIX_RAPIDAPI_KEY")
     if not isinstance(config["MIN_RATING"], int | float):
         problems.append(f"MIN_RATING must be a number, got {config['MIN_RATING']!r}")
     for key in ("LANGUAGES", "COUNTRIES", "SPOTLIGHT_COUNTRIES"):

@@ -12,7 +12,14 @@ from emotionpix.core.filters import Filters
 from emotionpix.db import database
 from emotionpix.emotion import EmotionEngine, FaceDetector
 from emotionpix.emotion.registry import DEFAULT_MODEL, get_model
-from emotionpix.providers import build_provider
+from emotionpix.providers import (
+    MovieProvider,
+    build_catalog,
+    build_provider,
+    build_tmdb,
+    has_tmdb_credentials,
+)
+from emotionpix.recommend.enrich import Enricher
 from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.service import RecommendationService, Settings
 
@@ -23,7 +30,10 @@ EMOTION_ENGINE_KEY = "emotionpix.emotion_engine"
 def init_app(app: Flask) -> None:
     """Create the provider, cache, recommendation service and emotion engine."""
     config = app.config
-    provider = build_provider(config)
+    try:
+        provider = build_provider(config)
+    except ValueError as exc:
+        raise ConfigError(f"EMOTIONPIX_PROVIDER: {exc}") from None
     cache = build_cache(
         config["CACHE_URL"],
         ttl=config["CACHE_TTL"],
@@ -47,8 +57,30 @@ def init_app(app: Flask) -> None:
         spotlight_every=config["SPOTLIGHT_EVERY"],
         search_limit=config["SEARCH_LIMIT"],
     )
+    try:
+        provider.check_filters(filters)
+    except ValueError as exc:
+        raise ConfigError(
+            f"EMOTIONPIX_LANGUAGES / _COUNTRIES / _SPOTLIGHT_COUNTRIES: {exc}"
+        ) from None
+    # A remote provider that fails is stood in for by the embedded catalog; the catalog
+    # itself gains TMDB's posters and plots when a TMDB credential is configured.
+    fallback: MovieProvider | None = None
+    enricher = None
+    if provider.name != "catalog":
+        fallback = build_catalog(config)
+    elif has_tmdb_credentials(config):
+        enricher = Enricher(
+            build_tmdb(config), cache, ttl=config["ENRICH_TTL"], wait=config["ENRICH_WAIT"]
+        )
     app.extensions[RECOMMENDER_KEY] = RecommendationService(
-        provider, cache, build_mapping(config["EMOTION_GENRES"]), filters, settings
+        provider,
+        cache,
+        build_mapping(config["EMOTION_GENRES"]),
+        filters,
+        settings,
+        fallback=fallback,
+        enricher=enricher,
     )
     try:
         model = get_model(config["EMOTION_MODEL"] or DEFAULT_MODEL)

@@ -86,6 +86,16 @@ def test_set_purges_rows_past_their_stale_period(make_cache, clock):
     assert cache.get("old") is None
 
 
+def test_a_value_can_have_its_own_ttl(make_cache, clock):
+    cache = make_cache(ttl=10, stale_ttl=100)
+    cache.set("long", 1, ttl=1000)
+    cache.set("short", 2)
+    clock.advance(11)
+    assert (cache.get("long").fresh, cache.get("short").fresh) == (True, False)
+    clock.advance(1000)
+    assert cache.get("long").fresh is False
+
+
 def test_overwrite_refreshes(make_cache, clock):
     cache = make_cache(ttl=10)
     cache.set("k", "a")

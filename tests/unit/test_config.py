@@ -59,5 +59,32 @@ def test_bad_configuration_fails_fast(tmp_path, overrides, message):
 
 
 def test_unknown_provider_fails_fast(tmp_path):
-    with pytest.raises(ValueError, match="unknown movie provider"):
+    with pytest.raises(ConfigError, match="PROVIDER must be catalog, tmdb or imdb236"):
         create_app({"INSTANCE_PATH": str(tmp_path), "PROVIDER": "netflix"})
+
+
+@pytest.mark.parametrize(
+    ("provider", "missing"),
+    [("tmdb", "EMOTIONPIX_TMDB_API_KEY or EMOTIONPIX_TMDB_TOKEN"), ("imdb236", "RAPIDAPI_KEY")],
+)
+def test_a_remote_provider_without_its_key_fails_fast(tmp_path, provider, missing):
+    with pytest.raises(ConfigError, match=missing):
+        create_app({"INSTANCE_PATH": str(tmp_path), "PROVIDER": provider})
+
+
+def test_a_language_the_api_cannot_filter_by_fails_fast(tmp_path):
+    with pytest.raises(ConfigError, match="unknown language 'Klingon'"):
+        create_app(
+            {
+                "INSTANCE_PATH": str(tmp_path),
+                "PROVIDER": "tmdb",
+                "TMDB_API_KEY": "k",
+                "LANGUAGES": ["Klingon"],
+            }
+        )
+
+
+def test_credentials_stay_text_even_when_they_look_like_numbers(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMOTIONPIX_TMDB_API_KEY", "12345e10")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["TMDB_API_KEY"] == "12345e10"

@@ -48,15 +48,16 @@ class Cache(Protocol):
 
     ``get`` counts a hit for a fresh entry and a miss otherwise, and still returns a stale
     entry (``fresh=False``) so the caller can fall back on it. ``set`` stores a value (None and
-    empty lists included: "nothing found" is an answer worth caching) and purges entries whose
-    stale period is over. ``count`` adds to a named counter that every process using the same
+    empty lists included: "nothing found" is an answer worth caching), fresh for ``ttl``
+    seconds when given (the backend's default otherwise), and purges entries whose stale
+    period is over. ``count`` adds to a named counter that every process using the same
     store shares; ``stats`` reports them (``entries`` counts fresh entries only); ``clear``
     empties the store and resets every counter.
     """
 
     def get(self, key: str) -> CacheEntry | None: ...
 
-    def set(self, key: str, value: Any) -> None: ...
+    def set(self, key: str, value: Any, ttl: int | None = None) -> None: ...
 
     def count(self, name: str, amount: int = 1) -> None: ...
 

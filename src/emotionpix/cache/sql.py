@@ -151,13 +151,14 @@ class SQLCache:
             while len(self._memo) > self._memo_size:
                 self._memo.popitem(last=False)
 
-    def set(self, key: str, value: Any) -> None:
+    def set(self, key: str, value: Any, ttl: int | None = None) -> None:
         now = self._clock()
+        fresh_for = self.ttl if ttl is None else ttl
         values = {
             "value": json.dumps(value, separators=(",", ":")),
             "created_at": now,
-            "expires_at": now + self.ttl,
-            "purge_at": now + self.ttl + self.stale_ttl,
+            "expires_at": now + fresh_for,
+            "purge_at": now + fresh_for + self.stale_ttl,
         }
         with self.engine.begin() as conn:
             conn.execute(delete(cache_entries).where(cache_entries.c.purge_at <= now))

@@ -8,7 +8,8 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Movie:
-    """One film. ``rating`` is on a 0-10 scale; what ``votes`` counts depends on the provider."""
+    """One film. ``rating`` is on a 0-10 scale; what ``votes`` counts depends on the provider;
+    ``cast`` is in billing order where the source has one."""
 
     id: str
     title: str
@@ -20,6 +21,7 @@ class Movie:
     countries: tuple[str, ...] = ()
     overview: str | None = None
     poster_url: str | None = None
+    backdrop_url: str | None = None
     runtime: int | None = None
     director: str | None = None
     cast: tuple[str, ...] = field(default=())
@@ -39,6 +41,7 @@ class Movie:
             "countries": list(self.countries),
             "overview": self.overview,
             "poster_url": self.poster_url,
+            "backdrop_url": self.backdrop_url,
             "runtime": self.runtime,
             "director": self.director,
             "cast": list(self.cast),

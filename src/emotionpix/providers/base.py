@@ -1,16 +1,16 @@
-"""The contract every movie source fulfils (the embedded catalog today; TMDB and IMDb236
-adapters plug in behind the same protocol)."""
+"""The contract every movie source fulfils: the embedded catalog, TMDB and IMDb236."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
 
 
 class ProviderError(RuntimeError):
-    """The provider could not answer (network, quota, bad credentials, corrupt data)."""
+    """The provider could not answer (network, timeout, quota, bad credentials, corrupt
+    data). Its message never contains a credential."""
 
 
 class MovieProvider(Protocol):
@@ -18,23 +18,33 @@ class MovieProvider(Protocol):
 
     ``votes_meaning`` says what ``Movie.votes`` counts for this source (user votes, critic
     reviews, ...), so that ``default_min_votes`` and ``prior_votes`` (the weight of the prior
-    in the confidence-weighted rating) can be set in the same unit.
+    in the confidence-weighted rating) can be set in the same unit. ``attribution`` is the
+    credit the page shows while the source is in use (``attribution_url`` its link).
 
-    ``discover`` returns the films of ``genre`` that pass ``filters``, in any order (ranking
-    is the recommendation service's job, never a provider's); ``limit`` bounds the work: a
-    source with more matches than that keeps the first ``limit`` in its own order (the most
-    voted, for the catalog), not a ranking of its own. ``search`` returns the best
-    title matches first; ``get`` returns None for an unknown id. All three raise
-    ProviderError when the source fails, never return a partial answer silently.
+    ``check_filters`` raises ValueError for filters the source cannot apply (an unknown
+    language, say), so a bad configuration stops the app at start-up rather than at the
+    first request. ``discover`` returns the films of ``genre`` that pass ``filters``, in any
+    order (ranking is the recommendation service's job, never a provider's); ``limit`` bounds
+    the work: a source with more matches than that keeps the first ``limit`` in its own order
+    (the most voted, for every source here), not a ranking of its own. ``search`` returns the
+    best title matches first; ``get`` returns None for an unknown id. All three raise
+    ProviderError when the source fails, never return a partial answer silently. ``stats``
+    describes this process's calls to the source (empty for an in-memory one).
     """
 
     name: str
     votes_meaning: str
     default_min_votes: int
     prior_votes: int
+    attribution: str
+    attribution_url: str
+
+    def check_filters(self, filters: Filters) -> None: ...
 
     def discover(self, genre: str, filters: Filters, limit: int) -> list[Movie]: ...
 
     def search(self, query: str, limit: int) -> list[Movie]: ...
 
     def get(self, movie_id: str) -> Movie | None: ...
+
+    def stats(self) -> dict[str, Any]: ...

@@ -86,6 +86,11 @@ class CatalogProvider:
     votes_meaning = "Rotten Tomatoes critic reviews"
     default_min_votes = 10
     prior_votes = 25
+    attribution = (
+        "Movie data: Wikidata contributors (CC0), up to 2014. "
+        "Ratings are Rotten Tomatoes critic averages."
+    )
+    attribution_url = "https://www.wikidata.org/"
 
     def __init__(self, path: Path = BUNDLED_CATALOG):
         self._movies = load_catalog(Path(path))
@@ -101,6 +106,9 @@ class CatalogProvider:
             [_prominence(movie) for movie in self._movies],
         )
 
+    def check_filters(self, filters: Filters) -> None:
+        """Any filter applies: the catalog matches languages and countries by name."""
+
     def discover(self, genre: str, filters: Filters, limit: int) -> list[Movie]:
         found = [m for m in self._by_genre.get(genre.casefold(), ()) if filters.matches(m)]
         if len(found) > limit:  # the protocol's cap: the most reviewed first
@@ -112,6 +120,9 @@ class CatalogProvider:
 
     def get(self, movie_id: str) -> Movie | None:
         return self._by_id.get(movie_id) or self._by_imdb.get(movie_id)
+
+    def stats(self) -> dict[str, Any]:
+        return {}
 
 
 def _prominence(movie: Movie) -> float:

@@ -10,7 +10,7 @@ import hashlib
 import json
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from emotionpix.cache import Cache
@@ -20,6 +20,7 @@ from emotionpix.core.movies import Movie
 from emotionpix.core.text import normalise
 from emotionpix.errors import InvalidInput, NotFound, ServiceUnavailable
 from emotionpix.providers import MovieProvider, ProviderError
+from emotionpix.recommend.enrich import Enricher
 from emotionpix.recommend.ranking import rank, rotate, spotlight
 
 MAX_QUERY_LENGTH = 200
@@ -44,7 +45,7 @@ class Settings:
 class Recommendations:
     emotion: str
     genre: str
-    source: str  # "cache" | "provider" | "stale"
+    source: str  # "cache" | "provider" | "stale" | "fallback"
     movies: list[Movie]
     page: int
     seed: int
@@ -79,7 +80,13 @@ class SearchResults:
 
 
 class RecommendationService:
-    """Emotion-to-movies, title search and movie details, each answered through the cache."""
+    """Emotion-to-movies, title search and movie details, each answered through the cache.
+
+    When the provider fails, an expired cache entry stands in (``source: "stale"``); with
+    nothing cached, the ``fallback`` provider (the embedded catalog) answers
+    (``source: "fallback"``), so a failing provider degrades the answer, never empties it.
+    An ``enricher`` adds TMDB posters, plots and trailers to the films shown.
+    """
 
     def __init__(
         self,
@@ -88,12 +95,17 @@ class RecommendationService:
         mapping: Mapping[str, str],
         filters: Filters,
         settings: Settings | None = None,
+        *,
+        fallback: MovieProvider | None = None,
+        enricher: Enricher | None = None,
     ):
         self.provider = provider
         self.cache = cache
         self.mapping = dict(mapping)
         self.filters = filters
         self.settings = settings or Settings()
+        self.fallback = fallback
+        self.enricher = enricher
 
     def genre_for(self, emotion: str) -> str:
         """The genre the (normalised) emotion maps to; InvalidInput for an unknown label."""
@@ -115,8 +127,9 @@ class RecommendationService:
             seed = random.randint(0, MAX_SEED)
         elif not 0 <= seed <= MAX_SEED:
             raise InvalidInput(f"seed must be between 0 and {MAX_SEED}.", code="invalid_seed")
-        candidates, source = self._cached(
-            self._discover_key(genre), lambda: self._ranked_candidates(genre)
+        candidates, source = self._answer(
+            self._discover_key(genre),
+            lambda provider: self._ranked_candidates(provider, genre),
         )
         size = self.settings.page_size
         window = size * self.settings.rotation_pages
@@ -127,7 +140,7 @@ class RecommendationService:
             emotion=normalise_emotion(emotion),
             genre=genre,
             source=source,
-            movies=[Movie.from_dict(item) for item in chosen],
+            movies=self._for_cards([Movie.from_dict(item) for item in chosen]),
             page=page,
             seed=seed,
             total=len(candidates),
@@ -144,35 +157,59 @@ class RecommendationService:
                 f"Search text is limited to {MAX_QUERY_LENGTH} characters.", code="query_too_long"
             )
         limit = self.settings.search_limit
-        found, source = self._cached(
+        found, source = self._answer(
             f"search:{self.provider.name}:{limit}:{key}",
-            lambda: [m.to_dict() for m in self.provider.search(query, limit)],
+            lambda provider: [m.to_dict() for m in provider.search(query, limit)],
         )
-        return SearchResults(
-            query=query, source=source, movies=[Movie.from_dict(item) for item in found]
-        )
+        movies = self._for_cards([Movie.from_dict(item) for item in found])
+        return SearchResults(query=query, source=source, movies=movies)
 
     def movie(self, movie_id: str) -> Movie:
         """One film by id; NotFound when the provider does not know it."""
-        found, _ = self._cached(
-            f"movie:{self.provider.name}:{movie_id}", lambda: self._movie_dict(movie_id)
+        found, source = self._answer(
+            f"movie:{self.provider.name}:{movie_id}",
+            lambda provider: _as_dict(provider.get(movie_id)),
         )
+        if found is None and source == "fallback":
+            raise ServiceUnavailable(
+                "The movie service is unavailable right now, and this film is not in the "
+                "built-in catalog. Please try again shortly."
+            )
         if found is None:
             raise NotFound(f"No movie with id {movie_id!r}.", code="movie_not_found")
-        return Movie.from_dict(found)
+        movie = Movie.from_dict(found)
+        return self.enricher.details(movie) if self.enricher else movie
 
     def cache_stats(self) -> dict[str, Any]:
         """The cache's counters, with the provider calls it did not save (0 before any)."""
         return {"provider_calls": 0, **self.cache.stats().to_dict()}
 
-    def _movie_dict(self, movie_id: str) -> dict[str, Any] | None:
-        movie = self.provider.get(movie_id)
-        return movie.to_dict() if movie else None
+    def stats(self) -> dict[str, Any]:
+        """The cache's shared counters, and this process's view of the provider (calls,
+        errors, latency, circuit, quota) and of the enrichment."""
+        return {
+            "cache": self.cache_stats(),
+            "provider": {"name": self.provider.name, **self.provider.stats()},
+            "enrichment": self.enricher.stats() if self.enricher else None,
+        }
 
-    def _ranked_candidates(self, genre: str) -> list[dict[str, Any]]:
-        found = self.provider.discover(genre, self.filters, self.settings.fetch_limit)
+    def credits(self) -> list[dict[str, str]]:
+        """Who to credit on the page for the films it shows."""
+        sources = [self.provider]
+        if self.enricher:
+            sources.append(self.enricher.tmdb)
+        return [{"text": p.attribution, "url": p.attribution_url} for p in sources]
+
+    def _for_cards(self, movies: list[Movie]) -> list[Movie]:
+        return self.enricher.cards(movies) if self.enricher else movies
+
+    def _ranked_candidates(self, provider: MovieProvider, genre: str) -> list[dict[str, Any]]:
+        filters = self.filters
+        if provider is not self.provider:  # the fallback counts votes in its own unit
+            filters = replace(filters, min_votes=provider.default_min_votes)
+        found = provider.discover(genre, filters, self.settings.fetch_limit)
         ranked = spotlight(
-            rank(found, self.provider.prior_votes),
+            rank(found, provider.prior_votes),
             self.settings.spotlight_countries,
             self.settings.spotlight_every,
         )
@@ -192,19 +229,34 @@ class RecommendationService:
         digest = hashlib.sha256(shape.encode()).hexdigest()[:16]
         return f"discover:{self.provider.name}:{genre.casefold()}:{digest}"
 
-    def _cached(self, key: str, compute: Callable[[], Any]) -> tuple[Any, str]:
-        """(value, source): fresh cache, else the provider, else a stale cache entry."""
+    def _answer(self, key: str, compute: Callable[[MovieProvider], Any]) -> tuple[Any, str]:
+        """(value, source): a fresh cache entry; else the provider's answer (then cached);
+        else, if the provider fails, the stale entry; else the fallback provider's answer."""
         entry = self.cache.get(key)
         if entry is not None and entry.fresh:
             return entry.value, "cache"
         self.cache.count("provider_calls")
         try:
-            value = compute()
+            value = compute(self.provider)
         except ProviderError as exc:
+            self.cache.count("provider_errors")
             if entry is not None:
+                self.cache.count("stale_answers")
                 return entry.value, "stale"
+            if self.fallback is not None:
+                try:
+                    value = compute(self.fallback)
+                except ProviderError:
+                    pass
+                else:
+                    self.cache.count("fallback_answers")
+                    return value, "fallback"
             raise ServiceUnavailable(
                 "The movie service is unavailable right now. Please try again shortly."
             ) from exc
         self.cache.set(key, value)
         return value, "provider"
+
+
+def _as_dict(movie: Movie | None) -> dict[str, Any] | None:
+    return movie.to_dict() if movie else None

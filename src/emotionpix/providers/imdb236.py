@@ -1,0 +1,199 @@
+"""RapidAPI's IMDb236 — the movie API the EmotionPix paper used.
+
+The paper's filters become ``/search`` parameters (rating, votes, years, spoken language,
+country of origin); results come most-voted first and page with Solr-style cursors
+(``cursorMark`` → ``nextCursorMark``). Free plans allow very few requests a month, so discover
+fetches one page of each query in parallel and follows a cursor only while the answer is
+short of ``limit`` (at most ``max_pages`` per query). RapidAPI's quota headers are kept and
+shown in the provider statistics. Votes are IMDb user votes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from emotionpix.core.filters import Filters
+from emotionpix.core.movies import Movie
+from emotionpix.providers.base import ProviderError
+from emotionpix.providers.codes import country_code, country_name, language_code, language_name
+from emotionpix.providers.http import HttpClient, HttpSettings, Params
+
+DEFAULT_BASE_URL = "https://imdb236.p.rapidapi.com/api/imdb"
+HOST = "imdb236.p.rapidapi.com"
+QUOTA_HEADERS = (
+    "x-ratelimit-requests-limit",
+    "x-ratelimit-requests-remaining",
+    "x-ratelimit-requests-reset",
+)
+ROWS = 50
+ACTING_JOBS = {"actor", "actress", "self"}
+
+
+class Imdb236Provider:
+    """MovieProvider over RapidAPI's IMDb236."""
+
+    name = "imdb236"
+    votes_meaning = "IMDb user votes"
+    default_min_votes = 1000
+    prior_votes = 1000
+    attribution = "Movie data from IMDb, through RapidAPI's IMDb236 API."
+    attribution_url = "https://www.imdb.com/"
+
+    def __init__(self, http: HttpClient, *, max_pages: int = 2, origin_hints: tuple[str, ...] = ()):
+        self.http = http
+        self.max_pages = max_pages
+        self.origin_hints = origin_hints
+
+    @classmethod
+    def connect(cls, settings: HttpSettings, api_key: str | None, **kw: Any) -> Imdb236Provider:
+        if not api_key:
+            raise ValueError("IMDb236 needs EMOTIONPIX_RAPIDAPI_KEY")
+        http = HttpClient(
+            "IMDb236",
+            settings,
+            headers={"x-rapidapi-key": api_key, "x-rapidapi-host": HOST},
+            secrets=[api_key],
+            quota_headers=QUOTA_HEADERS,
+        )
+        return cls(http, **kw)
+
+    def check_filters(self, filters: Filters) -> None:
+        for language in filters.languages:
+            language_code(language)
+        for country in (*filters.countries, *self.origin_hints):
+            country_code(country)
+
+    def discover(self, genre: str, filters: Filters, limit: int) -> list[Movie]:
+        rows = max(1, min(ROWS, limit))
+        base: dict[str, str | int | float] = {
+            "type": "movie",
+            "genre": genre,
+            "averageRatingFrom": filters.min_rating,
+            "numVotesFrom": filters.min_votes,
+            "startYearFrom": filters.year_from,
+            "startYearTo": filters.year_to,
+            "sortField": "numVotes",
+            "sortOrder": "DESC",
+            "rows": rows,
+        }
+        queries: list[Params] = []
+        for language in filters.languages or (None,):
+            params = {**base, "spokenLanguages": language_code(language)} if language else base
+            countries: tuple[str | None, ...] = filters.countries or (None, *self.origin_hints)
+            queries += [
+                params if c is None else {**params, "countriesOfOrigin": country_code(c)}
+                for c in countries
+            ]
+        found: dict[str, Movie] = {}
+        origins: dict[str, set[str]] = {}
+        firsts = self.http.get_many([("search", {**q, "cursorMark": "*"}) for q in queries])
+        for query, answer in zip(queries, firsts, strict=True):
+            for item in self._pages(query, answer, limit):
+                movie = self._movie(item)
+                found.setdefault(movie.id, movie)
+                if "countriesOfOrigin" in query:
+                    origins.setdefault(movie.id, set()).add(
+                        country_name(str(query["countriesOfOrigin"]))
+                    )
+        movies = [
+            replace(m, countries=tuple(sorted(set(m.countries) | origins[m.id])))
+            if m.id in origins
+            else m
+            for m in sorted(found.values(), key=lambda m: (-m.votes, m.id))
+        ]
+        return [m for m in movies if genre in m.genres and filters.matches(m)][:limit]
+
+    def search(self, query: str, limit: int) -> list[Movie]:
+        answer = self.http.get_json(
+            "search",
+            {
+                "type": "movie",
+                "primaryTitleAutocomplete": query,
+                "sortField": "numVotes",
+                "sortOrder": "DESC",
+                "rows": max(1, min(ROWS, limit)),
+            },
+        )
+        return [self._movie(item) for item in _results(answer)][:limit]
+
+    def get(self, movie_id: str) -> Movie | None:
+        if not (movie_id.startswith("tt") and movie_id[2:].isdigit()):
+            return None
+        data = self.http.get_json(movie_id, missing_ok=True)
+        if data is None:
+            return None
+        if not isinstance(data, dict):
+            raise ProviderError("IMDb236 sent details we cannot read")
+        movie = self._movie(data)
+        try:
+            cast = [
+                c["fullName"]
+                for c in data.get("cast") or []
+                if str(c.get("job") or "actor").lower() in ACTING_JOBS
+            ]
+            directors = [d["fullName"] for d in data.get("directors") or []]
+        except (KeyError, TypeError):
+            raise ProviderError("IMDb236 sent credits we cannot read") from None
+        return replace(movie, cast=tuple(cast[:15]), director=", ".join(directors) or None)
+
+    def stats(self) -> dict[str, Any]:
+        return self.http.stats()
+
+    def _pages(self, params: Params, first: Any, limit: int) -> list[dict[str, Any]]:
+        """The first answer's results, then the following pages while fewer than ``limit``
+        came (cursor paging: a page repeats its cursor when there is nothing more)."""
+        items, answer, cursor = _results(first), first, "*"
+        for _ in range(self.max_pages - 1):
+            following = answer.get("nextCursorMark")
+            if len(items) >= limit or not following or following == cursor:
+                break
+            cursor = str(following)
+            answer = self.http.get_json("search", {**params, "cursorMark": cursor})
+            items += _results(answer)
+        return items
+
+    def _movie(self, item: dict[str, Any]) -> Movie:
+        try:
+            return Movie(
+                id=str(item["id"]),
+                title=str(item.get("primaryTitle") or item.get("originalTitle") or ""),
+                year=int(item["startYear"]) if item.get("startYear") else None,
+                genres=tuple(str(g) for g in item.get("genres") or ()),
+                rating=round(float(item["averageRating"]), 1)
+                if item.get("averageRating") is not None
+                else None,
+                votes=int(item.get("numVotes") or 0),
+                languages=tuple(language_name(str(c)) for c in item.get("spokenLanguages") or ()),
+                countries=tuple(country_name(str(c)) for c in item.get("countriesOfOrigin") or ()),
+                overview=item.get("description") or None,
+                poster_url=_poster(item),
+                runtime=int(item["runtimeMinutes"]) if item.get("runtimeMinutes") else None,
+                imdb_id=str(item["id"]),
+                trailer_url=_url(item.get("trailer")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ProviderError(f"IMDb236 sent a film we cannot read ({exc!r})") from None
+
+
+def _results(answer: Any) -> list[dict[str, Any]]:
+    results = answer.get("results") if isinstance(answer, dict) else None
+    if not isinstance(results, list):
+        raise ProviderError("IMDb236 sent a list we cannot read")
+    return [r for r in results if isinstance(r, dict) and not r.get("isAdult")]
+
+
+def _poster(item: dict[str, Any]) -> str | None:
+    """A thumbnail about 300-500 px wide if the API lists one, else the full image."""
+    sized = [
+        t
+        for t in item.get("thumbnails") or []
+        if isinstance(t, dict) and _url(t.get("url")) and 300 <= (t.get("width") or 0) <= 500
+    ]
+    if sized:
+        return str(min(sized, key=lambda t: abs(t["width"] - 342))["url"])
+    return _url(item.get("primaryImage"))
+
+
+def _url(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.startswith("https://") else None

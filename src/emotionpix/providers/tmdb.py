@@ -1,0 +1,284 @@
+"""TMDB (The Movie Database, API v3): today's films with posters, plots, cast and trailers.
+
+Discover applies the paper's filters as TMDB query parameters and runs every query it needs
+(one per language, per configured origin country, and the pages) in parallel, so a cold
+answer costs one round trip of wall time. Genre names are resolved to TMDB's ids from
+``/genre/movie/list`` and image URLs built from ``/configuration`` (both kept in memory for
+a day). Votes are TMDB user votes.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from emotionpix.core.filters import Filters
+from emotionpix.core.movies import Movie
+from emotionpix.providers.base import ProviderError
+from emotionpix.providers.codes import country_code, country_name, language_code, language_name
+from emotionpix.providers.http import HttpClient, HttpSettings, Params
+
+DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
+PAGE_SIZE = 20  # TMDB's fixed page size
+POSTER_SIZE, BACKDROP_SIZE = "w342", "w780"
+DAY = 86400.0
+
+
+class _Daily:
+    """A value fetched at most once a day per process; an old value outlives a failed refresh."""
+
+    def __init__(self, fetch: Callable[[], Any], clock: Callable[[], float]):
+        self._fetch, self._clock = fetch, clock
+        self._value: Any = None
+        self._at = -math.inf
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        with self._lock:
+            if self._clock() - self._at < DAY:
+                return self._value
+            try:
+                self._value, self._at = self._fetch(), self._clock()
+            except ProviderError:
+                if self._value is None:
+                    raise
+            return self._value
+
+
+class TmdbProvider:
+    """MovieProvider over TMDB. ``origin_hints``: countries whose films discover tags with
+    their origin (an extra parallel query each; TMDB's lists do not say where a film is
+    from), so that the origin spotlight can find them."""
+
+    name = "tmdb"
+    votes_meaning = "TMDB user votes"
+    default_min_votes = 1000
+    prior_votes = 1000
+    attribution = "This product uses the TMDB API but is not endorsed or certified by TMDB."
+    attribution_url = "https://www.themoviedb.org/"
+
+    def __init__(
+        self,
+        http: HttpClient,
+        *,
+        max_pages: int = 3,
+        origin_hints: tuple[str, ...] = (),
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.http = http
+        self.max_pages = max_pages
+        self.origin_hints = origin_hints
+        self._genres = _Daily(self._fetch_genres, clock)
+        self._images = _Daily(self._fetch_image_base, clock)
+
+    @classmethod
+    def connect(
+        cls, settings: HttpSettings, api_key: str | None = None, token: str | None = None, **kw: Any
+    ) -> TmdbProvider:
+        """A provider authenticating with a v4 read-access token (a Bearer header) or a v3
+        API key (a query parameter); one of them is required."""
+        if not (api_key or token):
+            raise ValueError("TMDB needs EMOTIONPIX_TMDB_API_KEY or EMOTIONPIX_TMDB_TOKEN")
+        http = HttpClient(
+            "TMDB",
+            settings,
+            headers={"Authorization": f"Bearer {token}"} if token else None,
+            params=None if token else {"api_key": api_key or ""},
+            secrets=[s for s in (api_key, token) if s],
+        )
+        return cls(http, **kw)
+
+    # -- the protocol --------------------------------------------------------------------
+
+    def check_filters(self, filters: Filters) -> None:
+        for language in filters.languages:
+            language_code(language)
+        for country in (*filters.countries, *self.origin_hints):
+            country_code(country)
+
+    def discover(self, genre: str, filters: Filters, limit: int) -> list[Movie]:
+        ids = {name.casefold(): genre_id for genre_id, name in self._genres.get().items()}
+        genre_id = ids.get(genre.casefold())
+        if genre_id is None:
+            return []
+        base: dict[str, str | int | float] = {
+            "with_genres": genre_id,
+            "vote_average.gte": filters.min_rating,
+            "vote_count.gte": filters.min_votes,
+            "primary_release_date.gte": f"{filters.year_from}-01-01",
+            "primary_release_date.lte": f"{filters.year_to}-12-31",
+            "include_adult": "false",
+            "sort_by": "vote_count.desc",
+        }
+        # One query per language (TMDB's "or" of languages is not documented), each once per
+        # configured origin country, or else once more per hinted country to tag origins.
+        queries: list[Params] = []
+        for language in filters.languages or (None,):
+            params = (
+                {**base, "with_original_language": language_code(language)} if language else base
+            )
+            countries: tuple[str | None, ...] = filters.countries or (None, *self.origin_hints)
+            queries += [_with_country(params, country) for country in countries]
+        pages = max(1, min(self.max_pages, math.ceil(limit / PAGE_SIZE)))
+        calls = [
+            ("discover/movie", {**q, "page": page}) for q in queries for page in range(1, pages + 1)
+        ]
+        found: dict[str, Movie] = {}
+        origins: dict[str, set[str]] = {}
+        for (_, params), answer in zip(calls, self.http.get_many(calls), strict=True):
+            for movie in map(self._listed, _results(answer)):
+                found.setdefault(movie.id, movie)
+                if "with_origin_country" in params:
+                    origin = country_name(str(params["with_origin_country"]))
+                    origins.setdefault(movie.id, set()).add(origin)
+        movies = [
+            replace(movie, countries=tuple(sorted(origins[movie.id])))
+            if movie.id in origins
+            else movie
+            for movie in sorted(found.values(), key=lambda m: (-m.votes, m.id))
+        ]
+        return [m for m in movies if filters.matches(m)][:limit]
+
+    def search(self, query: str, limit: int) -> list[Movie]:
+        answer = self.http.get_json("search/movie", {"query": query, "include_adult": "false"})
+        return [self._listed(item) for item in _results(answer)][:limit]
+
+    def get(self, movie_id: str) -> Movie | None:
+        if movie_id.startswith("tt"):
+            found = self.find_by_imdb(movie_id)
+            return self.details(found.id) if found else None
+        return self.details(movie_id) if movie_id.isdigit() else None
+
+    # -- beyond the protocol -------------------------------------------------------------
+
+    def details(self, tmdb_id: str) -> Movie | None:
+        """Everything TMDB knows of one film: credits in billing order, runtime, plot,
+        trailer, poster and backdrop. None for an unknown id."""
+        data = self.http.get_json(
+            f"movie/{tmdb_id}", {"append_to_response": "videos,credits"}, missing_ok=True
+        )
+        return None if data is None else self._detailed(data)
+
+    def find_by_imdb(self, imdb_id: str) -> Movie | None:
+        """The film TMDB lists under an IMDb id (list fields: poster, plot, votes), or None."""
+        answer = self.http.get_json(
+            f"find/{imdb_id}", {"external_source": "imdb_id"}, missing_ok=True
+        )
+        results = (answer or {}).get("movie_results") or []
+        if not isinstance(results, list) or not results:
+            return None
+        return replace(self._listed(results[0]), imdb_id=imdb_id)
+
+    def stats(self) -> dict[str, Any]:
+        return self.http.stats()
+
+    # -- answers to Movies ---------------------------------------------------------------
+
+    def _listed(self, item: dict[str, Any]) -> Movie:
+        try:
+            by_id = self._genres.get()
+            return Movie(
+                id=str(item["id"]),
+                title=str(item.get("title") or item.get("original_title") or ""),
+                year=_year(item.get("release_date")),
+                genres=tuple(by_id[g] for g in item.get("genre_ids") or () if g in by_id),
+                rating=_rating(item.get("vote_average")),
+                votes=int(item.get("vote_count") or 0),
+                languages=_languages([item.get("original_language")]),
+                overview=item.get("overview") or None,
+                poster_url=self._image(item.get("poster_path"), POSTER_SIZE),
+                backdrop_url=self._image(item.get("backdrop_path"), BACKDROP_SIZE),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ProviderError(f"TMDB sent a film we cannot read ({exc!r})") from None
+
+    def _detailed(self, data: dict[str, Any]) -> Movie:
+        listed = self._listed({**data, "genre_ids": []})
+        try:
+            credits = data.get("credits") or {}
+            cast = sorted(credits.get("cast") or [], key=lambda c: c.get("order", math.inf))
+            directors = [c["name"] for c in credits.get("crew") or [] if c.get("job") == "Director"]
+            spoken = [lang.get("iso_639_1") for lang in data.get("spoken_languages") or []]
+            countries = data.get("origin_country") or [
+                c.get("iso_3166_1") for c in data.get("production_countries") or []
+            ]
+            return replace(
+                listed,
+                genres=tuple(g["name"] for g in data.get("genres") or []),
+                languages=_languages([data.get("original_language"), *spoken]),
+                countries=tuple(country_name(c) for c in countries if c),
+                runtime=data.get("runtime") or None,
+                director=", ".join(directors) or None,
+                cast=tuple(c["name"] for c in cast[:15]),
+                imdb_id=data.get("imdb_id") or None,
+                trailer_url=_trailer((data.get("videos") or {}).get("results") or []),
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ProviderError(f"TMDB sent details we cannot read ({exc!r})") from None
+
+    def _image(self, path: str | None, size: str) -> str | None:
+        if not path:
+            return None
+        base, sizes = self._images.get()
+        chosen = size if size in sizes else (sizes[-1] if sizes else "original")
+        return f"{base.rstrip('/')}/{chosen}{path}"
+
+    def _fetch_genres(self) -> dict[int, str]:
+        """TMDB's genre ids and names (the ids are TMDB's business, never hard-coded here)."""
+        answer = self.http.get_json("genre/movie/list")
+        try:
+            return {int(g["id"]): str(g["name"]) for g in answer["genres"]}
+        except (KeyError, TypeError, ValueError):
+            raise ProviderError("TMDB sent a genre list we cannot read") from None
+
+    def _fetch_image_base(self) -> tuple[str, list[str]]:
+        answer = self.http.get_json("configuration")
+        try:
+            images = answer["images"]
+            return str(images["secure_base_url"]), [str(s) for s in images["poster_sizes"]]
+        except (KeyError, TypeError):
+            raise ProviderError("TMDB sent a configuration we cannot read") from None
+
+
+def _with_country(params: Params, country: str | None) -> Params:
+    return params if country is None else {**params, "with_origin_country": country_code(country)}
+
+
+def _results(answer: Any) -> list[dict[str, Any]]:
+    results = answer.get("results") if isinstance(answer, dict) else None
+    if not isinstance(results, list):
+        raise ProviderError("TMDB sent a list we cannot read")
+    return [r for r in results if isinstance(r, dict) and not r.get("adult")]
+
+
+def _year(date: Any) -> int | None:
+    return int(date[:4]) if isinstance(date, str) and date[:4].isdigit() else None
+
+
+def _rating(value: Any) -> float | None:
+    return round(float(value), 1) if value is not None else None
+
+
+def _languages(codes: list[Any]) -> tuple[str, ...]:
+    names = [language_name(code) for code in codes if isinstance(code, str) and code]
+    return tuple(dict.fromkeys(names))
+
+
+def _trailer(videos: list[dict[str, Any]]) -> str | None:
+    """The YouTube trailer: official ones first, then any trailer, then a teaser."""
+    youtube = [v for v in videos if v.get("site") == "YouTube" and v.get("key")]
+
+    def preference(video: dict[str, Any]) -> int:
+        kind, official = video.get("type"), bool(video.get("official"))
+        return {("Trailer", True): 0, ("Trailer", False): 1, ("Teaser", True): 2}.get(
+            (str(kind), official), 3 if kind == "Teaser" else 9
+        )
+
+    best = min(youtube, key=preference, default=None)
+    if best is None or preference(best) == 9:
+        return None
+    return f"https://www.youtube.com/watch?v={best['key']}"
