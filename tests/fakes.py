@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
 from emotionpix.providers import ProviderError
@@ -30,15 +32,23 @@ MOVIE_FIELDS = {
 class FakeProvider:
     """A MovieProvider over a fixed list of films that counts calls and can be made to fail."""
 
-    name = "fake"
     votes_meaning = "test votes"
-    default_min_votes = 0
     prior_votes = 10
+    attribution = "Test films."
+    attribution_url = "https://example.org/"
 
-    def __init__(self, movies: list[Movie]):
+    def __init__(self, movies: list[Movie], name: str = "fake", default_min_votes: int = 0):
         self.movies = movies
+        self.name = name
+        self.default_min_votes = default_min_votes
         self.calls = 0
         self.failing = False
+
+    def check_filters(self, filters: Filters) -> None:
+        """Any filter applies."""
+
+    def stats(self) -> dict[str, Any]:
+        return {"calls": self.calls}
 
     def _call(self) -> None:
         self.calls += 1
@@ -58,19 +68,22 @@ class FakeProvider:
         return next((m for m in self.movies if m.id == movie_id), None)
 
 
-def make_movies(genre: str, count: int, **fields: object) -> list[Movie]:
-    """``count`` distinct qualifying films of ``genre``, best-rated first."""
+def make_movies(genre: str, count: int, **fields: Any) -> list[Movie]:
+    """``count`` distinct qualifying films of ``genre``, best-rated first; ``fields`` override
+    the defaults (200 votes, English, from the United States)."""
     return [
         Movie(
-            id=f"{genre[:3].lower()}{i}",
-            title=f"{genre} Film {i}",
-            year=1990 + i % 30,
-            genres=(genre,),
-            rating=round(9.5 - i * 0.02, 2),
-            votes=200,
-            languages=("English",),
-            countries=("United States",),
-            **fields,  # type: ignore[arg-type]
+            **{
+                "id": f"{genre[:3].lower()}{i}",
+                "title": f"{genre} Film {i}",
+                "year": 1990 + i % 30,
+                "genres": (genre,),
+                "rating": round(9.5 - i * 0.02, 2),
+                "votes": 200,
+                "languages": ("English",),
+                "countries": ("United States",),
+                **fields,
+            }
         )
         for i in range(count)
     ]

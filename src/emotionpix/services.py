@@ -19,6 +19,7 @@ from emotionpix.providers import (
     build_tmdb,
     has_tmdb_credentials,
 )
+from emotionpix.providers.tmdb import TmdbProvider
 from emotionpix.recommend.enrich import Enricher
 from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.service import RecommendationService, Settings
@@ -73,6 +74,9 @@ def init_app(app: Flask) -> None:
         enricher = Enricher(
             build_tmdb(config), cache, ttl=config["ENRICH_TTL"], wait=config["ENRICH_WAIT"]
         )
+    tmdb = enricher.tmdb if enricher else provider
+    if isinstance(tmdb, TmdbProvider):
+        tmdb.warm_up()
     app.extensions[RECOMMENDER_KEY] = RecommendationService(
         provider,
         cache,

@@ -114,6 +114,71 @@ def test_provider_failure_without_cache_is_a_503(service, provider):
         service.recommend("happy")
 
 
+@pytest.fixture
+def with_fallback(provider, cache):
+    """A service whose provider counts votes in thousands, with a catalog-like fallback."""
+    catalog = FakeProvider(
+        make_movies("Comedy", 30, votes=40), name="catalog", default_min_votes=10
+    )
+    service = RecommendationService(
+        provider,
+        cache,
+        build_mapping(),
+        Filters(min_votes=100),
+        Settings(page_size=10, max_candidates=60),
+        fallback=catalog,
+    )
+    return service, catalog
+
+
+def test_the_fallback_answers_when_the_provider_fails_with_nothing_cached(with_fallback, provider):
+    service, catalog = with_fallback
+    provider.failing = True
+    result = service.recommend("happy", seed=1)
+    assert result.source == "fallback"
+    assert len(result.movies) == 10  # its films have 40 votes: its own minimum (10) applies
+    assert {m.id for m in result.movies} <= {m.id for m in catalog.movies}
+    assert service.search("Comedy Film 1").source == "fallback"
+    stats = service.cache_stats()
+    assert (stats["provider_errors"], stats["fallback_answers"]) == (2, 2)
+    assert stats["entries"] == 0  # fallback answers are not cached as the provider's
+
+
+def test_a_stale_entry_beats_the_fallback(with_fallback, provider, clock):
+    service, _ = with_fallback
+    fresh = service.recommend("happy", seed=1)
+    clock.advance(3601)
+    provider.failing = True
+    stale = service.recommend("happy", seed=1)
+    assert stale.source == "stale"
+    assert [m.id for m in stale.movies] == [m.id for m in fresh.movies]
+
+
+def test_details_while_the_provider_is_down(with_fallback, provider):
+    service, catalog = with_fallback
+    provider.failing = True
+    assert service.movie(catalog.movies[0].id).title == catalog.movies[0].title
+    with pytest.raises(ServiceUnavailable, match="not in the built-in catalog"):
+        service.movie("dra3")  # the provider's film: not unknown, just unreachable
+
+
+def test_when_the_fallback_fails_too_it_is_a_503(with_fallback, provider):
+    service, catalog = with_fallback
+    provider.failing = catalog.failing = True
+    with pytest.raises(ServiceUnavailable):
+        service.recommend("happy")
+
+
+def test_stats_and_credits_name_the_sources(with_fallback):
+    service, _ = with_fallback
+    service.recommend("happy")
+    stats = service.stats()
+    assert stats["provider"] == {"name": "fake", "calls": 1}
+    assert stats["cache"]["provider_calls"] == 1
+    assert stats["enrichment"] is None
+    assert service.credits() == [{"text": "Test films.", "url": "https://example.org/"}]
+
+
 def test_expired_entry_is_refreshed_from_the_provider(service, provider, clock):
     service.recommend("happy")
     clock.advance(3601)

@@ -8,6 +8,7 @@ never the URL with its query string.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
@@ -97,11 +98,11 @@ class CircuitBreaker:
 
 class _Redact(logging.Filter):
     """Replaces secrets in the records of a library logger (httpx logs each request's URL,
-    query string included, at INFO)."""
+    query string included, at INFO). One filter for every client of the process."""
 
-    def __init__(self, secrets: Iterable[str]):
+    def __init__(self) -> None:
         super().__init__()
-        self.secrets = [secret for secret in secrets if secret]
+        self.secrets: set[str] = set()
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -110,6 +111,10 @@ class _Redact(logging.Filter):
                 message = message.replace(secret, "[secret]")
             record.msg, record.args = message, None
         return True
+
+
+_REDACT = _Redact()
+logging.getLogger("httpx").addFilter(_REDACT)
 
 
 class _Retry(Exception):
@@ -160,7 +165,7 @@ class HttpClient:
         )
         self._pool = ThreadPoolExecutor(settings.pool_size, thread_name_prefix=f"http-{name}")
         self.breaker = CircuitBreaker(settings.failures_to_open, settings.cooldown, clock)
-        logging.getLogger("httpx").addFilter(_Redact(secrets))
+        _REDACT.secrets.update(secret for secret in secrets if secret)
         self._lock = threading.Lock()
         self._latencies: deque[float] = deque(maxlen=1000)
         self._counts = {"requests": 0, "calls": 0, "errors": 0, "retries": 0, "refused": 0}
@@ -201,6 +206,16 @@ class HttpClient:
             return [self.get_json(*calls[0])]
         futures = [self._pool.submit(self.get_json, path, params) for path, params in calls]
         return [future.result() for future in futures]
+
+    def in_background(self, call: Callable[[], Any]) -> None:
+        """Run ``call`` on this client's threads without waiting; a ProviderError it raises
+        is dropped (it was logged and counted where it happened)."""
+
+        def run() -> None:
+            with contextlib.suppress(ProviderError):
+                call()
+
+        self._pool.submit(run)
 
     def _attempt(self, path: str, query: Params, missing_ok: bool) -> Any:
         started = time.perf_counter()

@@ -92,6 +92,13 @@ class TmdbProvider:
         )
         return cls(http, **kw)
 
+    def warm_up(self) -> None:
+        """Fetch the genre list and the image configuration in the background now, so the
+        first request after start waits one round trip, not three. Failures are ignored
+        (the first request tries again)."""
+        for daily in (self._genres, self._images):
+            self.http.in_background(daily.get)
+
     # -- the protocol --------------------------------------------------------------------
 
     def check_filters(self, filters: Filters) -> None:

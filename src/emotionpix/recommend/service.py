@@ -10,6 +10,7 @@ import hashlib
 import json
 import random
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -170,6 +171,10 @@ class RecommendationService:
             f"movie:{self.provider.name}:{movie_id}",
             lambda provider: _as_dict(provider.get(movie_id)),
         )
+        if found is None and source != "fallback" and self.fallback is not None:
+            # Unknown to the provider: it may be a film the fallback showed during an outage.
+            with suppress(ProviderError):
+                found = _as_dict(self.fallback.get(movie_id))
         if found is None and source == "fallback":
             raise ServiceUnavailable(
                 "The movie service is unavailable right now, and this film is not in the "

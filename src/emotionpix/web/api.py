@@ -58,6 +58,13 @@ def cache_stats() -> dict[str, Any]:
     return recommender().cache_stats()
 
 
+@bp.get("/stats")
+def stats() -> dict[str, Any]:
+    """Cache counters (shared by every worker), and this process's provider calls, errors,
+    latency, circuit state and quota, and enrichment."""
+    return recommender().stats()
+
+
 @bp.get("/version")
 def version() -> dict[str, Any]:
     """The running release and the expression model in use (for API clients and bug reports)."""

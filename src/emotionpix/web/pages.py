@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from sqlalchemy import text
 
 from emotionpix._version import __version__
@@ -34,29 +36,51 @@ def index() -> str:
     }
     try:
         if query.strip():
-            context["movies"] = service.search(query).movies
+            found = service.search(query)
+            context.update(movies=found.movies, source=found.source)
             context["heading"] = f"Results for “{query}”"
         elif emotion:
             result = service.recommend(emotion)
-            context["movies"] = result.movies
+            context.update(movies=result.movies, source=result.source)
             context["heading"] = f"{result.genre} for a {result.emotion} mood"
     except AppError as exc:
         context["error"] = exc.message
     return render_template("index.html", **context)
 
 
+@bp.app_context_processor
+def credits() -> dict[str, Any]:
+    """Who the page credits for its films (the provider; TMDB too when it adds posters)."""
+    try:
+        return {"credits": recommender().credits()}
+    except KeyError:  # an error page rendered before the services exist
+        return {"credits": []}
+
+
 # Everything the page uses is served from here (no CDN); scripts only from our own files.
+# Posters come from the movie API's image host (https), or from a provider URL configured
+# as plain http (a local proxy or stand-in), added by _image_sources.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https:; "
-    "media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https:{};"
+    " media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def _image_sources(config: Mapping[str, Any]) -> str:
+    """Plain-http origins of the configured movie APIs (https: is allowed already)."""
+    urls = [config["TMDB_BASE_URL"]] if config["TMDB_API_KEY"] or config["TMDB_TOKEN"] else []
+    if config["PROVIDER"] == "imdb236":
+        urls.append(config["IMDB236_BASE_URL"])
+    origins = {f"http://{urlsplit(u).netloc}" for u in urls if urlsplit(u).scheme == "http"}
+    return "".join(f" {origin}" for origin in sorted(origins))
 
 
 @bp.after_app_request
 def security_headers(response: Response) -> Response:
     if response.mimetype == "text/html":
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        policy = CONTENT_SECURITY_POLICY.format(_image_sources(current_app.config))
+        response.headers.setdefault("Content-Security-Policy", policy)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response

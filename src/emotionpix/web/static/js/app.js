@@ -44,7 +44,7 @@ async function showRecommendations(emotion, { append = false } = {}) {
     chip.classList.toggle("active", chip.dataset.emotion === emotion);
   }
   grid.render(`${answer.genre} for a ${emotion} mood`, answer.movies, {
-    append, hasMore: answer.has_more,
+    append, hasMore: answer.has_more, source: answer.source,
   });
   return answer;
 }
@@ -77,6 +77,7 @@ async function runSearch(query) {
     state.emotion = null;
     grid.render(`Results for “${text}”`, answer.movies, {
       empty: `No titles match “${text}”. Check the spelling or try fewer words.`,
+      source: answer.source,
     });
   } catch (error) {
     announce(error.message);

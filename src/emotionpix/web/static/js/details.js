@@ -12,6 +12,10 @@ const FOCUSABLE = "a[href], button:not([disabled]), [tabindex]:not([tabindex='-1
 function fill(movie) {
   const votesLabel = document.body.dataset.votesLabel || "votes";
   poster(movie, $(".details-poster"));
+  // A backdrop, where the source has one, behind the text (CSSOM: allowed by the CSP).
+  const body = $(".details-body");
+  body.classList.toggle("has-backdrop", Boolean(movie.backdrop_url));
+  body.style.setProperty("--backdrop", movie.backdrop_url ? `url("${encodeURI(movie.backdrop_url)}")` : "none");
   $("#details-title").textContent = movie.title;
   const meta = [movie.year, movie.runtime ? `${movie.runtime} min` : null, movie.languages.join(", ") || null];
   $("#details-meta").textContent = meta.filter(Boolean).join(" · ");

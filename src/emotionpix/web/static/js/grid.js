@@ -37,13 +37,20 @@ function card(movie) {
 }
 
 // Replace (or, with append, extend) the grid under a heading.
-export function render(heading, movies, { append = false, hasMore = false, empty = "No movies found." } = {}) {
+// What the page says when the movie service failed and something else stood in.
+const SOURCE_NOTICES = {
+  stale: "The movie service isn’t answering right now, so these are the films it gave us a little while ago.",
+  fallback: "The movie service isn’t answering right now, so these films come from the built-in catalog (films up to 2014).",
+};
+
+export function render(heading, movies, { append = false, hasMore = false, empty = "No movies found.", source = null } = {}) {
   const section = $("#results");
   section.hidden = false;
-  section.querySelector(".notice")?.remove();
+  section.querySelectorAll(".notice").forEach((notice) => notice.remove());
   section.querySelector(".empty")?.remove();
   $("#results-heading").textContent = heading;
   const grid = $("#grid");
+  if (SOURCE_NOTICES[source]) grid.before(el("p", { className: "notice", role: "status" }, SOURCE_NOTICES[source]));
   const cards = movies.map(card);
   if (append) grid.append(...cards);
   else grid.replaceChildren(...cards);
