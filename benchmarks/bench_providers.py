@@ -28,8 +28,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from emotionpix import create_app  # noqa: E402
-from tests.standins import tmdb  # noqa: E402
+from tests.standins import tmdb
+
+from emotionpix import create_app
 
 MOODS = ["happy"] * 4 + ["sad"] * 3 + ["neutral"] * 3 + ["angry", "surprise", "fear", "disgust"]
 QUERIES = ["sholay", "inception", "dangal", "3 idiots", "oppenheimer", "rrr", "comedy story 1"]

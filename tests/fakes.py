@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from emotionpix.core.filters import Filters
@@ -43,6 +44,7 @@ class FakeProvider:
         self.default_min_votes = default_min_votes
         self.calls = 0
         self.failing = False
+        self.gate: threading.Event | None = None  # when set: every call waits for it
 
     def check_filters(self, filters: Filters) -> None:
         """Any filter applies."""
@@ -52,6 +54,8 @@ class FakeProvider:
 
     def _call(self) -> None:
         self.calls += 1
+        if self.gate is not None:
+            self.gate.wait(10)
         if self.failing:
             raise ProviderError("provider is down")
 

@@ -1,9 +1,10 @@
 import os
 
 import pytest
+from flask import Flask
 
 from emotionpix import create_app
-from emotionpix.config import ConfigError
+from emotionpix.config import ConfigError, load_config
 
 
 def test_environment_variables_are_read_as_json(monkeypatch, tmp_path):
@@ -86,5 +87,7 @@ def test_a_language_the_api_cannot_filter_by_fails_fast(tmp_path):
 
 def test_credentials_stay_text_even_when_they_look_like_numbers(tmp_path, monkeypatch):
     monkeypatch.setenv("EMOTIONPIX_TMDB_API_KEY", "12345e10")
-    app = create_app({"INSTANCE_PATH": str(tmp_path)})
-    assert app.config["TMDB_API_KEY"] == "12345e10"
+    monkeypatch.setenv("EMOTIONPIX_PAGE_SIZE", "12")
+    app = Flask("config-only", instance_path=str(tmp_path))
+    load_config(app, {})
+    assert (app.config["TMDB_API_KEY"], app.config["PAGE_SIZE"]) == ("12345e10", 12)

@@ -99,7 +99,7 @@ def test_404_is_none_when_missing_is_expected(make_client):
 
 def test_an_answer_slower_than_the_read_timeout(make_client, tmdb_api):
     tmdb_api.delay = 0.5
-    with pytest.raises(ProviderError, match="did not answer within 0.2 s"):
+    with pytest.raises(ProviderError, match=r"did not answer within 0\.2 s"):
         make_client(read_timeout=0.2).get_json("configuration")
     assert len(tmdb_api.requests) == 1  # a timeout is not retried: the user is waiting
 

@@ -50,13 +50,14 @@ def test_discover_sends_the_paper_filters(connect, imdb236_api):
         imdb236.API_KEY,
         imdb236.HOST,
     )
-    assert films and all(PAPER.matches(m) and "Thriller" in m.genres for m in films)
+    assert films
+    assert all(PAPER.matches(m) and "Thriller" in m.genres for m in films)
 
 
 def test_cursor_paging_follows_next_cursor_mark_until_enough(connect, imdb236_api):
     films = connect(max_pages=3).discover("Comedy", Filters(languages=("English",)), 70)
     calls = searches(imdb236_api)
-    assert [c["cursorMark"] for c in calls][0] == "*"
+    assert next(c["cursorMark"] for c in calls) == "*"
     assert len(calls) == 2  # 50 + 50 >= 70: no third page
     assert calls[1]["cursorMark"] not in ("*", "")
     assert len(films) == 70

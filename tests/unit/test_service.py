@@ -1,5 +1,9 @@
 """The recommendation service: mapping, paging, variety and cache behaviour."""
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from emotionpix.cache.sql import SQLCache
@@ -177,6 +181,19 @@ def test_stats_and_credits_name_the_sources(with_fallback):
     assert stats["cache"]["provider_calls"] == 1
     assert stats["enrichment"] is None
     assert service.credits() == [{"text": "Test films.", "url": "https://example.org/"}]
+
+
+def test_requests_for_the_same_missing_key_make_one_provider_call(service, provider):
+    provider.gate = threading.Event()
+    with ThreadPoolExecutor(5) as pool:
+        answers = [pool.submit(service.recommend, "happy", 1, seed) for seed in range(5)]
+        while provider.calls == 0:
+            time.sleep(0.01)
+        time.sleep(0.1)  # the other four are waiting by now
+        provider.gate.set()
+        sources = sorted(answer.result().source for answer in answers)
+    assert provider.calls == 1
+    assert sources == ["cache", "cache", "cache", "cache", "provider"]
 
 
 def test_expired_entry_is_refreshed_from_the_provider(service, provider, clock):

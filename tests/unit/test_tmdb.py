@@ -38,7 +38,8 @@ def test_discover_sends_the_paper_filters_with_tmdb_genre_ids(connect, tmdb_api)
     assert {c["primary_release_date.lte"] for c in calls} == {"2026-12-31"}
     assert {c["sort_by"] for c in calls} == {"vote_count.desc"}
     assert {c["page"] for c in calls} == {"1", "2"}  # 40 films: two pages of 20 per query
-    assert films and all("Horror" in m.genres and PAPER.matches(m) for m in films)
+    assert films
+    assert all("Horror" in m.genres and PAPER.matches(m) for m in films)
 
 
 def test_the_genre_list_is_fetched_once(connect, tmdb_api):
@@ -69,7 +70,8 @@ def test_origin_hints_tag_films_from_those_countries(connect, tmdb_api):
 def test_configured_countries_filter_every_query(connect, tmdb_api):
     films = connect(origin_hints=("India",)).discover("Comedy", Filters(countries=("India",)), 60)
     assert {c["with_origin_country"] for c in discover_calls(tmdb_api)} == {"IN"}
-    assert films and all(m.countries == ("India",) for m in films)
+    assert films
+    assert all(m.countries == ("India",) for m in films)
 
 
 def test_a_read_access_token_goes_in_the_authorization_header(connect, tmdb_api):

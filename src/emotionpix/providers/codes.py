@@ -5,6 +5,8 @@ never a silent "any"."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # ISO 639-1
 LANGUAGES: dict[str, str] = {
     "Arabic": "ar",
@@ -77,6 +79,14 @@ def language_code(name: str) -> str:
 def country_code(name: str) -> str:
     """ "India" -> "IN" (a code is accepted as it is); ValueError for an unknown country."""
     return _code(name, COUNTRIES, "country")
+
+
+def check_codes(languages: Iterable[str], countries: Iterable[str]) -> None:
+    """ValueError naming the first language or country an API could not be asked for."""
+    for language in languages:
+        language_code(language)
+    for country in countries:
+        country_code(country)
 
 
 def language_name(code: str) -> str:

@@ -19,7 +19,13 @@ from typing import Any
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
 from emotionpix.providers.base import ProviderError
-from emotionpix.providers.codes import country_code, country_name, language_code, language_name
+from emotionpix.providers.codes import (
+    check_codes,
+    country_code,
+    country_name,
+    language_code,
+    language_name,
+)
 from emotionpix.providers.http import HttpClient, HttpSettings, Params
 
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
@@ -102,10 +108,7 @@ class TmdbProvider:
     # -- the protocol --------------------------------------------------------------------
 
     def check_filters(self, filters: Filters) -> None:
-        for language in filters.languages:
-            language_code(language)
-        for country in (*filters.countries, *self.origin_hints):
-            country_code(country)
+        check_codes(filters.languages, (*filters.countries, *self.origin_hints))
 
     def discover(self, genre: str, filters: Filters, limit: int) -> list[Movie]:
         ids = {name.casefold(): genre_id for genre_id, name in self._genres.get().items()}

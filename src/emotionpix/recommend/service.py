@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections.abc import Callable, Mapping
-from contextlib import suppress
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from emotionpix.cache import Cache
+from emotionpix.cache import Cache, CacheEntry
 from emotionpix.core.emotions import UnknownEmotion, normalise_emotion
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
@@ -107,6 +108,7 @@ class RecommendationService:
         self.settings = settings or Settings()
         self.fallback = fallback
         self.enricher = enricher
+        self._in_flight = SingleFlight()
 
     def genre_for(self, emotion: str) -> str:
         """The genre the (normalised) emotion maps to; InvalidInput for an unknown label."""
@@ -236,10 +238,22 @@ class RecommendationService:
 
     def _answer(self, key: str, compute: Callable[[MovieProvider], Any]) -> tuple[Any, str]:
         """(value, source): a fresh cache entry; else the provider's answer (then cached);
-        else, if the provider fails, the stale entry; else the fallback provider's answer."""
+        else, if the provider fails, the stale entry; else the fallback provider's answer.
+        Requests for the same missing key at the same time make one provider call: the
+        others wait for it and read its answer from the cache."""
         entry = self.cache.get(key)
         if entry is not None and entry.fresh:
             return entry.value, "cache"
+        with self._in_flight.lead(key) as leading:
+            if not leading:  # another request just asked the provider for this key
+                entry = self.cache.get(key)
+                if entry is not None and entry.fresh:
+                    return entry.value, "cache"
+            return self._from_provider(key, compute, entry)
+
+    def _from_provider(
+        self, key: str, compute: Callable[[MovieProvider], Any], entry: CacheEntry | None
+    ) -> tuple[Any, str]:
         self.cache.count("provider_calls")
         try:
             value = compute(self.provider)
@@ -261,6 +275,33 @@ class RecommendationService:
             ) from exc
         self.cache.set(key, value)
         return value, "provider"
+
+
+class SingleFlight:
+    """One leader per key at a time; the others wait (up to ``patience`` seconds) for it."""
+
+    def __init__(self, patience: float = 10.0):
+        self.patience = patience
+        self._events: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def lead(self, key: str) -> Iterator[bool]:
+        """True: this caller leads (does the work); False: it waited for a leader."""
+        with self._lock:
+            running = self._events.get(key)
+            if running is None:
+                mine = self._events[key] = threading.Event()
+        if running is not None:
+            running.wait(self.patience)
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with self._lock:
+                del self._events[key]
+            mine.set()
 
 
 def _as_dict(movie: Movie | None) -> dict[str, Any] | None:
