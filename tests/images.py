@@ -59,3 +59,24 @@ def make_dataset(root: Path) -> None:
     (root / "sad" / "c.png").write_bytes(encode(astronaut.crop((150, 60, 300, 210)), "PNG"))
     (root / "sad" / "cat.jpg").write_bytes(encode(photo("chelsea.png"), "JPEG"))
     (root / "sad" / "readme.txt").write_text("not an image")
+
+
+def malformed_exif() -> bytes:
+    """EXIF saying "rotate 90° clockwise" (orientation 6) beside a tag whose type is wrong
+    (SampleFormat as text): Pillow's own exif_transpose fails on it while rewriting it."""
+    import struct
+
+    entries = [(0x0112, 3, 1, struct.pack(">HH", 6, 0)), (0x0153, 2, 4, b"abc\x00")]
+    ifd = (
+        struct.pack(">H", len(entries))
+        + b"".join(
+            struct.pack(">HHI", tag, kind, count) + value for tag, kind, count, value in entries
+        )
+        + struct.pack(">I", 0)
+    )
+    return b"Exif\x00\x00" + b"MM\x00\x2a\x00\x00\x00\x08" + ifd
+
+
+def one_bit_bomb(side: int = 6324) -> bytes:
+    """A tiny 1-bit PNG (a few kB) of side² pixels: 40 MP, 120 MB once naively made RGB."""
+    return encode(Image.new("1", (side, side), 1), "PNG", optimize=True)
