@@ -17,6 +17,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from emotionpix import db, errors, services
     from emotionpix.config import instance_path, load_config
     from emotionpix.web import api, pages
+    from emotionpix.web.uploads import InMemoryRequest
 
     app = Flask(
         __name__,
@@ -24,6 +25,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         static_folder=None,  # assets are served by the pages blueprint (web/static)
     )
+    app.request_class = InMemoryRequest  # uploads never touch the disk
+    # "/static//x" must not redirect (with the client's Host header) to "/static/x"
+    app.url_map.merge_slashes = False
     load_config(app, config)
     db.init_app(app)
     services.init_app(app)

@@ -60,7 +60,18 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
 
     app = _app(ctx)
     click.echo(f"EmotionPix on http://{host}:{port} (data in {app.instance_path})")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="emotionpix")
+    # Waitress reads each request whole before a thread handles it (a slow client holds no
+    # thread); keep bodies up to the upload limit in memory: photos never touch the disk.
+    in_memory = app.config["MAX_CONTENT_LENGTH"] + 64 * 1024
+    waitress_serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="emotionpix",
+        inbuf_overflow=in_memory,
+        max_request_body_size=in_memory,
+    )
 
 
 @main.command()

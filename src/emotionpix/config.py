@@ -25,6 +25,11 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_URL": None,  # None: the cache lives in the app database
     "CACHE_TTL": 3600,  # seconds a cached provider answer stays fresh
     "CACHE_STALE_TTL": 86400,  # seconds an expired answer is kept to serve if the provider fails
+    "CACHE_MAX_ENTRIES": 10_000,  # the oldest entries beyond this are deleted
+    # A store across the network gets this long per call; a failing one is bypassed and
+    # left alone for CACHE_COOLDOWN seconds (answers keep coming, uncached).
+    "CACHE_TIMEOUT": 1.0,
+    "CACHE_COOLDOWN": 5.0,
     # Where films come from: "catalog" (embedded, offline), "tmdb" or "imdb236".
     "PROVIDER": "catalog",
     "CATALOG_PATH": None,  # None: the catalog bundled with the package
@@ -103,25 +108,47 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
 
 def _fill_derived(app: Flask) -> None:
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    try:
+        instance.mkdir(parents=True, exist_ok=True)
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    except OSError as exc:
+        raise ConfigError(
+            f"{PREFIX}_INSTANCE_PATH: cannot use the instance folder {instance} "
+            f"({exc.strerror or type(exc).__name__}); give a writable folder"
+        ) from None
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'emotionpix.sqlite3'}"
     if not app.config.get("CACHE_URL"):
         app.config["CACHE_URL"] = app.config["DATABASE_URL"]
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
 
 
 def _instance_secret(path: Path) -> str:
-    """A random secret kept in the instance folder, so every worker and restart shares it."""
+    """A random secret kept in the instance folder, so every worker and restart shares it.
+    Several processes starting at once agree on one: the secret is written to a file of its
+    own and linked into place, which only the first can do; the others read the winner's."""
     try:
-        return path.read_text().strip()
+        return _read_secret(path)
     except FileNotFoundError:
-        secret = secrets.token_urlsafe(48)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secret)
-        return secret
+        pass
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(draft, path)  # atomic: fails if another process got there first
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> str:
+    secret = path.read_text().strip()
+    if not secret:
+        raise ConfigError(f"{PREFIX}_SECRET_KEY: the secret file {path} is empty; delete it")
+    return secret
 
 
 def _check(config: Mapping[str, Any]) -> None:
@@ -136,6 +163,7 @@ def _check(config: Mapping[str, Any]) -> None:
         "ROTATION_PAGES",
         "SEARCH_LIMIT",
         "PROVIDER_RETRIES",
+        "CACHE_MAX_ENTRIES",
         "PROVIDER_FAILURES_TO_OPEN",
         "ENRICH_TTL",
         "YEAR_FROM",
@@ -152,7 +180,14 @@ def _check(config: Mapping[str, Any]) -> None:
     threshold = config["FACE_THRESHOLD"]
     if not isinstance(threshold, int | float) or not 0 < threshold < 1:
         problems.append(f"FACE_THRESHOLD must be a number between 0 and 1, got {threshold!r}")
-    for key in ("PROVIDER_CONNECT_TIMEOUT", "PROVIDER_TIMEOUT", "PROVIDER_COOLDOWN", "ENRICH_WAIT"):
+    for key in (
+        "PROVIDER_CONNECT_TIMEOUT",
+        "PROVIDER_TIMEOUT",
+        "PROVIDER_COOLDOWN",
+        "ENRICH_WAIT",
+        "CACHE_TIMEOUT",
+        "CACHE_COOLDOWN",
+    ):
         value = config[key]
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
             problems.append(f"{key} must be a number of seconds >= 0, got {value!r}")

@@ -6,6 +6,8 @@ by configuration. Tables are declared on ``metadata`` by the modules that own th
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -22,21 +24,43 @@ KEY = "emotionpix.db"
 _SCHEMA_LOCK = 0x45504958  # "EPIX"
 
 
+# How long anything may wait on the database: a lock (SQLite), a connection, a statement.
+BUSY_TIMEOUT = 3.0
+CONNECT_TIMEOUT = 2  # PostgreSQL's minimum that means something (libpq rounds up to 2 s)
+STATEMENT_TIMEOUT_MS = 5000
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get WAL mode so readers never wait for writers."""
+    """An engine for ``url``. SQLite files get WAL mode so readers never wait for writers;
+    every wait is bounded (busy, connect, statement and pool timeouts), and connections are
+    checked before use and renewed, so the app heals by itself after a database outage."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args: dict[str, Any] = {}
+    if url.startswith("postgresql"):
+        connect_args = {
+            "connect_timeout": CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout=2000",
+        }
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_recycle=300,
+        pool_timeout=CONNECT_TIMEOUT,
+        connect_args=connect_args,
+    )
 
 
 def create_tables(engine: Engine, tables: Sequence[Table] | None = None) -> None:
@@ -61,6 +85,34 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     create_tables(engine)
     app.extensions[KEY] = engine
+
+
+def ping(engine: Engine, deadline: float = 0.8) -> str | None:
+    """None when the database answers a trivial query within ``deadline`` seconds, else why
+    not (a hung server answers nothing, so the query runs on its own thread)."""
+    outcome: list[str | None] = []
+
+    def probe() -> None:
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            outcome.append(None)
+        except Exception as exc:  # any failure means "not ready"
+            engine.dispose()  # the next connections start afresh
+            outcome.append(f"error: {type(exc).__name__}")
+
+    worker = threading.Thread(target=probe, daemon=True, name="db-ping")
+    worker.start()
+    worker.join(deadline)
+    return outcome[0] if outcome else f"no answer within {deadline:g} s"
+
+
+def sqlite_file_present(engine: Engine) -> bool:
+    """False when the engine's SQLite file has been deleted (other databases: True)."""
+    name = engine.url.database
+    if engine.dialect.name != "sqlite" or not name or name == ":memory:":
+        return True
+    return os.path.exists(name)
 
 
 def database(app: Flask | None = None) -> Engine:

@@ -14,6 +14,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from emotionpix.cache.base import CacheUnavailable
 from emotionpix.emotion.errors import (
     EmotionError,
     ImageTooLarge,
@@ -99,6 +100,14 @@ def init_app(app: Flask) -> None:
     def handle_emotion_error(exc: EmotionError) -> tuple[Response | str, int]:
         return error_response(exc.code, exc.message, DOMAIN_STATUS.get(type(exc), 400))
 
+    @app.errorhandler(CacheUnavailable)
+    def handle_store_down(exc: CacheUnavailable) -> tuple[Response | str, int]:
+        return error_response(
+            "service_unavailable",
+            "The app's database is unavailable right now. Try again shortly.",
+            503,
+        )
+
     @app.errorhandler(RequestEntityTooLarge)
     def handle_too_large(exc: RequestEntityTooLarge) -> tuple[Response | str, int]:
         limit = app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
@@ -114,7 +123,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception) -> tuple[Response | str, int]:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # repr: a path may carry newlines or control characters that would forge log lines
+        log.exception("unhandled error on %s %r", request.method, request.path)
         return error_response(
             "internal_error", "Something went wrong on our side. Please try again.", 500
         )

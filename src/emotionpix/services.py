@@ -39,6 +39,9 @@ def init_app(app: Flask) -> None:
         config["CACHE_URL"],
         ttl=config["CACHE_TTL"],
         stale_ttl=config["CACHE_STALE_TTL"],
+        max_entries=config["CACHE_MAX_ENTRIES"],
+        timeout=config["CACHE_TIMEOUT"],
+        cooldown=config["CACHE_COOLDOWN"],
         engine=database(app) if config["CACHE_URL"] == config["DATABASE_URL"] else None,
     )
     min_votes = config["MIN_VOTES"]

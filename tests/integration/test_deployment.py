@@ -2,21 +2,15 @@
 
 import os
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from emotionpix import create_app
 from emotionpix.db import database
 from tests.integration.server import free_port, get_json, serving
 
 pytestmark = pytest.mark.integration
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "EMOTIONPIX_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 
 
 def test_emotionpix_serve_answers_over_http(tmp_path):
@@ -30,18 +24,6 @@ def test_emotionpix_serve_answers_over_http(tmp_path):
         assert body["genre"] == "Adventure"
         assert len(body["movies"]) == 20
         assert base in log.read_text()
-
-
-@pytest.fixture
-def postgres_url():
-    name = f"emotionpix_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 def test_the_same_code_runs_on_postgresql(postgres_url, tmp_path):

@@ -1,10 +1,11 @@
+import multiprocessing
 import os
 
 import pytest
 from flask import Flask
 
 from emotionpix import create_app
-from emotionpix.config import ConfigError, load_config
+from emotionpix.config import ConfigError, _instance_secret, load_config
 
 
 def test_environment_variables_are_read_as_json(monkeypatch, tmp_path):
@@ -91,3 +92,38 @@ def test_credentials_stay_text_even_when_they_look_like_numbers(tmp_path, monkey
     app = Flask("config-only", instance_path=str(tmp_path))
     load_config(app, {})
     assert (app.config["TMDB_API_KEY"], app.config["PAGE_SIZE"]) == ("12345e10", 12)
+
+
+def _secret_when_released(barrier, path, results):
+    barrier.wait()
+    try:
+        results.put(_instance_secret(path))
+    except Exception as exc:
+        results.put(f"failed: {exc!r}")
+
+
+def test_processes_starting_together_agree_on_one_secret(tmp_path):
+    context = multiprocessing.get_context("fork")
+    for trial in range(20):
+        path = tmp_path / f"trial{trial}" / "secret_key"
+        path.parent.mkdir()
+        barrier, results = context.Barrier(6), context.Queue()
+        workers = [
+            context.Process(target=_secret_when_released, args=(barrier, path, results))
+            for _ in range(6)
+        ]
+        for worker in workers:
+            worker.start()
+        secrets = {results.get(timeout=20) for _ in workers}
+        for worker in workers:
+            worker.join()
+        assert len(secrets) == 1, secrets
+        assert not next(iter(secrets)).startswith("failed")
+        assert sorted(p.name for p in path.parent.iterdir()) == ["secret_key"]
+
+
+def test_an_unusable_instance_folder_is_named(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ConfigError, match=f"cannot use the instance folder {blocker}/instance"):
+        create_app({"INSTANCE_PATH": str(blocker / "instance")})

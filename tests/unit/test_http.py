@@ -6,8 +6,9 @@ import logging
 
 import pytest
 
+from emotionpix.breaker import CircuitBreaker
 from emotionpix.providers.base import ProviderError
-from emotionpix.providers.http import CircuitBreaker, HttpClient, HttpSettings
+from emotionpix.providers.http import HttpClient, HttpSettings
 from tests.standins import tmdb
 
 pytestmark = pytest.mark.integration  # real HTTP servers on 127.0.0.1

@@ -1,21 +1,38 @@
-"""Caches in front of the movie provider. ``build_cache`` picks the backend from a URL."""
+"""Caches in front of slow things (the movie provider). ``build_cache`` picks the backend from a
+URL and guards it, so a failing store is bypassed instead of failing requests."""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from emotionpix.cache.base import Cache, CacheEntry, CacheStats
+from emotionpix.cache.base import Cache, CacheEntry, CacheStats, CacheUnavailable
+from emotionpix.cache.guard import GuardedCache
 from emotionpix.cache.sql import SQLCache
 from emotionpix.db import make_engine
 
-__all__ = ["Cache", "CacheEntry", "CacheStats", "build_cache"]
+__all__ = ["Cache", "CacheEntry", "CacheStats", "CacheUnavailable", "GuardedCache", "build_cache"]
 
 
-def build_cache(url: str, ttl: int, stale_ttl: int, engine: Engine | None = None) -> Cache:
-    """A cache for ``url``: any SQLAlchemy URL (SQLite, PostgreSQL) uses SQLCache.
+def build_cache(
+    url: str,
+    ttl: int,
+    stale_ttl: int,
+    *,
+    max_entries: int = 10_000,
+    timeout: float = 1.0,
+    cooldown: float = 5.0,
+    engine: Engine | None = None,
+) -> GuardedCache:
+    """A guarded cache for ``url``: any SQLAlchemy URL (SQLite, PostgreSQL) uses SQLCache.
+    Calls to a store across the network get ``timeout`` seconds; a local SQLite file is
+    called directly (its busy timeout bounds a wait).
 
     ``engine`` lets the cache share the app database's engine when the URLs are the same.
     """
     if url.startswith(("redis://", "rediss://")):
         raise ValueError("the Redis cache backend is not available yet; use an SQL URL")
-    return SQLCache(engine or make_engine(url), ttl=ttl, stale_ttl=stale_ttl)
+    store = SQLCache(
+        engine or make_engine(url), ttl=ttl, stale_ttl=stale_ttl, max_entries=max_entries
+    )
+    local = url.startswith("sqlite")
+    return GuardedCache(store, timeout=None if local else timeout, cooldown=cooldown)

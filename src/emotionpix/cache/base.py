@@ -6,6 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+
+class CacheUnavailable(RuntimeError):
+    """The store behind the cache failed (down, hung, read-only, gone). Callers bypass the
+    cache; the backend heals by itself when the store is back."""
+
+
 # The counters every backend keeps for its own lookups; callers add their own with ``count``.
 COUNTERS = ("hits", "misses")
 

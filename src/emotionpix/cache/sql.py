@@ -1,9 +1,18 @@
 """Cache backend on an SQL database through SQLAlchemy: an SQLite file by default (as in the
-paper) or PostgreSQL, by URL."""
+paper) or PostgreSQL, by URL.
+
+Any key fits (long, or holding characters a database refuses, such as NUL: those are stored
+as a readable prefix and a hash); the number of entries is bounded; a store that fails raises
+``CacheUnavailable`` and heals by itself once the store is back (a fresh connection pool, the
+tables made again, an SQLite file that was deleted or replaced noticed and reopened).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -13,12 +22,14 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, Engine, Float, String, Table, Text, delete, func, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import SQLAlchemyError
 
-from emotionpix.cache.base import COUNTERS, CacheEntry, CacheStats
+from emotionpix.cache.base import CacheEntry, CacheStats, CacheUnavailable
 from emotionpix.db import create_tables, metadata
 
 _MISSING = object()
+KEY_LENGTH = 255  # characters of a key stored as it is; longer ones are hashed
+TRIM_EVERY = 64  # writes between two checks of the number of entries
 
 cache_entries = Table(
     "cache_entries",
@@ -75,7 +86,8 @@ class SQLCache:
     Decoding a large JSON value costs more than the database round trip, so each process
     keeps the last decoded values (up to ``memo_size``) and reuses one while the row's
     ``created_at`` shows it has not been rewritten. Returned values may therefore be shared
-    between callers: treat them as read-only.
+    between callers: treat them as read-only. At most ``max_entries`` rows are kept: every
+    ``TRIM_EVERY`` writes the oldest beyond that are deleted.
     """
 
     def __init__(
@@ -85,37 +97,55 @@ class SQLCache:
         stale_ttl: int = 86400,
         clock: Callable[[], float] = time.time,
         memo_size: int = 64,
+        max_entries: int = 10_000,
     ):
         self.engine = engine
         self.ttl = ttl
         self.stale_ttl = stale_ttl
+        self.max_entries = max_entries
         self._clock = clock
         self._memo: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self._memo_size = memo_size
         self._memo_lock = threading.Lock()
-        create_tables(engine, [cache_entries, cache_counters])
-        self._ensure_counters()
+        self._writes = 0
+        self._ready = False
+        self._file = _sqlite_file(engine)
+        self._file_id: tuple[int, int] | None = None
+        with contextlib.suppress(CacheUnavailable):  # else made on the first call that works
+            self._run(lambda: None)
 
-    def _ensure_counters(self) -> None:
-        with self.engine.begin() as conn:
-            present = set(conn.scalars(select(cache_counters.c.name)))
-        for name in COUNTERS:
-            if name in present:
-                continue
-            try:
-                with self.engine.begin() as conn:
-                    conn.execute(cache_counters.insert().values(name=name, value=0))
-            except IntegrityError:
-                pass  # another worker created it first
+    # -- keeping the store usable ------------------------------------------------------------
 
-    def _bump(self, conn: Any, name: str) -> None:
-        conn.execute(
-            sql_update(cache_counters)
-            .where(cache_counters.c.name == name)
-            .values(value=cache_counters.c.value + 1)
-        )
+    def _run(self, operation: Callable[[], Any]) -> Any:
+        """Run ``operation`` on a ready store; any database failure becomes CacheUnavailable
+        and the next call starts from a fresh pool (and makes the tables again if needed)."""
+        try:
+            self._check_file()
+            if not self._ready:
+                create_tables(self.engine, [cache_entries, cache_counters])
+                self._file_id = _file_id(self._file)
+                self._ready = True
+            return operation()
+        except SQLAlchemyError as exc:
+            self._ready = False
+            self.engine.dispose()
+            raise CacheUnavailable(f"the cache store failed ({type(exc).__name__})") from None
+
+    def _check_file(self) -> None:
+        """An SQLite file deleted or replaced under a running app: pooled connections would
+        go on writing to the old, unlinked file. Start again on the file now at the path."""
+        if self._file is None or not self._ready:
+            return
+        if _file_id(self._file) != self._file_id:
+            self._ready = False
+            self.engine.dispose()
+
+    # -- the protocol -------------------------------------------------------------------------
 
     def get(self, key: str) -> CacheEntry | None:
+        return self._run(lambda: self._get(_stored(key)))  # type: ignore[no-any-return]
+
+    def _get(self, key: str) -> CacheEntry | None:
         now = self._clock()
         with self.engine.begin() as conn:
             row = conn.execute(
@@ -124,7 +154,8 @@ class SQLCache:
                 )
             ).first()
             fresh = row is not None and row.expires_at > now
-            self._bump(conn, "hits" if fresh else "misses")
+            name = "hits" if fresh else "misses"
+            conn.execute(_add_to_counter(conn.dialect.name, name, 1))
             if row is None:
                 return None
             value = self._remembered(key, row.created_at)
@@ -160,41 +191,100 @@ class SQLCache:
             "expires_at": now + fresh_for,
             "purge_at": now + fresh_for + self.stale_ttl,
         }
-        with self.engine.begin() as conn:
-            conn.execute(delete(cache_entries).where(cache_entries.c.purge_at <= now))
-            conn.execute(_upsert(conn.dialect.name, {"key": key, **values}))
+        with self._memo_lock:
+            self._writes += 1
+            trim = self._writes % TRIM_EVERY == 0
+
+        def write() -> None:
+            with self.engine.begin() as conn:
+                conn.execute(delete(cache_entries).where(cache_entries.c.purge_at <= now))
+                conn.execute(_upsert(conn.dialect.name, {"key": _stored(key), **values}))
+                if trim:
+                    self._trim(conn)
+
+        self._run(write)
+
+    def _trim(self, conn: Any) -> None:
+        """Delete the oldest rows beyond ``max_entries``."""
+        surplus = (conn.scalar(select(func.count()).select_from(cache_entries)) or 0) - (
+            self.max_entries
+        )
+        if surplus > 0:
+            oldest = select(cache_entries.c.key).order_by(cache_entries.c.created_at).limit(surplus)
+            conn.execute(
+                delete(cache_entries).where(cache_entries.c.key.in_(oldest.scalar_subquery()))
+            )
 
     def count(self, name: str, amount: int = 1) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(_add_to_counter(conn.dialect.name, name, amount))
+        def add() -> None:
+            with self.engine.begin() as conn:
+                conn.execute(_add_to_counter(conn.dialect.name, name, amount))
+
+        self._run(add)
 
     def purge_expired(self) -> int:
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                delete(cache_entries).where(cache_entries.c.purge_at <= self._clock())
-            )
-        return int(result.rowcount)
+        def purge() -> int:
+            with self.engine.begin() as conn:
+                result = conn.execute(
+                    delete(cache_entries).where(cache_entries.c.purge_at <= self._clock())
+                )
+            return int(result.rowcount)
+
+        return self._run(purge)  # type: ignore[no-any-return]
 
     def clear(self) -> None:
         with self._memo_lock:
             self._memo.clear()
-        with self.engine.begin() as conn:
-            conn.execute(delete(cache_entries))
-            conn.execute(sql_update(cache_counters).values(value=0))
+
+        def empty() -> None:
+            with self.engine.begin() as conn:
+                conn.execute(delete(cache_entries))
+                conn.execute(sql_update(cache_counters).values(value=0))
+
+        self._run(empty)
 
     def stats(self) -> CacheStats:
-        with self.engine.connect() as conn:
-            counters = dict(
-                conn.execute(select(cache_counters.c.name, cache_counters.c.value)).all()
+        def read() -> CacheStats:
+            with self.engine.connect() as conn:
+                counters = dict(
+                    conn.execute(select(cache_counters.c.name, cache_counters.c.value)).all()
+                )
+                entries = conn.scalar(
+                    select(func.count())
+                    .select_from(cache_entries)
+                    .where(cache_entries.c.expires_at > self._clock())
+                )
+            return CacheStats(
+                hits=counters.pop("hits", 0),
+                misses=counters.pop("misses", 0),
+                entries=int(entries or 0),
+                counters=counters,
             )
-            entries = conn.scalar(
-                select(func.count())
-                .select_from(cache_entries)
-                .where(cache_entries.c.expires_at > self._clock())
-            )
-        return CacheStats(
-            hits=counters.pop("hits", 0),
-            misses=counters.pop("misses", 0),
-            entries=int(entries or 0),
-            counters=counters,
-        )
+
+        return self._run(read)  # type: ignore[no-any-return]
+
+
+def _stored(key: str) -> str:
+    """The key as stored: as it is when short and printable, else a readable prefix and a
+    hash of the whole (no input can overflow the column or carry a NUL into PostgreSQL)."""
+    if len(key) <= KEY_LENGTH and key.isprintable():
+        return key
+    prefix = "".join(ch for ch in key[:100] if ch.isprintable())
+    return f"{prefix}#{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
+def _sqlite_file(engine: Engine) -> str | None:
+    name = engine.url.database
+    if engine.dialect.name != "sqlite" or not name or name == ":memory:":
+        return None
+    return name
+
+
+def _file_id(path: str | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino

@@ -159,4 +159,3 @@ def _give_back_memory() -> None:
 
 def _too_many_pixels(max_pixels: int) -> str:
     return f"The image is too large: at most {max_pixels / 1e6:.0f} megapixels, please."
-

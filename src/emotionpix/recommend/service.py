@@ -15,7 +15,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from emotionpix.cache import Cache, CacheEntry
+from emotionpix.cache import Cache, CacheEntry, CacheUnavailable, GuardedCache
 from emotionpix.core.emotions import UnknownEmotion, normalise_emotion
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
@@ -26,6 +26,7 @@ from emotionpix.recommend.enrich import Enricher
 from emotionpix.recommend.ranking import rank, rotate, spotlight
 
 MAX_QUERY_LENGTH = 200
+NEGATIVE_TTL = 60  # seconds an empty answer (unknown id, no search match) stays cached
 MAX_PAGE = 1000
 MAX_SEED = 2**31 - 1
 
@@ -192,13 +193,23 @@ class RecommendationService:
         return {"provider_calls": 0, **self.cache.stats().to_dict()}
 
     def stats(self) -> dict[str, Any]:
-        """The cache's shared counters, and this process's view of the provider (calls,
-        errors, latency, circuit, quota) and of the enrichment."""
+        """The cache's shared counters (or why they cannot be read), and this process's view
+        of the provider (calls, errors, latency, circuit, quota) and of the enrichment."""
+        try:
+            cache: dict[str, Any] = self.cache_stats()
+        except CacheUnavailable as exc:
+            cache = {"available": False, "error": str(exc)}
+        if isinstance(self.cache, GuardedCache):
+            cache["bypassed_here"] = self.cache.bypassed
         return {
-            "cache": self.cache_stats(),
+            "cache": cache,
             "provider": {"name": self.provider.name, **self.provider.stats()},
             "enrichment": self.enricher.stats() if self.enricher else None,
         }
+
+    def cache_available(self) -> bool:
+        """False while the cache's store is being bypassed after a failure."""
+        return not isinstance(self.cache, GuardedCache) or self.cache.available
 
     def credits(self) -> list[dict[str, str]]:
         """Who to credit on the page for the films it shows."""
@@ -273,7 +284,9 @@ class RecommendationService:
             raise ServiceUnavailable(
                 "The movie service is unavailable right now. Please try again shortly."
             ) from exc
-        self.cache.set(key, value)
+        # "Nothing found" is worth caching, but briefly: it must not pile up (every unknown id
+        # and every odd search would stay a day) nor hide a film added since.
+        self.cache.set(key, value, ttl=NEGATIVE_TTL if not value else None)
         return value, "provider"
 
 

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, request
 
 from emotionpix._version import __version__
-from emotionpix.errors import InvalidInput, UnsupportedMedia
+from emotionpix.errors import InvalidInput, NotFound, UnsupportedMedia
 from emotionpix.services import emotion_engine, recommender
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def _int_arg(name: str) -> int | None:
+    """A whole number of plain ASCII digits ("1_0", "+5", " 7", other scripts' digits are
+    refused, not read)."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise InvalidInput(
-            f"{name} must be a whole number, got {raw!r}.", code=f"invalid_{name}"
-        ) from None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
+        raise InvalidInput(f"{name} must be a whole number, got {raw!r}.", code=f"invalid_{name}")
+    return int(raw)
 
 
 @bp.get("/recommendations")
@@ -42,8 +42,14 @@ def search() -> dict[str, Any]:
     return recommender().search(request.args.get("q", "")).to_dict()
 
 
+# Ids of every provider: Wikidata "Q949228", IMDb "tt0073707", TMDB "20453".
+MOVIE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+
 @bp.get("/movies/<movie_id>")
 def movie(movie_id: str) -> dict[str, Any]:
+    if not MOVIE_ID.fullmatch(movie_id):  # no provider, cache or database sees such input
+        raise NotFound(f"No movie with id {movie_id[:80]!r}.", code="movie_not_found")
     return recommender().movie(movie_id).to_dict()
 
 

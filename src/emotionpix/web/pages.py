@@ -7,10 +7,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, render_template, request
-from sqlalchemy import text
 
 from emotionpix._version import __version__
-from emotionpix.db import database
+from emotionpix.db import database, ping, sqlite_file_present
 from emotionpix.errors import AppError
 from emotionpix.services import recommender
 
@@ -76,6 +75,19 @@ def _image_sources(config: Mapping[str, Any]) -> str:
     return "".join(f" {origin}" for origin in sorted(origins))
 
 
+MAX_URL_LENGTH = 2048  # far beyond any link of the app; longer is abuse, answered in JSON
+
+
+@bp.before_app_request
+def refuse_overlong_urls() -> None:
+    if len(request.full_path) > MAX_URL_LENGTH:
+        raise AppError(
+            f"The address is too long (at most {MAX_URL_LENGTH} characters).",
+            code="uri_too_long",
+            status=414,
+        )
+
+
 @bp.after_app_request
 def security_headers(response: Response) -> Response:
     if response.mimetype == "text/html":
@@ -88,15 +100,15 @@ def security_headers(response: Response) -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, Any], int]:
-    """Liveness and readiness: the database answers and the provider is loaded."""
-    checks = {"database": "ok", "provider": recommender().provider.name}
-    status = 200
-    try:
-        with database().connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:  # any database failure means "not ready"
-        checks["database"] = f"error: {type(exc).__name__}"
-        status = 503
+    """Readiness, within a second: the database answers (and, for SQLite, its file is still
+    where it was made), and the provider is loaded. 503 names what is down."""
+    service = recommender()
+    checks = {"database": ping(database()) or "ok", "provider": service.provider.name}
+    if checks["database"] == "ok" and not sqlite_file_present(database()):
+        checks["database"] = "error: the database file is missing"
+    if not service.cache_available():
+        checks["cache"] = "bypassed: its store failed; answers come uncached"
+    status = 200 if checks["database"] == "ok" else 503
     return {
         "status": "ok" if status == 200 else "degraded",
         "version": __version__,
