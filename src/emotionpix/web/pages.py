@@ -103,9 +103,10 @@ def healthz() -> tuple[dict[str, Any], int]:
     """Readiness, within a second: the database answers (and, for SQLite, its file is still
     where it was made), and the provider is loaded. 503 names what is down."""
     service = recommender()
-    checks = {"database": ping(database()) or "ok", "provider": service.provider.name}
-    if checks["database"] == "ok" and not sqlite_file_present(database()):
-        checks["database"] = "error: the database file is missing"
+    engine = database()
+    missing = not sqlite_file_present(engine)
+    database_state = "error: the database file is missing" if missing else ping(engine) or "ok"
+    checks = {"database": database_state, "provider": service.provider.name}
     if not service.cache_available():
         checks["cache"] = "bypassed: its store failed; answers come uncached"
     status = 200 if checks["database"] == "ok" else 503
