@@ -10,6 +10,7 @@ from flask import Blueprint, request
 from emotionpix._version import __version__
 from emotionpix.errors import InvalidInput, NotFound, UnsupportedMedia
 from emotionpix.services import emotion_engine, recommender
+from emotionpix.web import openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -69,6 +70,12 @@ def stats() -> dict[str, Any]:
     """Cache counters (shared by every worker), and this process's provider calls, errors,
     latency, circuit state and quota, and enrichment."""
     return recommender().stats()
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 description of this API."""
+    return openapi.document()
 
 
 @bp.get("/version")

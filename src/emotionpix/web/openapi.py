@@ -1,0 +1,337 @@
+"""The OpenAPI 3.1 description of ``/api/*``, served at ``/api/openapi.json``.
+
+Kept by hand beside the routes: ``tests/web/test_openapi.py`` checks that every route is
+described and every description has a route, and schemathesis checks the answers against it
+(tests/integration/test_api_fuzzing.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emotionpix._version import __version__
+
+
+def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
+    return {"type": [kind, "null"], **extra}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _json(description: str, schema: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def _query(name: str, schema: dict[str, Any], description: str, required: bool = False) -> Any:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "schema": schema,
+        "description": description,
+    }
+
+
+# Answers any endpoint may give.
+COMMON = {
+    "414": _error("The address is too long"),
+    "500": _error("Never on purpose: a bug, reported as JSON"),
+}
+UNAVAILABLE = _error("The movie service and the built-in catalog failed, or the store is down")
+
+MOVIE = {
+    "type": "object",
+    "required": ["id", "title", "genres", "votes", "languages", "countries", "cast"],
+    "properties": {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "year": _nullable("integer"),
+        "genres": {"type": "array", "items": {"type": "string"}},
+        "rating": _nullable("number", minimum=0, maximum=10),
+        "votes": {"type": "integer", "minimum": 0},
+        "languages": {"type": "array", "items": {"type": "string"}},
+        "countries": {"type": "array", "items": {"type": "string"}},
+        "overview": _nullable("string"),
+        "poster_url": _nullable("string"),
+        "backdrop_url": _nullable("string"),
+        "runtime": _nullable("integer"),
+        "director": _nullable("string"),
+        "cast": {"type": "array", "items": {"type": "string"}, "description": "billing order"},
+        "imdb_id": _nullable("string"),
+        "trailer_url": _nullable("string"),
+    },
+}
+SOURCE = {"type": "string", "enum": ["provider", "cache", "stale", "fallback"]}
+PROBABILITIES = {"type": "object", "additionalProperties": {"type": "number"}}
+FACE = {
+    "type": "object",
+    "required": ["box", "score", "emotions", "emotion", "confidence"],
+    "properties": {
+        "box": {"type": "array", "items": {"type": "integer"}, "minItems": 4, "maxItems": 4},
+        "score": {"type": "number"},
+        "emotions": PROBABILITIES,
+        "emotion": {"type": "string"},
+        "confidence": {"type": "number"},
+    },
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+    },
+    "Movie": MOVIE,
+    "Recommendations": {
+        "type": "object",
+        "required": ["emotion", "genre", "source", "page", "seed", "total", "has_more", "movies"],
+        "properties": {
+            "emotion": {"type": "string"},
+            "genre": {"type": "string"},
+            "source": SOURCE,
+            "page": {"type": "integer", "minimum": 1},
+            "seed": {"type": "integer", "minimum": 0},
+            "total": {"type": "integer", "minimum": 0},
+            "has_more": {"type": "boolean"},
+            "movies": {"type": "array", "items": {"$ref": "#/components/schemas/Movie"}},
+        },
+    },
+    "SearchResults": {
+        "type": "object",
+        "required": ["query", "source", "movies"],
+        "properties": {
+            "query": {"type": "string"},
+            "source": SOURCE,
+            "movies": {"type": "array", "items": {"$ref": "#/components/schemas/Movie"}},
+        },
+    },
+    "EmotionResult": {
+        "type": "object",
+        "required": ["faces", "emotion", "confidence", "genre", "model", "image_size"],
+        "properties": {
+            "faces": {"type": "array", "items": FACE, "minItems": 1},
+            "emotion": {"type": "string"},
+            "confidence": {"type": "number"},
+            "genre": {"type": "string"},
+            "model": {"type": "string"},
+            "image_size": {"type": "array", "items": {"type": "integer"}},
+            "timings_ms": {"type": "object", "additionalProperties": {"type": "number"}},
+        },
+    },
+    "CacheStats": {
+        "type": "object",
+        "required": ["hits", "misses", "hit_rate", "entries", "provider_calls"],
+        "properties": {
+            "hits": {"type": "integer"},
+            "misses": {"type": "integer"},
+            "hit_rate": {"type": "number"},
+            "entries": {"type": "integer"},
+            "provider_calls": {"type": "integer"},
+        },
+        "additionalProperties": {"type": "integer"},
+    },
+}
+
+PATHS: dict[str, Any] = {
+    "/api/recommendations": {
+        "get": {
+            "summary": "One page of well-rated films for an emotion",
+            "parameters": [
+                _query(
+                    "emotion",
+                    {"type": "string"},
+                    "happy, sad, angry, surprise, neutral, fear, disgust (or a common alias)",
+                    required=True,
+                ),
+                _query("page", {"type": "integer", "minimum": 1, "maximum": 1000}, "page, from 1"),
+                _query(
+                    "seed",
+                    {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+                    "the seed of a previous answer, to page through the same order",
+                ),
+            ],
+            "responses": {
+                "200": _json("Films", "Recommendations"),
+                "400": _error("Unknown emotion, or a bad page or seed"),
+                "503": UNAVAILABLE,
+            },
+        }
+    },
+    "/api/search": {
+        "get": {
+            "summary": "Films by title (typos, accents and case forgiven)",
+            "parameters": [
+                _query("q", {"type": "string", "maxLength": 200}, "part of a title", required=True)
+            ],
+            "responses": {
+                "200": _json("The best matches first", "SearchResults"),
+                "400": _error("Empty or too long"),
+                "503": UNAVAILABLE,
+            },
+        }
+    },
+    "/api/movies/{movie_id}": {
+        "get": {
+            "summary": "One film's details",
+            "parameters": [
+                {
+                    "name": "movie_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "description": "the provider's id (Wikidata Q…, TMDB number) or an IMDb tt…",
+                }
+            ],
+            "responses": {
+                "200": _json("The film", "Movie"),
+                "404": _error("No such film"),
+                "503": UNAVAILABLE,
+            },
+        }
+    },
+    "/api/emotion": {
+        "post": {
+            "summary": "Faces and emotions in a photo (processed in memory, never stored)",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["image"],
+                            "properties": {"image": {"type": "string", "format": "binary"}},
+                        }
+                    },
+                    "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                    "image/png": {"schema": {"type": "string", "format": "binary"}},
+                    "image/webp": {"schema": {"type": "string", "format": "binary"}},
+                },
+            },
+            "responses": {
+                "200": _json("Every face, the primary one first", "EmotionResult"),
+                "400": _error("Not an image, damaged, or no image field"),
+                "413": _error("Over the upload limit, too many pixels, or too big to decode"),
+                "415": _error("Not JPEG, PNG or WebP"),
+                "422": _error("No face in the picture (never a made-up emotion)"),
+            },
+        }
+    },
+    "/api/emotions": {
+        "get": {
+            "summary": "The emotion → genre table in force",
+            "responses": {
+                "200": {
+                    "description": "emotion → genre",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["emotions"],
+                                "properties": {
+                                    "emotions": {
+                                        "type": "object",
+                                        "additionalProperties": {"type": "string"},
+                                    }
+                                },
+                            }
+                        }
+                    },
+                }
+            },
+        }
+    },
+    "/api/cache/stats": {
+        "get": {
+            "summary": "Cache counters shared by every worker",
+            "responses": {"200": _json("Counters", "CacheStats"), "503": UNAVAILABLE},
+        }
+    },
+    "/api/stats": {
+        "get": {
+            "summary": "Cache counters, and this process's provider and enrichment figures",
+            "responses": {
+                "200": {
+                    "description": "Statistics",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["cache", "provider"],
+                                "properties": {
+                                    "cache": {"type": "object"},
+                                    "provider": {"type": "object"},
+                                    "enrichment": {"type": ["object", "null"]},
+                                },
+                            }
+                        }
+                    },
+                }
+            },
+        }
+    },
+    "/api/version": {
+        "get": {
+            "summary": "The release and the expression model in use",
+            "responses": {
+                "200": {
+                    "description": "Version",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["version", "emotion_model"],
+                                "properties": {
+                                    "version": {"type": "string"},
+                                    "emotion_model": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                }
+            },
+        }
+    },
+    "/api/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "responses": {
+                "200": {
+                    "description": "OpenAPI 3.1",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                }
+            },
+        }
+    },
+}
+
+
+def document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document."""
+    paths = {
+        path: {
+            method: {**operation, "responses": {**COMMON, **operation["responses"]}}
+            for method, operation in item.items()
+        }
+        for path, item in PATHS.items()
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "EmotionPix API",
+            "version": __version__,
+            "description": (
+                "Recognise the viewer's emotion and recommend well-rated films that fit it. "
+                'Every error is JSON {"error": code, "message": text} with a 4xx status '
+                "(503 when a backing service is down)."
+            ),
+        },
+        "paths": paths,
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,186 @@
+"""The server as deployed (``emotionpix serve``, and Gunicorn with threads) under hostile
+clients: photos never reach the disk, decompression bombs in parallel cannot blow the memory
+up, and clients that trickle their uploads cannot starve everyone else."""
+
+import os
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.images import encode, one_bit_bomb
+from tests.integration.server import free_port, get_json, serving
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """``emotionpix serve`` in its own process: (base URL, process id)."""
+    port = free_port()
+    env = {**os.environ, "EMOTIONPIX_INSTANCE_PATH": str(tmp_path / "instance")}
+    command = [sys.executable, "-m", "emotionpix", "serve", "--port", str(port)]
+    with serving(command, port, env, tmp_path / "serve.log") as base:
+        yield base, _pid_listening_on(port)
+
+
+def _pid_listening_on(port: int) -> int:
+    """The process whose socket listens on ``port`` (found through /proc)."""
+    inode = None
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "0A":
+            inode = fields[9]
+    assert inode, f"nothing listens on {port}"
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        try:
+            if os.readlink(fd) == f"socket:[{inode}]":
+                return int(fd.parts[2])
+        except OSError:
+            continue
+    raise AssertionError("no process owns the listening socket")
+
+
+def _files_open(pid: int) -> set[str]:
+    """Regular files the process holds open now (sockets, pipes and devices left out)."""
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("/") and not target.startswith("/dev/"):
+            found.add(target)
+    return found
+
+
+class Upload:
+    """An upload sent up to its last chunk (``finish`` sends the rest and reads the answer)."""
+
+    def __init__(self, sock: socket.socket, rest: bytes):
+        self.sock, self.rest = sock, rest
+
+    def finish(self) -> bytes:
+        self.sock.sendall(self.rest)
+        answer = b""
+        while chunk := self.sock.recv(65536):
+            answer += chunk
+        self.sock.close()
+        return answer
+
+
+def _trickle(base: str, body: bytes, content_type: str, pause: float, chunks: int) -> Upload:
+    """Send an upload's headers and all but the last chunk of its body, slowly."""
+    host, port = base.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)))
+    sock.sendall(
+        f"POST /api/emotion HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+    )
+    step = len(body) // chunks
+    for i in range(chunks - 1):
+        sock.sendall(body[i * step : (i + 1) * step])
+        time.sleep(pause)
+    return Upload(sock, body[(chunks - 1) * step :])
+
+
+def _big_photo() -> bytes:
+    """About 5 MB of JPEG (noise compresses badly)."""
+    noise = np.random.default_rng(0).integers(0, 256, (2000, 2000, 3), dtype=np.uint8)
+    return encode(Image.fromarray(noise), "JPEG", quality=95)
+
+
+def _multipart(data: bytes) -> tuple[bytes, str]:
+    boundary = "emotionpixtestboundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="me.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.mark.parametrize("kind", ["raw", "multipart"])
+def test_an_upload_never_reaches_the_disk(server, kind):
+    base, pid = server
+    photo = _big_photo()
+    assert len(photo) > 4_000_000
+    body, content_type = (photo, "image/jpeg") if kind == "raw" else _multipart(photo)
+    before = _files_open(pid)
+    upload = _trickle(base, body, content_type, pause=0.05, chunks=20)
+    during = _files_open(pid)
+    answer = upload.finish()
+    after = _files_open(pid)
+    assert b" 422 " in answer.split(b"\r\n")[0]  # read whole (noise has no face), answered
+    assert during - before == set()  # no temporary file appeared while receiving
+    assert after - before == set()
+
+
+def _rss_mb(pid: int, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(field)
+
+
+def test_bombs_in_parallel_keep_the_memory_bounded(server):
+    """16 uploads of a 40-megapixel 1-bit PNG (12 kB each), 8 at a time."""
+    base, pid = server
+    baseline = _rss_mb(pid, "VmRSS")
+    bomb = one_bit_bomb()
+    statuses: list[bytes] = []
+
+    def upload() -> None:
+        for _ in range(2):
+            answer = _trickle(base, bomb, "image/png", pause=0, chunks=1).finish()
+            statuses.append(answer.split(b"\r\n")[0])
+
+    threads = [threading.Thread(target=upload) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    peak, after = _rss_mb(pid, "VmHWM"), _rss_mb(pid, "VmRSS")
+    assert len(statuses) == 16
+    assert all(b" 422 " in status for status in statuses)  # decoded, no face: a real answer
+    assert peak < 500, f"peak {peak:.0f} MB (baseline {baseline:.0f} MB)"
+    assert after < baseline + 100, f"{after:.0f} MB after, {baseline:.0f} MB before"
+
+
+def test_slow_uploads_do_not_starve_other_requests(server):
+    base, _ = server
+    slow = [
+        _trickle(base, _big_photo()[:300_000], "image/jpeg", pause=0.5, chunks=4) for _ in range(2)
+    ]
+    # Both uploads are still arriving; the server answers others meanwhile.
+    assert get_json(f"{base}/healthz")["status"] == "ok"
+    assert get_json(f"{base}/api/recommendations?emotion=happy")["genre"] == "Comedy"
+    for upload in slow:
+        upload.finish()
+
+
+def test_gunicorn_with_threads_is_not_starved_by_slow_uploads(tmp_path):
+    """The documented Gunicorn set-up (gthread workers) against the same slow clients."""
+    port = free_port()
+    env = {**os.environ, "EMOTIONPIX_INSTANCE_PATH": str(tmp_path / "instance")}
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    command = [
+        gunicorn, "-w", "2", "-k", "gthread", "--threads", "8", "--graceful-timeout", "2",
+        "-b", f"127.0.0.1:{port}", "emotionpix:create_app()",
+    ]  # fmt: skip
+    with serving(command, port, env, tmp_path / "gunicorn.log") as base:
+        slow = [
+            _trickle(base, _big_photo()[:300_000], "image/jpeg", pause=0.5, chunks=4)
+            for _ in range(4)
+        ]
+        assert get_json(f"{base}/healthz")["status"] == "ok"
+        for upload in slow:
+            upload.finish()
