@@ -23,7 +23,7 @@ def decode_image(data: bytes, max_pixels: int = 40_000_000) -> Image.Image:
     """An RGB image from ``data``. Raises InvalidImage, UnsupportedImage or ImageTooLarge (too
     many pixels)."""
     if not data:
-        raise InvalidImage("The image is empty.")
+        raise InvalidImage("That file is empty. Choose a JPEG, PNG or WebP photo.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
