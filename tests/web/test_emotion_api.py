@@ -113,16 +113,14 @@ def test_no_face_is_a_422_with_a_hint(client, name):
 
 
 @pytest.mark.parametrize(
-    ("data", "filename", "mimetype", "words"),
+    ("data", "mimetype", "words"),
     [
-        (b"shopping list", "notes.txt", "text/plain", "not a photo"),
-        (b"%PDF-1.7", "scan.pdf", "application/pdf", "not a photo"),
-        (b"", "empty.jpg", "image/jpeg", "empty"),
+        (b"shopping list", "text/plain", "not a photo"),
+        (b"%PDF-1.7", "application/pdf", "not a photo"),
+        (b"", "image/jpeg", "empty"),
     ],
 )
-def test_what_a_person_picks_by_mistake_is_explained_in_plain_words(
-    client, data, filename, mimetype, words
-):
+def test_what_a_person_picks_by_mistake_is_explained_in_plain_words(client, data, mimetype, words):
     # What the page sends: the chosen file as the body, with the file's own type.
     response = client.post("/api/emotion", data=data, content_type=mimetype)
     assert response.status_code in (400, 415)
