@@ -23,6 +23,7 @@ MOVIE_FIELDS = {
     "cast",
     "imdb_id",
     "trailer_url",
+    "original_title",
 }
 
 
@@ -31,6 +32,7 @@ class FakeProvider:
 
     name = "fake"
     votes_meaning = "test votes"
+    cast_in_billing_order = True
     default_min_votes = 0
     prior_votes = 10
 
