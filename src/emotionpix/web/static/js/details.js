@@ -13,6 +13,7 @@ function fill(movie) {
   const votesLabel = document.body.dataset.votesLabel || "votes";
   poster(movie, $(".details-poster"));
   $("#details-title").textContent = movie.title;
+  $("#details-original").textContent = movie.original_title ? `Original title: ${movie.original_title}` : "";
   const meta = [movie.year, movie.runtime ? `${movie.runtime} min` : null, movie.languages.join(", ") || null];
   $("#details-meta").textContent = meta.filter(Boolean).join(" · ");
   $("#details-genres").textContent = movie.genres.join(" · ");

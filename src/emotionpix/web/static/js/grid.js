@@ -1,5 +1,5 @@
-// The movie grid: cards with a poster (or a generated placeholder), title, year and rating,
-// and a "more" button that pages through the same seeded order.
+// The movie grid: cards with a poster (or a generated placeholder), title, original title,
+// year and rating, and a "more" button that pages through the same seeded order.
 
 import { $, el } from "./dom.js";
 
@@ -31,6 +31,7 @@ function card(movie) {
   link.dataset.id = movie.id;
   poster(movie, $(".poster", item));
   $(".card-title", item).textContent = movie.title;
+  $(".card-original", item).textContent = movie.original_title ?? "";
   const rating = movie.rating === null ? "" : ` · ★ ${movie.rating.toFixed(1)}`;
   $(".card-meta", item).textContent = `${movie.year ?? "Year unknown"}${rating}`;
   return item;
@@ -40,7 +41,6 @@ function card(movie) {
 export function render(heading, movies, { append = false, hasMore = false, empty = "No movies found." } = {}) {
   const section = $("#results");
   section.hidden = false;
-  section.querySelector(".notice")?.remove();
   section.querySelector(".empty")?.remove();
   $("#results-heading").textContent = heading;
   const grid = $("#grid");
