@@ -1,22 +1,17 @@
 """scripts/vendor_axe.py: the vendored axe-core is the pinned release, with its licence, and a
 tarball that does not match the pinned integrity is refused."""
 
-import importlib.util
 import io
 import tarfile
-from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "vendor_axe.py"
+from tests.scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def vendor_axe():
-    spec = importlib.util.spec_from_file_location("vendor_axe", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("vendor_axe")
 
 
 def test_the_vendored_axe_is_the_pinned_release_with_its_licence(vendor_axe):
