@@ -27,6 +27,7 @@ MOVIE_FIELDS = {
     "cast",
     "imdb_id",
     "trailer_url",
+    "original_title",
 }
 
 
@@ -34,6 +35,7 @@ class FakeProvider:
     """A MovieProvider over a fixed list of films that counts calls and can be made to fail."""
 
     votes_meaning = "test votes"
+    cast_in_billing_order = True
     prior_votes = 10
     attribution = "Test films."
     attribution_url = "https://example.org/"

@@ -1,5 +1,5 @@
 """Test images made in memory from scikit-image's public-domain photos (astronaut: NASA;
-chelsea the cat and coffee: no faces)."""
+chelsea the cat and coffee: no faces), and a drawing of Chromium's fake-camera test pattern."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import skimage
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 SKIMAGE_DATA = Path(skimage.__file__).parent / "data"
 
@@ -32,6 +32,19 @@ def webcam_frame(name: str = "astronaut.png") -> bytes:
     canvas = Image.new("RGB", (640, 480), (90, 90, 90))
     canvas.paste(scaled, ((640 - scaled.width) // 2, 0))
     return encode(canvas, "JPEG", quality=90)
+
+
+def fake_camera_pattern(sweep: int, clock: str = "0:00:11:450 229") -> Image.Image:
+    """640x480, drawn like Chromium's fake camera when it plays no file: a dark green frame,
+    bright corner squares, a running clock and a disc swept out over time (``sweep`` degrees
+    of it drawn). BlazeFace scores such frames up to 0.65: no face, but face-like enough."""
+    frame = Image.new("RGB", (640, 480), (0, 135, 0))
+    draw = ImageDraw.Draw(frame)
+    for x, y in [(0, 0), (600, 0), (0, 440), (600, 440)]:
+        draw.rectangle([x, y, x + 39, y + 39], fill=(0, 255, 0))
+    draw.pieslice([200, 120, 440, 360], start=0, end=sweep, fill=(73, 255, 22))
+    draw.text((90, 28), clock, fill=(73, 255, 22), font=ImageFont.load_default(40))
+    return frame
 
 
 def png_header_only(width: int, height: int) -> bytes:

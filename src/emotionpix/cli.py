@@ -94,8 +94,23 @@ def recommend(
     if as_json:
         _emit({**result.to_dict(), "movies": [m.to_dict() for m in movies]})
         return
-    click.echo(f"{result.emotion} -> {result.genre} (page {result.page}, from {result.source})")
+    if page > 1 and seed is None:
+        click.echo(
+            "note: without --seed every call shuffles anew, so this page may repeat films of "
+            "the page 1 you saw; page 1 prints its seed: pass it with --seed to page through "
+            "one order.",
+            err=True,
+        )
+    click.echo(
+        f"{result.emotion} -> {result.genre} "
+        f"(page {result.page}, seed {result.seed}, from {result.source})"
+    )
     _print_movies(movies)
+    if result.has_more:
+        click.echo(
+            f"next page: emotionpix recommend {result.emotion} "
+            f"--seed {result.seed} --page {result.page + 1}"
+        )
 
 
 @main.command()

@@ -44,6 +44,7 @@ def provider(subject):
 def test_declares_what_votes_mean_and_whom_to_credit(provider):
     assert provider.name
     assert provider.votes_meaning
+    assert isinstance(provider.cast_in_billing_order, bool)
     assert provider.default_min_votes >= 0
     assert provider.prior_votes > 0
     assert provider.attribution

@@ -1,5 +1,6 @@
 """Browser tests: the real app under Waitress, Debian's Chromium driven by Playwright, and a
-fake camera that plays a Y4M file made from scikit-image's public-domain astronaut photo."""
+fake camera that plays a Y4M file made from scikit-image's public-domain astronaut photo (or,
+with ``pattern=True``, Chromium's own test pattern: no face)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = os.environ.get("EMOTIONPIX_TEST_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# axe-core for the accessibility audits, vendored by scripts/vendor_axe.py (tests only).
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 BASE_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -83,18 +86,32 @@ def fake_camera_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def browser(fake_camera_file: Path) -> Iterator[Any]:
+def launch(driver: Any, *args: str) -> Any:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (see README)")
+    return driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*BASE_ARGS, *args])
+
+
+@pytest.fixture(scope="session")
+def driver() -> Iterator[Any]:
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[*BASE_ARGS, f"--use-file-for-fake-video-capture={fake_camera_file}"],
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(driver: Any, fake_camera_file: Path) -> Iterator[Any]:
+    browser = launch(driver, f"--use-file-for-fake-video-capture={fake_camera_file}")
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def pattern_browser(driver: Any) -> Iterator[Any]:
+    """A browser whose fake camera plays no file: Chromium then shows its own test pattern
+    (a green frame with a clock and a sweeping disc), a picture without a face."""
+    browser = launch(driver)
+    yield browser
+    browser.close()
 
 
 class Console:
@@ -113,26 +130,34 @@ class Console:
 
 
 @pytest.fixture
-def make_page(browser: Any, live_server: str) -> Iterator[Any]:
-    """Open the app in a fresh browser context; ``camera=True`` grants camera permission."""
+def make_page(request: pytest.FixtureRequest, live_server: str) -> Iterator[Any]:
+    """Open the app in a fresh browser context; ``camera=True`` grants camera permission,
+    ``pattern=True`` uses the browser whose camera shows the test pattern, ``axe=True`` loads
+    axe-core into the page (an init script: the page's CSP does not apply to it)."""
     contexts, consoles = [], []
 
     def factory(
         camera: bool = False,
         viewport: tuple[int, int] = (1280, 900),
         init_script: str | None = None,
+        pattern: bool = False,
+        axe: bool = False,
+        path: str = "/",
     ) -> Any:
+        browser = request.getfixturevalue("pattern_browser" if pattern else "browser")
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         if camera:
             context.grant_permissions(["camera"], origin=live_server)
         if init_script:
             context.add_init_script(init_script)
+        if axe:
+            context.add_init_script(path=AXE)
         page = context.new_page()
         page.set_default_timeout(15_000)
         console = Console(page)
         contexts.append(context)
         consoles.append(console)
-        page.goto(live_server)
+        page.goto(live_server + path)
         page.wait_for_selector("body[data-ready='true']", state="attached")
         page.console = console
         return page

@@ -34,6 +34,8 @@ def test_the_wheel_is_small_and_holds_no_research_work(wheel):
     assert wheel.stat().st_size <= 10_000_000
     names = zipfile.ZipFile(wheel).namelist()
     assert not [n for n in names if "training" in n or n.endswith((".jsonl", ".npz", ".pt"))]
+    assert not [n for n in names if "axe" in n]  # the accessibility audits' engine: tests only
+    assert "emotionpix/providers/data/aliases.json" in names
     assert sorted(n.removeprefix(MODELS) for n in names if n.startswith(MODELS)) == [
         "MODELS.md",
         "blazeface_full_range.onnx",

@@ -1,26 +1,20 @@
 """scripts/build_catalog.py on a tiny source database with bokeh-sampledata's schema."""
 
 import gzip
-import importlib.util
 import json
 import sqlite3
-from pathlib import Path
 
 import pytest
 
 from emotionpix.core.filters import Filters
 from emotionpix.providers import ProviderError
 from emotionpix.providers.catalog import BUNDLED_CATALOG, CatalogProvider, load_catalog
-
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_catalog.py"
+from tests.scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def build_catalog():
-    spec = importlib.util.spec_from_file_location("build_catalog", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("build_catalog")
 
 
 @pytest.fixture

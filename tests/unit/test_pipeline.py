@@ -3,7 +3,7 @@ import pytest
 from PIL import Image
 
 from emotionpix.emotion.classifier import face_crop, square_crop_box
-from emotionpix.emotion.engine import EmotionEngine
+from emotionpix.emotion.engine import CLOSE_CALL_MARGIN, EmotionEngine, FaceEmotion
 from emotionpix.emotion.errors import NoFace
 from tests.images import encode, photo, webcam_frame
 
@@ -65,3 +65,16 @@ def test_a_colour_crop_is_the_grey_crop_of_the_grey_image():
     rgb = Image.fromarray(np.random.default_rng(0).integers(0, 256, (80, 120, 3), dtype=np.uint8))
     for box in [(10, 5, 60, 55), (-20, -10, 40, 50), (90, 40, 150, 100)]:
         assert np.array_equal(face_crop(rgb, box, 48), face_crop(rgb.convert("L"), box, 48))
+
+
+@pytest.mark.parametrize(
+    ("happy", "neutral", "close"),
+    [(0.5, 0.4, True), (0.45, 0.45, True), (0.6, 0.6 - CLOSE_CALL_MARGIN - 0.01, False)],
+)
+def test_close_top_two_emotions_are_a_close_call(happy, neutral, close):
+    rest = (1 - happy - neutral) / 5
+    emotions = dict.fromkeys(["angry", "disgust", "fear", "sad", "surprise"], rest)
+    face = FaceEmotion((0, 0, 10, 10), 0.9, {**emotions, "happy": happy, "neutral": neutral})
+    assert face.close_call is close
+    assert {face.emotion, face.runner_up} == {"happy", "neutral"}
+    assert face.to_dict()["close_call"] is close

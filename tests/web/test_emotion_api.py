@@ -9,7 +9,7 @@ from emotionpix.config import ConfigError
 from emotionpix.emotion.registry import DEFAULT_MODEL, MODELS
 from tests.images import encode, photo, png_header_only, webcam_frame
 
-FACE_KEYS = {"box", "score", "emotions", "emotion", "confidence"}
+FACE_KEYS = {"box", "score", "emotions", "emotion", "confidence", "runner_up", "close_call"}
 
 
 def post_file(client, data, filename="frame.jpg", field="image"):
@@ -28,6 +28,8 @@ def test_multipart_upload_of_a_smiling_face(client):
         "faces",
         "emotion",
         "confidence",
+        "runner_up",
+        "close_call",
         "genre",
         "model",
         "image_size",
@@ -35,6 +37,8 @@ def test_multipart_upload_of_a_smiling_face(client):
     }
     assert (body["emotion"], body["genre"], body["model"]) == ("happy", "Comedy", DEFAULT_MODEL)
     assert body["confidence"] > 0.6  # calibrated: the default model is not overconfident
+    assert body["close_call"] is False
+    assert body["runner_up"] != "happy"
     assert body["image_size"] == [640, 480]
     (face,) = body["faces"]
     assert set(face) == FACE_KEYS
@@ -106,6 +110,23 @@ def test_no_face_is_a_422_with_a_hint(client, name):
     body = response.get_json()
     assert body["error"] == "no_face"
     assert "light" in body["message"]
+
+
+@pytest.mark.parametrize(
+    ("data", "mimetype", "words"),
+    [
+        (b"shopping list", "text/plain", "not a photo"),
+        (b"%PDF-1.7", "application/pdf", "not a photo"),
+        (b"", "image/jpeg", "empty"),
+    ],
+)
+def test_what_a_person_picks_by_mistake_is_explained_in_plain_words(client, data, mimetype, words):
+    # What the page sends: the chosen file as the body, with the file's own type.
+    response = client.post("/api/emotion", data=data, content_type=mimetype)
+    assert response.status_code in (400, 415)
+    message = response.get_json()["message"]
+    assert words in message
+    assert "JPEG, PNG or WebP" in message
 
 
 def test_gif_is_unsupported(client):

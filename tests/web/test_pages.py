@@ -77,6 +77,39 @@ def test_static_assets_are_served_locally(client):
 
 def test_page_starts_with_the_camera_off(client):
     html = client.get("/").get_data(as_text=True)
-    assert 'id="camera-toggle" role="switch" aria-checked="false"' in html
-    assert '<button type="button" id="capture" disabled>' in html
+    assert 'id="camera-toggle" class="switch" role="switch" aria-checked="false"' in html
+    assert '<button type="button" id="capture" hidden disabled>' in html
+    assert '<div class="preview" id="preview" hidden>' in html
     assert 'id="mic" class="icon-button" hidden' in html
+
+
+def test_the_first_screen_offers_camera_photo_and_mood_with_the_privacy_promise(client):
+    html = client.get("/").get_data(as_text=True)
+    for heading in ("Your camera", "A photo", "Or pick a mood"):
+        assert f">{heading}</h2>" in html
+    assert "The camera stays off until you turn it on" in html
+    assert "up to 10 MB" in html
+    assert 'data-max-bytes="10485760"' in html
+
+
+def test_the_mood_heading_has_the_right_article(client):
+    assert "Action for an angry mood" in client.get("/?emotion=angry").get_data(as_text=True)
+    assert "Comedy for a happy mood" in client.get("/?emotion=happy").get_data(as_text=True)
+
+
+def test_mood_links_and_search_land_on_the_results(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/?emotion=happy#results"' in html
+    assert 'action="/#results"' in html
+
+
+def test_an_error_is_shown_next_to_what_caused_it(client):
+    mood = client.get("/?emotion=bored").get_data(as_text=True)
+    assert re.search(r'id="mood-message" class="message error"[^>]*>Unknown emotion', mood)
+    search = client.get("/?q=" + "x" * 300).get_data(as_text=True)
+    assert re.search(r'id="search-message" class="message error"[^>]*>\w', search)
+
+
+def test_the_details_say_the_catalogs_cast_is_alphabetical(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "<dt>Cast <small>(A\N{EN DASH}Z)</small></dt>" in html

@@ -9,7 +9,9 @@ from typing import Any
 @dataclass(frozen=True, slots=True)
 class Movie:
     """One film. ``rating`` is on a 0-10 scale; what ``votes`` counts depends on the provider;
-    ``cast`` is in billing order where the source has one."""
+    ``cast`` is in billing order where the source has one (the provider says). ``original_title``
+    is the title in the film's own language where ``title`` translates it (people search for
+    *Kabhi Khushi Kabhie Gham*, the catalog says *Sometimes Happiness...*)."""
 
     id: str
     title: str
@@ -27,6 +29,7 @@ class Movie:
     cast: tuple[str, ...] = field(default=())
     imdb_id: str | None = None
     trailer_url: str | None = None
+    original_title: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of the API (lists, not tuples)."""
@@ -47,6 +50,7 @@ class Movie:
             "cast": list(self.cast),
             "imdb_id": self.imdb_id,
             "trailer_url": self.trailer_url,
+            "original_title": self.original_title,
         }
 
     @classmethod

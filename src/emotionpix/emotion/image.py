@@ -52,7 +52,7 @@ def decode_image(data: bytes, max_pixels: int = 40_000_000) -> Image.Image:
     """An upright RGB image of at most ``WORKING_SIZE`` from ``data``. Raises InvalidImage,
     UnsupportedImage or ImageTooLarge (too many pixels, or too much memory to decode)."""
     if not data:
-        raise InvalidImage("The image is empty.")
+        raise InvalidImage("That file is empty. Choose a JPEG, PNG or WebP photo.")
     image = _open(data, max_pixels)
     cost = _decoded_bytes(image)
     large = cost > LARGE_DECODE

@@ -1,11 +1,14 @@
 """The embedded catalog: 17,472 films from Wikidata (CC0), bundled with the package.
 
 Built by ``scripts/build_catalog.py``; see ``data/PROVENANCE.md``. The whole catalog is held
-in memory (about 0.2 s to load), so every query is a scan or an index lookup, no I/O.
+in memory (about 0.2 s to load), so every query is a scan or an index lookup, no I/O. A
+small hand-written table (``data/aliases.json``) adds the names the source lacks: original
+titles of translated ones and common abbreviations ("K3G", "DDLJ").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import math
@@ -19,6 +22,7 @@ from emotionpix.providers.base import ProviderError
 from emotionpix.providers.titles import TitleIndex
 
 BUNDLED_CATALOG = Path(__file__).parent / "data" / "catalog.json.gz"
+BUNDLED_ALIASES = Path(__file__).parent / "data" / "aliases.json"
 
 
 def describe(row: dict[str, Any]) -> str:
@@ -78,12 +82,23 @@ def load_catalog(path: Path) -> tuple[Movie, ...]:
     return movies
 
 
+@lru_cache(maxsize=4)
+def load_aliases(path: Path) -> dict[str, dict[str, Any]]:
+    """The alias table: Wikidata id -> {"title", "original" (optional), "aliases"}."""
+    try:
+        films: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["films"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ProviderError(f"cannot read title aliases {path}: {exc}") from exc
+    return films
+
+
 class CatalogProvider:
     """MovieProvider over the embedded catalog. Votes are critic reviews (tens, not
     thousands), so the default minimum and the ranking prior are scaled to match."""
 
     name = "catalog"
     votes_meaning = "Rotten Tomatoes critic reviews"
+    cast_in_billing_order = False  # the source lists the cast alphabetically
     default_min_votes = 10
     prior_votes = 25
     attribution = (
@@ -92,8 +107,14 @@ class CatalogProvider:
     )
     attribution_url = "https://www.wikidata.org/"
 
-    def __init__(self, path: Path = BUNDLED_CATALOG):
-        self._movies = load_catalog(Path(path))
+    def __init__(self, path: Path = BUNDLED_CATALOG, aliases: Path = BUNDLED_ALIASES):
+        table = load_aliases(Path(aliases))
+        self._movies = tuple(
+            dataclasses.replace(movie, original_title=table[movie.id].get("original"))
+            if movie.id in table
+            else movie
+            for movie in load_catalog(Path(path))
+        )
         self._by_id = {movie.id: movie for movie in self._movies}
         self._by_imdb = {m.imdb_id: m for m in reversed(self._movies) if m.imdb_id}
         by_genre: dict[str, list[Movie]] = {}
@@ -104,6 +125,11 @@ class CatalogProvider:
         self._titles = TitleIndex(
             [movie.title for movie in self._movies],
             [_prominence(movie) for movie in self._movies],
+            aliases={
+                position: [movie.original_title or "", *table[movie.id]["aliases"]]
+                for position, movie in enumerate(self._movies)
+                if movie.id in table
+            },
         )
 
     def check_filters(self, filters: Filters) -> None:

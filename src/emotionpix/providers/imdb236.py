@@ -41,6 +41,7 @@ class Imdb236Provider:
 
     name = "imdb236"
     votes_meaning = "IMDb user votes"
+    cast_in_billing_order = True  # the API lists the cast as IMDb bills it
     default_min_votes = 1000
     prior_votes = 1000
     attribution = "Movie data from IMDb, through RapidAPI's IMDb236 API."
@@ -158,9 +159,12 @@ class Imdb236Provider:
 
     def _movie(self, item: dict[str, Any]) -> Movie:
         try:
+            title = str(item.get("primaryTitle") or item.get("originalTitle") or "")
+            original = item.get("originalTitle")
             return Movie(
                 id=str(item["id"]),
-                title=str(item.get("primaryTitle") or item.get("originalTitle") or ""),
+                title=title,
+                original_title=str(original) if original and original != title else None,
                 year=int(item["startYear"]) if item.get("startYear") else None,
                 genres=tuple(str(g) for g in item.get("genres") or ()),
                 rating=round(float(item["averageRating"]), 1)

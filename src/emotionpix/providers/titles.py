@@ -4,14 +4,16 @@
 Every query word must match a word of the title (exactly, as a prefix, or within a small
 edit distance, a swap of two letters counting as one edit); titles are ranked by match
 quality, by how much of the title the query covers, and by the film's prominence (well rated
-by many) as the tie-breaker.
+by many) as the tie-breaker. A film may have other names ("K3G" and "Kabhi Khushi Kabhie
+Gham" for *Sometimes Happiness Sometimes Sadness*): each is matched like a title, and the
+film counts once, with its best match.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -29,11 +31,21 @@ def _typo_budget(word: str) -> int:
 class TitleIndex:
     """An in-memory index over titles; ``search`` returns positions into ``titles``."""
 
-    def __init__(self, titles: Sequence[str], prominence: Sequence[float]):
-        """``prominence`` (about 0-3) breaks ties between equally good matches."""
-        self._words = [normalise(title).split() for title in titles]
+    def __init__(
+        self,
+        titles: Sequence[str],
+        prominence: Sequence[float],
+        aliases: Mapping[int, Sequence[str]] | None = None,
+    ):
+        """``prominence`` (about 0-3) breaks ties between equally good matches; ``aliases``
+        gives some titles other names (position -> names)."""
+        names = list(enumerate(titles))
+        names += [(pos, name) for pos, more in (aliases or {}).items() for name in more if name]
+        # Each name is an entry of its own; _owner maps it back to its title's position.
+        self._owner = [pos for pos, _ in names]
+        self._words = [normalise(name).split() for _, name in names]
         self._squashed = ["".join(words) for words in self._words]
-        self._prominence = list(prominence)
+        self._prominence = [prominence[pos] for pos in self._owner]
         postings: dict[str, set[int]] = defaultdict(set)
         for position, words in enumerate(self._words):
             for word in words:
@@ -55,12 +67,12 @@ class TitleIndex:
             self._word_matches(word, last=i == len(words) - 1) for i, word in enumerate(words)
         ]
         squashed = "".join(words)
-        candidates = self._candidates(qualities, squashed)
-        scored = sorted(
-            ((self._score(pos, qualities, squashed), pos) for pos in candidates),
-            key=lambda item: (-item[0], item[1]),
-        )
-        return [pos for score, pos in scored[:limit] if score > 0]
+        best: dict[int, float] = {}
+        for entry in self._candidates(qualities, squashed):
+            owner, score = self._owner[entry], self._score(entry, qualities, squashed)
+            best[owner] = max(score, best.get(owner, 0.0))
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+        return [pos for pos, score in ranked[:limit] if score > 0]
 
     def _word_matches(self, word: str, last: bool) -> dict[str, float]:
         """Title words that ``word`` matches, each with a quality in (0, 1]."""

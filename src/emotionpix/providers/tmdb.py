@@ -62,6 +62,7 @@ class TmdbProvider:
 
     name = "tmdb"
     votes_meaning = "TMDB user votes"
+    cast_in_billing_order = True  # credits sorted by TMDB's "order"
     default_min_votes = 1000
     prior_votes = 1000
     attribution = "This product uses the TMDB API but is not endorsed or certified by TMDB."
@@ -191,9 +192,12 @@ class TmdbProvider:
     def _listed(self, item: dict[str, Any]) -> Movie:
         try:
             by_id = self._genres.get()
+            title = str(item.get("title") or item.get("original_title") or "")
+            original = item.get("original_title")
             return Movie(
                 id=str(item["id"]),
-                title=str(item.get("title") or item.get("original_title") or ""),
+                title=title,
+                original_title=str(original) if original and original != title else None,
                 year=_year(item.get("release_date")),
                 genres=tuple(by_id[g] for g in item.get("genre_ids") or () if g in by_id),
                 rating=_rating(item.get("vote_average")),

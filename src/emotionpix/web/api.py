@@ -95,7 +95,8 @@ def _uploaded_image() -> bytes:
     if request.mimetype.startswith("image/"):
         return request.get_data(cache=False)
     raise UnsupportedMedia(
-        "Send the photo as multipart/form-data (field 'image') or as an image/* body."
+        "That is not a photo: choose a JPEG, PNG or WebP picture. (API clients: send it as the "
+        "multipart/form-data field 'image' or as an image/* body.)"
     )
 
 

@@ -66,6 +66,7 @@ MOVIE = {
         "cast": {"type": "array", "items": {"type": "string"}, "description": "billing order"},
         "imdb_id": _nullable("string"),
         "trailer_url": _nullable("string"),
+        "original_title": _nullable("string", description="where ``title`` translates it"),
     },
 }
 SOURCE = {"type": "string", "enum": ["provider", "cache", "stale", "fallback"]}
@@ -79,6 +80,8 @@ FACE = {
         "emotions": PROBABILITIES,
         "emotion": {"type": "string"},
         "confidence": {"type": "number"},
+        "runner_up": {"type": "string"},
+        "close_call": {"type": "boolean", "description": "the top two are too close to call"},
     },
 }
 
@@ -119,6 +122,8 @@ SCHEMAS: dict[str, Any] = {
             "faces": {"type": "array", "items": FACE, "minItems": 1},
             "emotion": {"type": "string"},
             "confidence": {"type": "number"},
+            "runner_up": {"type": "string"},
+            "close_call": {"type": "boolean"},
             "genre": {"type": "string"},
             "model": {"type": "string"},
             "image_size": {"type": "array", "items": {"type": "integer"}},

@@ -24,14 +24,19 @@ bp = Blueprint(
 
 @bp.get("/")
 def index() -> str:
-    """Mood chips and search, rendered on the server (works without JavaScript)."""
+    """The three ways in (camera, photo, mood) and search; moods and search are rendered on
+    the server too, so they work without JavaScript."""
     service = recommender()
     emotion, query = request.args.get("emotion", ""), request.args.get("q", "")
+    max_upload = current_app.config["MAX_CONTENT_LENGTH"]
     context: dict[str, Any] = {
         "mapping": service.mapping,
         "selected": emotion,
         "query": query,
         "votes_label": service.provider.votes_meaning,
+        "cast_in_billing_order": service.provider.cast_in_billing_order,
+        "max_upload_bytes": max_upload,
+        "max_upload_mb": f"{max_upload / 2**20:.0f}",
     }
     try:
         if query.strip():
@@ -41,9 +46,10 @@ def index() -> str:
         elif emotion:
             result = service.recommend(emotion)
             context.update(movies=result.movies, source=result.source)
-            context["heading"] = f"{result.genre} for a {result.emotion} mood"
+            context["heading"] = mood_heading(result.genre, result.emotion)
     except AppError as exc:
-        context["error"] = exc.message
+        # Said next to what caused it: the search box, or the mood chips.
+        context["search_error" if query.strip() else "mood_error"] = exc.message
     return render_template("index.html", **context)
 
 
@@ -54,6 +60,12 @@ def credits() -> dict[str, Any]:
         return {"credits": recommender().credits()}
     except KeyError:  # an error page rendered before the services exist
         return {"credits": []}
+
+
+def mood_heading(genre: str, emotion: str) -> str:
+    """The heading of a mood's films: "Comedy for a happy mood", "Action for an angry mood"."""
+    article = "an" if emotion[:1] in "aeiou" else "a"
+    return f"{genre} for {article} {emotion} mood"
 
 
 # Everything the page uses is served from here (no CDN); scripts only from our own files.

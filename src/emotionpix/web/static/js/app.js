@@ -1,26 +1,54 @@
-// EmotionPix page controller: wires the camera, uploads, mood chips, search, the grid and
-// the details overlay. Each concern lives in its own module; this file only connects them.
+// EmotionPix page controller: wires the three ways in (camera, photo, mood), search, the grid
+// and the details overlay. Each concern lives in its own module; this file only connects them.
+// After every action its result or its message is where the user is looking.
 
 import * as api from "./api.js";
 import * as camera from "./camera.js";
 import * as details from "./details.js";
-import { $, announce } from "./dom.js";
+import { $, hush, reveal, say } from "./dom.js";
 import * as grid from "./grid.js";
-import { capitalise, showHint, showResult } from "./mood.js";
+import { hideResult, markChoice, showResult } from "./mood.js";
+import { problemWith } from "./photo.js";
 import * as voice from "./voice.js";
 
-const state = { emotion: null, page: 1, seed: null };
+// closeTo: the other emotion of a close call, kept for recommendations that blend the two
+// (the recommendations request is the one place to send it).
+const state = { emotion: null, closeTo: null, page: 1, seed: null };
+
+const moodHeading = (genre, emotion) => `${genre} for ${/^[aeiou]/.test(emotion) ? "an" : "a"} ${emotion} mood`;
+
+function markChip(emotion) {
+  for (const chip of document.querySelectorAll(".chip")) {
+    const on = chip.dataset.emotion === emotion;
+    chip.classList.toggle("active", on);
+    if (on) chip.setAttribute("aria-current", "true");
+    else chip.removeAttribute("aria-current");
+  }
+}
+
+async function showRecommendations(emotion, { append = false, closeTo = null } = {}) {
+  const page = append ? state.page + 1 : 1;
+  const answer = await api.recommendations(emotion, page, append ? state.seed : null);
+  Object.assign(state, { emotion, closeTo: append ? state.closeTo : closeTo, page: answer.page, seed: answer.seed });
+  markChip(emotion);
+  grid.render(moodHeading(answer.genre, emotion), answer.movies, {
+    append, hasMore: answer.has_more, source: answer.source,
+  });
+}
 
 function setCameraSwitch(on) {
   $("#camera-toggle").setAttribute("aria-checked", String(on));
+  $("#way-camera").classList.toggle("on", on);
+  $("#capture").hidden = !on;
   $("#capture").disabled = !on;
 }
 
 async function toggleCamera() {
+  hush();
   if (camera.isOn()) {
     camera.stop();
     setCameraSwitch(false);
-    announce("Camera off.");
+    say("#camera-message", "Camera off.");
     return;
   }
   setCameraSwitch(true);
@@ -28,102 +56,135 @@ async function toggleCamera() {
   try {
     await camera.start();
     $("#capture").disabled = false;
-    announce("Camera on. Look at the camera and press “Capture my mood”.");
+    say("#camera-message", "Camera on. Look at it, then press “Capture my mood”.");
+    $("#way-camera").scrollIntoView({ block: "nearest" });
   } catch (error) {
     camera.stop();
     setCameraSwitch(false);
-    showHint(error.message);
+    say("#camera-message", error.message, { error: true });
   }
 }
 
-async function showRecommendations(emotion, { append = false } = {}) {
-  const page = append ? state.page + 1 : 1;
-  const answer = await api.recommendations(emotion, page, append ? state.seed : null);
-  Object.assign(state, { emotion, page: answer.page, seed: answer.seed });
-  for (const chip of document.querySelectorAll(".chip")) {
-    chip.classList.toggle("active", chip.dataset.emotion === emotion);
-  }
-  grid.render(`${answer.genre} for a ${emotion} mood`, answer.movies, {
-    append, hasMore: answer.has_more, source: answer.source,
-  });
-  return answer;
-}
-
-async function analyse(image, startedAt) {
-  announce("Reading your expression…", { sticky: true });
+// A close call's choice: films for the emotion the viewer says is closer.
+async function choose(emotion, other) {
+  markChoice(emotion);
   try {
-    const result = await api.emotion(image);
-    await showResult(result, image);
-    $("#result").scrollIntoView({ block: "nearest", behavior: "smooth" });
-    await showRecommendations(result.emotion);
-    const elapsed = Math.round(performance.now() - startedAt);
-    document.body.dataset.lastAnalysisMs = String(elapsed);
-    announce(`You look ${result.emotion}: here are ${result.genre.toLowerCase()} films.`);
+    await showRecommendations(emotion, { closeTo: other });
+    reveal($("#results-heading"));
   } catch (error) {
-    announce("");
-    showHint(error.message ?? "Something went wrong. Please try again.");
+    say("#results-message", error.message, { error: true });
   }
+}
+
+// image: a Blob (camera) or File (upload); messageAt: the message next to the control used.
+async function analyse(image, messageAt, startedAt) {
+  hush();
+  say(messageAt, "Reading your expression…");
+  let result;
+  try {
+    result = await api.emotion(image);
+  } catch (error) {
+    say(messageAt, error.message ?? "Something went wrong. Please try again.", { error: true });
+    return;
+  }
+  say(messageAt, "");
+  await showResult(result, image, { onChoose: choose });
+  try {
+    await showRecommendations(result.emotion, { closeTo: result.close_call ? result.runner_up : null });
+    document.body.dataset.lastAnalysisMs = String(Math.round(performance.now() - startedAt));
+  } catch (error) {
+    say(messageAt, error.message, { error: true });
+  }
+  // Once the films are below it, so that the page is long enough to bring it to the top.
+  reveal($("#result-heading"), $("#result"));
 }
 
 async function runSearch(query) {
+  hush();
   const text = query.trim();
   if (!text) {
-    announce("Type part of a movie title to search.");
+    say("#search-message", "Type part of a movie title to search.", { error: true });
     $("#q").focus();
     return;
   }
   try {
     const answer = await api.search(text);
-    state.emotion = null;
+    Object.assign(state, { emotion: null, closeTo: null });
+    markChip(null);
+    hideResult();
     grid.render(`Results for “${text}”`, answer.movies, {
       empty: `No titles match “${text}”. Check the spelling or try fewer words.`,
       source: answer.source,
     });
+    reveal($("#results-heading"));
   } catch (error) {
-    announce(error.message);
+    say("#search-message", error.message, { error: true });
   }
+}
+
+// The sticky bar's height, for scroll-margin-top: what is revealed is never hidden under it.
+function trackBarHeight() {
+  const bar = $(".bar");
+  const update = () => document.documentElement.style.setProperty("--bar-height", `${bar.offsetHeight}px`);
+  new ResizeObserver(update).observe(bar);
+  update();
 }
 
 function wire() {
   setCameraSwitch(false); // off on every visit
+  trackBarHeight();
   $("#camera-toggle").addEventListener("click", toggleCamera);
   window.addEventListener("pagehide", () => camera.stop());
 
   $("#capture").addEventListener("click", async () => {
     const startedAt = performance.now();
+    let frame;
     try {
-      await analyse(await camera.capture(), startedAt);
+      frame = await camera.capture();
     } catch (error) {
-      showHint(error.message);
+      say("#camera-message", error.message, { error: true });
+      return;
     }
+    await analyse(frame, "#camera-message", startedAt);
   });
 
   $("#upload").addEventListener("change", async (event) => {
     const [file] = event.target.files;
     event.target.value = "";
-    if (file) await analyse(file, performance.now());
+    if (!file) return;
+    const problem = problemWith(file, Number(event.target.dataset.maxBytes));
+    if (problem) {
+      hush();
+      say("#upload-message", problem, { error: true });
+      return;
+    }
+    await analyse(file, "#upload-message", performance.now());
   });
 
   for (const chip of document.querySelectorAll(".chip")) {
     chip.addEventListener("click", async (event) => {
       event.preventDefault();
+      hush();
       try {
         await showRecommendations(chip.dataset.emotion);
-        announce(`${capitalise(chip.dataset.emotion)} mood: ${$("#results-heading").textContent}.`);
+        hideResult();
+        reveal($("#results-heading"));
       } catch (error) {
-        announce(error.message);
+        say("#mood-message", error.message, { error: true });
       }
     });
   }
 
   $("#more").addEventListener("click", async () => {
     if (!state.emotion) return;
+    hush();
     try {
       const before = $("#grid").children.length;
       await showRecommendations(state.emotion, { append: true });
-      $("#grid").children[before]?.querySelector("a")?.focus();
+      const first = $("#grid").children[before]?.querySelector("a");
+      if (first) reveal(first);
     } catch (error) {
-      announce(error.message);
+      say("#results-message", error.message, { error: true });
     }
   });
 
@@ -136,7 +197,7 @@ function wire() {
     const link = event.target.closest("a.card");
     if (!link) return;
     event.preventDefault();
-    details.open(link.dataset.id, link).catch((error) => announce(error.message));
+    details.open(link.dataset.id, link).catch((error) => say("#results-message", error.message, { error: true }));
   });
   details.init();
 
@@ -145,7 +206,7 @@ function wire() {
       $("#q").value = text;
       runSearch(text);
     },
-    onMessage: (message) => announce(message),
+    onMessage: (message, { error = false } = {}) => say("#search-message", message, { error }),
   });
   document.body.dataset.ready = "true";
 }

@@ -1,4 +1,5 @@
-// The camera: off by default on every visit, on only while the switch says so.
+// The camera: off by default on every visit, on only while the switch says so. Its preview
+// takes room on the page only while it is on.
 
 import { $ } from "./dom.js";
 
@@ -8,7 +9,7 @@ export const isOn = () => stream !== null;
 
 export async function start() {
   if (!navigator.mediaDevices?.getUserMedia) {
-    throw new Error("This browser cannot use a camera here. Upload a photo or pick a mood instead.");
+    throw new Error("This browser cannot use a camera here. Choose a photo or pick a mood instead.");
   }
   try {
     stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" }, audio: false });
@@ -17,15 +18,14 @@ export async function start() {
     const denied = error?.name === "NotAllowedError" || error?.name === "SecurityError";
     const missing = error?.name === "NotFoundError" || error?.name === "OverconstrainedError";
     throw new Error(
-      denied ? "Camera permission was denied. Allow the camera in your browser's site settings, or upload a photo instead."
-        : missing ? "No camera was found. Upload a photo or pick a mood instead."
-          : "The camera could not be started. Upload a photo or pick a mood instead.",
+      denied ? "Camera permission was denied. Allow the camera in your browser's site settings, or choose a photo instead."
+        : missing ? "No camera was found. Choose a photo or pick a mood instead."
+          : "The camera could not be started. Choose a photo or pick a mood instead.",
     );
   }
   const video = $("#video");
   video.srcObject = stream;
-  video.hidden = false;
-  $("#preview-off").hidden = true;
+  $("#preview").hidden = false;
   await video.play().catch(() => {});
 }
 
@@ -35,8 +35,7 @@ export function stop() {
   const video = $("#video");
   video.pause();
   video.srcObject = null;
-  video.hidden = true;
-  $("#preview-off").hidden = false;
+  $("#preview").hidden = true;
 }
 
 // The current frame as a JPEG Blob, at the camera's own resolution.

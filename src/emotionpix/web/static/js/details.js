@@ -17,6 +17,7 @@ function fill(movie) {
   body.classList.toggle("has-backdrop", Boolean(movie.backdrop_url));
   body.style.setProperty("--backdrop", movie.backdrop_url ? `url("${encodeURI(movie.backdrop_url)}")` : "none");
   $("#details-title").textContent = movie.title;
+  $("#details-original").textContent = movie.original_title ? `Original title: ${movie.original_title}` : "";
   const meta = [movie.year, movie.runtime ? `${movie.runtime} min` : null, movie.languages.join(", ") || null];
   $("#details-meta").textContent = meta.filter(Boolean).join(" · ");
   $("#details-genres").textContent = movie.genres.join(" · ");

@@ -17,12 +17,29 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-let statusTimer;
+const motion = () => (matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth");
 
-// A polite, visible status line (also read by screen readers).
-export function announce(message, { sticky = false } = {}) {
-  const status = $("#status");
-  status.textContent = message;
-  clearTimeout(statusTimer);
-  if (message && !sticky) statusTimer = setTimeout(() => { status.textContent = ""; }, 6000);
+// A message next to the control that caused it: the page's .message elements are aria-live,
+// so screen readers read it too. It stays until the next action.
+export function say(selector, text, { error = false } = {}) {
+  const node = $(selector);
+  node.textContent = text;
+  node.classList.toggle("error", error && Boolean(text));
+  if (text) node.scrollIntoView({ block: "nearest", behavior: motion() });
+}
+
+// Every message cleared: a new action starts from a clean state.
+export function hush() {
+  for (const node of document.querySelectorAll(".message")) {
+    node.textContent = "";
+    node.classList.remove("error");
+  }
+}
+
+// What an action produced, brought to where the user is looking: ``area`` scrolled to the top
+// of the view (below the sticky bar: scroll-margin-top in app.css) and ``node`` focused, so
+// keyboard and screen-reader users land on it too.
+export function reveal(node, area = node) {
+  node.focus({ preventScroll: true });
+  area.scrollIntoView({ block: "start", behavior: motion() });
 }

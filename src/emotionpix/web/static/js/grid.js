@@ -1,5 +1,5 @@
-// The movie grid: cards with a poster (or a generated placeholder), title, year and rating,
-// and a "more" button that pages through the same seeded order.
+// The movie grid: cards with a poster (or a generated placeholder), title, original title,
+// year and rating, and a "more" button that pages through the same seeded order.
 
 import { $, el } from "./dom.js";
 
@@ -31,18 +31,19 @@ function card(movie) {
   link.dataset.id = movie.id;
   poster(movie, $(".poster", item));
   $(".card-title", item).textContent = movie.title;
+  $(".card-original", item).textContent = movie.original_title ?? "";
   const rating = movie.rating === null ? "" : ` · ★ ${movie.rating.toFixed(1)}`;
   $(".card-meta", item).textContent = `${movie.year ?? "Year unknown"}${rating}`;
   return item;
 }
 
-// Replace (or, with append, extend) the grid under a heading.
 // What the page says when the movie service failed and something else stood in.
 const SOURCE_NOTICES = {
   stale: "The movie service isn’t answering right now, so these are the films it gave us a little while ago.",
   fallback: "The movie service isn’t answering right now, so these films come from the built-in catalog (films up to 2014).",
 };
 
+// Replace (or, with append, extend) the grid under a heading.
 export function render(heading, movies, { append = false, hasMore = false, empty = "No movies found.", source = null } = {}) {
   const section = $("#results");
   section.hidden = false;

@@ -1,5 +1,6 @@
 // Voice search with the Web Speech API: the mic button appears only where the API exists;
-// a result fills the search box and runs the search; every error becomes a visible message.
+// a result fills the search box and runs the search; every error becomes a visible message
+// (onMessage(text, { error })).
 
 import { $ } from "./dom.js";
 
@@ -41,7 +42,7 @@ export function init({ onResult, onMessage }) {
         if (text) onResult(text);
       };
       recognition.onerror = (event) => {
-        onMessage(MESSAGES[event.error] ?? "Voice search did not work. Please type your search.");
+        onMessage(MESSAGES[event.error] ?? "Voice search did not work. Please type your search.", { error: true });
         reset();
       };
       recognition.onend = reset;
@@ -53,11 +54,11 @@ export function init({ onResult, onMessage }) {
       // Never hang: give up if the browser neither answers nor ends within 12 seconds.
       watchdog = setTimeout(() => {
         try { recognition.abort(); } catch { /* already stopped */ }
-        if (listening) onMessage("Voice search timed out. Please try again or type your search.");
+        if (listening) onMessage("Voice search timed out. Please try again or type your search.", { error: true });
         reset();
       }, 12000);
     } catch {
-      onMessage("Voice search is not available right now. Please type your search.");
+      onMessage("Voice search is not available right now. Please type your search.", { error: true });
       reset();
     }
   });
