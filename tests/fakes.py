@@ -23,6 +23,7 @@ MOVIE_FIELDS = {
     "cast",
     "imdb_id",
     "trailer_url",
+    "keywords",
 }
 
 
@@ -31,6 +32,7 @@ class FakeProvider:
 
     name = "fake"
     votes_meaning = "test votes"
+    votes_unit = "votes"
     default_min_votes = 0
     prior_votes = 10
 
@@ -73,3 +75,20 @@ def make_movies(genre: str, count: int, **fields: object) -> list[Movie]:
         )
         for i in range(count)
     ]
+
+
+def film(
+    movie_id: str, *genres: str, rating: float | None = 8.0, votes: int = 100, **fields: object
+) -> Movie:
+    """One qualifying film of ``genres`` (mood-fit tests)."""
+    return Movie(
+        id=movie_id,
+        title=f"Film {movie_id}",
+        year=2000,
+        genres=genres,
+        rating=rating,
+        votes=votes,
+        languages=("English",),
+        countries=("United States",),
+        **fields,  # type: ignore[arg-type]
+    )

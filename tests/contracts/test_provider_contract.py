@@ -18,6 +18,7 @@ def provider(request):
 def test_declares_what_votes_mean(provider):
     assert provider.name
     assert provider.votes_meaning
+    assert provider.votes_unit
     assert provider.default_min_votes >= 0
     assert provider.prior_votes > 0
 

@@ -8,7 +8,9 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Movie:
-    """One film. ``rating`` is on a 0-10 scale; what ``votes`` counts depends on the provider."""
+    """One film. ``rating`` is on a 0-10 scale; what ``votes`` counts depends on the provider.
+    ``keywords`` are the provider's subject tags ("heist", "coming of age"), empty if it has
+    none."""
 
     id: str
     title: str
@@ -25,6 +27,7 @@ class Movie:
     cast: tuple[str, ...] = field(default=())
     imdb_id: str | None = None
     trailer_url: str | None = None
+    keywords: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of the API (lists, not tuples)."""
@@ -44,6 +47,7 @@ class Movie:
             "cast": list(self.cast),
             "imdb_id": self.imdb_id,
             "trailer_url": self.trailer_url,
+            "keywords": list(self.keywords),
         }
 
     @classmethod
@@ -56,5 +60,6 @@ class Movie:
                 "languages": tuple(data.get("languages") or ()),
                 "countries": tuple(data.get("countries") or ()),
                 "cast": tuple(data.get("cast") or ()),
+                "keywords": tuple(data.get("keywords") or ()),
             }
         )

@@ -18,7 +18,8 @@ class MovieProvider(Protocol):
 
     ``votes_meaning`` says what ``Movie.votes`` counts for this source (user votes, critic
     reviews, ...), so that ``default_min_votes`` and ``prior_votes`` (the weight of the prior
-    in the confidence-weighted rating) can be set in the same unit.
+    in the confidence-weighted rating) can be set in the same unit; ``votes_unit`` is the
+    same in a few words for sentences ("8.6/10 from 210 critics").
 
     ``discover`` returns the films of ``genre`` that pass ``filters``, in any order (ranking
     is the recommendation service's job, never a provider's); ``limit`` bounds the work: a
@@ -30,6 +31,7 @@ class MovieProvider(Protocol):
 
     name: str
     votes_meaning: str
+    votes_unit: str
     default_min_votes: int
     prior_votes: int
 

@@ -84,6 +84,7 @@ class CatalogProvider:
 
     name = "catalog"
     votes_meaning = "Rotten Tomatoes critic reviews"
+    votes_unit = "critics"
     default_min_votes = 10
     prior_votes = 25
 
