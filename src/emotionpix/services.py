@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -14,6 +15,7 @@ from emotionpix.emotion import EmotionEngine, FaceDetector
 from emotionpix.emotion.registry import DEFAULT_MODEL, get_model
 from emotionpix.providers import build_provider
 from emotionpix.recommend.mapping import build_mapping
+from emotionpix.recommend.moods import Moods, build_moods
 from emotionpix.recommend.service import RecommendationService, Settings
 
 RECOMMENDER_KEY = "emotionpix.recommender"
@@ -46,9 +48,11 @@ def init_app(app: Flask) -> None:
         spotlight_countries=tuple(config["SPOTLIGHT_COUNTRIES"]),
         spotlight_every=config["SPOTLIGHT_EVERY"],
         search_limit=config["SEARCH_LIMIT"],
+        close_call_margin=float(config["CLOSE_CALL_MARGIN"]),
     )
+    mapping, moods = _mood_tables(config["EMOTION_GENRES"], config["MOOD_FIT"])
     app.extensions[RECOMMENDER_KEY] = RecommendationService(
-        provider, cache, build_mapping(config["EMOTION_GENRES"]), filters, settings
+        provider, cache, mapping, filters, settings, moods
     )
     try:
         model = get_model(config["EMOTION_MODEL"] or DEFAULT_MODEL)
@@ -57,6 +61,18 @@ def init_app(app: Flask) -> None:
     app.extensions[EMOTION_ENGINE_KEY] = _emotion_engine(
         model.name, config["FACE_THRESHOLD"], config["ONNX_THREADS"], config["MAX_IMAGE_PIXELS"]
     )
+
+
+def _mood_tables(genres: dict[str, Any], fit: dict[str, Any]) -> tuple[dict[str, str], Moods]:
+    """The emotion -> genre table and the mood rules, or a ConfigError naming the variable."""
+    try:
+        mapping = build_mapping(genres)
+    except ValueError as exc:
+        raise ConfigError(f"EMOTIONPIX_EMOTION_GENRES: {exc}") from None
+    try:
+        return mapping, build_moods(mapping, fit)
+    except ValueError as exc:
+        raise ConfigError(f"EMOTIONPIX_MOOD_FIT: {exc}") from None
 
 
 @lru_cache(maxsize=4)

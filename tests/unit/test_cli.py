@@ -3,12 +3,13 @@ import json
 from tests.images import make_dataset
 
 
-def test_recommend_prints_the_genre_and_films(run_cli):
+def test_recommend_prints_the_genre_and_films_with_their_reasons(run_cli):
     result = run_cli("recommend", "happy", "--limit", "3", "--seed", "1")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].startswith("happy -> Comedy")
-    assert len(lines) == 4
+    assert lines[0].startswith("happy -> Comedy (match")
+    assert len(lines) == 7
+    assert all(line.endswith("picked for your happy mood") for line in lines[2::2])
 
 
 def test_recommend_json(run_cli):
@@ -16,6 +17,12 @@ def test_recommend_json(run_cli):
     body = json.loads(result.output)
     assert body["genre"] == "Horror"
     assert len(body["movies"]) == 5
+    assert all(movie["reason"] for movie in body["movies"])
+
+
+def test_recommend_to_lift_the_mood(run_cli):
+    body = json.loads(run_cli("recommend", "sad", "--mode", "lift", "--json").output)
+    assert (body["mode"], body["genre"]) == ("lift", "Comedy")
 
 
 def test_unknown_emotion_fails_with_a_message(run_cli):
