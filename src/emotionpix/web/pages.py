@@ -26,20 +26,25 @@ def index() -> str:
     """Mood chips and search, rendered on the server (works without JavaScript)."""
     service = recommender()
     emotion, query = request.args.get("emotion", ""), request.args.get("q", "")
+    # The page forgives an odd mode (the API does not): anything but "lift" matches.
+    mode = "lift" if request.args.get("mode") == "lift" else "match"
     context: dict[str, Any] = {
         "mapping": service.mapping,
         "selected": emotion,
+        "mode": mode,
+        "mode_asked": request.args.get("mode") in {"match", "lift"},
         "query": query,
         "votes_label": service.provider.votes_meaning,
     }
     try:
         if query.strip():
-            context["movies"] = service.search(query).movies
+            context["cards"] = [(movie, "") for movie in service.search(query).movies]
             context["heading"] = f"Results for “{query}”"
         elif emotion:
-            result = service.recommend(emotion)
-            context["movies"] = result.movies
-            context["heading"] = f"{result.genre} for a {result.emotion} mood"
+            result = service.recommend(emotion, mode=mode)
+            context["cards"] = [(pick.movie, pick.reason) for pick in result.picks]
+            purpose = "to lift" if mode == "lift" else "for"
+            context["heading"] = f"{result.genre} {purpose} a {result.emotion} mood"
     except AppError as exc:
         context["error"] = exc.message
     return render_template("index.html", **context)

@@ -1,15 +1,19 @@
-// EmotionPix page controller: wires the camera, uploads, mood chips, search, the grid and
-// the details overlay. Each concern lives in its own module; this file only connects them.
+// EmotionPix page controller: wires the camera, uploads, mood chips, the match/lift switch,
+// search, the grid and the details overlay. Each concern lives in its own module; this file
+// only connects them.
 
 import * as api from "./api.js";
 import * as camera from "./camera.js";
 import * as details from "./details.js";
 import { $, announce } from "./dom.js";
 import * as grid from "./grid.js";
+import * as mode from "./mode.js";
 import { capitalise, showHint, showResult } from "./mood.js";
 import * as voice from "./voice.js";
 
-const state = { emotion: null, page: 1, seed: null };
+// emotions: the photo's two most probable emotions, sent along so that the server can blend
+// them on a close call (null after a chip).
+const state = { emotion: null, emotions: null, page: 1, seed: null };
 
 function setCameraSwitch(on) {
   $("#camera-toggle").setAttribute("aria-checked", String(on));
@@ -36,16 +40,31 @@ async function toggleCamera() {
   }
 }
 
-async function showRecommendations(emotion, { append = false } = {}) {
+// "Comedy for a happy mood", "Comedy to lift a sad mood"; on a close call
+// "Comedy and Adventure for a happy mood with a touch of surprise".
+function heading(answer) {
+  const purpose = answer.mode === "lift" ? "to lift" : "for";
+  const text = `${answer.genre} ${purpose} a ${answer.emotion} mood`;
+  if (!answer.blend) return text;
+  const [, second] = answer.blend;
+  return text.replace(answer.genre, `${answer.genre} and ${second.genre}`) + ` with a touch of ${second.emotion}`;
+}
+
+// The two most probable emotions of a photo's main face.
+function topTwo(probabilities) {
+  return Object.fromEntries(Object.entries(probabilities).sort((a, b) => b[1] - a[1]).slice(0, 2));
+}
+
+async function showRecommendations(emotion, { append = false, emotions = null } = {}) {
   const page = append ? state.page + 1 : 1;
-  const answer = await api.recommendations(emotion, page, append ? state.seed : null);
-  Object.assign(state, { emotion, page: answer.page, seed: answer.seed });
+  const answer = await api.recommendations(emotion, {
+    page, seed: append ? state.seed : null, mode: mode.get(), emotions,
+  });
+  Object.assign(state, { emotion, emotions, page: answer.page, seed: answer.seed });
   for (const chip of document.querySelectorAll(".chip")) {
     chip.classList.toggle("active", chip.dataset.emotion === emotion);
   }
-  grid.render(`${answer.genre} for a ${emotion} mood`, answer.movies, {
-    append, hasMore: answer.has_more,
-  });
+  grid.render(heading(answer), answer.movies, { append, hasMore: answer.has_more });
   return answer;
 }
 
@@ -55,10 +74,10 @@ async function analyse(image, startedAt) {
     const result = await api.emotion(image);
     await showResult(result, image);
     $("#result").scrollIntoView({ block: "nearest", behavior: "smooth" });
-    await showRecommendations(result.emotion);
+    const answer = await showRecommendations(result.emotion, { emotions: topTwo(result.faces[0].emotions) });
     const elapsed = Math.round(performance.now() - startedAt);
     document.body.dataset.lastAnalysisMs = String(elapsed);
-    announce(`You look ${result.emotion}: here are ${result.genre.toLowerCase()} films.`);
+    announce(`You look ${result.emotion}: here are ${answer.genre.toLowerCase()} films.`);
   } catch (error) {
     announce("");
     showHint(error.message ?? "Something went wrong. Please try again.");
@@ -119,8 +138,18 @@ function wire() {
     if (!state.emotion) return;
     try {
       const before = $("#grid").children.length;
-      await showRecommendations(state.emotion, { append: true });
+      await showRecommendations(state.emotion, { append: true, emotions: state.emotions });
       $("#grid").children[before]?.querySelector("a")?.focus();
+    } catch (error) {
+      announce(error.message);
+    }
+  });
+
+  mode.init(async () => {
+    if (!state.emotion) return; // nothing shown for a mood yet: the next one uses the mode
+    try {
+      await showRecommendations(state.emotion, { emotions: state.emotions });
+      announce(`${$("#results-heading").textContent}.`);
     } catch (error) {
       announce(error.message);
     }

@@ -1,5 +1,5 @@
-// The movie grid: cards with a poster (or a generated placeholder), title, year and rating,
-// and a "more" button that pages through the same seeded order.
+// The movie grid: cards with a poster (or a generated placeholder), title, year, rating and
+// why the film was picked, and a "more" button that pages through the same seeded order.
 
 import { $, el } from "./dom.js";
 
@@ -33,6 +33,7 @@ function card(movie) {
   $(".card-title", item).textContent = movie.title;
   const rating = movie.rating === null ? "" : ` · ★ ${movie.rating.toFixed(1)}`;
   $(".card-meta", item).textContent = `${movie.year ?? "Year unknown"}${rating}`;
+  $(".card-reason", item).textContent = movie.reason ?? "";
   return item;
 }
 
