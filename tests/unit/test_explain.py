@@ -21,6 +21,7 @@ MOODS = build_moods(build_mapping())
         (("Horror",), "match", "fear", "A chilling horror film"),
         (("Romance", "Comedy", "Drama"), "lift", "sad", "An uplifting comedy-drama"),
         (("Comedy", "Action"), "lift", "angry", "A cathartic action comedy"),
+        (("Musical", "Music"), "lift", "happy", "A joyful musical"),  # not "music musical"
     ],
 )
 def test_the_description_names_the_feature_the_strongest_supporting_genre_and_the_genre(

@@ -66,7 +66,7 @@ def describe(movie: Movie, rule: MoodRule, votes_unit: str) -> str:
         if (genre, other) in COMPOUNDS or (other, genre) in COMPOUNDS:
             kind = COMPOUNDS.get((genre, other)) or COMPOUNDS[(other, genre)]
             break
-        if other in QUALIFIERS:
+        if other in QUALIFIERS and QUALIFIERS[other] not in kind:  # not "music musical"
             kind = f"{QUALIFIERS[other]} {kind}"
             break
     phrase = f"{rule.feature} {kind}"
