@@ -6,8 +6,9 @@ contemplative; angry: intense, energetic; surprise: unpredictable, thrilling; fe
 suspenseful, dark). Catalog genres are many per film and noisy (*Apocalypse Now* carries
 eight, Comedy and Horror among them), so carrying the genre is not enough: a rule also names
 the genres that support the mood's features and those that work against them, with weights,
-and words in a film's keywords or plot that do the same. ``fit.py`` turns a rule into a
-score; ``build_moods`` applies configuration (``EMOTIONPIX_MOOD_FIT``) over these tables.
+and words in a film's keywords or plot that do the same. The tables are data, in
+``moods.json``; ``build_moods`` applies configuration (``EMOTIONPIX_MOOD_FIT``) over them and
+``fit.py`` turns a rule into a score.
 
 Genre names are matched without regard to case; where providers spell a genre differently
 ("Sci-Fi" here, "Science Fiction" at TMDB) a rule names both. Cue words must never be
@@ -21,6 +22,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from emotionpix.core.emotions import UnknownEmotion, normalise_emotion
@@ -68,182 +71,21 @@ class Moods:
         return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
 
 
-SCI_FI = {"Sci-Fi": 0.5, "Science Fiction": 0.5}
+# The rules' defaults: for "match" the paper's table with each row's secondary features made
+# explicit (the genres themselves come from recommend.mapping, which
+# EMOTIONPIX_EMOTION_GENRES overrides); for "lift" films that move the mood somewhere better
+# instead of meeting it (why each row is what it is: README, "Match my mood, or lift it").
+# The file has the shape of EMOTIONPIX_MOOD_FIT and goes through the same checks. Its order
+# is the tie-break order of the variety rule (a film fitting two moods alike is the first's).
+DEFAULTS = Path(__file__).with_name("moods.json")
 
-# The paper's table, each row with its secondary features made explicit. The genres come
-# from recommend.mapping (EMOTIONPIX_EMOTION_GENRES overrides them there).
-# fmt: off
-MATCH: dict[str, MoodRule] = {
-    "happy": MoodRule(
-        "Comedy",
-        "light-hearted",
-        support={"Family": 1, "Animation": 1, "Romance": 1, "Musical": 0.75, "Music": 0.5,
-                 "Fantasy": 0.5, "Adventure": 0.5, "Sport": 0.25},
-        conflict={"Horror": 2, "War": 2, "Thriller": 1.5, "Crime": 1, "Mystery": 0.75},
-        cues={"feel good": 0.5, "heartwarming": 0.5, "friendship": 0.5, "slapstick": 0.5,
-              "wedding": 0.25, "christmas": 0.25, "road trip": 0.25, "parody": 0.25,
-              "murder": -0.75, "serial killer": -1, "suicide": -1, "rape": -1,
-              "genocide": -1, "torture": -1, "massacre": -1, "drug addiction": -0.75,
-              "terminal illness": -0.75, "grief": -0.5, "dystopia": -0.5},
-    ),
-    "sad": MoodRule(
-        "Drama",
-        "moving",
-        support={"Romance": 0.75, "Family": 0.5, "Music": 0.5, "Musical": 0.5},
-        conflict={"Horror": 2, "Action": 1.5, "Thriller": 1.5, "Sci-Fi": 1,
-                  "Science Fiction": 1, "Crime": 1, "Mystery": 1, "Adventure": 0.75,
-                  "Western": 0.75},
-        cues={"grief": 0.75, "loneliness": 0.75, "heartbreak": 0.75, "mourning": 0.75,
-              "loss": 0.5, "coming of age": 0.5, "illness": 0.5, "divorce": 0.5,
-              "old age": 0.5, "unrequited love": 0.5, "memories": 0.25,
-              "heist": -1, "shootout": -1, "superhero": -1, "zombie": -1, "martial arts": -1,
-              "explosion": -0.75, "car chase": -0.75, "spoof": -1, "slapstick": -1},
-    ),
-    "angry": MoodRule(
-        "Action",
-        "high-energy",
-        support={"Adventure": 0.75, **SCI_FI, "Thriller": 0.5, "Sport": 0.5, "Western": 0.25},
-        conflict={"Romance": 1, "Musical": 1, "Documentary": 1, "Biography": 1, "Horror": 1,
-                  "Music": 0.75, "Family": 0.75, "Animation": 0.75, "History": 0.75,
-                  "Drama": 0.75, "Mystery": 0.75},
-        cues={"martial arts": 0.75, "car chase": 0.75, "fight": 0.5, "shootout": 0.5,
-              "explosion": 0.5, "revenge": 0.5, "heist": 0.5, "superhero": 0.5,
-              "vigilante": 0.5, "boxing": 0.25, "showdown": 0.25,
-              "grief": -0.5, "coming of age": -0.5, "courtroom": -0.5, "wedding": -0.5,
-              "terminal illness": -0.5},
-    ),
-    "surprise": MoodRule(
-        "Adventure",
-        "thrilling",
-        support={"Fantasy": 1, "Sci-Fi": 0.75, "Science Fiction": 0.75, "Action": 0.5,
-                 "Family": 0.5, "Animation": 0.5, "Mystery": 0.5, "Comedy": 0.25},
-        conflict={"Horror": 1.5, "War": 1.5, "Biography": 1, "Documentary": 1,
-                  "History": 0.75, "Drama": 0.75, "Crime": 0.5, "Romance": 0.5},
-        cues={"quest": 0.75, "treasure": 0.75, "time travel": 0.75, "expedition": 0.5,
-              "twist": 0.5, "magic": 0.5, "dinosaur": 0.5, "space travel": 0.5,
-              "lost world": 0.5, "pirate": 0.5, "dragon": 0.5,
-              "serial killer": -1, "slasher": -1, "courtroom": -0.5, "grief": -0.5},
-    ),
-    "neutral": MoodRule(
-        "Drama",
-        "thoughtful",
-        support={"Biography": 1, "History": 1, "Sport": 0.5, "Documentary": 0.5,
-                 "Mystery": 0.25},
-        conflict={"Horror": 2, "Action": 1.5, "Thriller": 1.5, "War": 1, "Crime": 1},
-        cues={"true story": 0.5, "journalism": 0.5, "philosophy": 0.5, "courtroom": 0.5,
-              "everyday life": 0.5, "politics": 0.25, "investigation": 0.25, "nature": 0.25,
-              "small town": 0.25, "science": 0.25, "chess": 0.25,
-              "zombie": -1, "slasher": -1, "gory": -1, "massacre": -1, "torture": -1,
-              "serial killer": -0.75, "shootout": -0.75, "explosion": -0.75, "revenge": -0.5},
-    ),
-    "fear": MoodRule(
-        "Horror",
-        "chilling",
-        support={"Thriller": 0.75, "Mystery": 0.75, "Fantasy": 0.25},
-        conflict={"Comedy": 2, "Family": 2, "Animation": 2, "Musical": 1.5, "Music": 1,
-                  "Romance": 1, "Action": 1, "Adventure": 1, "War": 1, "Documentary": 1,
-                  "Sport": 1, "Western": 0.75},
-        cues={"haunted house": 0.75, "haunted": 0.75, "ghost": 0.75, "demon": 0.75,
-              "possession": 0.75, "exorcism": 0.75, "slasher": 0.75, "supernatural": 0.5,
-              "serial killer": 0.5, "monster": 0.5, "zombie": 0.5, "vampire": 0.5,
-              "witch": 0.5, "curse": 0.5, "nightmare": 0.5,
-              "spoof": -1, "parody": -1, "slapstick": -1, "talking animal": -1,
-              "mockumentary": -0.5},
-    ),
-    "disgust": MoodRule(
-        "Thriller",
-        "gripping",
-        support={"Mystery": 1, "Crime": 1},
-        conflict={"Horror": 1.5, "Family": 1.5, "Animation": 1.5, "Comedy": 1, "Musical": 1,
-                  "Music": 0.75, "Romance": 0.5, "Fantasy": 0.5, "Adventure": 0.5, "War": 0.5},
-        cues={"cat and mouse": 0.75, "whodunit": 0.75, "conspiracy": 0.75, "detective": 0.5,
-              "investigation": 0.5, "heist": 0.5, "kidnapping": 0.5, "hostage": 0.5,
-              "double cross": 0.5, "assassin": 0.5, "spy": 0.5, "blackmail": 0.5,
-              "gory": -1, "splatter": -1, "body horror": -1, "cannibal": -1, "zombie": -1,
-              "slasher": -0.75, "talking animal": -1, "spoof": -1},
-    ),
-}
-# fmt: on
 
-# "Lift my mood": films that move the mood somewhere better instead of meeting it. Why each
-# row is what it is, in README ("Match my mood, or lift it").
-# fmt: off
-LIFT: dict[str, MoodRule] = {
-    "happy": MoodRule(
-        "Musical",
-        "joyful",
-        support={"Comedy": 1, "Romance": 1, "Family": 1, "Animation": 1, "Music": 0.75,
-                 "Fantasy": 0.5},
-        conflict={"Horror": 2, "War": 2, "Crime": 1.5, "Thriller": 1.5, "Drama": 1.5,
-                  "Mystery": 1, "Biography": 0.5},
-        cues={"feel good": 0.75, "dance": 0.75, "celebration": 0.5, "wedding": 0.5,
-              "friendship": 0.5, "murder": -1, "grief": -0.75, "suicide": -1},
-    ),
-    "sad": MoodRule(
-        "Comedy",
-        "uplifting",
-        support={"Drama": 1.25, "Romance": 1, "Family": 1, "Music": 0.75, "Musical": 0.75,
-                 "Sport": 0.75, "Animation": 0.5},
-        conflict={"Horror": 2, "War": 2, "Crime": 1.5, "Thriller": 1.5, "Mystery": 1},
-        cues={"feel good": 0.75, "heartwarming": 0.75, "friendship": 0.5, "hope": 0.5,
-              "second chance": 0.5, "underdog": 0.5, "suicide": -1, "serial killer": -1,
-              "murder": -0.75, "terminal illness": -0.75},
-    ),
-    "angry": MoodRule(
-        "Action",
-        "cathartic",
-        support={"Comedy": 1.5, "Adventure": 1, "Animation": 0.5, "Family": 0.5,
-                 "Fantasy": 0.5, "Sport": 0.5, "Sci-Fi": 0.25, "Science Fiction": 0.25},
-        conflict={"Horror": 2, "War": 2, "Drama": 1, "Thriller": 1, "Biography": 1,
-                  "History": 1, "Crime": 0.75, "Mystery": 0.75},
-        cues={"buddy cop": 0.75, "superhero": 0.5, "heist": 0.5, "martial arts": 0.5,
-              "car chase": 0.5, "treasure": 0.5, "torture": -1, "rape": -1, "massacre": -1,
-              "serial killer": -1, "grief": -0.75},
-    ),
-    "surprise": MoodRule(
-        "Fantasy",
-        "enchanting",
-        support={"Adventure": 1, "Animation": 1, "Family": 1, "Comedy": 0.5, "Romance": 0.5,
-                 "Musical": 0.5},
-        conflict={"Horror": 2, "War": 1.5, "Crime": 1, "Thriller": 1, "Mystery": 0.5},
-        cues={"magic": 0.75, "fairy tale": 0.75, "wizard": 0.5, "dragon": 0.5,
-              "talking animal": 0.5, "friendship": 0.25, "slasher": -1, "serial killer": -1,
-              "gory": -1, "demon": -0.5},
-    ),
-    "neutral": MoodRule(
-        "Adventure",
-        "spirited",
-        support={"Comedy": 1, "Fantasy": 0.75, "Family": 0.5, "Animation": 0.5, "Action": 0.5,
-                 "Romance": 0.25},
-        conflict={"Horror": 2, "War": 1.5, "Biography": 1, "Documentary": 1, "Drama": 0.75,
-                  "Crime": 0.75, "Thriller": 0.75},
-        cues={"quest": 0.75, "treasure": 0.75, "journey": 0.5, "road trip": 0.5,
-              "friendship": 0.25, "serial killer": -1, "slasher": -1, "grief": -0.5},
-    ),
-    "fear": MoodRule(
-        "Family",
-        "comforting",
-        support={"Animation": 1, "Comedy": 1, "Adventure": 0.75, "Fantasy": 0.5,
-                 "Musical": 0.5, "Music": 0.5},
-        conflict={"Horror": 3, "Thriller": 2, "War": 2, "Crime": 1.5, "Mystery": 1.5,
-                  "Action": 0.5},
-        cues={"heartwarming": 0.75, "friendship": 0.5, "home": 0.5, "talking animal": 0.5,
-              "christmas": 0.5, "serial killer": -1, "murder": -1, "gory": -1,
-              "kidnapping": -0.5},
-    ),
-    "disgust": MoodRule(
-        "Romance",
-        "tender",
-        support={"Comedy": 1, "Musical": 0.75, "Music": 0.5, "Animation": 0.5, "Family": 0.5,
-                 "Fantasy": 0.5},
-        conflict={"Horror": 3, "War": 2, "Crime": 1.5, "Thriller": 1.5, "Mystery": 1,
-                  "Action": 0.75, "Drama": 0.75},
-        cues={"first love": 0.5, "love at first sight": 0.5, "wedding": 0.5,
-              "heartwarming": 0.5, "friendship": 0.25, "gory": -1, "rape": -1, "torture": -1,
-              "serial killer": -1, "cannibal": -1, "murder": -0.75},
-    ),
-}
-# fmt: on
+@lru_cache(maxsize=1)
+def default_tables() -> dict[str, Any]:
+    """The defaults file, read once per process."""
+    tables: dict[str, Any] = json.loads(DEFAULTS.read_text(encoding="utf-8"))
+    return tables
+
 
 _RULE_FIELDS = {"genre", "feature", "support", "conflict", "cues"}
 _WEIGHTS = ("support", "conflict", "cues")
@@ -261,23 +103,7 @@ def build_moods(mapping: Mapping[str, str], overrides: Mapping[str, Any] | None 
     unknown = set(overrides) - set(MODES) - {f.name for f in fields(FitSettings)}
     if unknown:
         raise ValueError(f"unknown keys {sorted(unknown)}")
-    tables = {
-        "match": {e: replace(rule, genre=mapping.get(e, rule.genre)) for e, rule in MATCH.items()},
-        "lift": dict(LIFT),
-    }
-    for mode, table in tables.items():
-        changes = overrides.pop(mode, {})
-        if not isinstance(changes, Mapping):
-            raise ValueError(f"{mode} must be an object of emotion -> rule changes")
-        for label, change in changes.items():
-            where = f"{mode}.{label}"
-            if mode == "match" and isinstance(change, Mapping) and "genre" in change:
-                raise ValueError(f"{where}: set match genres with EMOTIONPIX_EMOTION_GENRES")
-            try:
-                emotion = normalise_emotion(label)
-            except UnknownEmotion:
-                raise ValueError(f"{where}: unknown emotion") from None
-            table[emotion] = _changed(table[emotion], change, where)
+    tables = {mode: _rules(mode, mapping, overrides.pop(mode, {})) for mode in MODES}
     genres = {
         normalise(genre)
         for table in tables.values()
@@ -289,6 +115,26 @@ def build_moods(mapping: Mapping[str, str], overrides: Mapping[str, Any] | None 
         for mode in MODES
     )
     return Moods(match, lift, _settings(overrides))
+
+
+def _rules(mode: str, mapping: Mapping[str, str], changes: Any) -> dict[str, MoodRule]:
+    """One mode's rules: the defaults file's, then the configured changes."""
+    if not isinstance(changes, Mapping):
+        raise ValueError(f"{mode} must be an object of emotion -> rule changes")
+    rules = {
+        emotion: _changed(MoodRule(mapping.get(emotion, ""), ""), default, f"{mode}.{emotion}")
+        for emotion, default in default_tables()[mode].items()
+    }
+    for label, change in changes.items():
+        where = f"{mode}.{label}"
+        if mode == "match" and isinstance(change, Mapping) and "genre" in change:
+            raise ValueError(f"{where}: set match genres with EMOTIONPIX_EMOTION_GENRES")
+        try:
+            emotion = normalise_emotion(label)
+        except UnknownEmotion:
+            raise ValueError(f"{where}: unknown emotion") from None
+        rules[emotion] = _changed(rules[emotion], change, where)
+    return rules
 
 
 def _changed(rule: MoodRule, change: Any, where: str) -> MoodRule:
