@@ -7,7 +7,8 @@ For each mood (match mode) the first 40 films (pages 1 and 2 of one seed: the ro
 shuffles within those 40) are scored against ``benchmarks/data/mood_judgements.csv``:
 precision over the judged films, and how many of the 40 were judged. Also: how many films
 sad and neutral share, how many films are in the first 40 of four or more moods, and the
-warm in-process latency of a recommendation (p50, like bench_recommend.py).
+warm in-process latency of a recommendation (p50, like bench_recommend.py), of one mood and
+of a close call blending two.
 
 "old" is the ranking before the mood fit: any film that carries the genre, by weighted
 rating (the same code with ``EMOTIONPIX_MOOD_FIT={"threshold": 0, "weight": 0,
@@ -50,14 +51,24 @@ def first_films(service: RecommendationService, emotion: str, mode: str) -> list
     return [pick for page in pages for pick in page.picks][:FIRST]
 
 
-def warm_p50_ms(service: RecommendationService, rounds: int = 700) -> float:
+def warm_p50_ms(service: RecommendationService, blended: bool = False, rounds: int = 700) -> float:
+    """p50 of a cached recommendation, one mood after another; ``blended``: each a close
+    call between that mood and the next."""
     moods = list(service.mapping)
-    for emotion in moods:  # fill the cache
-        service.recommend(emotion)
+
+    def call(i: int) -> None:
+        emotion, runner_up = moods[i % len(moods)], moods[(i + 1) % len(moods)]
+        if blended:
+            service.recommend(probabilities={emotion: 0.45, runner_up: 0.35})
+        else:
+            service.recommend(emotion)
+
+    for i in range(len(moods)):  # fill the cache
+        call(i)
     samples = []
     for i in range(rounds):
         start = time.perf_counter()
-        service.recommend(moods[i % len(moods)])
+        call(i)
         samples.append((time.perf_counter() - start) * 1000)
     return round(statistics.median(samples), 3)
 
@@ -67,7 +78,7 @@ def measure(fit: dict[str, Any], judged: dict[str, tuple[set[str], set[str]]]) -
         service = recommender(create_app({"INSTANCE_PATH": tmp, "MOOD_FIT": fit}))
         firsts = {e: first_films(service, e, "match") for e in service.mapping}
         lift = {e: first_films(service, e, "lift") for e in service.mapping}
-        latency = warm_p50_ms(service)
+        latency, blended = warm_p50_ms(service), warm_p50_ms(service, blended=True)
     precision = {}
     for emotion, picks in firsts.items():
         labelled = [p for p in picks if emotion in set.union(*judged.get(p.movie.id, (set(),)))]
@@ -84,6 +95,7 @@ def measure(fit: dict[str, Any], judged: dict[str, tuple[set[str], set[str]]]) -
         "sad_neutral_overlap": len(ids["sad"] & ids["neutral"]),
         "films_in_4_plus_moods": sum(1 for n in counts.values() if n >= 4),
         "warm_p50_ms": latency,
+        "warm_p50_blended_ms": blended,
         "first_40": {e: [_line(p) for p in picks] for e, picks in firsts.items()},
         "lift_first_40": {e: [_line(p) for p in picks] for e, picks in lift.items()},
         "unjudged": sorted(
@@ -115,7 +127,12 @@ def main() -> None:
     for emotion, old in results["old"]["precision_at_40"].items():
         new = results["new"]["precision_at_40"][emotion]
         print(f"{emotion:9} {_cell(old):>14} {_cell(new):>14}")
-    for name in ("sad_neutral_overlap", "films_in_4_plus_moods", "warm_p50_ms"):
+    for name in (
+        "sad_neutral_overlap",
+        "films_in_4_plus_moods",
+        "warm_p50_ms",
+        "warm_p50_blended_ms",
+    ):
         print(f"{name:22} old {results['old'][name]:>8}   new {results['new'][name]:>8}")
     for spec in args.show:
         mode, _, emotion = spec.rpartition(":")

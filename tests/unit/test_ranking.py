@@ -79,3 +79,9 @@ def test_blend_keeps_a_film_in_both_lists_once_and_says_where_it_came_from():
 
 def test_blend_of_one_list_is_that_list():
     assert blend([["x", "y"]], [1.0], key=str) == [(0, "x"), (0, "y")]
+
+
+def test_blend_can_stop_early_with_the_same_head():
+    lists, weights = [[f"a{i}" for i in range(50)], [f"b{i}" for i in range(50)]], [0.7, 0.3]
+    assert blend(lists, weights, key=str, limit=12) == blend(lists, weights, key=str)[:12]
+    assert blend(lists[:1], [1.0], key=str, limit=3) == [(0, "a0"), (0, "a1"), (0, "a2")]

@@ -13,6 +13,7 @@ most ``cue_cap`` each, so text refines the genres without overruling them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -35,6 +36,9 @@ class MoodFit:
             )
             for emotion, rule in self.rules.items()
         }
+        self._cue_patterns = {
+            emotion: _cue_pattern(rule.cues) for emotion, rule in self.rules.items() if rule.cues
+        }
 
     def fit(self, movie: Movie, emotion: str) -> float:
         """0-1: the share of the film's genres (and cue words) on the mood's side; 0 for a
@@ -44,7 +48,7 @@ class MoodFit:
         if genre not in genres:
             return 0.0
         genres.discard(genre)
-        cue_for, cue_against = self._cues(movie, self.rules[emotion])
+        cue_for, cue_against = self._cues(movie, emotion)
         on = 1.0 + sum(support[g] for g in genres if g in support) + cue_for
         off = sum(conflict.get(g, self.settings.other) for g in genres if g not in support)
         return on / (on + off + cue_against)
@@ -61,15 +65,24 @@ class MoodFit:
         away = settings.variety if self.home(movie) != emotion else 0.0
         return settings.weight * self.fit(movie, emotion) - away
 
-    def _cues(self, movie: Movie, rule: MoodRule) -> tuple[float, float]:
+    def _cues(self, movie: Movie, emotion: str) -> tuple[float, float]:
         """(for, against): the weights of the rule's cue words found in the film's
         keywords and overview, each side capped."""
-        if not rule.cues or not (movie.keywords or movie.overview):
+        pattern = self._cue_patterns.get(emotion)
+        if pattern is None or not (movie.keywords or movie.overview):
             return 0.0, 0.0
         texts = _padded(movie.keywords, movie.overview or "")
-        found = [w for cue, w in rule.cues.items() if any(_has(text, cue) for text in texts)]
+        cues = self.rules[emotion].cues
+        found = [cues[cue] for cue in {c for text in texts for c in pattern.findall(text)}]
         cap = self.settings.cue_cap
         return min(cap, sum(w for w in found if w > 0)), min(cap, -sum(w for w in found if w < 0))
+
+
+def _cue_pattern(cues: Mapping[str, float]) -> re.Pattern[str]:
+    """One expression for all of a rule's cues: whole words, a plural allowed, the longer
+    phrase first ("haunted house" counts once, not also as "haunted")."""
+    phrases = sorted(cues, key=len, reverse=True)
+    return re.compile(f" ({'|'.join(map(re.escape, phrases))})s?(?= )")
 
 
 @lru_cache(maxsize=8192)
@@ -77,8 +90,3 @@ def _padded(keywords: tuple[str, ...], overview: str) -> tuple[str, ...]:
     """Each keyword and the overview normalised and padded with spaces, once per film (a
     ranking asks for them once per mood)."""
     return tuple(f" {normalise(text)} " for text in (*keywords, overview) if text)
-
-
-def _has(text: str, cue: str) -> bool:
-    """Whether the padded, normalised ``text`` holds ``cue`` as whole words (or a plural)."""
-    return f" {cue} " in text or f" {cue}s " in text

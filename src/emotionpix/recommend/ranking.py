@@ -72,27 +72,34 @@ def rotate(items: Sequence[T], window: int, seed: int) -> list[T]:
 
 
 def blend(
-    lists: Sequence[Sequence[T]], weights: Sequence[float], key: Callable[[T], Hashable]
+    lists: Sequence[Sequence[T]],
+    weights: Sequence[float],
+    key: Callable[[T], Hashable],
+    limit: int | None = None,
 ) -> list[tuple[int, T]]:
-    """Interleave ranked lists in proportion to ``weights``, each item once: (list, item).
+    """Interleave ranked lists in proportion to ``weights``, each item once: (list, item),
+    the first ``limit`` of them (all by default).
 
     Every list keeps its own order; at each step the list furthest behind its share gives
     its next item (a smooth weighted round-robin), so 0.6/0.4 gives 3 of every 5 films from
     the first list, spread evenly rather than in blocks.
     """
+    limit = sum(map(len, lists)) if limit is None else limit
     if len(lists) == 1:
-        return [(0, item) for item in lists[0]]
+        return [(0, item) for item in lists[0][:limit]]
     queues = [deque(items) for items in lists]
+    live = [i for i, queue in enumerate(queues) if queue]
     credit = [0.0] * len(queues)
     seen: set[Hashable] = set()
     merged: list[tuple[int, T]] = []
-    while any(queues):
-        live = [i for i, queue in enumerate(queues) if queue]
+    while live and len(merged) < limit:
         for i in live:
             credit[i] += weights[i]
-        chosen = max(live, key=lambda i: credit[i])
+        chosen = max(live, key=credit.__getitem__)
         credit[chosen] -= sum(weights[i] for i in live)
         item = queues[chosen].popleft()
+        if not queues[chosen]:
+            live.remove(chosen)
         if key(item) not in seen:
             seen.add(key(item))
             merged.append((chosen, item))

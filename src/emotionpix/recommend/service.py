@@ -150,11 +150,12 @@ class RecommendationService:
         mode = self._mode(mode)
         plan = self._plan(emotion, probabilities)
         seed = _checked_seed(page, seed)
-        candidates, source = self._candidates(mode, plan)
         size = self.settings.page_size
         window = size * self.settings.rotation_pages
-        # Only the windows up to this page need shuffling.
-        head = rotate(candidates[: -(-page * size // window) * window], window, seed)
+        # Only the windows up to this page need blending and shuffling.
+        needed = -(-page * size // window) * window
+        candidates, total, source = self._candidates(mode, plan, needed)
+        head = rotate(candidates, window, seed)
         rules = self.moods.rules(mode)
         labels = [label for label, _ in plan]
         return Recommendations(
@@ -168,8 +169,8 @@ class RecommendationService:
             ],
             page=page,
             seed=seed,
-            total=len(candidates),
-            has_more=page * size < len(candidates),
+            total=total,
+            has_more=page * size < total,
             blend=[
                 {"emotion": label, "genre": rules[label].genre, "weight": round(weight, 3)}
                 for label, weight in plan
@@ -270,15 +271,16 @@ class RecommendationService:
         return checked
 
     def _candidates(
-        self, mode: str, plan: list[tuple[str, float]]
-    ) -> tuple[list[tuple[int, dict[str, Any]]], str]:
-        """The ranked films of the plan's moods blended, as (which mood, item), and where
-        they came from."""
+        self, mode: str, plan: list[tuple[str, float]], needed: int
+    ) -> tuple[list[tuple[int, dict[str, Any]]], int, str]:
+        """The first ``needed`` films of the plan's moods blended, as (which mood, item); how
+        many there are in all; and where they came from."""
         pools = [self._pool(mode, label) for label, _ in plan]
-        merged = blend(
-            [items for items, _ in pools], [w for _, w in plan], lambda item: item["movie"]["id"]
-        )
-        return merged[: self.settings.max_candidates], _worst(source for _, source in pools)
+        lists = [items for items, _ in pools]
+        ids = {item["movie"]["id"] for items in lists for item in items}
+        total = min(len(ids), self.settings.max_candidates)
+        head = blend(lists, [w for _, w in plan], lambda item: item["movie"]["id"], needed)
+        return head[:total], total, _worst(source for _, source in pools)
 
     def _pool(self, mode: str, emotion: str) -> tuple[list[dict[str, Any]], str]:
         """The ranked films of one mood, through the cache: ([{movie, fit, about}], source)."""
