@@ -28,6 +28,7 @@ MOVIE_FIELDS = {
     "imdb_id",
     "trailer_url",
     "original_title",
+    "keywords",
 }
 
 
@@ -36,6 +37,7 @@ class FakeProvider:
 
     votes_meaning = "test votes"
     cast_in_billing_order = True
+    votes_unit = "votes"
     prior_votes = 10
     attribution = "Test films."
     attribution_url = "https://example.org/"
@@ -93,3 +95,20 @@ def make_movies(genre: str, count: int, **fields: Any) -> list[Movie]:
         )
         for i in range(count)
     ]
+
+
+def film(
+    movie_id: str, *genres: str, rating: float | None = 8.0, votes: int = 100, **fields: object
+) -> Movie:
+    """One qualifying film of ``genres`` (mood-fit tests)."""
+    return Movie(
+        id=movie_id,
+        title=f"Film {movie_id}",
+        year=2000,
+        genres=genres,
+        rating=rating,
+        votes=votes,
+        languages=("English",),
+        countries=("United States",),
+        **fields,  # type: ignore[arg-type]
+    )

@@ -30,13 +30,15 @@ def _fail(exc: AppError) -> None:
     sys.exit(2)
 
 
-def _print_movies(movies: list[Movie]) -> None:
+def _print_movies(movies: list[Movie], reasons: list[str] | None = None) -> None:
     if not movies:
         click.echo("No movies found.")
-    for movie in movies:
+    for i, movie in enumerate(movies):
         rating = f"{movie.rating:.1f}" if movie.rating is not None else "  - "
         year = movie.year or "    "
         click.echo(f"{rating}  {year}  {movie.title}  [{movie.id}]")
+        if reasons:
+            click.echo(f"           {reasons[i]}")
 
 
 def _emit(data: dict[str, Any]) -> None:
@@ -80,19 +82,32 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
 @click.option("--limit", type=click.IntRange(1, 200), default=None, help="At most N films.")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--seed", type=int, default=None, help="Fix the rotation (same seed, same order).")
+@click.option(
+    "--mode",
+    type=click.Choice(["match", "lift"]),
+    default="match",
+    show_default=True,
+    help="Films that match the mood, or films that lift it.",
+)
 @click.pass_context
 def recommend(
-    ctx: click.Context, emotion: str, as_json: bool, limit: int | None, page: int, seed: int | None
+    ctx: click.Context,
+    emotion: str,
+    as_json: bool,
+    limit: int | None,
+    page: int,
+    seed: int | None,
+    mode: str,
 ) -> None:
     """Recommend films for EMOTION (happy, sad, angry, surprise, neutral, fear, disgust)."""
     with _app(ctx).app_context():
         try:
-            result = recommender().recommend(emotion, page=page, seed=seed)
+            result = recommender().recommend(emotion, page=page, seed=seed, mode=mode)
         except AppError as exc:
             _fail(exc)
-    movies = result.movies[:limit] if limit else result.movies
+    picks = result.picks[:limit] if limit else result.picks
     if as_json:
-        _emit({**result.to_dict(), "movies": [m.to_dict() for m in movies]})
+        _emit({**result.to_dict(), "movies": [pick.to_dict() for pick in picks]})
         return
     if page > 1 and seed is None:
         click.echo(
@@ -103,12 +118,13 @@ def recommend(
         )
     click.echo(
         f"{result.emotion} -> {result.genre} "
-        f"(page {result.page}, seed {result.seed}, from {result.source})"
+        f"({result.mode}, page {result.page}, seed {result.seed}, from {result.source})"
     )
-    _print_movies(movies)
+    _print_movies([pick.movie for pick in picks], [pick.reason for pick in picks])
     if result.has_more:
         click.echo(
             f"next page: emotionpix recommend {result.emotion} "
+            f"{'--mode lift ' if result.mode == 'lift' else ''}"
             f"--seed {result.seed} --page {result.page + 1}"
         )
 

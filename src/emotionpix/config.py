@@ -51,6 +51,11 @@ DEFAULTS: dict[str, Any] = {
     "ENRICH_WAIT": 0.3,  # seconds a page waits for posters not cached yet (the rest: later)
     # Emotion -> genre overrides, merged over recommend.mapping.DEFAULT_GENRES.
     "EMOTION_GENRES": {},
+    # Mood-fit overrides (rules per mode and emotion, threshold, weights), merged over
+    # recommend.moods; see README "Match my mood, or lift it".
+    "MOOD_FIT": {},
+    # Top two emotions of a photo closer than this are blended (measured: README).
+    "CLOSE_CALL_MARGIN": 0.3,
     # The paper's filters. MIN_VOTES None: the provider's own default (see README).
     "MIN_RATING": 7.0,
     "MIN_VOTES": None,
@@ -207,5 +212,10 @@ def _check(config: Mapping[str, Any]) -> None:
             problems.append(f"{key} must be a JSON list of names, got {config[key]!r}")
     if not isinstance(config["EMOTION_GENRES"], dict):
         problems.append("EMOTION_GENRES must be a JSON object of emotion -> genre")
+    if not isinstance(config["MOOD_FIT"], dict):
+        problems.append("MOOD_FIT must be a JSON object (see README)")
+    margin = config["CLOSE_CALL_MARGIN"]
+    if not isinstance(margin, int | float) or isinstance(margin, bool) or not 0 <= margin <= 1:
+        problems.append(f"CLOSE_CALL_MARGIN must be a number from 0 to 1, got {margin!r}")
     if problems:
         raise ConfigError("; ".join(f"{PREFIX}_{p}" for p in problems))

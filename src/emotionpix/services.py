@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -22,6 +23,7 @@ from emotionpix.providers import (
 from emotionpix.providers.tmdb import TmdbProvider
 from emotionpix.recommend.enrich import Enricher
 from emotionpix.recommend.mapping import build_mapping
+from emotionpix.recommend.moods import Moods, build_moods
 from emotionpix.recommend.service import RecommendationService, Settings
 
 RECOMMENDER_KEY = "emotionpix.recommender"
@@ -60,7 +62,9 @@ def init_app(app: Flask) -> None:
         spotlight_countries=tuple(config["SPOTLIGHT_COUNTRIES"]),
         spotlight_every=config["SPOTLIGHT_EVERY"],
         search_limit=config["SEARCH_LIMIT"],
+        close_call_margin=float(config["CLOSE_CALL_MARGIN"]),
     )
+    mapping, moods = _mood_tables(config["EMOTION_GENRES"], config["MOOD_FIT"])
     try:
         provider.check_filters(filters)
     except ValueError as exc:
@@ -83,9 +87,10 @@ def init_app(app: Flask) -> None:
     app.extensions[RECOMMENDER_KEY] = RecommendationService(
         provider,
         cache,
-        build_mapping(config["EMOTION_GENRES"]),
+        mapping,
         filters,
         settings,
+        moods,
         fallback=fallback,
         enricher=enricher,
     )
@@ -96,6 +101,18 @@ def init_app(app: Flask) -> None:
     app.extensions[EMOTION_ENGINE_KEY] = _emotion_engine(
         model.name, config["FACE_THRESHOLD"], config["ONNX_THREADS"], config["MAX_IMAGE_PIXELS"]
     )
+
+
+def _mood_tables(genres: dict[str, Any], fit: dict[str, Any]) -> tuple[dict[str, str], Moods]:
+    """The emotion -> genre table and the mood rules, or a ConfigError naming the variable."""
+    try:
+        mapping = build_mapping(genres)
+    except ValueError as exc:
+        raise ConfigError(f"EMOTIONPIX_EMOTION_GENRES: {exc}") from None
+    try:
+        return mapping, build_moods(mapping, fit)
+    except ValueError as exc:
+        raise ConfigError(f"EMOTIONPIX_MOOD_FIT: {exc}") from None
 
 
 @lru_cache(maxsize=4)

@@ -45,6 +45,7 @@ def test_declares_what_votes_mean_and_whom_to_credit(provider):
     assert provider.name
     assert provider.votes_meaning
     assert isinstance(provider.cast_in_billing_order, bool)
+    assert provider.votes_unit
     assert provider.default_min_votes >= 0
     assert provider.prior_votes > 0
     assert provider.attribution
@@ -97,6 +98,8 @@ def test_details_have_the_api_fields(provider):
     assert "Leonardo DiCaprio" in data["cast"]
     assert data["overview"]
     assert Movie.from_dict(data) == movie
+    if provider.name != "catalog":  # the catalog has no subject tags
+        assert "heist" in movie.keywords
 
 
 def test_check_filters_refuses_what_cannot_be_applied(provider):

@@ -139,6 +139,69 @@ def test_mood_chips_and_more(make_page):
     assert len(set(grid_titles(page))) == 40
 
 
+def test_lift_my_mood_is_a_switch_the_browser_remembers(make_page):
+    page = make_page()
+    assert page.get_attribute(".mode-option[data-mode='match']", "aria-current") == "true"
+    page.click(".chip[data-emotion='sad']")
+    wait_for_cards(page, 20)
+    assert page.inner_text("#results-heading") == "Drama for a sad mood"
+    page.click(".mode-option[data-mode='lift']")
+    expect(page.locator("#results-heading")).to_have_text("Comedy to lift a sad mood")
+    wait_for_cards(page, 20)
+    assert page.get_attribute(".mode-option[data-mode='lift']", "aria-current") == "true"
+    assert page.get_attribute(".mode-option[data-mode='match']", "aria-current") is None
+    reasons = page.locator("#grid .card-reason").all_inner_texts()
+    assert len(reasons) == 20
+    assert all(r.endswith("picked to lift your sad mood") for r in reasons)
+    page.reload()
+    page.wait_for_selector("body[data-ready='true']", state="attached")
+    assert page.get_attribute(".mode-option[data-mode='lift']", "aria-current") == "true"
+    page.click(".chip[data-emotion='fear']")
+    expect(page.locator("#results-heading")).to_have_text("Family to lift a fear mood")
+    page.click(".mode-option[data-mode='match']")
+    expect(page.locator("#results-heading")).to_have_text("Horror for a fear mood")
+
+
+def test_a_close_call_asks_for_both_moods(make_page, tmp_path):
+    """The page sends the photo's top two emotions; the server blends them when close."""
+    file = tmp_path / "me.jpg"
+    file.write_bytes(encode(photo("astronaut.png"), "JPEG"))
+    close = {"happy": 0.46, "surprise": 0.4, "neutral": 0.1, "angry": 0.01, "disgust": 0.01,
+             "fear": 0.01, "sad": 0.01}  # fmt: skip
+    face = {"box": [150, 50, 200, 200], "score": 0.9, "emotions": close, "emotion": "happy",
+            "confidence": 0.46}  # fmt: skip
+    answer = {"faces": [face], "emotion": "happy", "confidence": 0.46, "genre": "Comedy",
+              "model": "test", "image_size": [512, 512], "timings_ms": {}}  # fmt: skip
+    page = make_page()
+    page.route("**/api/emotion", lambda route: route.fulfill(json=answer))
+    with page.expect_request("**/api/recommendations?*") as asked:
+        page.set_input_files("#upload", str(file))
+    assert "emotions=happy%3A0.460%2Csurprise%3A0.400" in asked.value.url
+    expect(page.locator("#results-heading")).to_have_text(
+        "Comedy and Adventure for a happy mood with a touch of surprise"
+    )
+    reasons = page.locator("#grid .card-reason").all_inner_texts()
+    assert any(r.endswith("picked for the surprise in your mood too") for r in reasons)
+
+
+def test_the_details_say_why_the_film_was_picked(make_page):
+    page = make_page()
+    page.click(".chip[data-emotion='neutral']")
+    wait_for_cards(page, 20)
+    reason = page.locator("#grid .card-reason").first.inner_text()
+    assert reason.endswith("picked for your neutral mood")
+    page.locator("#grid .card").first.click()
+    page.wait_for_selector("#details[open]")
+    assert page.inner_text("#details-reason") == reason
+    page.click("#details-close")
+    page.fill("#q", "sholay")
+    page.press("#q", "Enter")
+    wait_until(page, "document.querySelector('#results-heading').textContent.includes('sholay')")
+    page.locator("#grid .card").first.click()
+    page.wait_for_selector("#details[open]")
+    assert page.is_hidden("#details-reason")
+
+
 def test_search_with_enter_and_with_the_button_without_reloading(make_page):
     page = make_page()
     page.evaluate("window.__stillHere = true")

@@ -25,6 +25,7 @@ class Film:
     trailer: str | None = None  # YouTube key
     spoken: tuple[str, ...] = field(default=())
     original_title: str | None = None
+    keywords: tuple[str, ...] = ()
 
     @property
     def poster_path(self) -> str:
@@ -52,6 +53,7 @@ REAL = [
         ("Leonardo DiCaprio", "Joseph Gordon-Levitt", "Elliot Page", "Tom Hardy"),
         "YoHD9XEInc0",
         ("en", "ja", "fr"),
+        keywords=("dream", "heist", "subconscious"),
     ),
     Film(
         8392,

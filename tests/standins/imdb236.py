@@ -128,7 +128,7 @@ def _item(film: Film) -> dict[str, Any]:
         "endYear": None,
         "runtimeMinutes": film.runtime,
         "genres": list(film.genres),
-        "interests": [],
+        "interests": list(film.keywords),
         "countriesOfOrigin": list(film.countries),
         "spokenLanguages": list(film.spoken or (film.language,)),
         "averageRating": film.rating,

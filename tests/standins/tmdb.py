@@ -116,6 +116,10 @@ def create_app() -> Flask:
         }
         if "credits" in appended:
             data["credits"] = _credits(film)
+        if "keywords" in appended:
+            data["keywords"] = {
+                "keywords": [{"id": i, "name": k} for i, k in enumerate(film.keywords)]
+            }
         if "videos" in appended:
             data["videos"] = {"results": _videos(film)}
         return data

@@ -3,18 +3,20 @@ import json
 from tests.images import make_dataset
 
 
-def test_recommend_prints_the_genre_and_films(run_cli):
+def test_recommend_prints_the_genre_and_films_with_their_reasons(run_cli):
     result = run_cli("recommend", "happy", "--limit", "3", "--seed", "1")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == "happy -> Comedy (page 1, seed 1, from provider)"
-    assert len(lines) == 5
-    assert lines[4] == "next page: emotionpix recommend happy --seed 1 --page 2"
+    assert lines[0] == "happy -> Comedy (match, page 1, seed 1, from provider)"
+    assert len(lines) == 8
+    assert all(line.endswith("picked for your happy mood") for line in lines[2:7:2])
+    assert lines[7] == "next page: emotionpix recommend happy --seed 1 --page 2"
 
 
 def test_the_printed_next_page_continues_the_same_order(run_cli):
-    first = run_cli("recommend", "sad")
+    first = run_cli("recommend", "sad", "--mode", "lift")
     command = first.output.splitlines()[-1].removeprefix("next page: emotionpix ").split()
+    assert command[:3] == ["recommend", "sad", "--mode"]
     second = run_cli(*command)
     films = [
         line for line in first.output.splitlines() + second.output.splitlines() if "[Q" in line
@@ -34,6 +36,12 @@ def test_recommend_json(run_cli):
     body = json.loads(result.output)
     assert body["genre"] == "Horror"
     assert len(body["movies"]) == 5
+    assert all(movie["reason"] for movie in body["movies"])
+
+
+def test_recommend_to_lift_the_mood(run_cli):
+    body = json.loads(run_cli("recommend", "sad", "--mode", "lift", "--json").output)
+    assert (body["mode"], body["genre"]) == ("lift", "Comedy")
 
 
 def test_unknown_emotion_fails_with_a_message(run_cli):

@@ -53,6 +53,12 @@ def test_env_file_is_read_in_development_only(monkeypatch, tmp_path):
         ({"MIN_VOTES": "many"}, "MIN_VOTES"),
         ({"ENV": "staging"}, "ENV"),
         ({"EMOTION_GENRES": ["Comedy"]}, "EMOTION_GENRES"),
+        ({"EMOTION_GENRES": {"bored": "Comedy"}}, "EMOTIONPIX_EMOTION_GENRES"),
+        ({"MOOD_FIT": [1]}, "MOOD_FIT"),
+        ({"MOOD_FIT": {"threshold": 2}}, "EMOTIONPIX_MOOD_FIT: threshold"),
+        ({"MOOD_FIT": {"lift": {"sad": {"support": {"Drama": "x"}}}}}, "lift.sad.support"),
+        ({"CLOSE_CALL_MARGIN": 1.5}, "CLOSE_CALL_MARGIN"),
+        ({"CLOSE_CALL_MARGIN": "close"}, "CLOSE_CALL_MARGIN"),
     ],
 )
 def test_bad_configuration_fails_fast(tmp_path, overrides, message):
@@ -127,3 +133,15 @@ def test_an_unusable_instance_folder_is_named(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(ConfigError, match=f"cannot use the instance folder {blocker}/instance"):
         create_app({"INSTANCE_PATH": str(blocker / "instance")})
+
+
+def test_mood_fit_overrides_reach_the_recommendations(make_app):
+    client = make_app(MOOD_FIT={"lift": {"sad": {"genre": "Musical"}}}).test_client()
+    body = client.get("/api/recommendations?emotion=sad&mode=lift").get_json()
+    assert body["genre"] == "Musical"
+
+
+def test_close_call_margin_is_configurable(make_app):
+    client = make_app(CLOSE_CALL_MARGIN=0.05).test_client()
+    body = client.get("/api/recommendations?emotions=happy:0.48,surprise:0.41").get_json()
+    assert body["blend"] is None

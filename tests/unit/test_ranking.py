@@ -1,5 +1,5 @@
 from emotionpix.core.movies import Movie
-from emotionpix.recommend.ranking import rank, rotate, spotlight, weighted_rating
+from emotionpix.recommend.ranking import blend, rank, rotate, spotlight, weighted_rating
 
 
 def film(i, rating, votes, countries=("United States",)):
@@ -51,3 +51,37 @@ def test_rotate_is_reproducible_and_stays_within_windows():
 def test_rotating_a_prefix_gives_the_same_head():
     items = list(range(100))
     assert rotate(items[:40], 40, seed=3) == rotate(items, 40, seed=3)[:40]
+
+
+def test_a_bonus_in_rating_points_reorders_the_ranking():
+    better, fitting = film(1, 8.5, 100), film(2, 8.0, 100)
+    assert rank([better, fitting], prior_votes=25)[0] == better
+    bonus = {"m1": 0.0, "m2": 1.0}
+    assert rank([better, fitting], prior_votes=25, bonus=lambda m: bonus[m.id])[0] == fitting
+
+
+def test_blend_interleaves_in_proportion_and_keeps_each_lists_order():
+    first, second = [f"a{i}" for i in range(10)], [f"b{i}" for i in range(10)]
+    merged = blend([first, second], [0.6, 0.4], key=str)
+    head = [item for _, item in merged[:10]]
+    assert sum(item.startswith("a") for item in head) == 6
+    assert [i for i in head if i.startswith("a")] == first[:6]
+    assert [i for i in head if i.startswith("b")] == second[:4]
+    assert "".join(i[0] for i in head[:5]) in {"ababa", "abaab", "aabab"}  # spread, no blocks
+    assert len(merged) == 20
+
+
+def test_blend_keeps_a_film_in_both_lists_once_and_says_where_it_came_from():
+    merged = blend([["x", "y"], ["y", "z"]], [0.5, 0.5], key=str)
+    assert [item for _, item in merged] == ["x", "y", "z"]
+    assert dict((item, which) for which, item in merged) == {"x": 0, "y": 1, "z": 1}
+
+
+def test_blend_of_one_list_is_that_list():
+    assert blend([["x", "y"]], [1.0], key=str) == [(0, "x"), (0, "y")]
+
+
+def test_blend_can_stop_early_with_the_same_head():
+    lists, weights = [[f"a{i}" for i in range(50)], [f"b{i}" for i in range(50)]], [0.7, 0.3]
+    assert blend(lists, weights, key=str, limit=12) == blend(lists, weights, key=str)[:12]
+    assert blend(lists[:1], [1.0], key=str, limit=3) == [(0, "a0"), (0, "a1"), (0, "a2")]

@@ -12,8 +12,9 @@ from emotionpix.core.movies import Movie
 from emotionpix.db import make_engine
 from emotionpix.errors import InvalidInput, NotFound, ServiceUnavailable
 from emotionpix.recommend.mapping import build_mapping
+from emotionpix.recommend.moods import build_moods
 from emotionpix.recommend.service import RecommendationService, Settings
-from tests.fakes import FakeProvider, make_movies
+from tests.fakes import FakeProvider, film, make_movies
 
 
 @pytest.fixture
@@ -68,10 +69,12 @@ def test_first_request_goes_to_the_provider_then_the_cache(service, provider):
     assert (stats["hits"], stats["misses"], stats["provider_calls"]) == (2, 1, 1)
 
 
-def test_sad_and_neutral_share_the_drama_cache_entry(service, provider):
+def test_every_mood_and_mode_has_its_own_cache_entry(service, provider):
     service.recommend("sad")
-    assert service.recommend("neutral").source == "cache"
-    assert provider.calls == 1
+    assert service.recommend("neutral").source == "provider"
+    assert service.recommend("sad", mode="lift").source == "provider"
+    assert service.recommend("neutral", seed=3).source == "cache"
+    assert provider.calls == 3
 
 
 def test_asking_twice_shows_a_different_first_page(service):
@@ -248,3 +251,120 @@ def test_movie_details_and_unknown_ids(service, provider):
     with pytest.raises(NotFound):  # the "not found" answer is cached as well
         service.movie("nope")
     assert provider.calls == 2
+
+
+@pytest.fixture
+def dramas(cache):
+    """Emotional dramas (romance) and contemplative ones (biopics), plus comedies."""
+    romances = [film(f"rom{i}", "Romance", "Drama", rating=8.0 + i / 100) for i in range(30)]
+    biopics = [film(f"bio{i}", "Biography", "Drama", "History") for i in range(30)]
+    comedies = [film(f"com{i}", "Comedy", "Drama") for i in range(30)]
+    provider = FakeProvider(romances + biopics + comedies)
+    settings = Settings(page_size=10, max_candidates=60, rotation_pages=1, spotlight_countries=())
+    return RecommendationService(provider, cache, build_mapping(), Filters(min_votes=10), settings)
+
+
+def ids(result):
+    return {m.id for m in result.movies}
+
+
+def test_sad_and_neutral_keep_the_drama_genre_but_differ_in_feature(dramas):
+    sad, neutral = dramas.recommend("sad", seed=1), dramas.recommend("neutral", seed=1)
+    assert sad.genre == neutral.genre == "Drama"
+    assert all(i.startswith("rom") for i in ids(sad))
+    assert all(i.startswith("bio") for i in ids(neutral))
+
+
+def test_films_below_the_fit_threshold_do_not_qualify(cache):
+    incidental = film("x", "Comedy", "War", "Horror", "Crime", "Thriller", rating=9.9, votes=900)
+    provider = FakeProvider([incidental, *make_movies("Comedy", 30)])
+    service = RecommendationService(provider, cache, build_mapping(), Filters(min_votes=10))
+    pages = [service.recommend("happy", page=p, seed=1) for p in (1, 2)]
+    assert "x" not in {m.id for page in pages for m in page.movies}
+    assert pages[0].total == 30
+
+
+def test_the_ranking_puts_a_central_fit_before_a_slightly_better_rated_incidental_one(cache):
+    central = film("central", "Comedy", rating=8.0)
+    diluted = film("diluted", "Comedy", "Drama", "Western", rating=8.4)
+    provider = FakeProvider([diluted, central])
+    one_per_page = Settings(page_size=1, rotation_pages=1)  # nothing to shuffle
+    service = RecommendationService(
+        provider, cache, build_mapping(), Filters(min_votes=10), one_per_page
+    )
+    pages = [service.recommend("happy", page=p).movies[0].id for p in (1, 2)]
+    assert pages == ["central", "diluted"]
+
+
+def test_lift_mode_asks_for_the_lift_genre_and_says_so(dramas):
+    result = dramas.recommend("sad", mode="lift", seed=1)
+    assert (result.mode, result.genre) == ("lift", "Comedy")
+    assert len(result.movies) == 10
+    assert all(i.startswith("com") for i in ids(result))
+    assert all(pick.reason.endswith("picked to lift your sad mood") for pick in result.picks)
+
+
+def test_every_film_carries_a_reason_from_its_data(service):
+    result = service.recommend("happy", seed=1)
+    for pick in result.picks:
+        assert pick.reason.startswith("A light-hearted comedy, ")
+        assert f"{pick.movie.rating:.1f}/10 from {pick.movie.votes} votes" in pick.reason
+        assert pick.to_dict()["reason"] == pick.reason
+
+
+def test_a_close_call_blends_the_top_two_moods_in_proportion(dramas):
+    result = dramas.recommend(probabilities={"sad": 0.45, "neutral": 0.3, "happy": 0.1}, seed=1)
+    assert (result.emotion, result.genre) == ("sad", "Drama")
+    assert result.blend == [
+        {"emotion": "sad", "genre": "Drama", "weight": 0.6},
+        {"emotion": "neutral", "genre": "Drama", "weight": 0.4},
+    ]
+    assert sum(i.startswith("rom") for i in ids(result)) == 6
+    runner_up = [p for p in result.picks if p.movie.id.startswith("bio")]
+    assert all(p.reason.endswith("picked for the calm in your mood too") for p in runner_up)
+
+
+def test_a_clear_winner_is_not_blended(dramas):
+    result = dramas.recommend(probabilities={"sad": 0.7, "neutral": 0.3}, seed=1)
+    assert result.blend is None
+    assert all(i.startswith("rom") for i in ids(result))
+
+
+def test_the_named_emotion_leads_a_close_call(dramas):
+    result = dramas.recommend("neutral", probabilities={"sad": 0.41, "neutral": 0.4}, seed=1)
+    assert [part["emotion"] for part in result.blend] == ["neutral", "sad"]
+
+
+def test_a_blend_pages_through_one_order_without_repeats(dramas):
+    probabilities = {"sad": 0.4, "neutral": 0.35}
+    pages = [dramas.recommend(probabilities=probabilities, page=p, seed=9) for p in range(1, 7)]
+    seen = [m.id for page in pages for m in page.movies]
+    assert len(seen) == len(set(seen)) == 60
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"emotion": "happy", "mode": "cheer"}, "invalid_mode"),
+        ({"probabilities": {"bored": 0.5}}, "invalid_emotions"),
+        ({"probabilities": {"happy": 1.5}}, "invalid_emotions"),
+        ({"probabilities": {"happy": 0.5, "happiness": 0.4}}, "invalid_emotions"),
+        ({"emotion": "sad", "probabilities": {"happy": 0.5}}, "invalid_emotions"),
+        ({}, "invalid_emotion"),
+    ],
+)
+def test_invalid_modes_and_probabilities(service, kwargs, code):
+    with pytest.raises(InvalidInput) as info:
+        service.recommend(**kwargs)
+    assert info.value.code == code
+
+
+def test_fit_settings_are_part_of_the_cache_key(provider, cache):
+    def service(fit):
+        moods = build_moods(build_mapping(), fit)
+        mapping, filters = build_mapping(), Filters(min_votes=10)
+        return RecommendationService(provider, cache, mapping, filters, moods=moods)
+
+    assert service({}).recommend("happy").source == "provider"
+    assert service({}).recommend("happy").source == "cache"
+    assert service({"threshold": 0.3}).recommend("happy").source == "provider"

@@ -11,16 +11,91 @@ from tests.fakes import MOVIE_FIELDS
 @pytest.mark.parametrize(("emotion", "genre"), sorted(DEFAULT_GENRES.items()))
 def test_every_emotion_gets_a_full_page_of_its_genre(client, emotion, genre):
     body = client.get(f"/api/recommendations?emotion={emotion}").get_json()
-    assert (body["emotion"], body["genre"]) == (emotion, genre)
+    assert (body["emotion"], body["genre"], body["mode"]) == (emotion, genre, "match")
+    assert body["blend"] is None
     assert body["source"] in {"provider", "cache"}
     assert len(body["movies"]) == 20
     for movie in body["movies"]:
-        assert set(movie) == MOVIE_FIELDS
+        assert set(movie) == MOVIE_FIELDS | {"reason"}
+        assert movie["reason"].endswith(f"picked for your {emotion} mood")
         assert genre in movie["genres"]
         assert movie["rating"] >= 7.0
         assert movie["votes"] >= 10
         assert 1970 <= movie["year"] <= 2026
         assert {"Hindi", "English"} & set(movie["languages"])
+
+
+def all_ids(client, query):
+    """Every film a recommendation query can page through (one seed)."""
+    found, page, more = [], 1, True
+    while more:
+        body = client.get(f"/api/recommendations?{query}&seed=1&page={page}").get_json()
+        found += [movie["id"] for movie in body["movies"]]
+        page, more = page + 1, body["has_more"]
+    return found
+
+
+def first_40(client, query):
+    return {
+        movie["id"]
+        for page in (1, 2)
+        for movie in client.get(f"/api/recommendations?{query}&seed=1&page={page}").get_json()[
+            "movies"
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("emotion", "misfits"),
+    [
+        ("happy", {"Q72962", "Q181086", "Q182692"}),  # Reservoir Dogs, Clockwork Orange, ...
+        ("sad", {"Q162255", "Q182692"}),  # The Terminator, Apocalypse Now
+        ("fear", {"Q201819", "Q182692"}),  # District 9, Apocalypse Now
+    ],
+)
+def test_films_that_merely_carry_the_genre_are_not_recommended(client, emotion, misfits):
+    assert not misfits & set(all_ids(client, f"emotion={emotion}"))
+
+
+def test_sad_and_neutral_first_pages_differ(client):
+    assert len(first_40(client, "emotion=sad") & first_40(client, "emotion=neutral")) < 15
+
+
+def test_the_best_known_films_are_spread_across_the_moods(client):
+    firsts = [first_40(client, f"emotion={emotion}") for emotion in DEFAULT_GENRES]
+    everywhere = {i for i in set.union(*firsts) if sum(i in f for f in firsts) >= 4}
+    assert everywhere == set()
+
+
+def test_lift_mode(client):
+    body = client.get("/api/recommendations?emotion=sad&mode=lift").get_json()
+    assert (body["mode"], body["genre"]) == ("lift", "Comedy")
+    assert all("Comedy" in movie["genres"] for movie in body["movies"])
+    assert all(movie["reason"].endswith("to lift your sad mood") for movie in body["movies"])
+
+
+def test_close_call_blends_the_two_moods(client):
+    body = client.get("/api/recommendations?emotions=happy:0.48,surprise:0.41").get_json()
+    assert body["emotion"] == "happy"
+    assert [(part["emotion"], part["genre"]) for part in body["blend"]] == [
+        ("happy", "Comedy"),
+        ("surprise", "Adventure"),
+    ]
+    reasons = [movie["reason"] for movie in body["movies"]]
+    assert any(r.endswith("picked for the surprise in your mood too") for r in reasons)
+    assert any(r.endswith("picked for your happy mood") for r in reasons)
+
+
+def test_a_clear_emotion_is_not_blended(client):
+    body = client.get("/api/recommendations?emotion=happy&emotions=happy:0.9,sad:0.05")
+    assert body.get_json()["blend"] is None
+
+
+def test_emotion_table_lists_both_modes(client):
+    body = client.get("/api/emotions").get_json()
+    assert body["emotions"] == DEFAULT_GENRES
+    assert body["lift"]["sad"] == "Comedy"
+    assert set(body["lift"]) == set(DEFAULT_GENRES)
 
 
 def test_second_request_is_served_from_cache_and_counted(client):
@@ -98,6 +173,12 @@ def test_movie_details(client):
         ("/api/recommendations?emotion=happy&page=two", 400, "invalid_page"),
         ("/api/recommendations?emotion=happy&page=99999999999999999999", 400, "invalid_page"),
         ("/api/recommendations?emotion=happy&seed=abc", 400, "invalid_seed"),
+        ("/api/recommendations?emotion=happy&mode=cheer", 400, "invalid_mode"),
+        ("/api/recommendations?emotions=happy", 400, "invalid_emotions"),
+        ("/api/recommendations?emotions=happy:lots", 400, "invalid_emotions"),
+        ("/api/recommendations?emotions=happy:0.5,happy:0.4", 400, "invalid_emotions"),
+        ("/api/recommendations?emotions=bored:0.5", 400, "invalid_emotions"),
+        ("/api/recommendations?emotions=happy:nan", 400, "invalid_emotions"),
         ("/api/search", 400, "empty_query"),
         ("/api/search?q=%20%20", 400, "empty_query"),
         ("/api/search?q=" + "a" * 201, 400, "query_too_long"),

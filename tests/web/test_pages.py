@@ -113,3 +113,28 @@ def test_an_error_is_shown_next_to_what_caused_it(client):
 def test_the_details_say_the_catalogs_cast_is_alphabetical(client):
     html = client.get("/").get_data(as_text=True)
     assert "<dt>Cast <small>(A\N{EN DASH}Z)</small></dt>" in html
+
+
+def test_cards_say_why_each_film_was_picked(client):
+    grid = client.get("/?emotion=happy").get_data(as_text=True).split("<template")[0]
+    reasons = re.findall(r'class="card-reason">([^<]*)<', grid)
+    assert len(reasons) == 20
+    assert all(r.endswith("picked for your happy mood") for r in reasons)
+    search = client.get("/?q=sholay").get_data(as_text=True)
+    assert 'class="card-reason"></span>' in search  # search results are not picks
+
+
+def test_the_mode_switch_works_without_javascript(client):
+    html = client.get("/?emotion=sad&mode=lift").get_data(as_text=True)
+    assert "Comedy to lift a sad mood" in html
+    assert re.search(r'data-mode="lift" href="[^"]*" aria-current="true"', html)
+    assert 'href="/?emotion=fear&amp;mode=lift#results"' in html  # the chips keep the mode
+    assert 'id="mode-switch" aria-label="What the films should do" data-mode="lift"' in html
+
+
+def test_the_page_matches_the_mood_unless_asked_to_lift_it(client):
+    html = client.get("/?emotion=sad&mode=anything").get_data(as_text=True)
+    assert "Drama for a sad mood" in html
+    assert re.search(r'data-mode="match" href="[^"]*" aria-current="true"', html)
+    assert 'href="/?emotion=fear#results"' in html
+    assert 'data-mode=""' in html  # nothing asked: the script may use the remembered choice

@@ -11,7 +11,8 @@ class Movie:
     """One film. ``rating`` is on a 0-10 scale; what ``votes`` counts depends on the provider;
     ``cast`` is in billing order where the source has one (the provider says). ``original_title``
     is the title in the film's own language where ``title`` translates it (people search for
-    *Kabhi Khushi Kabhie Gham*, the catalog says *Sometimes Happiness...*)."""
+    *Kabhi Khushi Kabhie Gham*, the catalog says *Sometimes Happiness...*). ``keywords`` are
+    the provider's subject tags ("heist", "coming of age"), empty if it has none."""
 
     id: str
     title: str
@@ -30,6 +31,7 @@ class Movie:
     imdb_id: str | None = None
     trailer_url: str | None = None
     original_title: str | None = None
+    keywords: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of the API (lists, not tuples)."""
@@ -51,6 +53,7 @@ class Movie:
             "imdb_id": self.imdb_id,
             "trailer_url": self.trailer_url,
             "original_title": self.original_title,
+            "keywords": list(self.keywords),
         }
 
     @classmethod
@@ -63,5 +66,6 @@ class Movie:
                 "languages": tuple(data.get("languages") or ()),
                 "countries": tuple(data.get("countries") or ()),
                 "cast": tuple(data.get("cast") or ()),
+                "keywords": tuple(data.get("keywords") or ()),
             }
         )

@@ -18,7 +18,8 @@ class MovieProvider(Protocol):
 
     ``votes_meaning`` says what ``Movie.votes`` counts for this source (user votes, critic
     reviews, ...), so that ``default_min_votes`` and ``prior_votes`` (the weight of the prior
-    in the confidence-weighted rating) can be set in the same unit. ``cast_in_billing_order``
+    in the confidence-weighted rating) can be set in the same unit; ``votes_unit`` is the
+    same in a few words for sentences ("8.6/10 from 210 critics"). ``cast_in_billing_order``
     says whether ``Movie.cast`` lists the stars first (else it is in some other order, such as
     the embedded catalog's alphabetical one, and the page says so). ``attribution`` is the
     credit the page shows while the source is in use (``attribution_url`` its link).
@@ -37,6 +38,7 @@ class MovieProvider(Protocol):
     name: str
     votes_meaning: str
     cast_in_billing_order: bool
+    votes_unit: str
     default_min_votes: int
     prior_votes: int
     attribution: str

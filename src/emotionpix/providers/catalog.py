@@ -99,6 +99,7 @@ class CatalogProvider:
     name = "catalog"
     votes_meaning = "Rotten Tomatoes critic reviews"
     cast_in_billing_order = False  # the source lists the cast alphabetically
+    votes_unit = "critics"
     default_min_votes = 10
     prior_votes = 25
     attribution = (

@@ -41,6 +41,7 @@ class Imdb236Provider:
 
     name = "imdb236"
     votes_meaning = "IMDb user votes"
+    votes_unit = "votes"
     cast_in_billing_order = True  # the API lists the cast as IMDb bills it
     default_min_votes = 1000
     prior_votes = 1000
@@ -178,6 +179,8 @@ class Imdb236Provider:
                 runtime=int(item["runtimeMinutes"]) if item.get("runtimeMinutes") else None,
                 imdb_id=str(item["id"]),
                 trailer_url=_url(item.get("trailer")),
+                # IMDb's "interests" ("Slasher Horror", "Feel-Good Romance"): subject tags
+                keywords=tuple(str(i) for i in item.get("interests") or () if isinstance(i, str)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ProviderError(f"IMDb236 sent a film we cannot read ({exc!r})") from None

@@ -62,6 +62,7 @@ class TmdbProvider:
 
     name = "tmdb"
     votes_meaning = "TMDB user votes"
+    votes_unit = "votes"
     cast_in_billing_order = True  # credits sorted by TMDB's "order"
     default_min_votes = 1000
     prior_votes = 1000
@@ -168,9 +169,9 @@ class TmdbProvider:
 
     def details(self, tmdb_id: str) -> Movie | None:
         """Everything TMDB knows of one film: credits in billing order, runtime, plot,
-        trailer, poster and backdrop. None for an unknown id."""
+        trailer, keywords, poster and backdrop. None for an unknown id."""
         data = self.http.get_json(
-            f"movie/{tmdb_id}", {"append_to_response": "videos,credits"}, missing_ok=True
+            f"movie/{tmdb_id}", {"append_to_response": "videos,credits,keywords"}, missing_ok=True
         )
         return None if data is None else self._detailed(data)
 
@@ -230,6 +231,9 @@ class TmdbProvider:
                 cast=tuple(c["name"] for c in cast[:15]),
                 imdb_id=data.get("imdb_id") or None,
                 trailer_url=_trailer((data.get("videos") or {}).get("results") or []),
+                keywords=tuple(
+                    str(k["name"]) for k in (data.get("keywords") or {}).get("keywords") or []
+                ),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ProviderError(f"TMDB sent details we cannot read ({exc!r})") from None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
 from emotionpix.core.movies import Movie
@@ -17,8 +18,11 @@ def weighted_rating(rating: float, votes: int, prior_mean: float, prior_votes: i
     return (votes * rating + prior_votes * prior_mean) / (votes + prior_votes)
 
 
-def rank(movies: Sequence[Movie], prior_votes: int) -> list[Movie]:
-    """Best first by weighted rating; the prior mean is the candidates' own mean rating."""
+def rank(
+    movies: Sequence[Movie], prior_votes: int, bonus: Callable[[Movie], float] | None = None
+) -> list[Movie]:
+    """Best first by weighted rating plus ``bonus`` (rating points, such as a mood fit's);
+    the prior mean is the candidates' own mean rating."""
     rated = [m for m in movies if m.rating is not None]
     if not rated:
         return []
@@ -26,7 +30,7 @@ def rank(movies: Sequence[Movie], prior_votes: int) -> list[Movie]:
 
     def score(movie: Movie) -> tuple[float, int, str]:
         weighted = weighted_rating(movie.rating or 0.0, movie.votes, mean, prior_votes)
-        return (-weighted, -movie.votes, movie.id)
+        return (-weighted - (bonus(movie) if bonus else 0.0), -movie.votes, movie.id)
 
     return sorted(rated, key=score)
 
@@ -65,3 +69,38 @@ def rotate(items: Sequence[T], window: int, seed: int) -> list[T]:
         rng.shuffle(block)
         rotated.extend(block)
     return rotated
+
+
+def blend(
+    lists: Sequence[Sequence[T]],
+    weights: Sequence[float],
+    key: Callable[[T], Hashable],
+    limit: int | None = None,
+) -> list[tuple[int, T]]:
+    """Interleave ranked lists in proportion to ``weights``, each item once: (list, item),
+    the first ``limit`` of them (all by default).
+
+    Every list keeps its own order; at each step the list furthest behind its share gives
+    its next item (a smooth weighted round-robin), so 0.6/0.4 gives 3 of every 5 films from
+    the first list, spread evenly rather than in blocks.
+    """
+    limit = sum(map(len, lists)) if limit is None else limit
+    if len(lists) == 1:
+        return [(0, item) for item in lists[0][:limit]]
+    queues = [deque(items) for items in lists]
+    live = [i for i, queue in enumerate(queues) if queue]
+    credit = [0.0] * len(queues)
+    seen: set[Hashable] = set()
+    merged: list[tuple[int, T]] = []
+    while live and len(merged) < limit:
+        for i in live:
+            credit[i] += weights[i]
+        chosen = max(live, key=credit.__getitem__)
+        credit[chosen] -= sum(weights[i] for i in live)
+        item = queues[chosen].popleft()
+        if not queues[chosen]:
+            live.remove(chosen)
+        if key(item) not in seen:
+            seen.add(key(item))
+            merged.append((chosen, item))
+    return merged

@@ -1,7 +1,9 @@
 """The recommendation service: the paper's Algorithm 1 with a cache in front of the provider.
 
-emotion -> genre (mapping) -> cached ranked candidates (provider + filters + ranking)
--> a seeded rotation of the best ones -> one page of films.
+emotion (+ mode) -> mood rule (genre, supporting and conflicting genres) -> cached ranked
+candidates (provider + filters + mood fit + ranking) -> on a close call, the runner-up's
+candidates blended in -> a seeded rotation of the best ones -> one page of films, each with
+the reason it was picked.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import hashlib
 import json
 import random
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -23,7 +25,10 @@ from emotionpix.core.text import normalise
 from emotionpix.errors import InvalidInput, NotFound, ServiceUnavailable
 from emotionpix.providers import MovieProvider, ProviderError
 from emotionpix.recommend.enrich import Enricher
-from emotionpix.recommend.ranking import rank, rotate, spotlight
+from emotionpix.recommend.explain import describe, why
+from emotionpix.recommend.fit import MoodFit
+from emotionpix.recommend.moods import MODES, Moods, build_moods
+from emotionpix.recommend.ranking import blend, rank, rotate, spotlight
 
 MAX_QUERY_LENGTH = 200
 NEGATIVE_TTL = 60  # seconds an empty answer (unknown id, no search match) stays cached
@@ -42,29 +47,52 @@ class Settings:
     spotlight_every: int = 4
     search_limit: int = 20
     fetch_limit: int = 5000
+    # Top two emotions closer than this (probability) are blended (README, "Close calls").
+    close_call_margin: float = 0.3
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A recommended film and why it was picked (the reason belongs to the recommendation,
+    not to the provider's record)."""
+
+    movie: Movie
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.movie.to_dict(), "reason": self.reason}
 
 
 @dataclass(frozen=True)
 class Recommendations:
     emotion: str
     genre: str
+    mode: str  # "match" | "lift"
     source: str  # "cache" | "provider" | "stale" | "fallback"
-    movies: list[Movie]
+    picks: list[Pick]
     page: int
     seed: int
     total: int
     has_more: bool
+    # On a close call: [{"emotion", "genre", "weight"}] of the two moods blended.
+    blend: list[dict[str, Any]] | None = None
+
+    @property
+    def movies(self) -> list[Movie]:
+        return [pick.movie for pick in self.picks]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "emotion": self.emotion,
             "genre": self.genre,
+            "mode": self.mode,
+            "blend": self.blend,
             "source": self.source,
             "page": self.page,
             "seed": self.seed,
             "total": self.total,
             "has_more": self.has_more,
-            "movies": [movie.to_dict() for movie in self.movies],
+            "movies": [pick.to_dict() for pick in self.picks],
         }
 
 
@@ -98,6 +126,7 @@ class RecommendationService:
         mapping: Mapping[str, str],
         filters: Filters,
         settings: Settings | None = None,
+        moods: Moods | None = None,
         *,
         fallback: MovieProvider | None = None,
         enricher: Enricher | None = None,
@@ -110,45 +139,62 @@ class RecommendationService:
         self.fallback = fallback
         self.enricher = enricher
         self._in_flight = SingleFlight()
+        self.moods = moods or build_moods(self.mapping)
+        self._fit = {mode: MoodFit(self.moods.rules(mode), self.moods.settings) for mode in MODES}
+        self._shape = self._shape_digest()
 
-    def genre_for(self, emotion: str) -> str:
+    def genre_for(self, emotion: str, mode: str = "match") -> str:
         """The genre the (normalised) emotion maps to; InvalidInput for an unknown label."""
-        try:
-            return self.mapping[normalise_emotion(emotion)]
-        except UnknownEmotion:
-            known = ", ".join(sorted(self.mapping))
-            raise InvalidInput(
-                f"Unknown emotion {emotion!r}. Use one of: {known}.", code="invalid_emotion"
-            ) from None
+        return self.moods.rules(self._mode(mode))[self._emotion(emotion)].genre
 
-    def recommend(self, emotion: str, page: int = 1, seed: int | None = None) -> Recommendations:
-        """One page of films for ``emotion``. The same ``seed`` pages through one stable
-        order; without a seed each call picks a fresh one (so a new first page)."""
-        genre = self.genre_for(emotion)
-        if not 1 <= page <= MAX_PAGE:
-            raise InvalidInput(f"page must be between 1 and {MAX_PAGE}.", code="invalid_page")
-        if seed is None:
-            seed = random.randint(0, MAX_SEED)
-        elif not 0 <= seed <= MAX_SEED:
-            raise InvalidInput(f"seed must be between 0 and {MAX_SEED}.", code="invalid_seed")
-        candidates, source = self._answer(
-            self._discover_key(genre),
-            lambda provider: self._ranked_candidates(provider, genre),
-        )
+    def recommend(
+        self,
+        emotion: str | None = None,
+        page: int = 1,
+        seed: int | None = None,
+        mode: str = "match",
+        probabilities: Mapping[str, float] | None = None,
+    ) -> Recommendations:
+        """One page of films for ``emotion`` in ``mode`` ("match" the mood or "lift" it).
+
+        ``probabilities`` (the photo's, as the emotion API gives them) make a close call
+        possible: when the runner-up is within ``close_call_margin`` of ``emotion`` (or,
+        without one, of the most probable emotion), the two moods' films are blended in
+        proportion. The same ``seed`` pages through one stable order; without a seed each
+        call picks a fresh one (so a new first page).
+        """
+        mode = self._mode(mode)
+        plan = self._plan(emotion, probabilities)
+        seed = _checked_seed(page, seed)
         size = self.settings.page_size
         window = size * self.settings.rotation_pages
-        # Only the windows up to this page need shuffling.
-        head = rotate(candidates[: -(-page * size // window) * window], window, seed)
-        chosen = head[(page - 1) * size : page * size]
+        # Only the windows up to this page need blending and shuffling.
+        needed = -(-page * size // window) * window
+        candidates, total, source = self._candidates(mode, plan, needed)
+        head = rotate(candidates, window, seed)
+        rules = self.moods.rules(mode)
+        labels = [label for label, _ in plan]
+        picks = [
+            _pick(item, labels[which], mode, runner_up=which > 0)
+            for which, item in head[(page - 1) * size : page * size]
+        ]
+        shown = self._for_cards([pick.movie for pick in picks])
         return Recommendations(
-            emotion=normalise_emotion(emotion),
-            genre=genre,
+            emotion=labels[0],
+            genre=rules[labels[0]].genre,
+            mode=mode,
             source=source,
-            movies=self._for_cards([Movie.from_dict(item) for item in chosen]),
+            picks=[replace(pick, movie=movie) for pick, movie in zip(picks, shown, strict=True)],
             page=page,
             seed=seed,
-            total=len(candidates),
-            has_more=page * size < len(candidates),
+            total=total,
+            has_more=page * size < total,
+            blend=[
+                {"emotion": label, "genre": rules[label].genre, "weight": round(weight, 3)}
+                for label, weight in plan
+            ]
+            if len(plan) > 1
+            else None,
         )
 
     def search(self, query: str) -> SearchResults:
@@ -221,31 +267,121 @@ class RecommendationService:
     def _for_cards(self, movies: list[Movie]) -> list[Movie]:
         return self.enricher.cards(movies) if self.enricher else movies
 
-    def _ranked_candidates(self, provider: MovieProvider, genre: str) -> list[dict[str, Any]]:
+    def _emotion(self, label: str) -> str:
+        try:
+            return normalise_emotion(label)
+        except UnknownEmotion:
+            known = ", ".join(self.mapping)
+            raise InvalidInput(
+                f"Unknown emotion {label!r}. Use one of: {known}.", code="invalid_emotion"
+            ) from None
+
+    @staticmethod
+    def _mode(mode: str) -> str:
+        if mode not in MODES:
+            raise InvalidInput(
+                f"mode must be one of: {', '.join(MODES)}; got {mode!r}.", code="invalid_mode"
+            )
+        return mode
+
+    def _plan(
+        self, emotion: str | None, probabilities: Mapping[str, float] | None
+    ) -> list[tuple[str, float]]:
+        """[(emotion, weight)]: the emotion alone or, on a close call, with the runner-up
+        (the most probable other emotion), weighted in proportion to their probabilities.
+        Without ``emotion`` the most probable one leads."""
+        if not probabilities:
+            if not emotion:
+                raise InvalidInput("Say which emotion: ?emotion=happy", code="invalid_emotion")
+            return [(self._emotion(emotion), 1.0)]
+        p = self._probabilities(probabilities)
+        order = list(self.mapping)
+        ranked = sorted(p, key=lambda label: (-p[label], order.index(label)))
+        top = self._emotion(emotion) if emotion else ranked[0]
+        if top not in p:
+            raise InvalidInput(f"emotions must include {top!r}.", code="invalid_emotions")
+        second = next((label for label in ranked if label != top), None)
+        if second is None or p[second] <= 0 or p[top] - p[second] > self.settings.close_call_margin:
+            return [(top, 1.0)]
+        total = p[top] + p[second]
+        return [(top, p[top] / total), (second, p[second] / total)]
+
+    def _probabilities(self, probabilities: Mapping[str, float]) -> dict[str, float]:
+        checked: dict[str, float] = {}
+        for label, p in probabilities.items():
+            try:
+                emotion = normalise_emotion(label)
+            except UnknownEmotion:
+                raise InvalidInput(
+                    f"Unknown emotion {label!r} in emotions.", code="invalid_emotions"
+                ) from None
+            if not isinstance(p, int | float) or not 0 <= p <= 1 or emotion in checked:
+                raise InvalidInput(
+                    "emotions gives each emotion once, with a probability from 0 to 1.",
+                    code="invalid_emotions",
+                )
+            checked[emotion] = float(p)
+        return checked
+
+    def _candidates(
+        self, mode: str, plan: list[tuple[str, float]], needed: int
+    ) -> tuple[list[tuple[int, dict[str, Any]]], int, str]:
+        """The first ``needed`` films of the plan's moods blended, as (which mood, item); how
+        many there are in all; and where they came from."""
+        pools = [self._pool(mode, label) for label, _ in plan]
+        lists = [items for items, _ in pools]
+        ids = {item["movie"]["id"] for items in lists for item in items}
+        total = min(len(ids), self.settings.max_candidates)
+        head = blend(lists, [w for _, w in plan], lambda item: item["movie"]["id"], needed)
+        return head[:total], total, _worst(source for _, source in pools)
+
+    def _pool(self, mode: str, emotion: str) -> tuple[list[dict[str, Any]], str]:
+        """The ranked films of one mood, through the cache: ([{movie, fit, about}], source)."""
+        key = f"mood:{self.provider.name}:{mode}:{emotion}:{self._shape}"
+        pool: list[dict[str, Any]]
+        pool, source = self._answer(key, lambda provider: self._ranked(provider, mode, emotion))
+        return pool, source
+
+    def _ranked(self, provider: MovieProvider, mode: str, emotion: str) -> list[dict[str, Any]]:
+        """The films of the mood's genre that pass the filters and fit the mood, best first:
+        weighted rating + the fit's bonus, then the origin spotlight."""
+        rule, scorer = self.moods.rules(mode)[emotion], self._fit[mode]
         filters = self.filters
         if provider is not self.provider:  # the fallback counts votes in its own unit
             filters = replace(filters, min_votes=provider.default_min_votes)
-        found = provider.discover(genre, filters, self.settings.fetch_limit)
+        found = provider.discover(rule.genre, filters, self.settings.fetch_limit)
+        fits = {movie.id: scorer.fit(movie, emotion) for movie in found}
+        fitting = [m for m in found if fits[m.id] >= self.moods.settings.threshold]
         ranked = spotlight(
-            rank(found, provider.prior_votes),
+            rank(fitting, provider.prior_votes, lambda m: scorer.bonus(m, emotion)),
             self.settings.spotlight_countries,
             self.settings.spotlight_every,
         )
-        return [movie.to_dict() for movie in ranked[: self.settings.max_candidates]]
+        return [
+            {
+                "movie": movie.to_dict(),
+                "fit": round(fits[movie.id], 3),
+                "about": describe(movie, rule, provider.votes_unit),
+            }
+            for movie in ranked[: self.settings.max_candidates]
+        ]
 
-    def _discover_key(self, genre: str) -> str:
+    def _shape_digest(self) -> str:
+        """What the ranked pools depend on besides mode and emotion, for their cache keys:
+        filters, ranking settings and every mood rule (variety compares all moods)."""
         shape = json.dumps(
             [
                 self.filters.key(),
                 self.provider.prior_votes,
+                self.provider.votes_unit,
                 self.settings.max_candidates,
                 self.settings.spotlight_countries,
                 self.settings.spotlight_every,
+                self.moods.key(),
             ],
             separators=(",", ":"),
         )
-        digest = hashlib.sha256(shape.encode()).hexdigest()[:16]
-        return f"discover:{self.provider.name}:{genre.casefold()}:{digest}"
+        return hashlib.sha256(shape.encode()).hexdigest()[:16]
 
     def _answer(self, key: str, compute: Callable[[MovieProvider], Any]) -> tuple[Any, str]:
         """(value, source): a fresh cache entry; else the provider's answer (then cached);
@@ -317,5 +453,29 @@ class SingleFlight:
             mine.set()
 
 
+def _worst(sources: Iterable[str]) -> str:
+    """One source for a blend: the most degraded of its pools ("fallback", then "stale"),
+    else "provider" if any was fetched."""
+    found = set(sources)
+    return next((s for s in ("fallback", "stale", "provider") if s in found), "cache")
+
+
 def _as_dict(movie: Movie | None) -> dict[str, Any] | None:
     return movie.to_dict() if movie else None
+
+
+def _checked_seed(page: int, seed: int | None) -> int:
+    """``seed``, or a fresh one; InvalidInput for a page or seed out of range."""
+    if not 1 <= page <= MAX_PAGE:
+        raise InvalidInput(f"page must be between 1 and {MAX_PAGE}.", code="invalid_page")
+    if seed is None:
+        return random.randint(0, MAX_SEED)
+    if not 0 <= seed <= MAX_SEED:
+        raise InvalidInput(f"seed must be between 0 and {MAX_SEED}.", code="invalid_seed")
+    return seed
+
+
+def _pick(item: dict[str, Any], emotion: str, mode: str, runner_up: bool) -> Pick:
+    """A cached pool item as a Pick, its reason ended for the mood it was picked for."""
+    reason = f"{item['about']} — {why(emotion, mode, runner_up)}"
+    return Pick(Movie.from_dict(item["movie"]), reason)

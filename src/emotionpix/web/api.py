@@ -26,14 +26,45 @@ def _int_arg(name: str) -> int | None:
     return int(raw)
 
 
+PROBABILITY = re.compile(r"[0-9]{0,3}\.?[0-9]{1,12}")
+
+
+def _probability(text: str) -> float:
+    """A plain decimal ("0.48", "1", ".5"); ValueError for anything else ("1_0", "nan")."""
+    if not PROBABILITY.fullmatch(text.strip()):
+        raise ValueError(text)
+    return float(text)
+
+
+def _probabilities_arg() -> dict[str, float] | None:
+    """``emotions=happy:0.48,surprise:0.41`` as a mapping; None when absent."""
+    raw = request.args.get("emotions", "").strip()
+    if not raw:
+        return None
+    try:
+        pairs = [
+            (label.strip(), _probability(p)) for label, p in (i.split(":") for i in raw.split(","))
+        ]
+    except ValueError:
+        pairs = []
+    probabilities = dict(pairs)
+    if not pairs or len(probabilities) < len(pairs):
+        raise InvalidInput(
+            f"emotions must look like happy:0.48,surprise:0.41, got {raw!r}.",
+            code="invalid_emotions",
+        )
+    return probabilities
+
+
 @bp.get("/recommendations")
 def recommendations() -> dict[str, Any]:
-    emotion = request.args.get("emotion", "").strip()
-    if not emotion:
-        raise InvalidInput("Say which emotion: ?emotion=happy", code="invalid_emotion")
     page = _int_arg("page")
     result = recommender().recommend(
-        emotion, page=1 if page is None else page, seed=_int_arg("seed")
+        request.args.get("emotion", "").strip() or None,
+        page=1 if page is None else page,
+        seed=_int_arg("seed"),
+        mode=request.args.get("mode", "match").strip(),
+        probabilities=_probabilities_arg(),
     )
     return result.to_dict()
 
@@ -56,8 +87,13 @@ def movie(movie_id: str) -> dict[str, Any]:
 
 @bp.get("/emotions")
 def emotions() -> dict[str, Any]:
-    """The emotion -> genre table in force (defaults plus configuration)."""
-    return {"emotions": recommender().mapping}
+    """The emotion -> genre tables in force (defaults plus configuration): the paper's, which
+    matches the mood, and the one that lifts it."""
+    service = recommender()
+    return {
+        "emotions": service.mapping,
+        "lift": {emotion: rule.genre for emotion, rule in service.moods.lift.items()},
+    }
 
 
 @bp.get("/cache/stats")

@@ -67,7 +67,18 @@ MOVIE = {
         "imdb_id": _nullable("string"),
         "trailer_url": _nullable("string"),
         "original_title": _nullable("string", description="where ``title`` translates it"),
+        "keywords": {"type": "array", "items": {"type": "string"}, "description": "subject tags"},
     },
+}
+PICK = {
+    "allOf": [
+        {"$ref": "#/components/schemas/Movie"},
+        {
+            "type": "object",
+            "required": ["reason"],
+            "properties": {"reason": {"type": "string", "description": "why it was picked"}},
+        },
+    ]
 }
 SOURCE = {"type": "string", "enum": ["provider", "cache", "stale", "fallback"]}
 PROBABILITIES = {"type": "object", "additionalProperties": {"type": "number"}}
@@ -94,18 +105,44 @@ SCHEMAS: dict[str, Any] = {
     "Movie": MOVIE,
     "Recommendations": {
         "type": "object",
-        "required": ["emotion", "genre", "source", "page", "seed", "total", "has_more", "movies"],
+        "required": [
+            "emotion",
+            "genre",
+            "mode",
+            "blend",
+            "source",
+            "page",
+            "seed",
+            "total",
+            "has_more",
+            "movies",
+        ],
         "properties": {
             "emotion": {"type": "string"},
             "genre": {"type": "string"},
+            "mode": {"type": "string", "enum": ["match", "lift"]},
+            "blend": {
+                "type": ["array", "null"],
+                "description": "on a close call: the two moods blended, with their weights",
+                "items": {
+                    "type": "object",
+                    "required": ["emotion", "genre", "weight"],
+                    "properties": {
+                        "emotion": {"type": "string"},
+                        "genre": {"type": "string"},
+                        "weight": {"type": "number"},
+                    },
+                },
+            },
             "source": SOURCE,
             "page": {"type": "integer", "minimum": 1},
             "seed": {"type": "integer", "minimum": 0},
             "total": {"type": "integer", "minimum": 0},
             "has_more": {"type": "boolean"},
-            "movies": {"type": "array", "items": {"$ref": "#/components/schemas/Movie"}},
+            "movies": {"type": "array", "items": {"$ref": "#/components/schemas/Pick"}},
         },
     },
+    "Pick": PICK,
     "SearchResults": {
         "type": "object",
         "required": ["query", "source", "movies"],
@@ -152,8 +189,19 @@ PATHS: dict[str, Any] = {
                 _query(
                     "emotion",
                     {"type": "string"},
-                    "happy, sad, angry, surprise, neutral, fear, disgust (or a common alias)",
-                    required=True,
+                    "happy, sad, angry, surprise, neutral, fear, disgust (or a common alias); "
+                    "may be left out when ``emotions`` is given (the most probable leads)",
+                ),
+                _query(
+                    "mode",
+                    {"type": "string", "enum": ["match", "lift"]},
+                    "match the mood or lift it",
+                ),
+                _query(
+                    "emotions",
+                    {"type": "string"},
+                    "a photo's probabilities, ``happy:0.48,surprise:0.41``: a close call blends "
+                    "the two moods' films",
                 ),
                 _query("page", {"type": "integer", "minimum": 1, "maximum": 1000}, "page, from 1"),
                 _query(
@@ -164,7 +212,7 @@ PATHS: dict[str, Any] = {
             ],
             "responses": {
                 "200": _json("Films", "Recommendations"),
-                "400": _error("Unknown emotion, or a bad page or seed"),
+                "400": _error("Unknown emotion or mode, bad emotions, or a bad page or seed"),
                 "503": UNAVAILABLE,
             },
         }
@@ -230,7 +278,7 @@ PATHS: dict[str, Any] = {
     },
     "/api/emotions": {
         "get": {
-            "summary": "The emotion → genre table in force",
+            "summary": "The emotion → genre tables in force (matching the mood, lifting it)",
             "responses": {
                 "200": {
                     "description": "emotion → genre",
@@ -238,12 +286,16 @@ PATHS: dict[str, Any] = {
                         "application/json": {
                             "schema": {
                                 "type": "object",
-                                "required": ["emotions"],
+                                "required": ["emotions", "lift"],
                                 "properties": {
                                     "emotions": {
                                         "type": "object",
                                         "additionalProperties": {"type": "string"},
-                                    }
+                                    },
+                                    "lift": {
+                                        "type": "object",
+                                        "additionalProperties": {"type": "string"},
+                                    },
                                 },
                             }
                         }

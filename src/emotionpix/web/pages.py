@@ -29,9 +29,13 @@ def index() -> str:
     service = recommender()
     emotion, query = request.args.get("emotion", ""), request.args.get("q", "")
     max_upload = current_app.config["MAX_CONTENT_LENGTH"]
+    # The page forgives an odd mode (the API does not): anything but "lift" matches.
+    mode = "lift" if request.args.get("mode") == "lift" else "match"
     context: dict[str, Any] = {
         "mapping": service.mapping,
         "selected": emotion,
+        "mode": mode,
+        "mode_asked": request.args.get("mode") in {"match", "lift"},
         "query": query,
         "votes_label": service.provider.votes_meaning,
         "cast_in_billing_order": service.provider.cast_in_billing_order,
@@ -41,12 +45,12 @@ def index() -> str:
     try:
         if query.strip():
             found = service.search(query)
-            context.update(movies=found.movies, source=found.source)
+            context.update(cards=[(movie, "") for movie in found.movies], source=found.source)
             context["heading"] = f"Results for “{query}”"
         elif emotion:
-            result = service.recommend(emotion)
-            context.update(movies=result.movies, source=result.source)
-            context["heading"] = mood_heading(result.genre, result.emotion)
+            result = service.recommend(emotion, mode=mode)
+            context.update(cards=[(p.movie, p.reason) for p in result.picks], source=result.source)
+            context["heading"] = mood_heading(result.genre, result.emotion, mode)
     except AppError as exc:
         # Said next to what caused it: the search box, or the mood chips.
         context["search_error" if query.strip() else "mood_error"] = exc.message
@@ -62,10 +66,12 @@ def credits() -> dict[str, Any]:
         return {"credits": []}
 
 
-def mood_heading(genre: str, emotion: str) -> str:
-    """The heading of a mood's films: "Comedy for a happy mood", "Action for an angry mood"."""
+def mood_heading(genre: str, emotion: str, mode: str = "match") -> str:
+    """The heading of a mood's films: "Comedy for a happy mood", "Action for an angry mood",
+    "Comedy to lift a sad mood"."""
     article = "an" if emotion[:1] in "aeiou" else "a"
-    return f"{genre} for {article} {emotion} mood"
+    purpose = "to lift" if mode == "lift" else "for"
+    return f"{genre} {purpose} {article} {emotion} mood"
 
 
 # Everything the page uses is served from here (no CDN); scripts only from our own files.

@@ -22,9 +22,14 @@ async function request(url, options = {}) {
   return body;
 }
 
-export const recommendations = (emotion, page = 1, seed = null) => {
-  const params = new URLSearchParams({ emotion, page: String(page) });
+// emotions: the photo's probabilities ({happy: 0.48, surprise: 0.41}) so that the server
+// can blend the top two on a close call; null for a mood picked by hand.
+export const recommendations = (emotion, { page = 1, seed = null, mode = "match", emotions = null } = {}) => {
+  const params = new URLSearchParams({ emotion, page: String(page), mode });
   if (seed !== null) params.set("seed", String(seed));
+  if (emotions) {
+    params.set("emotions", Object.entries(emotions).map(([label, p]) => `${label}:${p.toFixed(3)}`).join(","));
+  }
   return request(`/api/recommendations?${params}`);
 };
 

@@ -1,21 +1,38 @@
-// EmotionPix page controller: wires the three ways in (camera, photo, mood), search, the grid
-// and the details overlay. Each concern lives in its own module; this file only connects them.
-// After every action its result or its message is where the user is looking.
+// EmotionPix page controller: wires the three ways in (camera, photo, mood), the match/lift
+// switch, search, the grid and the details overlay. Each concern lives in its own module; this
+// file only connects them. After every action its result or its message is where the user is
+// looking.
 
 import * as api from "./api.js";
 import * as camera from "./camera.js";
 import * as details from "./details.js";
 import { $, hush, reveal, say } from "./dom.js";
 import * as grid from "./grid.js";
+import * as mode from "./mode.js";
 import { hideResult, markChoice, showResult } from "./mood.js";
 import { problemWith } from "./photo.js";
 import * as voice from "./voice.js";
 
-// closeTo: the other emotion of a close call, kept for recommendations that blend the two
-// (the recommendations request is the one place to send it).
-const state = { emotion: null, closeTo: null, page: 1, seed: null };
+// emotions: the photo's two most probable emotions, sent along so that the server can blend
+// their films when they are close (null after a chip, or once the viewer chose between them).
+const state = { emotion: null, emotions: null, page: 1, seed: null };
 
-const moodHeading = (genre, emotion) => `${genre} for ${/^[aeiou]/.test(emotion) ? "an" : "a"} ${emotion} mood`;
+const article = (word) => (/^[aeiou]/.test(word) ? "an" : "a");
+
+// "Comedy for a happy mood", "Comedy to lift a sad mood"; when two close emotions are
+// blended, "Comedy and Adventure for a happy mood with a touch of surprise".
+function heading(answer) {
+  const purpose = answer.mode === "lift" ? "to lift" : "for";
+  const text = `${answer.genre} ${purpose} ${article(answer.emotion)} ${answer.emotion} mood`;
+  if (!answer.blend) return text;
+  const [, second] = answer.blend;
+  return text.replace(answer.genre, `${answer.genre} and ${second.genre}`) + ` with a touch of ${second.emotion}`;
+}
+
+// The two most probable emotions of a photo's main face.
+function topTwo(probabilities) {
+  return Object.fromEntries(Object.entries(probabilities).sort((a, b) => b[1] - a[1]).slice(0, 2));
+}
 
 function markChip(emotion) {
   for (const chip of document.querySelectorAll(".chip")) {
@@ -26,14 +43,18 @@ function markChip(emotion) {
   }
 }
 
-async function showRecommendations(emotion, { append = false, closeTo = null } = {}) {
+async function showRecommendations(emotion, { append = false, emotions = null } = {}) {
   const page = append ? state.page + 1 : 1;
-  const answer = await api.recommendations(emotion, page, append ? state.seed : null);
-  Object.assign(state, { emotion, closeTo: append ? state.closeTo : closeTo, page: answer.page, seed: answer.seed });
+  const asked = append ? state.emotions : emotions;
+  const answer = await api.recommendations(emotion, {
+    page, seed: append ? state.seed : null, mode: mode.get(), emotions: asked,
+  });
+  Object.assign(state, { emotion, emotions: asked, page: answer.page, seed: answer.seed });
   markChip(emotion);
-  grid.render(moodHeading(answer.genre, emotion), answer.movies, {
+  grid.render(heading(answer), answer.movies, {
     append, hasMore: answer.has_more, source: answer.source,
   });
+  return answer;
 }
 
 function setCameraSwitch(on) {
@@ -65,11 +86,12 @@ async function toggleCamera() {
   }
 }
 
-// A close call's choice: films for the emotion the viewer says is closer.
-async function choose(emotion, other) {
+// A close call's choice: films for the emotion the viewer says is closer (theirs alone: they
+// have settled what the photo could not).
+async function choose(emotion) {
   markChoice(emotion);
   try {
-    await showRecommendations(emotion, { closeTo: other });
+    await showRecommendations(emotion);
     reveal($("#results-heading"));
   } catch (error) {
     say("#results-message", error.message, { error: true });
@@ -90,7 +112,7 @@ async function analyse(image, messageAt, startedAt) {
   say(messageAt, "");
   await showResult(result, image, { onChoose: choose });
   try {
-    await showRecommendations(result.emotion, { closeTo: result.close_call ? result.runner_up : null });
+    await showRecommendations(result.emotion, { emotions: topTwo(result.faces[0].emotions) });
     document.body.dataset.lastAnalysisMs = String(Math.round(performance.now() - startedAt));
   } catch (error) {
     say(messageAt, error.message, { error: true });
@@ -109,7 +131,7 @@ async function runSearch(query) {
   }
   try {
     const answer = await api.search(text);
-    Object.assign(state, { emotion: null, closeTo: null });
+    Object.assign(state, { emotion: null, emotions: null });
     markChip(null);
     hideResult();
     grid.render(`Results for “${text}”`, answer.movies, {
@@ -185,6 +207,17 @@ function wire() {
       if (first) reveal(first);
     } catch (error) {
       say("#results-message", error.message, { error: true });
+    }
+  });
+
+  mode.init(async () => {
+    if (!state.emotion) return; // no mood's films shown yet: the next ones use the new mode
+    hush();
+    try {
+      await showRecommendations(state.emotion, { emotions: state.emotions });
+      reveal($("#results-heading"));
+    } catch (error) {
+      say("#mood-message", error.message, { error: true });
     }
   });
 

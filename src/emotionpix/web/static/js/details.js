@@ -9,7 +9,8 @@ let opener = null;
 
 const FOCUSABLE = "a[href], button:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
-function fill(movie) {
+// reason: why the film was picked, from the card it was opened from ("" for search results).
+function fill(movie, reason) {
   const votesLabel = document.body.dataset.votesLabel || "votes";
   poster(movie, $(".details-poster"));
   // A backdrop, where the source has one, behind the text (CSSOM: allowed by the CSP).
@@ -21,6 +22,8 @@ function fill(movie) {
   const meta = [movie.year, movie.runtime ? `${movie.runtime} min` : null, movie.languages.join(", ") || null];
   $("#details-meta").textContent = meta.filter(Boolean).join(" · ");
   $("#details-genres").textContent = movie.genres.join(" · ");
+  $("#details-reason").textContent = reason;
+  $("#details-reason").hidden = !reason;
   $("#details-rating").textContent = movie.rating === null
     ? "Not rated yet"
     : `★ ${movie.rating.toFixed(1)}/10 from ${movie.votes.toLocaleString()} ${votesLabel}`;
@@ -39,7 +42,7 @@ export async function open(id, from) {
   const dialog = $("#details");
   opener = from ?? document.activeElement;
   const movie = await api.movie(id);
-  fill(movie);
+  fill(movie, from?.querySelector(".card-reason")?.textContent ?? "");
   if (!dialog.open) dialog.showModal();
   $("#details-close").focus();
 }

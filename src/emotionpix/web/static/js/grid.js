@@ -1,5 +1,6 @@
 // The movie grid: cards with a poster (or a generated placeholder), title, original title,
-// year and rating, and a "more" button that pages through the same seeded order.
+// year, rating and why the film was picked, and a "more" button that pages through the same
+// seeded order.
 
 import { $, el } from "./dom.js";
 
@@ -34,6 +35,7 @@ function card(movie) {
   $(".card-original", item).textContent = movie.original_title ?? "";
   const rating = movie.rating === null ? "" : ` · ★ ${movie.rating.toFixed(1)}`;
   $(".card-meta", item).textContent = `${movie.year ?? "Year unknown"}${rating}`;
+  $(".card-reason", item).textContent = movie.reason ?? "";
   return item;
 }
 

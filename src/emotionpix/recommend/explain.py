@@ -1,0 +1,84 @@
+"""Why this film: a short reason built from the film's data and the mood it was picked for,
+such as "A light-hearted romantic comedy, 8.6/10 from 210 critics — picked for your happy
+mood"."""
+
+from __future__ import annotations
+
+from emotionpix.core.movies import Movie
+from emotionpix.recommend.moods import MoodRule
+
+# How a genre reads as the head of the phrase ("a gripping thriller") ...
+NOUNS: dict[str, str] = {
+    "action": "action film",
+    "animation": "animated film",
+    "family": "family film",
+    "fantasy": "fantasy film",
+    "horror": "horror film",
+    "sci-fi": "science-fiction film",
+    "science fiction": "science-fiction film",
+}
+# ... and before it ("a moving *romantic* drama"). Genres without an entry name no qualifier.
+QUALIFIERS: dict[str, str] = {
+    "animation": "animated",
+    "biography": "biographical",
+    "crime": "crime",
+    "family": "family",
+    "fantasy": "fantasy",
+    "history": "historical",
+    "music": "music",
+    "musical": "musical",
+    "mystery": "mystery",
+    "romance": "romantic",
+    "sci-fi": "science-fiction",
+    "science fiction": "science-fiction",
+    "sport": "sports",
+    "western": "western",
+}
+# Pairs English names as one word.
+COMPOUNDS: dict[tuple[str, str], str] = {
+    ("comedy", "drama"): "comedy-drama",
+    ("action", "comedy"): "action comedy",
+    ("romance", "comedy"): "romantic comedy",
+}
+# "the surprise in your mood": the noun of each emotion.
+EMOTION_NOUNS: dict[str, str] = {
+    "happy": "happiness",
+    "sad": "sadness",
+    "angry": "anger",
+    "surprise": "surprise",
+    "neutral": "calm",
+    "fear": "fear",
+    "disgust": "disgust",
+}
+
+
+def describe(movie: Movie, rule: MoodRule, votes_unit: str) -> str:
+    """ "A light-hearted romantic comedy, 8.6/10 from 210 critics": the mood's feature, the
+    film's strongest supporting genre and the rule's genre, then its rating."""
+    genre = rule.genre.casefold()
+    support = {g.casefold(): w for g, w in rule.support.items()}
+    carried = sorted(
+        (g.casefold() for g in movie.genres if g.casefold() in support),
+        key=lambda g: -support[g],
+    )
+    kind = NOUNS.get(genre, genre)
+    for other in carried:
+        if (genre, other) in COMPOUNDS or (other, genre) in COMPOUNDS:
+            kind = COMPOUNDS.get((genre, other)) or COMPOUNDS[(other, genre)]
+            break
+        if other in QUALIFIERS and QUALIFIERS[other] not in kind:  # not "music musical"
+            kind = f"{QUALIFIERS[other]} {kind}"
+            break
+    phrase = f"{rule.feature} {kind}"
+    text = f"{'An' if phrase[0] in 'aeiou' else 'A'} {phrase}"
+    if movie.rating is not None:
+        text += f", {movie.rating:.1f}/10"
+        if movie.votes:
+            text += f" from {movie.votes:,} {votes_unit}"
+    return text
+
+
+def why(emotion: str, mode: str, runner_up: bool = False) -> str:
+    """The end of a reason: which mood the film was picked for, and how."""
+    mood = f"the {EMOTION_NOUNS[emotion]} in your mood too" if runner_up else f"your {emotion} mood"
+    return f"picked {'to lift' if mode == 'lift' else 'for'} {mood}"
