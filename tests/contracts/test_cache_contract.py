@@ -96,6 +96,16 @@ def test_a_value_can_have_its_own_ttl(make_cache, clock):
     assert cache.get("long").fresh is False
 
 
+def test_a_short_lived_value_is_not_kept_a_whole_stale_period(make_cache, clock):
+    cache = make_cache(ttl=3600, stale_ttl=86400)
+    cache.set("nothing found", None, ttl=60)
+    clock.advance(61)
+    assert cache.get("nothing found").fresh is False  # stale, for a minute more
+    clock.advance(60)
+    assert cache.get("nothing found") is None
+    assert cache.purge_expired() == 1
+
+
 def test_overwrite_refreshes(make_cache, clock):
     cache = make_cache(ttl=10)
     cache.set("k", "a")

@@ -4,6 +4,7 @@ with ``pattern=True``, Chromium's own test pattern: no face)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -66,16 +67,29 @@ def camera_frame() -> Image.Image:
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
+    yield from serve_app({})
+
+
+def serve_app(config: dict[str, Any]) -> Iterator[str]:
+    """The app with ``config`` under Waitress on a free port, in a thread; yields its URL."""
     from waitress.server import create_server
 
     instance = tempfile.mkdtemp(prefix="emotionpix-e2e-")
-    app = create_app({"ENV": "testing", "INSTANCE_PATH": instance})
+    app = create_app({"ENV": "testing", "INSTANCE_PATH": instance, **config})
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     port = server.socket.getsockname()[1]
-    thread = threading.Thread(target=server.run, daemon=True)
+
+    def run() -> None:
+        # Closing the server from this thread while its loop waits in select() makes that
+        # select fail (EBADF): the end of serving, not an error.
+        with contextlib.suppress(OSError):
+            server.run()
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
     server.close()
+    thread.join(timeout=5)
     shutil.rmtree(instance, ignore_errors=True)
 
 

@@ -169,9 +169,10 @@ def test_a_close_call_asks_for_both_moods(make_page, tmp_path):
     close = {"happy": 0.46, "surprise": 0.4, "neutral": 0.1, "angry": 0.01, "disgust": 0.01,
              "fear": 0.01, "sad": 0.01}  # fmt: skip
     face = {"box": [150, 50, 200, 200], "score": 0.9, "emotions": close, "emotion": "happy",
-            "confidence": 0.46}  # fmt: skip
+            "confidence": 0.46, "runner_up": "surprise", "close_call": True}  # fmt: skip
     answer = {"faces": [face], "emotion": "happy", "confidence": 0.46, "genre": "Comedy",
-              "model": "test", "image_size": [512, 512], "timings_ms": {}}  # fmt: skip
+              "runner_up": "surprise", "close_call": True, "model": "test",
+              "image_size": [512, 512], "timings_ms": {}}  # fmt: skip
     page = make_page()
     page.route("**/api/emotion", lambda route: route.fulfill(json=answer))
     with page.expect_request("**/api/recommendations?*") as asked:

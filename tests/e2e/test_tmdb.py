@@ -1,13 +1,9 @@
 """The page with TMDB as the movie source (the local stand-in over HTTP): posters load,
 TMDB is credited, details show the backdrop and the trailer, and an outage says so."""
 
-import shutil
-import tempfile
-import threading
-
 import pytest
 
-from emotionpix import create_app
+from tests.e2e.conftest import serve_app
 from tests.e2e.test_browser import wait_for_cards
 from tests.standins import tmdb
 
@@ -18,25 +14,15 @@ CREDIT = "This product uses the TMDB API but is not endorsed or certified by TMD
 
 @pytest.fixture(scope="module")
 def live_server(tmdb_server):
-    """This module's app: TMDB (the stand-in) as its provider, under Waitress."""
-    from waitress.server import create_server
-
-    instance = tempfile.mkdtemp(prefix="emotionpix-e2e-tmdb-")
-    app = create_app(
+    """This module's app: TMDB (the stand-in) as its provider."""
+    yield from serve_app(
         {
-            "ENV": "testing",
-            "INSTANCE_PATH": instance,
             "PROVIDER": "tmdb",
             "TMDB_API_KEY": tmdb.API_KEY,
             "TMDB_BASE_URL": f"{tmdb_server.url}/3",
             "PROVIDER_RETRIES": 0,
         }
     )
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.socket.getsockname()[1]}"
-    server.close()
-    shutil.rmtree(instance, ignore_errors=True)
 
 
 def loaded_posters(page):

@@ -55,9 +55,9 @@ class Cache(Protocol):
     ``get`` counts a hit for a fresh entry and a miss otherwise, and still returns a stale
     entry (``fresh=False``) so the caller can fall back on it. ``set`` stores a value (None and
     empty lists included: "nothing found" is an answer worth caching), fresh for ``ttl``
-    seconds when given (the backend's default otherwise), and purges entries whose stale
-    period is over. ``count`` adds to a named counter that every process using the same
-    store shares; ``stats`` reports them (``entries`` counts fresh entries only); ``clear``
+    seconds when given (then stale for at most as long again; the backend's defaults
+    otherwise), and purges entries whose stale period is over. ``count`` adds to a named
+    counter that every process using the same store shares; ``stats`` reports them (``entries`` counts fresh entries only); ``clear``
     empties the store and resets every counter.
     """
 

@@ -184,12 +184,16 @@ class SQLCache:
 
     def set(self, key: str, value: Any, ttl: int | None = None) -> None:
         now = self._clock()
-        fresh_for = self.ttl if ttl is None else ttl
+        # A value with its own TTL stays stale at most as long again: a minute's "nothing
+        # found" must not linger a day.
+        fresh_for, stale_for = (
+            (self.ttl, self.stale_ttl) if ttl is None else (ttl, min(ttl, self.stale_ttl))
+        )
         values = {
             "value": json.dumps(value, separators=(",", ":")),
             "created_at": now,
             "expires_at": now + fresh_for,
-            "purge_at": now + fresh_for + self.stale_ttl,
+            "purge_at": now + fresh_for + stale_for,
         }
         with self._memo_lock:
             self._writes += 1
