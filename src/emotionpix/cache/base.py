@@ -57,8 +57,9 @@ class Cache(Protocol):
     empty lists included: "nothing found" is an answer worth caching), fresh for ``ttl``
     seconds when given (then stale for at most as long again; the backend's defaults
     otherwise), and purges entries whose stale period is over. ``count`` adds to a named
-    counter that every process using the same store shares; ``stats`` reports them (``entries`` counts fresh entries only); ``clear``
-    empties the store and resets every counter.
+    counter that every process using the same store shares; ``stats`` reports them
+    (``entries`` counts fresh entries only); ``clear`` empties the store and resets every
+    counter.
     """
 
     def get(self, key: str) -> CacheEntry | None: ...
