@@ -13,6 +13,13 @@ class ProviderError(RuntimeError):
     data). Its message never contains a credential."""
 
 
+def titles(title: Any, original: Any) -> tuple[str, str | None]:
+    """(title, original title) as a Movie keeps them: the original only where it differs
+    (an API's title in the film's own language), the title falling back on it."""
+    shown = str(title or original or "")
+    return shown, (str(original) if original and original != shown else None)
+
+
 class MovieProvider(Protocol):
     """A source of films.
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
-from emotionpix.providers.base import ProviderError
+from emotionpix.providers.base import ProviderError, titles
 from emotionpix.providers.codes import (
     check_codes,
     country_code,
@@ -160,12 +160,11 @@ class Imdb236Provider:
 
     def _movie(self, item: dict[str, Any]) -> Movie:
         try:
-            title = str(item.get("primaryTitle") or item.get("originalTitle") or "")
-            original = item.get("originalTitle")
+            title, original = titles(item.get("primaryTitle"), item.get("originalTitle"))
             return Movie(
                 id=str(item["id"]),
                 title=title,
-                original_title=str(original) if original and original != title else None,
+                original_title=original,
                 year=int(item["startYear"]) if item.get("startYear") else None,
                 genres=tuple(str(g) for g in item.get("genres") or ()),
                 rating=round(float(item["averageRating"]), 1)

@@ -18,7 +18,7 @@ from typing import Any
 
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
-from emotionpix.providers.base import ProviderError
+from emotionpix.providers.base import ProviderError, titles
 from emotionpix.providers.codes import (
     check_codes,
     country_code,
@@ -193,12 +193,11 @@ class TmdbProvider:
     def _listed(self, item: dict[str, Any]) -> Movie:
         try:
             by_id = self._genres.get()
-            title = str(item.get("title") or item.get("original_title") or "")
-            original = item.get("original_title")
+            title, original = titles(item.get("title"), item.get("original_title"))
             return Movie(
                 id=str(item["id"]),
                 title=title,
-                original_title=str(original) if original and original != title else None,
+                original_title=original,
                 year=_year(item.get("release_date")),
                 genres=tuple(by_id[g] for g in item.get("genre_ids") or () if g in by_id),
                 rating=_rating(item.get("vote_average")),
