@@ -11,7 +11,9 @@ import click
 from flask import Flask
 
 from emotionpix import create_app
+from emotionpix.config import ConfigError
 from emotionpix.core.movies import Movie
+from emotionpix.db import DatabaseUnavailable
 from emotionpix.emotion import EmotionError
 from emotionpix.errors import AppError
 from emotionpix.services import emotion_engine, recommender
@@ -20,7 +22,10 @@ from emotionpix.services import emotion_engine, recommender
 def _app(ctx: click.Context) -> Flask:
     app = ctx.find_object(Flask)
     if app is None:
-        app = create_app()
+        try:
+            app = create_app()
+        except (ConfigError, DatabaseUnavailable) as exc:  # a message, not a traceback
+            raise click.ClickException(str(exc)) from None
         ctx.obj = app
     return app
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import Engine, MetaData, Table, create_engine, event, text
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 
 metadata = MetaData()
 
@@ -80,10 +80,23 @@ def create_tables(engine: Engine, tables: Sequence[Table] | None = None) -> None
             time.sleep(0.2 * (attempt + 1))
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or used when the app starts."""
+
+
 def init_app(app: Flask) -> None:
-    """Create the engine once, make sure the tables exist, and keep it in app.extensions."""
+    """Create the engine once, make sure the tables exist, and keep it in app.extensions.
+    A database that cannot be used stops the start with a message naming it (password
+    hidden), not a traceback."""
     engine = make_engine(app.config["DATABASE_URL"])
-    create_tables(engine)
+    try:
+        create_tables(engine)
+    except SQLAlchemyError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailable(
+            f"cannot use the database {where} ({type(exc).__name__}); check "
+            "EMOTIONPIX_DATABASE_URL and that the server is running"
+        ) from None
     app.extensions[KEY] = engine
 
 

@@ -25,7 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "recommend": {"core", "providers", "cache", "errors"},
     "services": {"core", "config", "db", "cache", "emotion", "providers", "recommend"},
     "web": {"core", "db", "errors", "emotion", "recommend", "services"},
-    "cli": {"__init__", "core", "emotion", "errors", "services"},
+    "cli": {"__init__", "config", "core", "db", "emotion", "errors", "services"},
     "__init__": {"config", "db", "errors", "services", "web"},
     "__main__": {"cli"},
 }

@@ -6,6 +6,7 @@ from flask import Flask
 
 from emotionpix import create_app
 from emotionpix.config import ConfigError, _instance_secret, load_config
+from emotionpix.db import DatabaseUnavailable
 
 
 def test_environment_variables_are_read_as_json(monkeypatch, tmp_path):
@@ -145,3 +146,11 @@ def test_close_call_margin_is_configurable(make_app):
     client = make_app(CLOSE_CALL_MARGIN=0.05).test_client()
     body = client.get("/api/recommendations?emotions=happy:0.48,surprise:0.41").get_json()
     assert body["blend"] is None
+
+
+def test_an_unreachable_database_is_named_without_its_password(tmp_path):
+    url = "postgresql+psycopg://someone:s3cret@127.0.0.1:9/nowhere"
+    with pytest.raises(DatabaseUnavailable, match="cannot use the database") as info:
+        create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": url})
+    assert "127.0.0.1:9/nowhere" in str(info.value)
+    assert "s3cret" not in str(info.value)
