@@ -120,12 +120,18 @@ def ping(engine: Engine, deadline: float = 0.8) -> str | None:
     return outcome[0] if outcome else f"no answer within {deadline:g} s"
 
 
-def sqlite_file_present(engine: Engine) -> bool:
-    """False when the engine's SQLite file has been deleted (other databases: True)."""
+def sqlite_file(engine: Engine) -> str | None:
+    """The path of the engine's SQLite file; None for other databases and in-memory ones."""
     name = engine.url.database
     if engine.dialect.name != "sqlite" or not name or name == ":memory:":
-        return True
-    return os.path.exists(name)
+        return None
+    return name
+
+
+def sqlite_file_present(engine: Engine) -> bool:
+    """False when the engine's SQLite file has been deleted (other databases: True)."""
+    path = sqlite_file(engine)
+    return path is None or os.path.exists(path)
 
 
 def database(app: Flask | None = None) -> Engine:

@@ -12,10 +12,6 @@ class CacheUnavailable(RuntimeError):
     cache; the backend heals by itself when the store is back."""
 
 
-# The counters every backend keeps for its own lookups; callers add their own with ``count``.
-COUNTERS = ("hits", "misses")
-
-
 @dataclass(frozen=True)
 class CacheEntry:
     """A stored value; ``fresh`` is False once its TTL has passed."""

@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from emotionpix.cache.base import CacheEntry, CacheStats, CacheUnavailable
-from emotionpix.db import create_tables, metadata
+from emotionpix.db import create_tables, metadata, sqlite_file
 
 _MISSING = object()
 KEY_LENGTH = 255  # characters of a key stored as it is; longer ones are hashed
@@ -109,7 +109,7 @@ class SQLCache:
         self._memo_lock = threading.Lock()
         self._writes = 0
         self._ready = False
-        self._file = _sqlite_file(engine)
+        self._file = sqlite_file(engine)
         self._file_id: tuple[int, int] | None = None
         with contextlib.suppress(CacheUnavailable):  # else made on the first call that works
             self._run(lambda: None)
@@ -275,13 +275,6 @@ def _stored(key: str) -> str:
         return key
     prefix = "".join(ch for ch in key[:100] if ch.isprintable())
     return f"{prefix}#{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
-
-
-def _sqlite_file(engine: Engine) -> str | None:
-    name = engine.url.database
-    if engine.dialect.name != "sqlite" or not name or name == ":memory:":
-        return None
-    return name
 
 
 def _file_id(path: str | None) -> tuple[int, int] | None:

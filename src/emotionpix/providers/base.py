@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any, Protocol
 
 from emotionpix.core.filters import Filters
@@ -18,6 +20,27 @@ def titles(title: Any, original: Any) -> tuple[str, str | None]:
     (an API's title in the film's own language), the title falling back on it."""
     shown = str(title or original or "")
     return shown, (str(original) if original and original != shown else None)
+
+
+def most_voted(
+    found: Iterable[tuple[Movie, str | None]], keep: Callable[[Movie], bool], limit: int
+) -> list[Movie]:
+    """Films several queries found, each once, most voted first (the protocol's cap), tagged
+    with the origin country of every query that found them (or None), those ``keep``
+    accepts, at most ``limit``."""
+    films: dict[str, Movie] = {}
+    origins: dict[str, set[str]] = {}
+    for movie, origin in found:
+        films.setdefault(movie.id, movie)
+        if origin:
+            origins.setdefault(movie.id, set()).add(origin)
+    tagged = (
+        replace(m, countries=tuple(sorted({*m.countries, *origins[m.id]})))
+        if m.id in origins
+        else m
+        for m in sorted(films.values(), key=lambda m: (-m.votes, m.id))
+    )
+    return [m for m in tagged if keep(m)][:limit]
 
 
 class MovieProvider(Protocol):

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from emotionpix.core.filters import Filters
+from emotionpix.providers.http import Params
+
 # ISO 639-1
 LANGUAGES: dict[str, str] = {
     "Arabic": "ar",
@@ -105,3 +108,29 @@ def _code(name: str, codes: dict[str, str], kind: str) -> str:
         if wanted in (known.casefold(), code.casefold()):
             return code
     raise ValueError(f"unknown {kind} {name!r} (known: {', '.join(codes)})")
+
+
+def query_variants(
+    base: Params,
+    filters: Filters,
+    origin_hints: Iterable[str],
+    language_key: str,
+    country_key: str,
+) -> list[tuple[Params, str | None]]:
+    """The queries that ask an API for ``filters``' languages and countries, each with the
+    origin country it asks for (a name; None for any). One query per language (no API here
+    documents an "or" of languages), each once per configured origin country or, without
+    any, once as it is and once more per hinted country, so that films from there can be
+    tagged with their origin (lists seldom say where a film is from)."""
+    countries: tuple[str | None, ...] = filters.countries or (None, *origin_hints)
+    variants: list[tuple[Params, str | None]] = []
+    for language in filters.languages or (None,):
+        query = {**base, language_key: language_code(language)} if language else base
+        for country in countries:
+            code = None if country is None else country_code(country)
+            variants.append(
+                (query, None)
+                if code is None
+                else ({**query, country_key: code}, country_name(code))
+            )
+    return variants

@@ -15,13 +15,12 @@ from typing import Any
 
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
-from emotionpix.providers.base import ProviderError, titles
+from emotionpix.providers.base import ProviderError, most_voted, titles
 from emotionpix.providers.codes import (
     check_codes,
-    country_code,
     country_name,
-    language_code,
     language_name,
+    query_variants,
 )
 from emotionpix.providers.http import HttpClient, HttpSettings, Params
 
@@ -82,32 +81,16 @@ class Imdb236Provider:
             "sortOrder": "DESC",
             "rows": rows,
         }
-        queries: list[Params] = []
-        for language in filters.languages or (None,):
-            params = {**base, "spokenLanguages": language_code(language)} if language else base
-            countries: tuple[str | None, ...] = filters.countries or (None, *self.origin_hints)
-            queries += [
-                params if c is None else {**params, "countriesOfOrigin": country_code(c)}
-                for c in countries
-            ]
-        found: dict[str, Movie] = {}
-        origins: dict[str, set[str]] = {}
-        firsts = self.http.get_many([("search", {**q, "cursorMark": "*"}) for q in queries])
-        for query, answer in zip(queries, firsts, strict=True):
-            for item in self._pages(query, answer, limit):
-                movie = self._movie(item)
-                found.setdefault(movie.id, movie)
-                if "countriesOfOrigin" in query:
-                    origins.setdefault(movie.id, set()).add(
-                        country_name(str(query["countriesOfOrigin"]))
-                    )
-        movies = [
-            replace(m, countries=tuple(sorted(set(m.countries) | origins[m.id])))
-            if m.id in origins
-            else m
-            for m in sorted(found.values(), key=lambda m: (-m.votes, m.id))
-        ]
-        return [m for m in movies if genre in m.genres and filters.matches(m)][:limit]
+        variants = query_variants(
+            base, filters, self.origin_hints, "spokenLanguages", "countriesOfOrigin"
+        )
+        firsts = self.http.get_many([("search", {**q, "cursorMark": "*"}) for q, _ in variants])
+        found = (
+            (self._movie(item), origin)
+            for (query, origin), first in zip(variants, firsts, strict=True)
+            for item in self._pages(query, first, limit)
+        )
+        return most_voted(found, lambda m: genre in m.genres and filters.matches(m), limit)
 
     def search(self, query: str, limit: int) -> list[Movie]:
         answer = self.http.get_json(

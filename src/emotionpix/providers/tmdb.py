@@ -18,15 +18,14 @@ from typing import Any
 
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
-from emotionpix.providers.base import ProviderError, titles
+from emotionpix.providers.base import ProviderError, most_voted, titles
 from emotionpix.providers.codes import (
     check_codes,
-    country_code,
     country_name,
-    language_code,
     language_name,
+    query_variants,
 )
-from emotionpix.providers.http import HttpClient, HttpSettings, Params
+from emotionpix.providers.http import HttpClient, HttpSettings
 
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
 PAGE_SIZE = 20  # TMDB's fixed page size
@@ -126,34 +125,18 @@ class TmdbProvider:
             "include_adult": "false",
             "sort_by": "vote_count.desc",
         }
-        # One query per language (TMDB's "or" of languages is not documented), each once per
-        # configured origin country, or else once more per hinted country to tag origins.
-        queries: list[Params] = []
-        for language in filters.languages or (None,):
-            params = (
-                {**base, "with_original_language": language_code(language)} if language else base
-            )
-            countries: tuple[str | None, ...] = filters.countries or (None, *self.origin_hints)
-            queries += [_with_country(params, country) for country in countries]
-        pages = max(1, min(self.max_pages, math.ceil(limit / PAGE_SIZE)))
-        calls = [
-            ("discover/movie", {**q, "page": page}) for q in queries for page in range(1, pages + 1)
-        ]
-        found: dict[str, Movie] = {}
-        origins: dict[str, set[str]] = {}
-        for (_, params), answer in zip(calls, self.http.get_many(calls), strict=True):
-            for movie in map(self._listed, _results(answer)):
-                found.setdefault(movie.id, movie)
-                if "with_origin_country" in params:
-                    origin = country_name(str(params["with_origin_country"]))
-                    origins.setdefault(movie.id, set()).add(origin)
-        movies = [
-            replace(movie, countries=tuple(sorted(origins[movie.id])))
-            if movie.id in origins
-            else movie
-            for movie in sorted(found.values(), key=lambda m: (-m.votes, m.id))
-        ]
-        return [m for m in movies if filters.matches(m)][:limit]
+        variants = query_variants(
+            base, filters, self.origin_hints, "with_original_language", "with_origin_country"
+        )
+        pages = range(1, max(1, min(self.max_pages, math.ceil(limit / PAGE_SIZE))) + 1)
+        plan = [({**query, "page": page}, origin) for query, origin in variants for page in pages]
+        answers = self.http.get_many([("discover/movie", query) for query, _ in plan])
+        found = (
+            (movie, origin)
+            for (_, origin), answer in zip(plan, answers, strict=True)
+            for movie in map(self._listed, _results(answer))
+        )
+        return most_voted(found, filters.matches, limit)
 
     def search(self, query: str, limit: int) -> list[Movie]:
         answer = self.http.get_json("search/movie", {"query": query, "include_adult": "false"})
@@ -259,10 +242,6 @@ class TmdbProvider:
             return str(images["secure_base_url"]), [str(s) for s in images["poster_sizes"]]
         except (KeyError, TypeError):
             raise ProviderError("TMDB sent a configuration we cannot read") from None
-
-
-def _with_country(params: Params, country: str | None) -> Params:
-    return params if country is None else {**params, "with_origin_country": country_code(country)}
 
 
 def _results(answer: Any) -> list[dict[str, Any]]:

@@ -93,11 +93,15 @@ class Enricher:
         """One lookup per film at a time, however many pages ask for it."""
         with self._lock:
             running = self._running.get(key)
+            started = running is None
             if running is None:
                 running = self._pool.submit(self._fetch, key, imdb_id, kind)
                 self._running[key] = running
-                running.add_done_callback(lambda _: self._done(key))
-            return running
+        if started:
+            # Outside the lock: a lookup already done runs the callback here, and _done
+            # takes the lock.
+            running.add_done_callback(lambda _: self._done(key))
+        return running
 
     def _done(self, key: str) -> None:
         with self._lock:
