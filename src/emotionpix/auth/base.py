@@ -1,0 +1,156 @@
+"""What every account backend does (local accounts in the app database, or Supabase Auth),
+and the errors they raise, each with a message a person can act on.
+
+A backend knows nothing of Flask: the views hand it plain values (an email, a password, the
+URL its links must lead back to) and keep what it returns (``Credentials``) in the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from emotionpix.errors import AppError
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is signed in: a stable id (personal data is keyed by it), the email, and whether
+    the email is verified."""
+
+    user_id: str
+    email: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a sign-in yields: the identity and the backend's own tokens, kept in the
+    session cookie (local accounts: a session epoch; Supabase: access and refresh tokens)."""
+
+    identity: Identity
+    tokens: Mapping[str, str | int] = field(default_factory=dict)
+
+
+class AuthBackend(Protocol):
+    """Sign-up with email verification, sign-in, password reset, and account removal.
+
+    Enumeration-safe: ``sign_up``, ``resend`` and ``request_reset`` answer the same whether
+    or not the email has an account. "Proof" is what a link in an email carries back: a
+    ``token`` (local) or the ``access_token``/``refresh_token`` pair Supabase appends to the
+    link's fragment (the page posts it).
+    """
+
+    name: str
+
+    def sign_up(self, email: str, password: str, *, confirm_url: str) -> None:
+        """Register and mail a verification link that leads to ``confirm_url``."""
+
+    def resend(self, email: str, *, confirm_url: str) -> None:
+        """Mail the verification link again (nothing happens for unknown or verified emails)."""
+
+    def confirm(self, proof: Mapping[str, str]) -> Credentials:
+        """Verify the email from a link's proof; signs the user in."""
+
+    def sign_in(self, email: str, password: str) -> Credentials:
+        """Check the password; refuses an unverified email (``EmailNotVerified``)."""
+
+    def current(self, credentials: Credentials) -> Credentials | None:
+        """The session's credentials if still valid (renewed if the backend rotates them),
+        None if they were revoked or expired."""
+
+    def sign_out(self, credentials: Credentials) -> None:
+        """End the session at the backend too (best effort)."""
+
+    def request_reset(self, email: str, *, reset_url: str) -> None:
+        """Mail a password-reset link leading to ``reset_url`` (if the email has an account)."""
+
+    def reset_password(self, proof: Mapping[str, str], password: str) -> Credentials:
+        """Set a new password from a reset link's proof; signs the user in."""
+
+    def change_password(self, credentials: Credentials, current: str, password: str) -> Credentials:
+        """Change the password of a signed-in user who knows the current one."""
+
+    def delete(self, credentials: Credentials) -> None:
+        """Remove the account at the backend (the app's own rows are removed by the caller)."""
+
+
+class AuthError(AppError):
+    """An account operation that cannot be done as asked (400)."""
+
+    code = "auth_error"
+
+
+class InvalidCredentials(AuthError):
+    """Wrong email or password: one message for both, so nobody learns which emails exist."""
+
+    status = 401
+    code = "invalid_credentials"
+
+    def __init__(self, message: str = "The email or the password is not right.") -> None:
+        super().__init__(message)
+
+
+class EmailNotVerified(AuthError):
+    status = 403
+    code = "email_not_verified"
+
+    def __init__(
+        self,
+        message: str = (
+            "Confirm your email first: open the link we sent you (or ask for a new one below)."
+        ),
+    ) -> None:
+        super().__init__(message)
+
+
+class InvalidLink(AuthError):
+    """A verification or reset link that is malformed, expired or already used."""
+
+    code = "invalid_link"
+
+    def __init__(
+        self, message: str = "This link has expired or was already used. Ask for a new one."
+    ) -> None:
+        super().__init__(message)
+
+
+class WeakPassword(AuthError):
+    code = "weak_password"
+
+
+class InvalidEmail(AuthError):
+    code = "invalid_email"
+
+
+class SignedOut(AuthError):
+    """The action needs a signed-in user (401)."""
+
+    status = 401
+    code = "sign_in_required"
+
+    def __init__(self, message: str = "Sign in to do this.") -> None:
+        super().__init__(message)
+
+
+class AuthUnavailable(AuthError):
+    """The account service (Supabase, the mail server) cannot be reached (503)."""
+
+    status = 503
+    code = "auth_unavailable"
+
+    def __init__(
+        self, message: str = "Accounts are unavailable right now. Please try again shortly."
+    ) -> None:
+        super().__init__(message)
+
+
+class TooManyRequests(AuthError):
+    """The backend itself refused for rate (Supabase's email limits)."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str = "Too many attempts. Please wait a while.") -> None:
+        super().__init__(message)
