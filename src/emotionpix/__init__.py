@@ -13,10 +13,13 @@ __all__ = ["__version__", "create_app"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Application factory: config -> database -> services -> blueprints -> error handlers."""
-    from emotionpix import db, errors, services
+    """Application factory: config -> database -> services -> guards (CSRF, rate limits)
+    -> accounts -> blueprints -> error handlers."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from emotionpix import auth, db, errors, guards, services
     from emotionpix.config import instance_path, load_config
-    from emotionpix.web import api, pages
+    from emotionpix.web import api, library, pages
     from emotionpix.web.uploads import InMemoryRequest
 
     app = Flask(
@@ -29,9 +32,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # "/static//x" must not redirect (with the client's Host header) to "/static/x"
     app.url_map.merge_slashes = False
     load_config(app, config)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     db.init_app(app)
     services.init_app(app)
+    guards.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(library.bp)
     errors.init_app(app)
     return app

@@ -76,11 +76,39 @@ DEFAULTS: dict[str, Any] = {
     "ONNX_THREADS": 1,
     "MAX_IMAGE_PIXELS": 40_000_000,  # decoded size limit (decompression bombs)
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,  # upload limit in bytes (Flask enforces it: 413)
+    # Accounts: "local" (users in the app database) or "supabase" (Supabase Auth).
+    "AUTH_BACKEND": "local",
+    "LOGIN_REQUIRED": False,  # true: only verified, signed-in users get pages and the API
+    "SMTP_URL": None,  # smtp://user:pass@host:587 or smtps://…; None: mail goes to the console
+    "MAIL_FROM": "EmotionPix <no-reply@localhost>",
+    "SUPABASE_URL": None,
+    "SUPABASE_ANON_KEY": None,
+    "SUPABASE_SERVICE_ROLE_KEY": None,  # optional: lets "delete my account" remove the login
+    "REMEMBER_DAYS": 30,  # how long "keep me signed in" lasts
+    "SESSION_COOKIE_SECURE": False,  # the cookie is Secure anyway on requests over HTTPS
+    # Requests come through this many proxies (nginx: 1), which say the client's address
+    # and scheme in X-Forwarded-For/-Proto; 0: the connection's own.
+    "TRUSTED_PROXIES": 0,
+    # Rate limits per client address (Flask-Limiter notation), counted in RATELIMIT_STORAGE_URI
+    # (memory:// is per process; redis://… is shared by every worker and server).
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATE_LIMIT_AUTH": "10 per minute;100 per day",
+    "RATE_LIMIT_EMOTION": "120 per minute",
+    "WTF_CSRF_TIME_LIMIT": None,  # a page's CSRF token lasts as long as its session
 }
 
 
 # Credentials: read as text, never parsed, never echoed in an error message.
-SECRETS = ("SECRET_KEY", "TMDB_API_KEY", "TMDB_TOKEN", "RAPIDAPI_KEY")
+SECRETS = (
+    "SECRET_KEY",
+    "TMDB_API_KEY",
+    "TMDB_TOKEN",
+    "RAPIDAPI_KEY",
+    "SMTP_URL",
+    "SUPABASE_ANON_KEY",
+    "SUPABASE_SERVICE_ROLE_KEY",
+)
 
 
 def instance_path(overrides: Mapping[str, Any] | None = None) -> str | None:
@@ -176,6 +204,8 @@ def _check(config: Mapping[str, Any]) -> None:
         "ONNX_THREADS",
         "MAX_IMAGE_PIXELS",
         "MAX_CONTENT_LENGTH",
+        "REMEMBER_DAYS",
+        "TRUSTED_PROXIES",
     ):
         value = config[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -217,5 +247,24 @@ def _check(config: Mapping[str, Any]) -> None:
     margin = config["CLOSE_CALL_MARGIN"]
     if not isinstance(margin, int | float) or isinstance(margin, bool) or not 0 <= margin <= 1:
         problems.append(f"CLOSE_CALL_MARGIN must be a number from 0 to 1, got {margin!r}")
+    if config["AUTH_BACKEND"] not in {"local", "supabase"}:
+        problems.append(f"AUTH_BACKEND must be local or supabase, got {config['AUTH_BACKEND']!r}")
+    elif config["AUTH_BACKEND"] == "supabase" and not (
+        config["SUPABASE_URL"] and config["SUPABASE_ANON_KEY"]
+    ):
+        problems.append("AUTH_BACKEND supabase needs SUPABASE_URL and SUPABASE_ANON_KEY")
+    for key in ("RATE_LIMIT_AUTH", "RATE_LIMIT_EMOTION"):
+        if not _is_limit(config[key]):
+            problems.append(f"{key} must read like '10 per minute', got {config[key]!r}")
     if problems:
         raise ConfigError("; ".join(f"{PREFIX}_{p}" for p in problems))
+
+
+def _is_limit(value: Any) -> bool:
+    """A Flask-Limiter limit string ("10 per minute;100 per day")."""
+    from limits import parse_many
+
+    try:
+        return isinstance(value, str) and bool(parse_many(value))
+    except ValueError:
+        return False

@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from emotionpix.cache.base import CacheUnavailable
@@ -113,6 +115,24 @@ def init_app(app: Flask) -> None:
         limit = app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
         return error_response(
             "image_too_large", f"The upload is too large: at most {limit:.0f} MB, please.", 413
+        )
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(exc: CSRFError) -> tuple[Response | str, int]:
+        return error_response(
+            "csrf_failed",
+            "This form has expired or did not come from this site. Reload the page and try again.",
+            400,
+        )
+
+    @app.errorhandler(RateLimitExceeded)
+    def handle_rate_limit(exc: RateLimitExceeded) -> tuple[Response | str, int]:
+        # Flask-Limiter adds Retry-After (and X-RateLimit-*) to this response afterwards.
+        return error_response(
+            "too_many_requests",
+            f"Too many requests from your address (the limit is {exc.description}). "
+            "Please wait a little and try again.",
+            429,
         )
 
     @app.errorhandler(HTTPException)

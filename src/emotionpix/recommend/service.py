@@ -12,7 +12,7 @@ import hashlib
 import json
 import random
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -154,6 +154,7 @@ class RecommendationService:
         seed: int | None = None,
         mode: str = "match",
         probabilities: Mapping[str, float] | None = None,
+        exclude: Collection[str] = (),
     ) -> Recommendations:
         """One page of films for ``emotion`` in ``mode`` ("match" the mood or "lift" it).
 
@@ -161,7 +162,8 @@ class RecommendationService:
         possible: when the runner-up is within ``close_call_margin`` of ``emotion`` (or,
         without one, of the most probable emotion), the two moods' films are blended in
         proportion. The same ``seed`` pages through one stable order; without a seed each
-        call picks a fresh one (so a new first page).
+        call picks a fresh one (so a new first page). Films whose ids are in ``exclude``
+        (those the viewer has seen) are left out.
         """
         mode = self._mode(mode)
         plan = self._plan(emotion, probabilities)
@@ -170,7 +172,7 @@ class RecommendationService:
         window = size * self.settings.rotation_pages
         # Only the windows up to this page need blending and shuffling.
         needed = -(-page * size // window) * window
-        candidates, total, source = self._candidates(mode, plan, needed)
+        candidates, total, source = self._candidates(mode, plan, needed, frozenset(exclude))
         head = rotate(candidates, window, seed)
         rules = self.moods.rules(mode)
         labels = [label for label, _ in plan]
@@ -324,12 +326,12 @@ class RecommendationService:
         return checked
 
     def _candidates(
-        self, mode: str, plan: list[tuple[str, float]], needed: int
+        self, mode: str, plan: list[tuple[str, float]], needed: int, exclude: frozenset[str]
     ) -> tuple[list[tuple[int, dict[str, Any]]], int, str]:
         """The first ``needed`` films of the plan's moods blended, as (which mood, item); how
         many there are in all; and where they came from."""
         pools = [self._pool(mode, label) for label, _ in plan]
-        lists = [items for items, _ in pools]
+        lists = [[i for i in items if i["movie"]["id"] not in exclude] for items, _ in pools]
         ids = {item["movie"]["id"] for items in lists for item in items}
         total = min(len(ids), self.settings.max_candidates)
         head = blend(lists, [w for _, w in plan], lambda item: item["movie"]["id"], needed)

@@ -8,7 +8,10 @@ from typing import Any
 from flask import Blueprint, request
 
 from emotionpix._version import __version__
+from emotionpix.auth.personal import seen
+from emotionpix.auth.session import current_user, personal
 from emotionpix.errors import InvalidInput, NotFound, UnsupportedMedia
+from emotionpix.guards import csrf, emotion_limit, limiter
 from emotionpix.services import emotion_engine, recommender
 from emotionpix.web import openapi
 
@@ -65,8 +68,15 @@ def recommendations() -> dict[str, Any]:
         seed=_int_arg("seed"),
         mode=request.args.get("mode", "match").strip(),
         probabilities=_probabilities_arg(),
+        exclude=seen_by_viewer(),
     )
     return result.to_dict()
+
+
+def seen_by_viewer() -> frozenset[str]:
+    """The films the signed-in viewer marked as seen (none for a guest)."""
+    user = current_user()
+    return personal().ids(seen, user.user_id) if user else frozenset()
 
 
 @bp.get("/search")
@@ -136,8 +146,15 @@ def _uploaded_image() -> bytes:
     )
 
 
+# It is the CPU-heavy call, so it is limited per client.
 @bp.post("/emotion")
+@limiter.limit(emotion_limit)
 def emotion() -> dict[str, Any]:
     """Faces and emotions in a photo; the image is processed in memory and never kept."""
     analysis = emotion_engine().analyse(_uploaded_image())
     return {**analysis.to_dict(), "genre": recommender().genre_for(analysis.primary.emotion)}
+
+
+# Changes nothing and keeps nothing, so a cross-site request gains nothing: no CSRF token is
+# asked of API clients.
+csrf.exempt(f"{__name__}.emotion")

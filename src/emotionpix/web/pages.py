@@ -12,6 +12,7 @@ from emotionpix._version import __version__
 from emotionpix.db import database, ping, sqlite_file_present
 from emotionpix.errors import AppError
 from emotionpix.services import recommender
+from emotionpix.web.api import seen_by_viewer
 
 bp = Blueprint(
     "pages",
@@ -48,7 +49,7 @@ def index() -> str:
             context.update(cards=[(movie, "") for movie in found.movies], source=found.source)
             context["heading"] = f"Results for “{query}”"
         elif emotion:
-            result = service.recommend(emotion, mode=mode)
+            result = service.recommend(emotion, mode=mode, exclude=seen_by_viewer())
             context.update(cards=[(p.movie, p.reason) for p in result.picks], source=result.source)
             context["heading"] = mood_heading(result.genre, result.emotion, mode)
     except AppError as exc:

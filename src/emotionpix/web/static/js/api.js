@@ -8,14 +8,23 @@ export class ApiError extends Error {
   }
 }
 
+// Every call that changes something carries the page's CSRF token (from <meta name="csrf-token">).
+function headersFor(options) {
+  const headers = { Accept: "application/json", ...(options.headers ?? {}) };
+  if ((options.method ?? "GET") !== "GET") {
+    headers["X-CSRFToken"] = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+  }
+  return headers;
+}
+
 async function request(url, options = {}) {
   let response;
   try {
-    response = await fetch(url, { headers: { Accept: "application/json" }, ...options });
+    response = await fetch(url, { ...options, headers: headersFor(options) });
   } catch {
     throw new ApiError("network", "We could not reach EmotionPix. Check your connection and try again.", 0);
   }
-  const body = await response.json().catch(() => null);
+  const body = response.status === 204 ? {} : await response.json().catch(() => null);
   if (!response.ok) {
     throw new ApiError(body?.error ?? "error", body?.message ?? `Request failed (${response.status}).`, response.status);
   }
@@ -39,4 +48,17 @@ export const movie = (id) => request(`/api/movies/${encodeURIComponent(id)}`);
 
 // image: a Blob or File (JPEG, PNG or WebP); sent as the raw request body.
 export const emotion = (image) =>
-  request("/api/emotion", { method: "POST", body: image, headers: { Accept: "application/json", "Content-Type": image.type || "image/jpeg" } });
+  request("/api/emotion", { method: "POST", body: image, headers: { "Content-Type": image.type || "image/jpeg" } });
+
+// The signed-in viewer's lists and mood history (401 for a guest).
+export const me = () => request("/api/me");
+
+const json = (method, body) => ({ method, body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+
+// list: "watchlist" or "seen".
+export const addTo = (list, id) => request(`/api/${list}`, json("POST", { id }));
+
+export const removeFrom = (list, id) => request(`/api/${list}/${encodeURIComponent(id)}`, { method: "DELETE" });
+
+// mood: {emotion, source: "camera" | "photo" | "correction", corrected_from?}.
+export const recordMood = (mood) => request("/api/moods", json("POST", mood));

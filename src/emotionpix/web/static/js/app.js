@@ -8,6 +8,7 @@ import * as camera from "./camera.js";
 import * as details from "./details.js";
 import { $, hush, reveal, say } from "./dom.js";
 import * as grid from "./grid.js";
+import * as library from "./library.js";
 import * as mode from "./mode.js";
 import { hideResult, markChoice, showResult } from "./mood.js";
 import { problemWith } from "./photo.js";
@@ -15,7 +16,8 @@ import * as voice from "./voice.js";
 
 // emotions: the photo's two most probable emotions, sent along so that the server can blend
 // their films when they are close (null after a chip, or once the viewer chose between them).
-const state = { emotion: null, emotions: null, page: 1, seed: null };
+// reading: what the last photo was read as (a correction records what it corrected).
+const state = { emotion: null, emotions: null, page: 1, seed: null, reading: null };
 
 const article = (word) => (/^[aeiou]/.test(word) ? "an" : "a");
 
@@ -51,9 +53,9 @@ async function showRecommendations(emotion, { append = false, emotions = null } 
   });
   Object.assign(state, { emotion, emotions: asked, page: answer.page, seed: answer.seed });
   markChip(emotion);
-  grid.render(heading(answer), answer.movies, {
+  library.decorate(grid.render(heading(answer), answer.movies, {
     append, hasMore: answer.has_more, source: answer.source,
-  });
+  }));
   return answer;
 }
 
@@ -98,6 +100,26 @@ async function choose(emotion) {
   }
 }
 
+function showCorrections(open) {
+  $("#not-me").setAttribute("aria-expanded", String(open));
+  $("#correct-choices").hidden = !open;
+}
+
+// "That's not how I feel": the viewer's own word replaces the reading; their films follow, and
+// the correction joins their mood history if they keep one.
+async function correct(emotion) {
+  showCorrections(false);
+  $("#result-heading").textContent = `You feel ${emotion}`;
+  markChoice(emotion);
+  try {
+    await showRecommendations(emotion);
+    library.recordMood(emotion, "correction", state.reading);
+    reveal($("#results-heading"));
+  } catch (error) {
+    say("#results-message", error.message, { error: true });
+  }
+}
+
 // image: a Blob (camera) or File (upload); messageAt: the message next to the control used.
 async function analyse(image, messageAt, startedAt) {
   hush();
@@ -110,7 +132,10 @@ async function analyse(image, messageAt, startedAt) {
     return;
   }
   say(messageAt, "");
+  state.reading = result.emotion;
+  showCorrections(false);
   await showResult(result, image, { onChoose: choose });
+  library.recordMood(result.emotion, messageAt === "#camera-message" ? "camera" : "photo");
   try {
     await showRecommendations(result.emotion, { emotions: topTwo(result.faces[0].emotions) });
     document.body.dataset.lastAnalysisMs = String(Math.round(performance.now() - startedAt));
@@ -134,10 +159,10 @@ async function runSearch(query) {
     Object.assign(state, { emotion: null, emotions: null });
     markChip(null);
     hideResult();
-    grid.render(`Results for “${text}”`, answer.movies, {
+    library.decorate(grid.render(`Results for “${text}”`, answer.movies, {
       empty: `No titles match “${text}”. Check the spelling or try fewer words.`,
       source: answer.source,
-    });
+    }));
     reveal($("#results-heading"));
   } catch (error) {
     say("#search-message", error.message, { error: true });
@@ -233,6 +258,11 @@ function wire() {
     details.open(link.dataset.id, link).catch((error) => say("#results-message", error.message, { error: true }));
   });
   details.init();
+  $("#not-me").addEventListener("click", () => showCorrections($("#correct-choices").hidden));
+  for (const button of document.querySelectorAll("[data-correct]")) {
+    button.addEventListener("click", () => correct(button.dataset.correct));
+  }
+  library.init();
 
   voice.init({
     onResult: (text) => {

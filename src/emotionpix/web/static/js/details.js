@@ -4,6 +4,7 @@
 import { $ } from "./dom.js";
 import * as api from "./api.js";
 import { poster } from "./grid.js";
+import * as library from "./library.js";
 
 let opener = null;
 
@@ -43,6 +44,7 @@ export async function open(id, from) {
   opener = from ?? document.activeElement;
   const movie = await api.movie(id);
   fill(movie, from?.querySelector(".card-reason")?.textContent ?? "");
+  library.showIn($(".details-actions"), movie.id);
   if (!dialog.open) dialog.showModal();
   $("#details-close").focus();
 }

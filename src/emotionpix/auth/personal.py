@@ -1,0 +1,249 @@
+"""What an account keeps, whichever backend signs its owner in: a watchlist, the films marked
+as seen, and, only when the owner turns it on, a mood history (the emotion label and the
+time; never an image). Every row is keyed by the account id; ``export`` gives all of it and
+``delete`` removes all of it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from emotionpix.auth.base import Identity
+from emotionpix.db import metadata
+
+HISTORY_LIMIT = 500  # moods shown and kept per account (the oldest go first)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", String(64), primary_key=True),  # the backend's user id
+    Column("backend", String(16), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("history_enabled", Boolean, nullable=False, default=False),
+)
+
+
+def _owned(name: str, *columns: Column[Any], primary: bool = True) -> Table:
+    owner = Column(
+        "account_id",
+        String(64),
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=primary,
+        nullable=False,
+    )
+    return Table(name, metadata, owner, *columns)
+
+
+def _film_columns(time_column: str) -> list[Column[Any]]:
+    """A film as the account saw it (so the lists show without asking the movie API)."""
+    return [
+        Column("movie_id", String(64), primary_key=True),
+        Column("title", String(300), nullable=False),
+        Column("year", Integer, nullable=True),
+        Column("poster_url", String(1000), nullable=True),
+        Column(time_column, Float, nullable=False),
+    ]
+
+
+watchlist = _owned("watchlist", *_film_columns("added_at"))
+seen = _owned("seen_films", *_film_columns("seen_at"))
+moods = _owned(
+    "mood_history",
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("emotion", String(16), nullable=False),
+    Column("source", String(16), nullable=False),  # camera, photo or correction
+    Column("corrected_from", String(16), nullable=True),
+    Column("at", Float, nullable=False),
+    primary=False,
+)
+Index("mood_history_by_account", moods.c.account_id, moods.c.at)
+
+# Children before the account: the cascade is not relied on (SQLite enforces foreign keys
+# only when asked to).
+PERSONAL_TABLES: Sequence[Table] = (watchlist, seen, moods, accounts)
+
+
+@dataclass(frozen=True)
+class Film:
+    movie_id: str
+    title: str
+    year: int | None
+    poster_url: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.movie_id,
+            "title": self.title,
+            "year": self.year,
+            "poster_url": self.poster_url,
+        }
+
+
+class PersonalData:
+    """The account rows, in the app database."""
+
+    def __init__(self, engine: Engine, *, clock: Callable[[], float] = time.time) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    def ensure_account(self, identity: Identity, backend: str) -> None:
+        """Make the account's row on its first sign-in (Supabase users have none before)."""
+        row = {
+            "id": identity.user_id,
+            "backend": backend,
+            "email": identity.email,
+            "created_at": self.clock(),
+            "history_enabled": False,
+        }
+        try:
+            with self.engine.begin() as conn:
+                if conn.execute(select(accounts.c.id).where(accounts.c.id == row["id"])).first():
+                    conn.execute(
+                        update(accounts)
+                        .where(accounts.c.id == row["id"])
+                        .values(email=identity.email)
+                    )
+                else:
+                    conn.execute(insert(accounts).values(**row))
+        except IntegrityError:  # made by a parallel request
+            pass
+
+    # -- films --------------------------------------------------------------------------------
+
+    def add(self, table: Table, user_id: str, film: Film) -> None:
+        """Put ``film`` on the watchlist or the seen list (again: no change)."""
+        stamp = "added_at" if table is watchlist else "seen_at"
+        row = {"account_id": user_id, **self._film_row(film), stamp: self.clock()}
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(table).values(**row))
+        except IntegrityError:
+            pass
+
+    def remove(self, table: Table, user_id: str, movie_id: str) -> bool:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                delete(table).where(table.c.account_id == user_id, table.c.movie_id == movie_id)
+            )
+        return bool(result.rowcount)
+
+    def films(self, table: Table, user_id: str) -> list[Film]:
+        """The list, newest first."""
+        stamp = table.c.added_at if table is watchlist else table.c.seen_at
+        query = select(table).where(table.c.account_id == user_id).order_by(stamp.desc())
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [Film(r.movie_id, r.title, r.year, r.poster_url) for r in rows]
+
+    def ids(self, table: Table, user_id: str) -> frozenset[str]:
+        with self.engine.connect() as conn:
+            found = conn.execute(select(table.c.movie_id).where(table.c.account_id == user_id))
+            return frozenset(found.scalars())
+
+    # -- mood history -------------------------------------------------------------------
+
+    def history_enabled(self, user_id: str) -> bool:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(accounts.c.history_enabled).where(accounts.c.id == user_id)
+            ).scalar()
+        return bool(found)
+
+    def set_history(self, user_id: str, enabled: bool) -> None:
+        """Turn the mood history on or off; turning it off forgets what was kept."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(accounts).where(accounts.c.id == user_id).values(history_enabled=enabled)
+            )
+            if not enabled:
+                conn.execute(delete(moods).where(moods.c.account_id == user_id))
+
+    def record_mood(
+        self, user_id: str, emotion: str, source: str, corrected_from: str | None = None
+    ) -> bool:
+        """Keep a mood if the owner turned the history on; False when it is off."""
+        if not self.history_enabled(user_id):
+            return False
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(moods).values(
+                    account_id=user_id,
+                    emotion=emotion,
+                    source=source,
+                    corrected_from=corrected_from,
+                    at=self.clock(),
+                )
+            )
+            kept = conn.execute(
+                select(func.count()).select_from(moods).where(moods.c.account_id == user_id)
+            ).scalar_one()
+            if kept > HISTORY_LIMIT:
+                oldest = (
+                    select(moods.c.id)
+                    .where(moods.c.account_id == user_id)
+                    .order_by(moods.c.at, moods.c.id)
+                    .limit(kept - HISTORY_LIMIT)
+                )
+                conn.execute(delete(moods).where(moods.c.id.in_(oldest.scalar_subquery())))
+        return True
+
+    def moods(self, user_id: str) -> list[dict[str, Any]]:
+        """The kept moods, newest first."""
+        query = (
+            select(moods.c.emotion, moods.c.source, moods.c.corrected_from, moods.c.at)
+            .where(moods.c.account_id == user_id)
+            .order_by(moods.c.at.desc(), moods.c.id.desc())
+            .limit(HISTORY_LIMIT)
+        )
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    # -- the owner's rights ---------------------------------------------------------------
+
+    def export(self, user_id: str) -> dict[str, Any]:
+        """Everything kept about the account, as JSON-ready data."""
+        with self.engine.connect() as conn:
+            account = conn.execute(select(accounts).where(accounts.c.id == user_id)).first()
+        return {
+            "account": dict(account._mapping) if account else None,
+            "watchlist": [f.to_dict() for f in self.films(watchlist, user_id)],
+            "seen": [f.to_dict() for f in self.films(seen, user_id)],
+            "mood_history": self.moods(user_id),
+        }
+
+    def delete(self, user_id: str) -> None:
+        """Remove every row about the account."""
+        with self.engine.begin() as conn:
+            for table in PERSONAL_TABLES:
+                column = table.c.id if table is accounts else table.c.account_id
+                conn.execute(delete(table).where(column == user_id))
+
+    @staticmethod
+    def _film_row(film: Film) -> dict[str, Any]:
+        return {
+            "movie_id": film.movie_id,
+            "title": film.title[:300],
+            "year": film.year,
+            "poster_url": (film.poster_url or None) and film.poster_url[:1000],
+        }

@@ -1,0 +1,260 @@
+"""The account pages: sign up, confirm the email, sign in and out, reset or change the
+password, the account page (mood history, export, delete) and the watchlist page.
+
+Every form posts (with its CSRF token); every page works without JavaScript, except the
+Supabase link landing, which must read the tokens Supabase puts in the address's fragment.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response as BaseResponse
+
+from emotionpix.auth.base import AuthError, EmailNotVerified, SignedOut
+from emotionpix.auth.personal import seen, watchlist
+from emotionpix.auth.session import (
+    backend,
+    current_credentials,
+    current_user,
+    end_session,
+    personal,
+    require_user,
+    safe_next,
+    start_session,
+)
+from emotionpix.guards import auth_limit, limiter
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+# What a link's proof may hold: a local token, or what Supabase appends to the link.
+PROOF_FIELDS = ("token", "access_token", "refresh_token", "expires_at", "error", "error_code")
+
+
+def _proof() -> dict[str, str]:
+    source = request.form if request.method == "POST" else request.args
+    return {name: source[name][:4096] for name in PROOF_FIELDS if source.get(name)}
+
+
+def _form(name: str) -> str:
+    return request.form.get(name, "")[:1024]
+
+
+def _mailer_where() -> str:
+    mailer = current_app.extensions.get("emotionpix.auth.mailer")
+    return getattr(mailer, "where", "your inbox")
+
+
+def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    return render_template(f"auth/{template}", **context), status
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def sign_up() -> Any:
+    if request.method == "GET":
+        return _page("signup.html")
+    email = _form("email")
+    try:
+        backend().sign_up(
+            email, _form("password"), confirm_url=url_for("auth.confirm", _external=True)
+        )
+    except AuthError as exc:
+        return _page("signup.html", exc.status, error=exc.message, email=email)
+    return _page("check_email.html", email=email, where=_mailer_where(), purpose="confirm")
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+def confirm() -> Any:
+    """GET shows a button (mail scanners that open links confirm nothing); POST confirms
+    and signs in."""
+    if request.method == "GET":
+        return _page("confirm.html", proof=_proof())
+    try:
+        credentials = backend().confirm(_proof())
+    except AuthError as exc:
+        return _page("confirm.html", exc.status, error=exc.message, proof={}, resend=True)
+    start_session(credentials, remember=False)
+    return redirect(url_for("pages.index", welcome=1))
+
+
+@bp.post("/confirm/resend")
+@limiter.limit(auth_limit)
+def resend() -> Any:
+    email = _form("email")
+    try:
+        backend().resend(email, confirm_url=url_for("auth.confirm", _external=True))
+    except AuthError as exc:
+        return _page("signin.html", exc.status, error=exc.message, email=email)
+    return _page("check_email.html", email=email, where=_mailer_where(), purpose="confirm")
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def sign_in() -> Any:
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return _page("signin.html", next=next_url)
+    email = _form("email")
+    try:
+        credentials = backend().sign_in(email, _form("password"))
+    except EmailNotVerified as exc:
+        return _page("signin.html", exc.status, error=exc.message, email=email, unverified=True)
+    except AuthError as exc:
+        return _page("signin.html", exc.status, error=exc.message, email=email, next=next_url)
+    start_session(credentials, remember=request.form.get("remember") == "on")
+    return redirect(next_url)
+
+
+@bp.post("/signout")
+def sign_out() -> BaseResponse:
+    end_session()
+    return redirect(url_for("pages.index"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def forgot() -> Any:
+    if request.method == "GET":
+        return _page("forgot.html")
+    email = _form("email")
+    try:
+        backend().request_reset(email, reset_url=url_for("auth.reset", _external=True))
+    except AuthError as exc:
+        return _page("forgot.html", exc.status, error=exc.message, email=email)
+    return _page("check_email.html", email=email, where=_mailer_where(), purpose="reset")
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def reset() -> Any:
+    if request.method == "GET":
+        return _page("reset.html", proof=_proof())
+    try:
+        credentials = backend().reset_password(_proof(), _form("password"))
+    except AuthError as exc:
+        return _page("reset.html", exc.status, error=exc.message, proof=_proof())
+    start_session(credentials, remember=False)
+    return redirect(url_for("auth.account", changed=1))
+
+
+def _account_page(status: int = 200, **extra: Any) -> Any:
+    user = current_user()
+    if user is None:
+        return redirect(url_for("auth.sign_in", next=url_for("auth.account")))
+    data = personal()
+    return _page(
+        "account.html",
+        status,
+        history_enabled=data.history_enabled(user.user_id),
+        moods=data.moods(user.user_id),
+        deletes_remote=getattr(backend(), "deletes_remote_account", True),
+        everywhere=hasattr(backend(), "sign_out_everywhere"),
+        **extra,
+    )
+
+
+@bp.get("/account")
+def account() -> Any:
+    return _account_page(changed=request.args.get("changed") == "1")
+
+
+@bp.post("/account/password")
+def change_password() -> Any:
+    credentials = current_credentials()
+    if credentials is None:
+        raise SignedOut()
+    try:
+        renewed = backend().change_password(credentials, _form("current"), _form("password"))
+    except AuthError as exc:
+        return _account_page(exc.status, password_error=exc.message)
+    start_session(renewed)
+    return redirect(url_for("auth.account", changed=1))
+
+
+@bp.post("/account/signout-everywhere")
+def sign_out_everywhere() -> BaseResponse:
+    credentials = current_credentials()
+    if credentials is None:
+        raise SignedOut()
+    getattr(backend(), "sign_out_everywhere", backend().sign_out)(credentials)
+    end_session()
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.post("/account/history")
+def history() -> BaseResponse:
+    user = require_user()
+    personal().set_history(user.user_id, request.form.get("enabled") == "on")
+    return redirect(url_for("auth.account", _anchor="history"))
+
+
+@bp.get("/account/export")
+def export() -> Response:
+    """Everything kept about the account, as a JSON download."""
+    user = require_user()
+    data = {
+        "exported_by": "EmotionPix",
+        "email": user.email,
+        "backend": backend().name,
+        **personal().export(user.user_id),
+    }
+    body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="emotionpix-my-data.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/account/delete")
+def delete_account() -> Any:
+    credentials = current_credentials()
+    if credentials is None:
+        raise SignedOut()
+    if request.form.get("confirm") != "on":
+        return redirect(url_for("auth.account", _anchor="delete"))
+    personal().delete(credentials.identity.user_id)
+    backend().delete(credentials)
+    end_session()
+    return _page("deleted.html", deletes_remote=getattr(backend(), "deletes_remote_account", True))
+
+
+@bp.get("/watchlist")
+def watchlist_page() -> Any:
+    user = current_user()
+    if user is None:
+        return redirect(url_for("auth.sign_in", next=url_for("auth.watchlist_page")))
+    data = personal()
+    return _page(
+        "watchlist.html",
+        films=data.films(watchlist, user.user_id),
+        seen_films=data.films(seen, user.user_id),
+    )
+
+
+@bp.post("/watchlist/<movie_id>/remove")
+def remove_from_watchlist(movie_id: str) -> BaseResponse:
+    user = require_user()
+    personal().remove(watchlist, user.user_id, movie_id)
+    return redirect(url_for("auth.watchlist_page"))
+
+
+@bp.post("/seen/<movie_id>/remove")
+def remove_from_seen(movie_id: str) -> BaseResponse:
+    user = require_user()
+    personal().remove(seen, user.user_id, movie_id)
+    return redirect(url_for("auth.watchlist_page", _anchor="seen"))

@@ -1,0 +1,111 @@
+"""The signed-in user's lists as JSON, for the page's buttons: the watchlist, the films seen
+(never recommended again), and the opt-in mood history. Guests get 401 with a message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+from sqlalchemy import Table
+
+from emotionpix.auth.personal import Film, seen, watchlist
+from emotionpix.auth.session import current_user, personal, require_user
+from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
+from emotionpix.errors import InvalidInput, NotFound
+from emotionpix.services import recommender
+from emotionpix.web.api import MOVIE_ID
+
+bp = Blueprint("library", __name__, url_prefix="/api")
+
+LISTS: dict[str, Table] = {"watchlist": watchlist, "seen": seen}
+MOOD_SOURCES = ("camera", "photo", "correction")
+
+
+def _json() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("Send a JSON object.", code="invalid_json")
+    return body
+
+
+def _movie_id(raw: Any) -> str:
+    if not isinstance(raw, str) or not MOVIE_ID.fullmatch(raw):
+        raise NotFound(f"No movie with id {str(raw)[:80]!r}.", code="movie_not_found")
+    return raw
+
+
+def _emotion(raw: Any, field: str) -> str:
+    try:
+        return normalise_emotion(raw if isinstance(raw, str) else "")
+    except UnknownEmotion:
+        raise InvalidInput(
+            f"{field} must be one of: {', '.join(EMOTIONS)}.", code=f"invalid_{field}"
+        ) from None
+
+
+@bp.get("/me")
+def me() -> dict[str, Any]:
+    """Who is signed in (``signed_in: false`` for a guest) and what the account keeps."""
+    user = current_user()
+    if user is None:
+        return {"signed_in": False}
+    data = personal()
+    return {
+        "signed_in": True,
+        "email": user.email,
+        "history_enabled": data.history_enabled(user.user_id),
+        "watchlist": sorted(data.ids(watchlist, user.user_id)),
+        "seen": sorted(data.ids(seen, user.user_id)),
+    }
+
+
+@bp.get("/<any(watchlist, seen):name>")
+def films(name: str) -> dict[str, Any]:
+    user = require_user()
+    return {"movies": [f.to_dict() for f in personal().films(LISTS[name], user.user_id)]}
+
+
+@bp.post("/<any(watchlist, seen):name>")
+def add(name: str) -> tuple[dict[str, Any], int]:
+    """Add a film by id (``{"id": "tt0073707"}``); the film's title, year and poster are
+    taken from the movie provider, not from the request."""
+    user = require_user()
+    movie = recommender().movie(_movie_id(_json().get("id")))
+    film = Film(movie.id, movie.title, movie.year, movie.poster_url)
+    personal().add(LISTS[name], user.user_id, film)
+    return film.to_dict(), 201
+
+
+@bp.delete("/<any(watchlist, seen):name>/<movie_id>")
+def remove(name: str, movie_id: str) -> tuple[str, int]:
+    user = require_user()
+    if not personal().remove(LISTS[name], user.user_id, _movie_id(movie_id)):
+        raise NotFound(f"That film is not on your {name} list.", code="not_in_list")
+    return "", 204
+
+
+@bp.get("/moods")
+def moods() -> dict[str, Any]:
+    user = require_user()
+    data = personal()
+    return {
+        "history_enabled": data.history_enabled(user.user_id),
+        "moods": data.moods(user.user_id),
+    }
+
+
+@bp.post("/moods")
+def record_mood() -> dict[str, Any]:
+    """Keep a reading (``{"emotion", "source"}``, or a correction with ``corrected_from``)
+    if the owner turned the history on; ``recorded`` says whether it was kept."""
+    user = require_user()
+    body = _json()
+    emotion = _emotion(body.get("emotion"), "emotion")
+    source = body.get("source")
+    if source not in MOOD_SOURCES:
+        raise InvalidInput(
+            f"source must be one of: {', '.join(MOOD_SOURCES)}.", code="invalid_source"
+        )
+    corrected = body.get("corrected_from")
+    corrected_from = _emotion(corrected, "corrected_from") if corrected is not None else None
+    return {"recorded": personal().record_mood(user.user_id, emotion, source, corrected_from)}
