@@ -66,6 +66,10 @@ def make_app(tmp_path: Path) -> Iterator[Any]:
                 "ENV": "testing",
                 "TESTING": True,
                 "INSTANCE_PATH": str(tmp_path / "instance"),
+                # argon2's full cost is not what the tests test (one test checks the default)
+                "PASSWORD_HASHING": "cheapest",
+                # Tests send many requests from one address; the rate-limit tests turn it on.
+                "RATELIMIT_ENABLED": False,
                 **config,
             }
         )

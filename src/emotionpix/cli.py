@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 import click
 from flask import Flask
 
 from emotionpix import create_app
+from emotionpix.auth.base import Credentials
+from emotionpix.auth.local import LocalBackend
+from emotionpix.auth.session import backend, personal
 from emotionpix.config import ConfigError
 from emotionpix.core.movies import Movie
 from emotionpix.db import DatabaseUnavailable
@@ -149,6 +153,78 @@ def search(ctx: click.Context, query: str, as_json: bool) -> None:
         _emit(result.to_dict())
     else:
         _print_movies(result.movies)
+
+
+@main.group()
+def users() -> None:
+    """Manage local accounts (EMOTIONPIX_AUTH_BACKEND=local)."""
+
+
+def _local(ctx: click.Context) -> LocalBackend:
+    found = backend(_app(ctx))
+    if not isinstance(found, LocalBackend):
+        raise click.ClickException("these commands manage local accounts; Supabase has its own")
+    return found
+
+
+def _password() -> str:
+    """The new password: a prompt (typed twice, hidden) on a terminal, else stdin's line."""
+    if sys.stdin.isatty():
+        text: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return text
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--verified", is_flag=True, help="Mark the email as verified (no email is sent).")
+@click.pass_context
+def users_create(ctx: click.Context, email: str, verified: bool) -> None:
+    """Create an account; the password comes from a prompt or standard input."""
+    local = _local(ctx)
+    with _app(ctx).app_context():
+        if local.find(email) is not None:
+            raise click.ClickException(f"{email} already has an account")
+        try:
+            identity = local.create_user(email, _password(), verified=verified)
+        except AppError as exc:
+            _fail(exc)
+            return
+        personal().ensure_account(identity, local.name)
+    state = "verified" if verified else "not verified: it must be confirmed before signing in"
+    click.echo(f"created {identity.email} ({state})")
+
+
+@users.command("delete")
+@click.argument("email")
+@click.pass_context
+def users_delete(ctx: click.Context, email: str) -> None:
+    """Delete an account and everything kept about it."""
+    local = _local(ctx)
+    with _app(ctx).app_context():
+        try:
+            identity = local.find(email)
+        except AppError as exc:
+            _fail(exc)
+            return
+        if identity is None:
+            raise click.ClickException(f"no account for {email}")
+        personal().delete(identity.user_id)
+        local.delete(Credentials(identity))
+    click.echo(f"deleted {identity.email} and everything kept about it")
+
+
+@users.command("list")
+@click.pass_context
+def users_list(ctx: click.Context) -> None:
+    """Every local account, with when it was created and whether it is verified."""
+    accounts = _local(ctx).users()
+    if not accounts:
+        click.echo("No accounts.")
+    for account in accounts:
+        created = datetime.fromtimestamp(account["created_at"], UTC).strftime("%Y-%m-%d %H:%M")
+        state = "verified" if account["verified_at"] else "unverified"
+        click.echo(f"{account['email']}  {state}  created {created} UTC")
 
 
 @main.group()

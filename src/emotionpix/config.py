@@ -86,6 +86,10 @@ DEFAULTS: dict[str, Any] = {
     "SUPABASE_SERVICE_ROLE_KEY": None,  # optional: lets "delete my account" remove the login
     "REMEMBER_DAYS": 30,  # how long "keep me signed in" lasts
     "SESSION_COOKIE_SECURE": False,  # the cookie is Secure anyway on requests over HTTPS
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # argon2id cost: RFC 9106's "low-memory" profile (64 MiB, 3 passes) or "high-memory"
+    # (2 GiB); "cheapest" is for the test suite only (refused outside ENV=testing).
+    "PASSWORD_HASHING": "low-memory",
     # Requests come through this many proxies (nginx: 1), which say the client's address
     # and scheme in X-Forwarded-For/-Proto; 0: the connection's own.
     "TRUSTED_PROXIES": 0,
@@ -253,6 +257,11 @@ def _check(config: Mapping[str, Any]) -> None:
         config["SUPABASE_URL"] and config["SUPABASE_ANON_KEY"]
     ):
         problems.append("AUTH_BACKEND supabase needs SUPABASE_URL and SUPABASE_ANON_KEY")
+    hashing = config["PASSWORD_HASHING"]
+    if hashing not in {"low-memory", "high-memory", "cheapest"}:
+        problems.append(f"PASSWORD_HASHING must be low-memory or high-memory, got {hashing!r}")
+    elif hashing == "cheapest" and config["ENV"] != "testing":
+        problems.append("PASSWORD_HASHING cheapest is for the test suite only (ENV=testing)")
     for key in ("RATE_LIMIT_AUTH", "RATE_LIMIT_EMOTION"):
         if not _is_limit(config[key]):
             problems.append(f"{key} must read like '10 per minute', got {config[key]!r}")

@@ -27,7 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "guards": set(),
     "auth": {"core", "db", "errors", "config", "guards"},
     "web": {"core", "db", "errors", "emotion", "recommend", "services", "auth", "guards"},
-    "cli": {"__init__", "config", "core", "db", "emotion", "errors", "services"},
+    "cli": {"__init__", "auth", "config", "core", "db", "emotion", "errors", "services"},
     "__init__": {"config", "db", "errors", "services", "web", "auth", "guards"},
     "__main__": {"cli"},
 }

@@ -34,7 +34,12 @@ def build_backend(app: Flask) -> AuthBackend:
             config["SUPABASE_ANON_KEY"],
             service_role_key=config["SUPABASE_SERVICE_ROLE_KEY"],
         )
-    return LocalBackend(database(app), app.extensions[MAILER_KEY], config["SECRET_KEY"])
+    return LocalBackend(
+        database(app),
+        app.extensions[MAILER_KEY],
+        config["SECRET_KEY"],
+        hashing=config["PASSWORD_HASHING"],
+    )
 
 
 def init_app(app: Flask) -> None:

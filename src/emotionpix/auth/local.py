@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import (
@@ -43,6 +43,13 @@ from emotionpix.auth.base import (
 from emotionpix.auth.mail import Mailer
 from emotionpix.auth.policy import check_password, normalise_email
 from emotionpix.db import metadata
+
+# argon2id parameters by name (EMOTIONPIX_PASSWORD_HASHING).
+HASHING = {
+    "low-memory": profiles.RFC_9106_LOW_MEMORY,
+    "high-memory": profiles.RFC_9106_HIGH_MEMORY,
+    "cheapest": profiles.CHEAPEST,  # the test suite's: hashing is not what it tests
+}
 
 VERIFY_FOR = 2 * 86400  # seconds a verification link works
 RESET_FOR = 3600  # seconds a password-reset link works
@@ -72,11 +79,12 @@ class LocalBackend:
         secret: str,
         *,
         clock: Callable[[], float] = time.time,
+        hashing: str = "low-memory",
     ) -> None:
         self.engine = engine
         self.mailer = mailer
         self.clock = clock
-        self.hasher = PasswordHasher()  # argon2id, RFC 9106's low-memory profile
+        self.hasher = PasswordHasher.from_parameters(HASHING[hashing])
         self._links = URLSafeSerializer(secret, salt="emotionpix.auth.local")
         # Verifying this costs what checking a real password costs: an unknown email
         # answers no faster than a wrong password.

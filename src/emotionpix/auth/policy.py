@@ -7,6 +7,8 @@ easy to guess: zxcvbn estimates that from common passwords, words, names and pat
 
 from __future__ import annotations
 
+import re
+
 from email_validator import EmailNotValidError, validate_email
 from zxcvbn import zxcvbn
 
@@ -34,7 +36,7 @@ def check_password(password: str, *, email: str = "") -> None:
         raise WeakPassword(f"Use at least {MIN_PASSWORD} characters for your password.")
     if len(password) > MAX_PASSWORD:
         raise WeakPassword(f"Use at most {MAX_PASSWORD} characters for your password.")
-    hints = [part for part in email.replace("@", " ").replace(".", " ").split() if part]
+    hints = [email, *(part for part in re.split(r"[@.+_-]", email) if part)]
     result = zxcvbn(password[:SCORED_PREFIX], user_inputs=[*hints, "emotionpix", "movies"])
     if result["score"] < MIN_SCORE:
         feedback = result["feedback"]

@@ -135,7 +135,6 @@ def gate() -> Response | None:
 
 def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=app.config["REMEMBER_DAYS"])
     app.before_request(gate)
 

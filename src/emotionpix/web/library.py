@@ -59,13 +59,15 @@ def me() -> dict[str, Any]:
     }
 
 
-@bp.get("/<any(watchlist, seen):name>")
+@bp.get("/watchlist", defaults={"name": "watchlist"})
+@bp.get("/seen", defaults={"name": "seen"})
 def films(name: str) -> dict[str, Any]:
     user = require_user()
     return {"movies": [f.to_dict() for f in personal().films(LISTS[name], user.user_id)]}
 
 
-@bp.post("/<any(watchlist, seen):name>")
+@bp.post("/watchlist", defaults={"name": "watchlist"})
+@bp.post("/seen", defaults={"name": "seen"})
 def add(name: str) -> tuple[dict[str, Any], int]:
     """Add a film by id (``{"id": "tt0073707"}``); the film's title, year and poster are
     taken from the movie provider, not from the request."""
@@ -76,7 +78,8 @@ def add(name: str) -> tuple[dict[str, Any], int]:
     return film.to_dict(), 201
 
 
-@bp.delete("/<any(watchlist, seen):name>/<movie_id>")
+@bp.delete("/watchlist/<movie_id>", defaults={"name": "watchlist"})
+@bp.delete("/seen/<movie_id>", defaults={"name": "seen"})
 def remove(name: str, movie_id: str) -> tuple[str, int]:
     user = require_user()
     if not personal().remove(LISTS[name], user.user_id, _movie_id(movie_id)):

@@ -41,6 +41,7 @@ def _query(name: str, schema: dict[str, Any], description: str, required: bool =
 
 # Answers any endpoint may give.
 COMMON = {
+    "401": _error("Sign in first (every endpoint, when the operator requires accounts)"),
     "414": _error("The address is too long"),
     "500": _error("Never on purpose: a bug, reported as JSON"),
 }
@@ -181,6 +182,159 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+# The signed-in viewer's lists. The session cookie says who; a call that changes something
+# also sends the page's CSRF token in X-CSRFToken (400 without it).
+FILM = {
+    "type": "object",
+    "required": ["id", "title", "year", "poster_url"],
+    "properties": {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "year": _nullable("integer"),
+        "poster_url": _nullable("string"),
+    },
+}
+FILMS = {
+    "type": "object",
+    "required": ["movies"],
+    "properties": {"movies": {"type": "array", "items": FILM}},
+}
+MOOD = {
+    "type": "object",
+    "required": ["emotion", "source", "corrected_from", "at"],
+    "properties": {
+        "emotion": {"type": "string"},
+        "source": {"type": "string", "enum": ["camera", "photo", "correction"]},
+        "corrected_from": _nullable("string"),
+        "at": {"type": "number", "description": "Unix time"},
+    },
+}
+SIGNED_OUT = _error("Not signed in")
+NO_TOKEN = _error("Malformed body, or no CSRF token")
+
+
+def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _film_list(noun: str) -> dict[str, Any]:
+    return {
+        f"/api/{noun}": {
+            "get": {
+                "summary": f"The films on the viewer's {noun} list, newest first",
+                "responses": {"200": _answer("Films", FILMS), "401": SIGNED_OUT},
+            },
+            "post": {
+                "summary": f"Put a film on the {noun} list (title and poster from the provider)",
+                "requestBody": _body(
+                    {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+                ),
+                "responses": {
+                    "201": _answer("The film as kept", FILM),
+                    "400": NO_TOKEN,
+                    "401": SIGNED_OUT,
+                    "404": _error("No such film"),
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        f"/api/{noun}/{{movie_id}}": {
+            "delete": {
+                "summary": f"Take a film off the {noun} list",
+                "parameters": [
+                    {
+                        "name": "movie_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "204": {"description": "Removed"},
+                    "400": NO_TOKEN,
+                    "401": SIGNED_OUT,
+                    "404": _error("Not on the list"),
+                },
+            }
+        },
+    }
+
+
+ACCOUNT_PATHS: dict[str, Any] = {
+    "/api/me": {
+        "get": {
+            "summary": "Who is signed in, and the ids on their lists",
+            "responses": {
+                "200": _answer(
+                    "signed_in is false for a guest",
+                    {
+                        "type": "object",
+                        "required": ["signed_in"],
+                        "properties": {
+                            "signed_in": {"type": "boolean"},
+                            "email": {"type": "string"},
+                            "history_enabled": {"type": "boolean"},
+                            "watchlist": {"type": "array", "items": {"type": "string"}},
+                            "seen": {"type": "array", "items": {"type": "string"}},
+                        },
+                    },
+                )
+            },
+        }
+    },
+    **_film_list("watchlist"),
+    **_film_list("seen"),
+    "/api/moods": {
+        "get": {
+            "summary": "The viewer's mood history (kept only if they turned it on)",
+            "responses": {
+                "200": _answer(
+                    "Newest first",
+                    {
+                        "type": "object",
+                        "required": ["history_enabled", "moods"],
+                        "properties": {
+                            "history_enabled": {"type": "boolean"},
+                            "moods": {"type": "array", "items": MOOD},
+                        },
+                    },
+                ),
+                "401": SIGNED_OUT,
+            },
+        },
+        "post": {
+            "summary": "Keep a reading or a correction, if the history is on",
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["emotion", "source"],
+                    "properties": {
+                        "emotion": {"type": "string"},
+                        "source": {"type": "string", "enum": ["camera", "photo", "correction"]},
+                        "corrected_from": {"type": "string"},
+                    },
+                }
+            ),
+            "responses": {
+                "200": _answer(
+                    "recorded is false when the history is off",
+                    {
+                        "type": "object",
+                        "required": ["recorded"],
+                        "properties": {"recorded": {"type": "boolean"}},
+                    },
+                ),
+                "400": NO_TOKEN,
+                "401": SIGNED_OUT,
+            },
+        },
+    },
+}
+
 PATHS: dict[str, Any] = {
     "/api/recommendations": {
         "get": {
@@ -273,6 +427,7 @@ PATHS: dict[str, Any] = {
                 "413": _error("Over the upload limit, too many pixels, or too big to decode"),
                 "415": _error("Not JPEG, PNG or WebP"),
                 "422": _error("No face in the picture (never a made-up emotion)"),
+                "429": _error("Too many photos from this client; Retry-After says when to retry"),
             },
         }
     },
@@ -355,6 +510,7 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    **ACCOUNT_PATHS,
     "/api/openapi.json": {
         "get": {
             "summary": "This document",
