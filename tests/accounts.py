@@ -78,7 +78,7 @@ class Mailbox:
         self.messages: list[Message] = []
         self.arrived = threading.Condition()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.arrived:
             self.messages.append(email.message_from_bytes(envelope.content))
             self.arrived.notify_all()

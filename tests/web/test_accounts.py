@@ -104,7 +104,7 @@ def test_an_unknown_email_costs_a_password_check_too(app, client, monkeypatch):
     checked = []
 
     class Counting(PasswordHasher):
-        def verify(self, hash, password):  # noqa: A002
+        def verify(self, hash, password):
             checked.append(hash)
             return super().verify(hash, password)
 
