@@ -60,6 +60,13 @@ def test_env_file_is_read_in_development_only(monkeypatch, tmp_path):
         ({"MOOD_FIT": {"lift": {"sad": {"support": {"Drama": "x"}}}}}, "lift.sad.support"),
         ({"CLOSE_CALL_MARGIN": 1.5}, "CLOSE_CALL_MARGIN"),
         ({"CLOSE_CALL_MARGIN": "close"}, "CLOSE_CALL_MARGIN"),
+        ({"AUTH_BACKEND": "ldap"}, "AUTH_BACKEND must be local or supabase"),
+        ({"AUTH_BACKEND": "supabase"}, "needs SUPABASE_URL and SUPABASE_ANON_KEY"),
+        ({"SMTP_URL": "mail.example.com"}, "EMOTIONPIX_SMTP_URL: use smtp://"),
+        ({"RATE_LIMIT_AUTH": "lots"}, "RATE_LIMIT_AUTH must read like"),
+        ({"PASSWORD_HASHING": "md5"}, "PASSWORD_HASHING"),
+        ({"PASSWORD_HASHING": "cheapest"}, "for the test suite only"),
+        ({"REMEMBER_DAYS": "a month"}, "REMEMBER_DAYS"),
     ],
 )
 def test_bad_configuration_fails_fast(tmp_path, overrides, message):
