@@ -1,0 +1,130 @@
+"""An account in a real browser, with its mail through a real SMTP server: sign up, confirm
+from the mailed link, sign in, put a film on the watchlist, mark another as seen, and see it
+gone from the next recommendations; the account pages pass the accessibility audit at phone
+and desktop sizes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.accounts import PASSWORD, smtp_server
+from tests.e2e.conftest import AXE, Console, serve_app
+from tests.e2e.test_browser import wait_for_cards
+from tests.e2e.test_first_minutes import axe_violations
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def mail_server() -> Iterator[tuple[str, Any]]:
+    with smtp_server() as found:
+        yield found
+
+
+@pytest.fixture(scope="module")
+def account_server(mail_server) -> Iterator[str]:
+    url, _ = mail_server
+    yield from serve_app({"SMTP_URL": url, "PASSWORD_HASHING": "cheapest"})
+
+
+@pytest.fixture
+def open_page(browser, account_server) -> Iterator[Any]:
+    contexts, consoles = [], []
+
+    def factory(path: str, viewport: tuple[int, int] = (1280, 900)) -> Any:
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        context.add_init_script(path=AXE)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        consoles.append(Console(page))
+        page.goto(account_server + path)
+        return page
+
+    yield factory
+    for context in contexts:
+        context.close()
+    assert [e for c in consoles for e in c.errors] == []
+
+
+def grid_ids(page) -> list[str]:
+    return page.evaluate("[...document.querySelectorAll('#grid a.card')].map(a => a.dataset.id)")
+
+
+def test_sign_up_confirm_sign_in_watchlist_and_seen(
+    open_page, mail_server, account_server, artifacts
+):
+    _, mailbox = mail_server
+    page = open_page("/")
+    page.click("text=Create account")
+    page.fill("#email", "ann@example.com")
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Create my account')")
+    expect(page.locator("h1")).to_have_text("Check your email")
+    mailbox.wait(1)
+    link = next(found for found in mailbox.links() if "/confirm?" in found)
+    # The link names the server the browser used.
+    assert link.startswith(account_server)
+    page.goto(link)
+    page.click("button:has-text('Confirm my email')")
+    page.wait_for_selector("body[data-ready='true']", state="attached")
+    expect(page.locator(".account-menu")).to_contain_text("Account")
+    # Sign out, and in again (remembered).
+    page.click(".account-menu button:has-text('Sign out')")
+    page.click(".account-menu a:has-text('Sign in')")
+    page.fill("#email", "ann@example.com")
+    page.fill("#password", PASSWORD)
+    page.check("#remember")
+    page.click("form button:has-text('Sign in')")
+    page.wait_for_selector("body[data-ready='true']", state="attached")
+
+    page.click(".chip[data-emotion='happy']")
+    wait_for_cards(page, 20)
+    first, second = grid_ids(page)[:2]
+    page.wait_for_selector("#grid .card-actions:not([hidden])")
+    watch = page.locator(f"#grid li[data-film='{first}'] .watch")
+    watch.click()
+    expect(watch).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#results-message")).to_have_text("Added to your watchlist.")
+    page.locator(f"#grid li[data-film='{second}'] .seen").click()
+    expect(page.locator("#results-message")).to_contain_text("won’t be recommended to you again")
+    assert second not in grid_ids(page)
+    page.screenshot(path=str(artifacts / "account-grid-1280.png"))
+
+    # The details overlay offers the same, and shows what is already on the list.
+    page.locator(f"#grid a.card[data-id='{first}']").click()
+    page.wait_for_selector("#details[open] .details-actions:not([hidden])")
+    expect(page.locator(".details-actions .watch")).to_have_attribute("aria-pressed", "true")
+    page.click("#details-close")
+
+    # The next recommendations, and the next visit, leave the seen film out.
+    page.click(".chip[data-emotion='sad']")
+    wait_for_cards(page, 20)
+    page.click(".chip[data-emotion='happy']")
+    wait_for_cards(page, 20)
+    assert second not in grid_ids(page)
+    page.goto(account_server + "/?emotion=happy")
+    assert second not in grid_ids(page)
+
+    page.goto(account_server + "/watchlist")
+    watchlisted = page.locator(".film-list").first
+    expect(watchlisted.locator("li")).to_have_count(1)
+    assert axe_violations(page) == []
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(account_server + "/account")
+        assert axe_violations(page) == []
+        page.screenshot(path=str(artifacts / f"account-page-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
+def test_the_account_pages_pass_the_accessibility_audit(open_page, viewport, artifacts):
+    for path in ("/signup", "/signin", "/password/forgot", "/confirm?token=x"):
+        page = open_page(path, viewport)
+        assert axe_violations(page) == [], path
+        name = path.strip("/").split("?")[0].replace("/", "-")
+        page.screenshot(path=str(artifacts / f"account-{name}-{viewport[0]}.png"))
