@@ -22,6 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "providers": {"core", "breaker"},
     "cache": {"core", "db", "breaker"},
     "errors": {"emotion", "cache"},
+    "auth": {"core", "db", "errors", "config"},
     "recommend": {"core", "providers", "cache", "errors"},
     "services": {"core", "config", "db", "cache", "emotion", "providers", "recommend"},
     "web": {"core", "db", "errors", "emotion", "recommend", "services"},
