@@ -224,6 +224,9 @@ class SupabaseBackend:
             return action(self._client(key or self._anon_key).auth)
         except SupabaseError as exc:
             raise _translate(exc) from None
+        except ValueError:  # an answer that is not what GoTrue sends (a proxy's error page)
+            log.warning("Supabase Auth sent an answer that could not be read")
+            raise AuthUnavailable() from None
 
     def _client(self, key: str) -> Client:
         options = ClientOptions(
@@ -246,6 +249,8 @@ class SupabaseBackend:
                 client.auth.admin.sign_out(session.access_token, "others")
         except SupabaseError as exc:
             raise _translate(exc) from None
+        except ValueError:
+            raise AuthUnavailable() from None
         return _credentials(session)
 
 
