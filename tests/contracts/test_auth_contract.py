@@ -24,7 +24,6 @@ from emotionpix.auth.base import (
     InvalidLink,
     WeakPassword,
 )
-from emotionpix.auth.supabase import SupabaseBackend
 from tests.conftest import FakeClock
 
 pytestmark = pytest.mark.integration
@@ -111,6 +110,8 @@ def local_subject(tmp_path: Any) -> Iterator[Subject]:
 
 
 def supabase_subject(api: Any) -> Iterator[Subject]:
+    from emotionpix.auth.supabase import SupabaseBackend  # an optional dependency
+
     offset = [0.0]
     gotrue = api.gotrue
     backend = SupabaseBackend(

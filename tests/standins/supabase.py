@@ -74,6 +74,7 @@ class GoTrue:
         self.service_role_key = self._key("service_role")
         self.access_ttl = access_ttl
         self.otp_ttl = otp_ttl
+        self.reuse_interval = 10.0  # seconds a used refresh token still renews (GoTrue's)
         self.mail_interval = 0.0  # seconds one address must wait between mails (429 sooner)
         self.leaked: set[str] = set()  # passwords refused as "pwned" (HaveIBeenPwned check)
         self.skew = 0.0  # moves this server's clock (expire links without waiting)
@@ -82,7 +83,7 @@ class GoTrue:
         self.users: dict[str, User] = {}
         self.tokens: dict[str, OneTimeToken] = {}  # by sha256 of the token in the link
         self.sessions: dict[str, Session] = {}
-        self.refresh: dict[str, tuple[str, bool]] = {}  # token → (session id, used)
+        self.refresh: dict[str, tuple[str, float | None]] = {}  # token → (session, used at)
         self.outbox: list[Mail] = []
         self.lock = threading.RLock()
 
@@ -149,7 +150,7 @@ class GoTrue:
         }
         refresh_token = secrets.token_urlsafe(12)
         session.refresh_tokens.add(refresh_token)
-        self.refresh[refresh_token] = (session.id, False)
+        self.refresh[refresh_token] = (session.id, None)
         return {
             "access_token": jwt.encode(claims, self.secret, algorithm="HS256"),
             "token_type": "bearer",
@@ -165,18 +166,21 @@ class GoTrue:
             self.refresh.pop(token, None)
 
     def rotate(self, refresh_token: str) -> dict[str, Any]:
-        session_id, used = self.refresh.get(refresh_token, ("", False))
+        session_id, used_at = self.refresh.get(refresh_token, ("", None))
         session = self.sessions.get(session_id)
         if session is None:
             raise AuthError(
                 400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found"
             )
-        if used:  # a stolen token replayed: GoTrue revokes the whole session
+        if used_at is not None and used_at + self.reuse_interval < self.now():
+            # Replayed after the grace period (two tabs renewing at once are within it):
+            # taken as stolen, and the whole session is revoked.
             self.end_session(session_id)
             raise AuthError(
                 400, "refresh_token_already_used", "Invalid Refresh Token: Already Used"
             )
-        self.refresh[refresh_token] = (session_id, True)
+        if used_at is None:
+            self.refresh[refresh_token] = (session_id, self.now())
         return self.issue(session)
 
     def bearer(self, *, role: str = "authenticated") -> dict[str, Any]:

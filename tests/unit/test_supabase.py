@@ -150,7 +150,9 @@ def test_refresh_tokens_rotate_and_a_reused_one_ends_the_session(backend, supaba
     assert renewed is not None
     assert renewed.tokens["refresh_token"] != credentials.tokens["refresh_token"]
     assert renewed.identity == credentials.identity
-    assert backend.current(credentials) is None  # replayed: refresh_token_already_used
+    assert backend.current(credentials) is not None  # two tabs at once: within the grace
+    supabase_api.gotrue.skew = 60
+    assert backend.current(credentials) is None  # replayed later: refresh_token_already_used
     assert backend.current(renewed) is None  # and the whole session is gone with it
 
 
@@ -229,3 +231,18 @@ def test_tokens_and_passwords_are_never_logged(backend, supabase_api, later, cap
         str(c.tokens[k]) for c in (credentials, renewed) for k in ("access_token", "refresh_token")
     ]
     assert not [s for s in secrets if s in ours]
+
+
+def test_from_config_reads_the_supabase_settings(supabase_api):
+    gotrue = supabase_api.gotrue
+    config = {"SUPABASE_URL": supabase_api.url + "/", "SUPABASE_ANON_KEY": gotrue.anon_key}
+    backend = SupabaseBackend.from_config(config)
+    try:
+        assert backend.deletes_remote_account is False
+        backend.request_reset(EMAIL, reset_url=RESET_URL)
+    finally:
+        backend.close()
+    config["SUPABASE_SERVICE_ROLE_KEY"] = gotrue.service_role_key
+    backend = SupabaseBackend.from_config(config)
+    assert backend.deletes_remote_account is True
+    backend.close()

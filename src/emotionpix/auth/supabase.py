@@ -24,10 +24,16 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any, TypeVar
 
 import httpx
-from supabase import Client, ClientOptions, create_client
-from supabase_auth.errors import AuthApiError, AuthWeakPasswordError
-from supabase_auth.errors import AuthError as SupabaseError
-from supabase_auth.types import Session, User
+
+try:
+    from supabase import Client, ClientOptions, create_client
+    from supabase_auth.errors import AuthApiError, AuthWeakPasswordError
+    from supabase_auth.errors import AuthError as SupabaseError
+    from supabase_auth.types import Session, User
+except ImportError as exc:  # an optional dependency: say how to get it
+    raise ImportError(
+        "Supabase accounts need supabase-py: pip install 'emotionpix[supabase]'"
+    ) from exc
 
 from emotionpix.auth.base import (
     AuthError,
@@ -86,6 +92,16 @@ class SupabaseBackend:
         self._clock = clock
         self._http = httpx.Client(
             timeout=timeout, cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[]))
+        )
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> SupabaseBackend:
+        """The backend for the app's ``SUPABASE_*`` settings."""
+        return cls(
+            config["SUPABASE_URL"],
+            config["SUPABASE_ANON_KEY"],
+            service_role_key=config.get("SUPABASE_SERVICE_ROLE_KEY") or None,
+            timeout=float(config.get("SUPABASE_TIMEOUT") or 5.0),
         )
 
     def close(self) -> None:
