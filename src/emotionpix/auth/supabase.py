@@ -27,8 +27,12 @@ import httpx
 
 try:
     from supabase import Client, ClientOptions, create_client
-    from supabase_auth.errors import AuthApiError, AuthWeakPasswordError
     from supabase_auth.errors import AuthError as SupabaseError
+    from supabase_auth.errors import (
+        AuthRetryableError,
+        AuthUnknownError,
+        AuthWeakPasswordError,
+    )
     from supabase_auth.types import Session, User
 except ImportError as exc:  # an optional dependency: say how to get it
     raise ImportError(
@@ -60,8 +64,6 @@ WEAK_REASONS = {
     "pwned": "it has appeared in a data breach, so attackers try it first",
 }
 RATE_LIMITED = {"over_email_send_rate_limit", "over_request_rate_limit"}
-#: Answers that mean "this session is over": the token is bad, expired, or its session gone.
-SIGNED_OUT = {401, 403, 404}
 
 
 class SupabaseBackend:
@@ -136,7 +138,7 @@ class SupabaseBackend:
         access_token, refresh_token = _link_tokens(proof)
         try:
             user = self._call(lambda auth: auth.get_user(access_token))
-        except AuthUnavailable:
+        except (AuthUnavailable, TooManyRequests):
             raise
         except AuthError:
             raise InvalidLink() from None
@@ -276,11 +278,11 @@ def _translate(exc: SupabaseError) -> AuthError:
     code = exc.code
     if isinstance(exc, AuthWeakPasswordError) or code == "weak_password":
         reasons = [WEAK_REASONS.get(r, r) for r in getattr(exc, "reasons", None) or []]
-        detail = "; ".join(reasons) or exc.message
+        detail = "; ".join(reasons) or exc.message.rstrip(".")
         return WeakPassword(f"Choose a stronger password: {detail}.")
     if code in RATE_LIMITED or status == 429:
         return TooManyRequests()
-    if not isinstance(exc, AuthApiError) or status >= 500:
+    if isinstance(exc, AuthRetryableError | AuthUnknownError) or status >= 500:
         log.warning("Supabase Auth unavailable: %s %s", status, type(exc).__name__)
         return AuthUnavailable()
     if code == "invalid_credentials":
@@ -293,7 +295,8 @@ def _translate(exc: SupabaseError) -> AuthError:
         return AuthError("Choose a password different from your current one.", code=code)
     if code == "otp_expired":
         return InvalidLink()
-    return AuthError(exc.message or "Your account request was refused.", code=code, status=status)
+    message = exc.message or "Your account request was refused."
+    return AuthError(message, code=code, status=status or None)
 
 
 def _link_tokens(proof: Mapping[str, str]) -> tuple[str, str]:
