@@ -89,6 +89,18 @@ def test_the_stand_in_refuses_calls_without_the_api_key(supabase_api):
     assert answer.headers["x-sb-error-code"] == answer.json()["code"] == "no_api_key"
 
 
+def test_the_stand_in_deletes_users_only_for_the_service_role(backend, supabase_api):
+    user_id = account(backend, supabase_api).identity.user_id
+    gotrue = supabase_api.gotrue
+    url = f"{supabase_api.url}/auth/v1/admin/users/{user_id}"
+    anon = {"apikey": gotrue.anon_key, "Authorization": f"Bearer {gotrue.anon_key}"}
+    assert httpx.delete(url, headers=anon).status_code == 403
+    service = {"apikey": gotrue.service_role_key}
+    service["Authorization"] = f"Bearer {gotrue.service_role_key}"
+    assert httpx.delete(url, headers=service).status_code == 200
+    assert user_id not in gotrue.users
+
+
 def test_supabase_weak_password_reasons_in_plain_words(backend, supabase_api):
     supabase_api.gotrue.leaked.add(PASSWORD)  # passes our policy, refused by Supabase's
     with pytest.raises(WeakPassword, match="appeared in a data breach"):
