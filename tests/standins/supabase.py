@@ -68,39 +68,36 @@ class AuthError(Exception):
 class GoTrue:
     """The service's state: users, one-time tokens, sessions and refresh tokens."""
 
-    def __init__(self, *, access_ttl: int = 3600, otp_ttl: int = 3600):
+    def __init__(self) -> None:
         self.secret = secrets.token_urlsafe(32)
         self.anon_key = self._key("anon")
         self.service_role_key = self._key("service_role")
-        self.access_ttl = access_ttl
-        self.otp_ttl = otp_ttl
-        self.reuse_interval = 10.0  # seconds a used refresh token still renews (GoTrue's)
-        self.mail_interval = 0.0  # seconds one address must wait between mails (429 sooner)
-        self.leaked: set[str] = set()  # passwords refused as "pwned" (HaveIBeenPwned check)
-        self.skew = 0.0  # moves this server's clock (expire links without waiting)
-        self.site_url = "http://localhost:3000"
         self.base_url = ""  # set when served: the links in mails point here
+        self.site_url = "http://localhost:3000"  # where a link without redirect_to lands
         self.users: dict[str, User] = {}
         self.tokens: dict[str, OneTimeToken] = {}  # by sha256 of the token in the link
         self.sessions: dict[str, Session] = {}
         self.refresh: dict[str, tuple[str, float | None]] = {}  # token → (session, used at)
         self.outbox: list[Mail] = []
+        self.leaked: set[str] = set()  # passwords refused as "pwned" (HaveIBeenPwned check)
         self.lock = threading.RLock()
+        self.clear()
+
+    def clear(self) -> None:
+        """No users, and the project's settings back to their defaults (tests change them)."""
+        with self.lock:
+            for table in (self.users, self.tokens, self.sessions, self.refresh):
+                table.clear()
+            self.outbox.clear()
+            self.leaked.clear()
+            self.access_ttl = 3600  # seconds an access token lives
+            self.otp_ttl = 3600  # seconds a mailed link lives
+            self.reuse_interval = 10.0  # seconds a used refresh token still renews (GoTrue's)
+            self.mail_interval = 0.0  # seconds one address waits between mails (429 sooner)
+            self.skew = 0.0  # moves this server's clock (expire links without waiting)
 
     def now(self) -> float:
         return time.time() + self.skew
-
-    def clear(self) -> None:
-        with self.lock:
-            self.users.clear()
-            self.tokens.clear()
-            self.sessions.clear()
-            self.refresh.clear()
-            self.outbox.clear()
-            self.mail_interval = 0.0
-            self.leaked.clear()
-            self.skew = 0.0
-            self.access_ttl = 3600
 
     def _key(self, role: str) -> str:
         claims = {"iss": "supabase-standin", "role": role, "iat": int(time.time())}
