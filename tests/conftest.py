@@ -18,6 +18,8 @@ from emotionpix import create_app
 from emotionpix.cli import main as cli_main
 from tests.standins import imdb236, tmdb
 from tests.standins.server import StandIn
+from tests.standins.supabase import SupabaseStandIn
+from tests.standins.supabase import serve as serve_supabase
 
 
 class FakeClock:
@@ -145,3 +147,16 @@ def tmdb_config(tmdb_api: StandIn) -> dict[str, Any]:
         "PROVIDER_RETRIES": 1,
         "PROVIDER_TIMEOUT": 1.0,
     }
+
+
+@pytest.fixture(scope="session")
+def supabase_server() -> Iterator[SupabaseStandIn]:
+    server = serve_supabase()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def supabase_api(supabase_server: SupabaseStandIn) -> Iterator[SupabaseStandIn]:
+    """The Supabase Auth stand-in (real HTTP on 127.0.0.1), empty and reset for this test."""
+    yield from _fresh(supabase_server)

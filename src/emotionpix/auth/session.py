@@ -12,7 +12,7 @@ from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
-from emotionpix.auth.base import AuthBackend, Credentials, Identity, SignedOut
+from emotionpix.auth.base import AuthBackend, AuthUnavailable, Credentials, Identity, SignedOut
 from emotionpix.auth.personal import PersonalData
 
 BACKEND_KEY = "emotionpix.auth.backend"
@@ -48,7 +48,10 @@ def current_credentials() -> Credentials | None:
             )
         except (KeyError, TypeError):
             credentials = None
-        checked = backend().current(credentials) if credentials else None
+        try:
+            checked = backend().current(credentials) if credentials else None
+        except AuthUnavailable:  # the account service is down: a guest for now, not signed out
+            return None
         if checked is None:
             session.pop(SESSION_KEY, None)
         elif checked != credentials:  # renewed (Supabase rotates its tokens)

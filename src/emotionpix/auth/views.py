@@ -13,7 +13,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    current_app,
     redirect,
     render_template,
     request,
@@ -38,7 +37,16 @@ from emotionpix.guards import auth_limit, limiter
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 # What a link's proof may hold: a local token, or what Supabase appends to the link.
-PROOF_FIELDS = ("token", "access_token", "refresh_token", "expires_at", "error", "error_code")
+PROOF_FIELDS = (
+    "token",
+    "access_token",
+    "refresh_token",
+    "expires_at",
+    "type",
+    "error",
+    "error_code",
+    "error_description",
+)
 
 
 def _proof() -> dict[str, str]:
@@ -51,12 +59,13 @@ def _form(name: str) -> str:
 
 
 def _mailer_where() -> str:
-    mailer = current_app.extensions.get("emotionpix.auth.mailer")
-    return getattr(mailer, "where", "your inbox")
+    """Where the backend's mail goes (Supabase mails from its own servers: an inbox)."""
+    mailer = getattr(backend(), "mailer", None)
+    return str(getattr(mailer, "where", "your inbox"))
 
 
 def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
-    return render_template(f"auth/{template}", **context), status
+    return render_template(f"auth/{template}", proof_names=PROOF_FIELDS, **context), status
 
 
 @bp.route("/signup", methods=["GET", "POST"])
