@@ -61,6 +61,8 @@ def test_sign_in_is_refused_until_the_email_is_confirmed(client, outbox):
     confirmed = confirm(client, link)
     assert confirmed.status_code == 302
     assert signed_in(client)
+    welcome = client.get(confirmed.headers["Location"]).get_data(True)
+    assert "Your email is confirmed and you are signed in as ann@example.com" in welcome
 
 
 def test_a_verification_link_works_once_and_a_forged_one_never(client, outbox):

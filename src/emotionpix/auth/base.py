@@ -13,6 +13,19 @@ from typing import Protocol
 
 from emotionpix.errors import AppError
 
+# What a mailed link's proof may hold: a local link's token, or what Supabase puts in the
+# fragment of the address its links redirect to (the page posts it back).
+PROOF_FIELDS = (
+    "token",
+    "access_token",
+    "refresh_token",
+    "expires_at",
+    "type",
+    "error",
+    "error_code",
+    "error_description",
+)
+
 
 @dataclass(frozen=True)
 class Identity:

@@ -63,16 +63,6 @@ WEAK_REASONS = {
     "characters": "it needs more kinds of characters (lower and upper case, digits, symbols)",
     "pwned": "it has appeared in a data breach, so attackers try it first",
 }
-#: What the landing page posts back from a link's URL fragment (the proof).
-PROOF_FIELDS = (
-    "access_token",
-    "refresh_token",
-    "expires_at",
-    "type",
-    "error",
-    "error_code",
-    "error_description",
-)
 RATE_LIMITED = {"over_email_send_rate_limit", "over_request_rate_limit"}
 
 

@@ -8,6 +8,7 @@ Supabase link landing, which must read the tokens Supabase puts in the address's
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -20,7 +21,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from emotionpix.auth.base import AuthError, EmailNotVerified, SignedOut
+from emotionpix.auth.base import PROOF_FIELDS, AuthError, EmailNotVerified, SignedOut
 from emotionpix.auth.personal import seen, watchlist
 from emotionpix.auth.session import (
     backend,
@@ -35,18 +36,6 @@ from emotionpix.auth.session import (
 from emotionpix.guards import auth_limit, limiter
 
 bp = Blueprint("auth", __name__, template_folder="templates")
-
-# What a link's proof may hold: a local token, or what Supabase appends to the link.
-PROOF_FIELDS = (
-    "token",
-    "access_token",
-    "refresh_token",
-    "expires_at",
-    "type",
-    "error",
-    "error_code",
-    "error_description",
-)
 
 
 def _proof() -> dict[str, str]:
@@ -66,6 +55,22 @@ def _mailer_where() -> str:
 
 def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(f"auth/{template}", proof_names=PROOF_FIELDS, **context), status
+
+
+def _link_to(endpoint: str) -> str:
+    """The absolute URL a mailed link leads back to (on the host the browser used)."""
+    return url_for(endpoint, _external=True)
+
+
+def _mail_a_link(form: str, purpose: str, send: Callable[[str], None]) -> Any:
+    """Ask the backend to mail a link to the form's email; then "check your email" (the
+    same whether or not the email has an account), or the form again with the reason."""
+    email = _form("email")
+    try:
+        send(email)
+    except AuthError as exc:
+        return _page(form, exc.status, error=exc.message, email=email)
+    return _page("check_email.html", email=email, where=_mailer_where(), purpose=purpose)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -100,12 +105,11 @@ def confirm() -> Any:
 @bp.post("/confirm/resend")
 @limiter.limit(auth_limit)
 def resend() -> Any:
-    email = _form("email")
-    try:
-        backend().resend(email, confirm_url=url_for("auth.confirm", _external=True))
-    except AuthError as exc:
-        return _page("signin.html", exc.status, error=exc.message, email=email)
-    return _page("check_email.html", email=email, where=_mailer_where(), purpose="confirm")
+    return _mail_a_link(
+        "signin.html",
+        "confirm",
+        lambda email: backend().resend(email, confirm_url=_link_to("auth.confirm")),
+    )
 
 
 @bp.route("/signin", methods=["GET", "POST"])
@@ -136,12 +140,11 @@ def sign_out() -> BaseResponse:
 def forgot() -> Any:
     if request.method == "GET":
         return _page("forgot.html")
-    email = _form("email")
-    try:
-        backend().request_reset(email, reset_url=url_for("auth.reset", _external=True))
-    except AuthError as exc:
-        return _page("forgot.html", exc.status, error=exc.message, email=email)
-    return _page("check_email.html", email=email, where=_mailer_where(), purpose="reset")
+    return _mail_a_link(
+        "forgot.html",
+        "reset",
+        lambda email: backend().request_reset(email, reset_url=_link_to("auth.reset")),
+    )
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])

@@ -42,6 +42,7 @@ def index() -> str:
         "cast_in_billing_order": service.provider.cast_in_billing_order,
         "max_upload_bytes": max_upload,
         "max_upload_mb": f"{max_upload / 2**20:.0f}",
+        "welcome": request.args.get("welcome") == "1",  # just confirmed the account's email
     }
     try:
         if query.strip():
