@@ -89,8 +89,20 @@ class Mailbox:
             self.arrived.wait_for(lambda: len(self.messages) >= count, timeout)
         return self.messages
 
-    def links(self) -> list[str]:
-        return [link for m in self.messages for link in links(m.get_payload(decode=True).decode())]
+    def links(self, to: str | None = None) -> list[str]:
+        """Every link mailed (to ``to`` only, if given), oldest first."""
+        return [
+            link
+            for message in self.messages
+            if to is None or message["To"] == to
+            for link in links(message.get_payload(decode=True).decode())
+        ]
+
+    def link_for(self, to: str, timeout: float = 10.0) -> str:
+        """The newest link mailed to ``to``, waiting for it to arrive."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: bool(self.links(to)), timeout)
+        return self.links(to)[-1]
 
 
 def free_port() -> int:

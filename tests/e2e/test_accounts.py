@@ -65,8 +65,7 @@ def test_sign_up_confirm_sign_in_watchlist_and_seen(
     page.fill("#password", PASSWORD)
     page.click("button:has-text('Create my account')")
     expect(page.locator("h1")).to_have_text("Check your email")
-    mailbox.wait(1)
-    link = next(found for found in mailbox.links() if "/confirm?" in found)
+    link = mailbox.link_for("ann@example.com")
     # The link names the server the browser used.
     assert link.startswith(account_server)
     page.goto(link)
@@ -119,6 +118,42 @@ def test_sign_up_confirm_sign_in_watchlist_and_seen(
         page.goto(account_server + "/account")
         assert axe_violations(page) == []
         page.screenshot(path=str(artifacts / f"account-page-{width}.png"), full_page=True)
+
+
+def test_a_corrected_reading_moves_the_films_and_joins_the_opted_in_history(
+    open_page, mail_server, account_server
+):
+    _, mailbox = mail_server
+    page = open_page("/signup")
+    page.fill("#email", "bea@example.com")
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Create my account')")
+    expect(page.locator("h1")).to_have_text("Check your email")
+    page.goto(mailbox.link_for("bea@example.com"))
+    page.click("button:has-text('Confirm my email')")
+    page.goto(account_server + "/account")
+    page.check("#history-enabled")
+    page.click("#history button:has-text('Save')")
+    expect(page.locator("#history-enabled")).to_be_checked()
+
+    page.context.grant_permissions(["camera"], origin=account_server)
+    page.goto(account_server + "/")
+    page.wait_for_selector("body[data-ready='true']", state="attached")
+    page.click("#camera-toggle")
+    page.wait_for_selector("#capture:not([disabled])")
+    page.click("#capture")
+    wait_for_cards(page, 20)
+    expect(page.locator("#result-heading")).to_have_text("You look happy")
+    page.click("#not-me")
+    page.click("[data-correct='sad']")
+    expect(page.locator("#result-heading")).to_have_text("You feel sad")
+    expect(page.locator("#results-heading")).to_contain_text("sad mood")
+    page.goto(account_server + "/account")
+    history = page.locator(".moods li")
+    expect(history).to_have_count(2)
+    expect(history.nth(0)).to_contain_text("sad (you corrected “happy”)")
+    expect(history.nth(1)).to_contain_text("happy")
+    expect(history.nth(1)).to_contain_text("from camera")
 
 
 @pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
