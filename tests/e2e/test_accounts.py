@@ -113,6 +113,9 @@ def test_sign_up_confirm_sign_in_watchlist_and_seen(
     watchlisted = page.locator(".film-list").first
     expect(watchlisted.locator("li")).to_have_count(1)
     assert axe_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(account_server + "/")
+    page.screenshot(path=str(artifacts / "account-first-screen-390.png"))
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(account_server + "/account")

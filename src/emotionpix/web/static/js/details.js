@@ -67,7 +67,8 @@ export function init() {
   });
   dialog.addEventListener("keydown", (event) => {
     if (event.key !== "Tab") return;
-    const items = [...dialog.querySelectorAll(FOCUSABLE)];
+    // Only what can take focus now: the account buttons are hidden for a guest.
+    const items = [...dialog.querySelectorAll(FOCUSABLE)].filter((item) => item.getClientRects().length > 0);
     const first = items[0];
     const last = items[items.length - 1];
     if (event.shiftKey && document.activeElement === first) {
