@@ -14,6 +14,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from emotionpix.cache.base import CacheUnavailable
@@ -103,7 +104,8 @@ def init_app(app: Flask) -> None:
         return error_response(exc.code, exc.message, DOMAIN_STATUS.get(type(exc), 400))
 
     @app.errorhandler(CacheUnavailable)
-    def handle_store_down(exc: CacheUnavailable) -> tuple[Response | str, int]:
+    @app.errorhandler(SQLAlchemyError)  # the accounts' tables, while the database is down
+    def handle_store_down(exc: Exception) -> tuple[Response | str, int]:
         return error_response(
             "service_unavailable",
             "The app's database is unavailable right now. Try again shortly.",

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from emotionpix.db import database
+from tests.accounts import console, csrf_token, verified_user
 from tests.images import webcam_frame
 from tests.integration.private_postgres import PrivatePostgres
 from tests.integration.server import free_port, get_json, serving
@@ -64,6 +65,33 @@ def test_a_postgresql_outage_degrades_then_heals(make_app, private_postgres):
     private_postgres.start()
     until(lambda: client.get("/healthz").status_code == 200)
     until(lambda: client.get("/api/recommendations?emotion=happy").get_json()["source"] == "cache")
+    database(app).dispose()
+
+
+def test_a_signed_in_viewer_gets_films_while_the_database_is_down(make_app, private_postgres):
+    """Who is signed in cannot be checked: the viewer is served as a guest (films, search,
+    photos), the account's own pages say the database is down, and the session survives."""
+    app = make_app(DATABASE_URL=private_postgres.url, CACHE_COOLDOWN=0.5)
+    member = app.test_client()
+    verified_user(member, console(app), "ann@example.com")
+    token = csrf_token(member, "/")
+    film = member.get("/api/recommendations?emotion=sad").get_json()["movies"][0]["id"]
+    assert member.post("/api/watchlist", json={"id": film}, headers={"X-CSRFToken": token})
+
+    private_postgres.stop()
+    everything_answers(member)
+    assert member.get("/").status_code == 200
+    assert member.get("/api/me").get_json() == {"signed_in": False}
+    page = member.get("/account")
+    assert page.status_code == 503
+    assert "Accounts are unavailable right now" in page.get_data(True)
+    mine = member.post("/api/seen", json={"id": film}, headers={"X-CSRFToken": token})
+    assert mine.status_code == 503
+    assert mine.get_json()["error"] == "auth_unavailable"
+
+    private_postgres.start()
+    until(lambda: member.get("/api/me").get_json()["signed_in"])
+    assert member.get("/api/watchlist").get_json()["movies"][0]["id"] == film
     database(app).dispose()
 
 

@@ -4,16 +4,20 @@ everyone else when ``LOGIN_REQUIRED`` is on."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from emotionpix.auth.base import AuthBackend, AuthUnavailable, Credentials, Identity, SignedOut
 from emotionpix.auth.personal import PersonalData
+
+log = logging.getLogger(__name__)
 
 BACKEND_KEY = "emotionpix.auth.backend"
 PERSONAL_KEY = "emotionpix.auth.personal"
@@ -50,7 +54,10 @@ def current_credentials() -> Credentials | None:
             credentials = None
         try:
             checked = backend().current(credentials) if credentials else None
-        except AuthUnavailable:  # the account service is down: a guest for now, not signed out
+        except (AuthUnavailable, SQLAlchemyError) as exc:
+            # The account service or database is down: a guest for now, not signed out.
+            log.warning("cannot check the session (%s): serving as a guest", type(exc).__name__)
+            g.unchecked = True
             return None
         if checked is None:
             session.pop(SESSION_KEY, None)
@@ -66,10 +73,11 @@ def current_user() -> Identity | None:
 
 
 def require_user() -> Identity:
-    """The signed-in user, or SignedOut (401) for a guest."""
+    """The signed-in user; SignedOut (401) for a guest, AuthUnavailable (503) when the
+    session cannot be checked right now (the account service or database is down)."""
     user = current_user()
     if user is None:
-        raise SignedOut()
+        raise AuthUnavailable() if g.get("unchecked") else SignedOut()
     return user
 
 

@@ -21,12 +21,11 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from emotionpix.auth.base import PROOF_FIELDS, AuthError, EmailNotVerified, SignedOut
+from emotionpix.auth.base import PROOF_FIELDS, AuthError, EmailNotVerified, Identity, SignedOut
 from emotionpix.auth.personal import seen, watchlist
 from emotionpix.auth.session import (
     backend,
     current_credentials,
-    current_user,
     end_session,
     personal,
     require_user,
@@ -160,10 +159,18 @@ def reset() -> Any:
     return redirect(url_for("auth.account", changed=1))
 
 
+def _signed_in_or_sign_in(page: str) -> Identity | BaseResponse:
+    """The signed-in user, or a redirect to sign in that comes back to ``page``."""
+    try:
+        return require_user()
+    except SignedOut:
+        return redirect(url_for("auth.sign_in", next=url_for(page)))
+
+
 def _account_page(status: int = 200, **extra: Any) -> Any:
-    user = current_user()
-    if user is None:
-        return redirect(url_for("auth.sign_in", next=url_for("auth.account")))
+    user = _signed_in_or_sign_in("auth.account")
+    if not isinstance(user, Identity):
+        return user
     data = personal()
     return _page(
         "account.html",
@@ -247,9 +254,9 @@ def delete_account() -> Any:
 
 @bp.get("/watchlist")
 def watchlist_page() -> Any:
-    user = current_user()
-    if user is None:
-        return redirect(url_for("auth.sign_in", next=url_for("auth.watchlist_page")))
+    user = _signed_in_or_sign_in("auth.watchlist_page")
+    if not isinstance(user, Identity):
+        return user
     data = personal()
     return _page(
         "watchlist.html",

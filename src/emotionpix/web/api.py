@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from flask import Blueprint, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from emotionpix._version import __version__
 from emotionpix.auth.personal import seen
@@ -74,9 +75,15 @@ def recommendations() -> dict[str, Any]:
 
 
 def seen_by_viewer() -> frozenset[str]:
-    """The films the signed-in viewer marked as seen (none for a guest)."""
+    """The films the signed-in viewer marked as seen (none for a guest, and none while the
+    database is down: the films still come)."""
     user = current_user()
-    return personal().ids(seen, user.user_id) if user else frozenset()
+    if user is None:
+        return frozenset()
+    try:
+        return personal().ids(seen, user.user_id)
+    except SQLAlchemyError:
+        return frozenset()
 
 
 @bp.get("/search")
