@@ -13,8 +13,8 @@ __all__ = ["__version__", "create_app"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Application factory: config -> database -> services -> blueprints -> error handlers."""
-    from emotionpix import db, errors, services
+    """Application factory: config -> database (migrated) -> services -> blueprints -> errors."""
+    from emotionpix import db, errors, migrations, services
     from emotionpix.config import instance_path, load_config
     from emotionpix.web import api, pages
     from emotionpix.web.uploads import InMemoryRequest
@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.merge_slashes = False
     load_config(app, config)
     db.init_app(app)
+    migrations.init_app(app)
     services.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

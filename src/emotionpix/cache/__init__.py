@@ -22,15 +22,24 @@ def build_cache(
     timeout: float = 1.0,
     cooldown: float = 5.0,
     engine: Engine | None = None,
+    prefix: str = "emotionpix:cache:",
 ) -> GuardedCache:
-    """A guarded cache for ``url``: any SQLAlchemy URL (SQLite, PostgreSQL) uses SQLCache.
+    """A guarded cache for ``url``: an SQLAlchemy URL (SQLite, PostgreSQL) uses SQLCache.
     Calls to a store across the network get ``timeout`` seconds; a local SQLite file is
     called directly (its busy timeout bounds a wait).
 
     ``engine`` lets the cache share the app database's engine when the URLs are the same.
+    A ``redis://`` (or ``rediss://``, ``unix://``) URL uses RedisCache, its keys under
+    ``prefix``; the ``redis`` package is then needed.
     """
-    if url.startswith(("redis://", "rediss://")):
-        raise ValueError("the Redis cache backend is not available yet; use an SQL URL")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from emotionpix.cache.redis import RedisCache, connect
+
+        client = connect(url, timeout)
+        redis_store = RedisCache(
+            client, prefix, ttl=ttl, stale_ttl=stale_ttl, max_entries=max_entries
+        )
+        return GuardedCache(redis_store, timeout=timeout, cooldown=cooldown)
     store = SQLCache(
         engine or make_engine(url), ttl=ttl, stale_ttl=stale_ttl, max_entries=max_entries
     )

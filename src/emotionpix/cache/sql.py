@@ -10,7 +10,6 @@ tables made again, an SQLite file that was deleted or replaced noticed and reope
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import threading
@@ -24,11 +23,10 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
-from emotionpix.cache.base import CacheEntry, CacheStats, CacheUnavailable
+from emotionpix.cache.base import CacheEntry, CacheStats, CacheUnavailable, storable_key
 from emotionpix.db import create_tables, metadata, sqlite_file
 
 _MISSING = object()
-KEY_LENGTH = 255  # characters of a key stored as it is; longer ones are hashed
 TRIM_EVERY = 64  # writes between two checks of the number of entries
 
 cache_entries = Table(
@@ -143,7 +141,7 @@ class SQLCache:
     # -- the protocol -------------------------------------------------------------------------
 
     def get(self, key: str) -> CacheEntry | None:
-        return self._run(lambda: self._get(_stored(key)))  # type: ignore[no-any-return]
+        return self._run(lambda: self._get(storable_key(key)))  # type: ignore[no-any-return]
 
     def _get(self, key: str) -> CacheEntry | None:
         now = self._clock()
@@ -202,7 +200,7 @@ class SQLCache:
         def write() -> None:
             with self.engine.begin() as conn:
                 conn.execute(delete(cache_entries).where(cache_entries.c.purge_at <= now))
-                conn.execute(_upsert(conn.dialect.name, {"key": _stored(key), **values}))
+                conn.execute(_upsert(conn.dialect.name, {"key": storable_key(key), **values}))
                 if trim:
                     self._trim(conn)
 
@@ -266,15 +264,6 @@ class SQLCache:
             )
 
         return self._run(read)  # type: ignore[no-any-return]
-
-
-def _stored(key: str) -> str:
-    """The key as stored: as it is when short and printable, else a readable prefix and a
-    hash of the whole (no input can overflow the column or carry a NUL into PostgreSQL)."""
-    if len(key) <= KEY_LENGTH and key.isprintable():
-        return key
-    prefix = "".join(ch for ch in key[:100] if ch.isprintable())
-    return f"{prefix}#{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 def _file_id(path: str | None) -> tuple[int, int] | None:

@@ -1,0 +1,99 @@
+"""Migrations: the tables the code declares and those the migrations make agree, on SQLite
+and PostgreSQL; upgrading is safe to repeat, to run from several workers at once, and adopts
+databases made before migrations existed; a new table yields a new migration."""
+
+import multiprocessing
+import shutil
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Column, Integer, Table, inspect
+
+from emotionpix import migrations
+from emotionpix.cache.sql import SQLCache
+from emotionpix.db import create_tables, make_engine, metadata
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def engine(request, tmp_path):
+    url = (
+        f"sqlite:///{tmp_path / 'app.sqlite3'}"
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def test_the_models_and_the_migrations_agree(engine):
+    migrations.upgrade(engine)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "version_table": migrations.VERSION_TABLE}
+        )
+        assert compare_metadata(context, metadata) == []
+
+
+def test_upgrade_reaches_head_and_can_be_repeated_and_undone(engine):
+    assert migrations.current(engine) is None
+    migrations.upgrade(engine)
+    migrations.upgrade(engine)
+    assert migrations.current(engine) == migrations.head()
+    migrations.downgrade(engine, "base")
+    assert {"cache_entries", "cache_counters"} & set(inspect(engine).get_table_names()) == set()
+    migrations.upgrade(engine)
+    assert migrations.current(engine) == migrations.head()
+
+
+def test_a_database_made_before_migrations_is_adopted_with_its_data(engine):
+    create_tables(engine)  # how the tables were made before migrations existed
+    SQLCache(engine).set("kept", [1, 2])
+    migrations.upgrade(engine)
+    assert migrations.current(engine) == migrations.head()
+    assert SQLCache(engine).get("kept").value == [1, 2]
+
+
+def _upgrade_when_released(barrier, url, results):
+    engine = make_engine(url)
+    try:
+        barrier.wait()
+        migrations.upgrade(engine)
+        results.put(None)
+    except BaseException as exc:
+        results.put(repr(exc))
+    finally:
+        engine.dispose()
+
+
+def test_workers_upgrading_at_once_agree(engine):
+    """Four processes (as Gunicorn workers) migrate a new database at the same moment."""
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(4), context.Queue()
+    url = engine.url.render_as_string(hide_password=False)
+    workers = [
+        context.Process(target=_upgrade_when_released, args=(barrier, url, results))
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [results.get(timeout=5) for _ in workers] == [None] * 4
+    assert migrations.current(engine) == migrations.head()
+
+
+def test_a_new_table_gets_a_migration_of_its_own(tmp_path):
+    folder = tmp_path / "migrations"
+    shutil.copytree(migrations.HERE, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    table = Table("watchlist_example", metadata, Column("id", Integer, primary_key=True))
+    try:
+        written = migrations.revision("a watchlist", directory=folder)
+    finally:
+        metadata.remove(table)
+    text = written.read_text()
+    assert written.parent == folder / "versions"
+    assert "op.create_table(" in text
+    assert "watchlist_example" in text
+    assert f"down_revision = {migrations.head()!r}" in text
