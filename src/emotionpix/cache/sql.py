@@ -10,6 +10,7 @@ tables made again, an SQLite file that was deleted or replaced noticed and reope
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import threading
@@ -18,7 +19,19 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Engine, Float, String, Table, Text, delete, func, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Float,
+    String,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    select,
+)
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
@@ -69,13 +82,28 @@ def _upsert(dialect: str, row: dict[str, Any]) -> Any:
     )
 
 
-def _add_to_counter(dialect: str, name: str, amount: int) -> Any:
+def _add_to_counter(conn: Any, name: str, amount: int) -> None:
     """INSERT the counter, or add to it: a counter exists from its first use."""
-    statement = _insert(dialect, cache_counters, {"name": name, "value": amount})
+    conn.execute(_counter_statement(conn.dialect.name), {"name": name, "amount": amount})
+
+
+@functools.cache
+def _counter_statement(dialect: str) -> Any:
+    # Built once per dialect: making a statement costs more than running it on a cache hit.
+    statement = _insert(
+        dialect, cache_counters, {"name": bindparam("name"), "value": bindparam("amount")}
+    )
     return statement.on_conflict_do_update(
         index_elements=[cache_counters.c.name],
         set_={"value": cache_counters.c.value + statement.excluded.value},
     )
+
+
+# A lookup's two statements, built once (see above).
+_FIND = select(cache_entries.c.created_at, cache_entries.c.expires_at).where(
+    cache_entries.c.key == bindparam("key"), cache_entries.c.purge_at > bindparam("now")
+)
+_VALUE = select(cache_entries.c.value).where(cache_entries.c.key == bindparam("key"))
 
 
 class SQLCache:
@@ -146,19 +174,15 @@ class SQLCache:
     def _get(self, key: str) -> CacheEntry | None:
         now = self._clock()
         with self.engine.begin() as conn:
-            row = conn.execute(
-                select(cache_entries.c.created_at, cache_entries.c.expires_at).where(
-                    cache_entries.c.key == key, cache_entries.c.purge_at > now
-                )
-            ).first()
+            row = conn.execute(_FIND, {"key": key, "now": now}).first()
             fresh = row is not None and row.expires_at > now
             name = "hits" if fresh else "misses"
-            conn.execute(_add_to_counter(conn.dialect.name, name, 1))
+            _add_to_counter(conn, name, 1)
             if row is None:
                 return None
             value = self._remembered(key, row.created_at)
             if value is _MISSING:
-                text = conn.scalar(select(cache_entries.c.value).where(cache_entries.c.key == key))
+                text = conn.scalar(_VALUE, {"key": key})
                 if text is None:  # deleted between the two statements
                     return None
                 value = json.loads(text)
@@ -220,7 +244,7 @@ class SQLCache:
     def count(self, name: str, amount: int = 1) -> None:
         def add() -> None:
             with self.engine.begin() as conn:
-                conn.execute(_add_to_counter(conn.dialect.name, name, amount))
+                _add_to_counter(conn, name, amount)
 
         self._run(add)
 
