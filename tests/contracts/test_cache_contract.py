@@ -2,6 +2,7 @@
 shared servers (integration)."""
 
 import os
+import time
 import uuid
 
 import pytest
@@ -217,3 +218,30 @@ def test_any_key_fits(make_cache):
     for i, key in enumerate(keys):
         cache.set(key, i)
     assert [cache.get(key).value for key in keys] == [0, 1, 2, 3]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def sql_engine(request, tmp_path):
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'tally.sqlite3'}")
+        yield engine
+    else:
+        url = request.getfixturevalue("postgres_url")
+        yield (engine := make_engine(url))
+    engine.dispose()
+
+
+def test_sql_lookups_tallied_in_the_process_reach_every_other_one(sql_engine, clock):
+    """SQLCache(tally_every=…): lookups stay read-only; their counts are written within the
+    interval, and before the process's own stats."""
+    first = SQLCache(sql_engine, clock=clock, tally_every=0.2)
+    second = SQLCache(sql_engine, clock=clock, tally_every=0.2)
+    first.set("k", 1)
+    for _ in range(3):
+        first.get("k")
+    first.get("absent")
+    assert (first.stats().hits, first.stats().misses) == (3, 1)
+    second.get("k")
+    time.sleep(0.25)
+    second.get("k")  # the interval is over: both of its lookups are written
+    assert (first.stats().hits, first.stats().misses) == (5, 1)

@@ -10,6 +10,10 @@ from emotionpix.cache.guard import GuardedCache
 from emotionpix.cache.sql import SQLCache
 from emotionpix.db import make_engine
 
+# Seconds a process may keep its cache hits and misses before adding them to the store's
+# counters (SQL stores; see SQLCache).
+TALLY_EVERY = 1.0
+
 __all__ = ["Cache", "CacheEntry", "CacheStats", "CacheUnavailable", "GuardedCache", "build_cache"]
 
 
@@ -41,7 +45,11 @@ def build_cache(
         )
         return GuardedCache(redis_store, timeout=timeout, cooldown=cooldown)
     store = SQLCache(
-        engine or make_engine(url), ttl=ttl, stale_ttl=stale_ttl, max_entries=max_entries
+        engine or make_engine(url),
+        ttl=ttl,
+        stale_ttl=stale_ttl,
+        max_entries=max_entries,
+        tally_every=TALLY_EVERY,
     )
     local = url.startswith("sqlite")
     return GuardedCache(store, timeout=None if local else timeout, cooldown=cooldown)

@@ -114,6 +114,11 @@ class SQLCache:
     ``created_at`` shows it has not been rewritten. Returned values may therefore be shared
     between callers: treat them as read-only. At most ``max_entries`` rows are kept: every
     ``TRIM_EVERY`` writes the oldest beyond that are deleted.
+
+    With ``tally_every`` > 0, a lookup's hit or miss is added up in the process and written
+    at most that often (and before this process reads ``stats``), so that lookups stay
+    read-only: a write per lookup costs more than the lookup, and every worker would queue
+    for the same counter row. Other processes then see them up to ``tally_every`` late.
     """
 
     def __init__(
@@ -124,8 +129,12 @@ class SQLCache:
         clock: Callable[[], float] = time.time,
         memo_size: int = 64,
         max_entries: int = 10_000,
+        tally_every: float = 0.0,
     ):
         self.engine = engine
+        self.tally_every = tally_every
+        self._tally: dict[str, int] = {}
+        self._tallied = time.monotonic()
         self.ttl = ttl
         self.stale_ttl = stale_ttl
         self.max_entries = max_entries
@@ -177,7 +186,7 @@ class SQLCache:
             row = conn.execute(_FIND, {"key": key, "now": now}).first()
             fresh = row is not None and row.expires_at > now
             name = "hits" if fresh else "misses"
-            _add_to_counter(conn, name, 1)
+            self._count_lookup(conn, name)
             if row is None:
                 return None
             value = self._remembered(key, row.created_at)
@@ -188,6 +197,28 @@ class SQLCache:
                 value = json.loads(text)
                 self._remember(key, row.created_at, value)
         return CacheEntry(value=value, fresh=fresh)
+
+    def _count_lookup(self, conn: Any, name: str) -> None:
+        if not self.tally_every:
+            _add_to_counter(conn, name, 1)
+            return
+        with self._memo_lock:
+            self._tally[name] = self._tally.get(name, 0) + 1
+            due = time.monotonic() - self._tallied >= self.tally_every
+        if due:
+            self._write_tally(conn)
+
+    def _write_tally(self, conn: Any) -> None:
+        with self._memo_lock:
+            tally, self._tally, self._tallied = self._tally, {}, time.monotonic()
+        try:
+            for name, amount in tally.items():
+                _add_to_counter(conn, name, amount)
+        except SQLAlchemyError:  # not written: kept for the next try
+            with self._memo_lock:
+                for name, amount in tally.items():
+                    self._tally[name] = self._tally.get(name, 0) + amount
+            raise
 
     def _remembered(self, key: str, version: float) -> Any:
         with self._memo_lock:
@@ -261,6 +292,7 @@ class SQLCache:
     def clear(self) -> None:
         with self._memo_lock:
             self._memo.clear()
+            self._tally.clear()
 
         def empty() -> None:
             with self.engine.begin() as conn:
@@ -271,6 +303,9 @@ class SQLCache:
 
     def stats(self) -> CacheStats:
         def read() -> CacheStats:
+            if self._tally:
+                with self.engine.begin() as conn:
+                    self._write_tally(conn)
             with self.engine.connect() as conn:
                 counters = dict(
                     conn.execute(select(cache_counters.c.name, cache_counters.c.value)).all()
