@@ -168,6 +168,7 @@ async def run_load(
     photo = face_jpeg()
     results = Results()
     cpu, wall = time.process_time(), time.perf_counter()
+    servers = tree_cpu_seconds(SERVER_PIDS)
     stop = time.monotonic() + duration
     await asyncio.gather(
         *(
@@ -177,6 +178,7 @@ async def run_load(
     )
     wall = time.perf_counter() - wall
     cpu = time.process_time() - cpu
+    servers = tree_cpu_seconds(SERVER_PIDS) - servers
     endpoints = {name: summary(samples) for name, samples in sorted(results.latencies.items())}
     every = [ms for samples in results.latencies.values() for ms in samples]
     return {
@@ -192,6 +194,8 @@ async def run_load(
         "statuses": dict(results.statuses),
         "client_cpu_s": round(cpu, 2),
         "client_cpu_share_of_one_core": round(cpu / wall, 3),
+        "server_cpu_s": round(servers, 2),
+        "server_cpu_ms_per_request": round(servers / max(results.requests, 1) * 1000, 2),
     }
 
 
@@ -212,6 +216,31 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 
 # -- the servers ---------------------------------------------------------------------------
+
+SERVER_PIDS: list[int] = []  # the processes started here (their children count too)
+
+
+def tree_cpu_seconds(roots: list[int]) -> float:
+    """CPU time used so far by ``roots`` and every process below them (from /proc)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    ticks = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        times[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    total = 0.0
+    for pid, seconds in times.items():
+        ancestor = pid
+        while ancestor > 1 and ancestor not in roots:
+            ancestor = parents.get(ancestor, 1)
+        if ancestor in roots:
+            total += seconds
+    return total
 
 
 def free_port() -> int:
@@ -240,6 +269,7 @@ def app_server(port: int, workers: int, env: dict[str, str], log: Path) -> Itera
     command = [script, "serve", "--port", str(port), "--workers", str(workers)]
     with log.open("wb") as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+    SERVER_PIDS.append(process.pid)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for(url, process)
@@ -269,6 +299,7 @@ def nginx(listen: int, upstreams: list[int]) -> Iterator[str]:
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     command = [*as_user, binary, "-c", str(folder / "nginx.conf"), "-p", str(folder)]
     process = subprocess.Popen([*command, "-e", str(folder / "error.log"), "-g", "daemon off;"])
+    SERVER_PIDS.append(process.pid)
     try:
         url = f"http://127.0.0.1:{listen}"
         wait_for(url, process)
@@ -332,7 +363,7 @@ def print_run(run: dict[str, Any]) -> None:
         f"{run['users']:4d} users, think {run['think_s']} s: {run['requests']} requests in "
         f"{run['seconds']} s = {run['throughput_rps']} req/s, {run['errors']} errors; "
         f"client CPU {run['client_cpu_s']} s ({run['client_cpu_share_of_one_core']:.0%} "
-        "of one core)"
+        f"of one core); servers' CPU {run['server_cpu_ms_per_request']} ms a request"
     )
     for name, figures in [("all", run["all"]), *run["endpoints"].items()]:
         if figures["n"]:
@@ -354,7 +385,12 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=100_000, help="per run")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds, not counted")
     parser.add_argument("--json", action="store_true", help="print JSON only")
+    parser.add_argument(
+        "--pid", type=int, action="append", default=[], help="with --target: the server's "
+        "process (and its children), whose CPU use is reported"
+    )  # fmt: skip
     args = parser.parse_args()
+    SERVER_PIDS.extend(args.pid)
     if args.target and urllib.parse.urlsplit(args.target).hostname not in {
         "127.0.0.1",
         "localhost",

@@ -11,9 +11,9 @@ from typing import Any
 
 from flask import Flask
 
-# Seconds a worker may spend on one request before Gunicorn replaces it (a face upload takes
-# ~30 ms; a hung provider is cut at 5 s by its own timeout), and that finishing requests get
-# on shutdown (SIGTERM) before the workers are stopped.
+# Seconds a worker may go silent (hung) before Gunicorn replaces it (a face upload takes
+# ~30 ms; a hung provider is cut at 5 s by its own timeout), and that requests under way get
+# to finish on shutdown (SIGTERM) before the workers are stopped.
 REQUEST_TIMEOUT = 30
 GRACEFUL_TIMEOUT = 10
 KEEPALIVE = 5  # seconds an idle keep-alive connection (from the proxy) is kept

@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+SERVER_ENV = ROOT / "deploy" / "emotionpix.env"
 REDIS_URL = os.environ.get("EMOTIONPIX_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -41,6 +42,19 @@ def nginx_config(listen: int, upstreams: list[int], folder: Path) -> str:
         assert old in text, old
         text = text.replace(old, new)
     return text
+
+
+def server_environment(**yours: str) -> dict[str, str]:
+    """deploy/emotionpix.env as an environment, with this run's values for ``yours``."""
+    env = {}
+    for line in SERVER_ENV.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            env[name] = value
+    for name, value in yours.items():
+        assert f"EMOTIONPIX_{name}" in env, name
+        env[f"EMOTIONPIX_{name}"] = value
+    return env
 
 
 @contextlib.contextmanager
@@ -100,10 +114,12 @@ def test_two_servers_behind_nginx_share_postgresql_and_redis(postgres_url, redis
     ports = [free_port(), free_port()]
     env = {
         **os.environ,
-        "EMOTIONPIX_DATABASE_URL": postgres_url,
-        "EMOTIONPIX_CACHE_URL": REDIS_URL,
-        "EMOTIONPIX_CACHE_KEY_PREFIX": redis_prefix,
-        "EMOTIONPIX_SECRET_KEY": "one-secret-for-every-server-" + uuid.uuid4().hex,
+        **server_environment(
+            DATABASE_URL=postgres_url,
+            CACHE_URL=REDIS_URL,
+            CACHE_KEY_PREFIX=redis_prefix,
+            SECRET_KEY="one-secret-for-every-server-" + uuid.uuid4().hex,
+        ),
     }
     # The schema is made once, as a deploy does, before any server starts.
     script = str(Path(sys.executable).with_name("emotionpix"))
@@ -115,11 +131,7 @@ def test_two_servers_behind_nginx_share_postgresql_and_redis(postgres_url, redis
     with contextlib.ExitStack() as stack:
         for port, log in zip(ports, logs, strict=True):
             command = [script, "serve", "--workers", "1", "--threads", "4", "--port", str(port)]
-            server_env = {
-                **env,
-                "EMOTIONPIX_INSTANCE_PATH": str(tmp_path / f"instance-{port}"),
-                "EMOTIONPIX_DATABASE_AUTO_UPGRADE": "false",
-            }
+            server_env = {**env, "EMOTIONPIX_INSTANCE_PATH": str(tmp_path / f"instance-{port}")}
             stack.enter_context(serving(command, port, server_env, log))
         base = stack.enter_context(nginx(free_port(), ports))
 

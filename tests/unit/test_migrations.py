@@ -8,11 +8,13 @@ import shutil
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from click.testing import CliRunner
 from sqlalchemy import Column, Integer, Table, inspect
 
 from emotionpix import migrations
 from emotionpix.cache.sql import SQLCache
-from emotionpix.db import create_tables, make_engine, metadata
+from emotionpix.cli import main as cli
+from emotionpix.db import DatabaseUnavailable, create_tables, make_engine, metadata
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
@@ -97,3 +99,29 @@ def test_a_new_table_gets_a_migration_of_its_own(tmp_path):
     assert "op.create_table(" in text
     assert "watchlist_example" in text
     assert f"down_revision = {migrations.head()!r}" in text
+
+
+def test_the_command_line_migrates_and_says_where_the_database_is(tmp_path):
+    runner = CliRunner()
+    env = {"EMOTIONPIX_INSTANCE_PATH": str(tmp_path)}
+    before = runner.invoke(cli, ["db", "current"], env=env)
+    assert "database at nothing, newest 0001 (run `emotionpix db upgrade`)" in before.output
+    assert runner.invoke(cli, ["db", "upgrade"], env=env).output == "database at 0001\n"
+    after = runner.invoke(cli, ["db", "current"], env=env)
+    assert after.output == "database at 0001, newest 0001 (up to date)\n"
+
+
+def test_a_server_told_not_to_migrate_refuses_an_outdated_schema(make_app):
+    with pytest.raises(DatabaseUnavailable, match="run `emotionpix db upgrade` first"):
+        make_app(DATABASE_AUTO_UPGRADE=False)
+
+
+def test_a_database_newer_than_the_code_stops_the_start_with_a_message(make_app, tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'instance' / 'emotionpix.sqlite3'}")
+    (tmp_path / "instance").mkdir()
+    migrations.upgrade(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE {migrations.VERSION_TABLE} SET version_num = '9999'")
+    engine.dispose()
+    with pytest.raises(DatabaseUnavailable, match="cannot migrate the database"):
+        make_app()
