@@ -109,25 +109,31 @@ class Results:
     requests: int = 0
 
 
-class Mix:
-    """The next request a guest sends, drawn from the mix above."""
+MIX = {"recommendations": 70, "search": 10, "details": 10, "upload": 10}
 
-    def __init__(self, rng: random.Random, ids: list[str], photo: bytes):
+
+class Mix:
+    """The next request a guest sends, drawn from the mix (percentages by endpoint)."""
+
+    def __init__(
+        self, rng: random.Random, ids: list[str], photo: bytes, shares: dict[str, int] = MIX
+    ):
         self.rng, self.ids, self.photo = rng, ids, photo
+        self.names, self.weights = list(shares), list(shares.values())
 
     def next(self) -> tuple[str, str, str, bytes]:
-        draw = self.rng.random()
-        if draw < 0.70:
+        name = self.rng.choices(self.names, self.weights)[0]
+        if name == "recommendations":
             query = f"emotion={self.rng.choice(EMOTIONS)}"
             if self.rng.random() < 0.2:
                 query += "&mode=lift"
             if self.rng.random() < 0.2:
                 query += f"&page=2&seed={self.rng.randrange(1000)}"
             return "recommendations", "GET", f"/api/recommendations?{query}", b""
-        if draw < 0.80:
+        if name == "search":
             query = urllib.parse.quote_plus(self.rng.choice(QUERIES))
             return "search", "GET", f"/api/search?q={query}", b""
-        if draw < 0.90:
+        if name == "details":
             return "details", "GET", f"/api/movies/{self.rng.choice(self.ids)}", b""
         return "upload", "POST", "/api/emotion", self.photo
 
@@ -159,7 +165,13 @@ async def user(
 
 
 async def run_load(
-    url: str, users: int, think: float, duration: float, cap: int, mix_seed: int
+    url: str,
+    users: int,
+    think: float,
+    duration: float,
+    cap: int,
+    mix_seed: int,
+    shares: dict[str, int] = MIX,
 ) -> dict[str, Any]:
     parsed = urllib.parse.urlsplit(url)
     base = (parsed.hostname or "127.0.0.1", parsed.port or 80)
@@ -172,7 +184,14 @@ async def run_load(
     stop = time.monotonic() + duration
     await asyncio.gather(
         *(
-            user(base, Mix(random.Random(mix_seed + i), ids, photo), think, stop, cap, results)
+            user(
+                base,
+                Mix(random.Random(mix_seed + i), ids, photo, shares),
+                think,
+                stop,
+                cap,
+                results,
+            )
             for i in range(users)
         )
     )
@@ -386,6 +405,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds, not counted")
     parser.add_argument("--json", action="store_true", help="print JSON only")
     parser.add_argument(
+        "--mix", help="percent by endpoint, e.g. recommendations=70,search=10,details=10,upload=10"
+    )
+    parser.add_argument(
         "--pid", type=int, action="append", default=[], help="with --target: the server's "
         "process (and its children), whose CPU use is reported"
     )  # fmt: skip
@@ -397,6 +419,11 @@ def main() -> None:
     }:
         parser.error("the load generator only targets 127.0.0.1")
     counts = [int(n) for n in args.sweep.split(",")] if args.sweep else [args.users]
+    shares = MIX
+    if args.mix:
+        shares = {k: int(v) for k, _, v in (part.partition("=") for part in args.mix.split(","))}
+        if not set(shares) <= set(MIX):
+            parser.error(f"--mix names endpoints among {', '.join(MIX)}")
 
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         if args.target:
@@ -404,11 +431,11 @@ def main() -> None:
         else:
             url = stack.enter_context((embedded if args.setup == "embedded" else scaled)(Path(tmp)))
         if args.warmup:
-            asyncio.run(run_load(url, max(counts), 0.0, args.warmup, args.max_requests, 99))
+            asyncio.run(run_load(url, max(counts), 0.0, args.warmup, args.max_requests, 99, MIX))
         runs = []
         for users in counts:
             run = asyncio.run(
-                run_load(url, users, args.think, args.duration, args.max_requests, users)
+                run_load(url, users, args.think, args.duration, args.max_requests, users, shares)
             )
             runs.append(run)
             if not args.json:

@@ -78,7 +78,7 @@ def test_a_redis_outage_is_bypassed_then_heals(private_redis, fault):
     start = time.monotonic()
     assert cache.get("k") is None  # a miss, within the deadline
     cache.set("other", 2)  # dropped
-    assert time.monotonic() - start < 1.5
+    assert time.monotonic() - start < 1.0  # one timeout, then the store is left alone
     assert cache.bypassed == 2
     with pytest.raises(CacheUnavailable):
         cache.stats()

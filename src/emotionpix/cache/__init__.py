@@ -29,8 +29,9 @@ def build_cache(
     prefix: str = "emotionpix:cache:",
 ) -> GuardedCache:
     """A guarded cache for ``url``: an SQLAlchemy URL (SQLite, PostgreSQL) uses SQLCache.
-    Calls to a store across the network get ``timeout`` seconds; a local SQLite file is
-    called directly (its busy timeout bounds a wait).
+    Calls to a store across the network get ``timeout`` seconds: a database's on the
+    guard's thread pool, Redis's through the client's own socket timeouts; a local SQLite
+    file is called directly (its busy timeout bounds a wait).
 
     ``engine`` lets the cache share the app database's engine when the URLs are the same.
     A ``redis://`` (or ``rediss://``, ``unix://``) URL uses RedisCache, its keys under
@@ -43,7 +44,9 @@ def build_cache(
         redis_store = RedisCache(
             client, prefix, ttl=ttl, stale_ttl=stale_ttl, max_entries=max_entries
         )
-        return GuardedCache(redis_store, timeout=timeout, cooldown=cooldown)
+        # The client's own socket timeouts bound every wait (connect, each reply), so calls
+        # run directly, not through the guard's thread pool (one hand-off less per lookup).
+        return GuardedCache(redis_store, timeout=None, cooldown=cooldown)
     store = SQLCache(
         engine or make_engine(url),
         ttl=ttl,

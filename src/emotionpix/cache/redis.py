@@ -208,18 +208,22 @@ class RedisCache:
 
 
 def connect(url: str, timeout: float) -> redis.Redis:
-    """A client for ``url`` whose every wait is bounded by ``timeout`` seconds; a clear
-    message when the ``redis`` package is not installed."""
+    """A client for ``url`` whose every wait is bounded by ``timeout`` seconds (the guard
+    calls it directly, relying on that); a clear message when the ``redis`` package is not
+    installed."""
     try:
         import redis
     except ImportError:
         raise ValueError(
             "a redis:// cache needs the redis package: pip install 'emotionpix[redis]'"
         ) from None
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     return redis.Redis.from_url(
         url,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
         health_check_interval=30,
-        retry_on_timeout=False,
+        retry=Retry(NoBackoff(), 0),  # one try: the guard decides what happens next
     )
