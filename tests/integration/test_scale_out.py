@@ -129,10 +129,12 @@ def test_two_servers_behind_nginx_share_postgresql_and_redis(postgres_url, redis
     assert "database at 0001" in migrated.stdout
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     with contextlib.ExitStack() as stack:
+        servers = []  # one stack each, so that one can be stopped on its own
         for port, log in zip(ports, logs, strict=True):
             command = [script, "serve", "--workers", "1", "--threads", "4", "--port", str(port)]
             server_env = {**env, "EMOTIONPIX_INSTANCE_PATH": str(tmp_path / f"instance-{port}")}
-            stack.enter_context(serving(command, port, server_env, log))
+            servers.append(stack.enter_context(contextlib.ExitStack()))
+            servers[-1].enter_context(serving(command, port, server_env, log))
         base = stack.enter_context(nginx(free_port(), ports))
 
         first = get_json(f"{base}/api/recommendations?emotion=sad&seed=7")
@@ -163,3 +165,11 @@ def test_two_servers_behind_nginx_share_postgresql_and_redis(postgres_url, redis
         client = connect(REDIS_URL, timeout=2.0)
         assert any(client.scan_iter(match=f"{redis_prefix}e:*"))
         client.close()
+
+        # One server stops (SIGTERM): the other answers everything, from the shared cache.
+        servers[0].close()
+        for _ in range(4):
+            again = get_json(f"{base}/api/recommendations?emotion=sad&seed=7")
+            assert (again["source"], again["movies"]) == ("cache", first["movies"])
+        status, reading = post(f"{base}/api/emotion", webcam_frame(), "image/jpeg")
+        assert status == 200
