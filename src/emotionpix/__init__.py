@@ -13,11 +13,11 @@ __all__ = ["__version__", "create_app"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Application factory: config -> database -> services -> guards (CSRF, rate limits)
-    -> accounts -> blueprints -> error handlers."""
+    """Application factory: config -> database (migrated) -> services -> guards (CSRF,
+    rate limits) -> accounts -> blueprints -> error handlers."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from emotionpix import auth, db, errors, guards, services
+    from emotionpix import auth, db, errors, guards, migrations, services
     from emotionpix.config import instance_path, load_config
     from emotionpix.web import api, library, pages
     from emotionpix.web.uploads import InMemoryRequest
@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     db.init_app(app)
+    migrations.init_app(app)
     services.init_app(app)
     guards.init_app(app)
     auth.init_app(app)

@@ -4,20 +4,23 @@ the cache. Each command builds the app from the same configuration as the server
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
 import click
+from alembic.util import CommandError
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
-from emotionpix import create_app
+from emotionpix import create_app, migrations, server
 from emotionpix.auth.base import Credentials
 from emotionpix.auth.local import LocalBackend
 from emotionpix.auth.session import backend, personal
 from emotionpix.config import ConfigError
 from emotionpix.core.movies import Movie
-from emotionpix.db import DatabaseUnavailable
+from emotionpix.db import DatabaseUnavailable, database, make_engine, unavailable
 from emotionpix.emotion import EmotionError
 from emotionpix.errors import AppError
 from emotionpix.services import emotion_engine, recommender
@@ -63,26 +66,61 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Processes.")
+@click.option(
+    "--threads", default=8, show_default=True, type=click.IntRange(1), help="Threads each."
+)
+@click.option(
+    "--server",
+    "kind",
+    type=click.Choice(["gunicorn", "waitress"]),
+    default=None,
+    help="WSGI server (default: Gunicorn, or Waitress where Gunicorn cannot run).",
+)
+@click.option(
+    "--access-log",
+    default="-",
+    show_default=True,
+    help="Where Gunicorn logs each request ('-': standard output; '' for none).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
-    """Serve the web app and API with Waitress (a production WSGI server)."""
-    from waitress import serve as waitress_serve
-
-    app = _app(ctx)
-    click.echo(f"EmotionPix on http://{host}:{port} (data in {app.instance_path})")
-    # Waitress reads each request whole before a thread handles it (a slow client holds no
-    # thread); keep bodies up to the upload limit in memory: photos never touch the disk.
-    in_memory = app.config["MAX_CONTENT_LENGTH"] + 64 * 1024
-    waitress_serve(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="emotionpix",
-        inbuf_overflow=in_memory,
-        max_request_body_size=in_memory,
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    kind: str | None,
+    access_log: str,
+) -> None:
+    """Serve the web app and API: Gunicorn with WORKERS processes of THREADS threads each,
+    or Waitress (one process) where Gunicorn cannot run."""
+    kind = kind or ("gunicorn" if server.gunicorn_available() else "waitress")
+    if kind == "waitress" and workers > 1:
+        raise click.ClickException("Waitress runs one process: use --server gunicorn for workers")
+    app = _app(ctx)  # a bad configuration stops here, before any worker starts
+    onnx = server.onnx_threads_for(workers, app.config["ONNX_THREADS"])
+    if onnx != app.config["ONNX_THREADS"]:
+        click.echo(f"ONNX Runtime: {onnx} thread(s) per model, so {workers} workers fit the cores")
+        os.environ["EMOTIONPIX_ONNX_THREADS"] = str(onnx)  # read by every worker's app
+    click.echo(
+        f"EmotionPix on http://{host}:{port} with {kind}, {workers} worker(s) x {threads} "
+        f"threads (data in {app.instance_path})"
     )
+    plan = server.Plan(host, port, workers, threads, access_log or None)
+    if kind == "waitress":
+        emotion_engine(app)  # the models load now, not on the first photo
+        server.run_waitress(app, plan, app.config["MAX_CONTENT_LENGTH"])
+    else:
+        database(app).dispose()  # the workers open connections of their own
+
+        def worker_app() -> Flask:
+            """Each worker's own app, its models loaded before it takes requests."""
+            worker = create_app()
+            emotion_engine(worker)
+            return worker
+
+        server.run_gunicorn(worker_app, plan)
 
 
 @main.command()
@@ -255,6 +293,66 @@ def cache_clear(ctx: click.Context) -> None:
     with _app(ctx).app_context():
         recommender().cache.clear()
     click.echo("cache cleared")
+
+
+@main.group("db")
+def db_group() -> None:
+    """Migrate the app database (its tables: the cache's, and those added later)."""
+
+
+def _database_url(ctx: click.Context) -> str:
+    """The configured database URL, without starting the app (which would migrate it)."""
+    app = ctx.find_object(Flask)
+    if app is None:
+        from emotionpix.config import instance_path, load_config
+
+        app = Flask("emotionpix", instance_path=instance_path())
+        try:
+            load_config(app)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+    return str(app.config["DATABASE_URL"])
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@click.pass_context
+def db_upgrade(ctx: click.Context, revision: str) -> None:
+    """Bring the database to REVISION (default: the newest)."""
+    engine = make_engine(_database_url(ctx))
+    try:
+        migrations.upgrade(engine, revision)
+        click.echo(f"database at {migrations.current(engine)}")
+    except SQLAlchemyError as exc:
+        raise click.ClickException(str(unavailable(engine, exc))) from None
+    except CommandError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+
+
+@db_group.command("current")
+@click.pass_context
+def db_current(ctx: click.Context) -> None:
+    """Print the database's revision and the newest one this version has."""
+    engine = make_engine(_database_url(ctx))
+    try:
+        found = migrations.current(engine)
+    except SQLAlchemyError as exc:
+        raise click.ClickException(str(unavailable(engine, exc))) from None
+    finally:
+        engine.dispose()
+    newest = migrations.head()
+    state = "up to date" if found == newest else "run `emotionpix db upgrade`"
+    click.echo(f"database at {found or 'nothing'}, newest {newest} ({state})")
+
+
+@db_group.command("revision")
+@click.argument("message")
+def db_revision(message: str) -> None:
+    """Write a migration for the tables and columns the code declares beyond the newest
+    revision (for developers: edit and test it before committing)."""
+    click.echo(f"wrote {migrations.revision(message)}")
 
 
 @main.command()

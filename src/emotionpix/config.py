@@ -22,7 +22,13 @@ DEFAULTS: dict[str, Any] = {
     "ENV": "production",
     # SQLAlchemy URLs; None means an SQLite file in the instance folder.
     "DATABASE_URL": None,
-    "CACHE_URL": None,  # None: the cache lives in the app database
+    # None: the cache lives in the app database; redis://host:6379/0 for Redis (shared by
+    # every server), its keys starting with CACHE_KEY_PREFIX.
+    "CACHE_URL": None,
+    "CACHE_KEY_PREFIX": "emotionpix:cache:",
+    # Migrate the app database at start-up; false where deploys run `emotionpix db upgrade`
+    # first (a server then refuses to start on an outdated schema).
+    "DATABASE_AUTO_UPGRADE": True,
     "CACHE_TTL": 3600,  # seconds a cached provider answer stays fresh
     "CACHE_STALE_TTL": 86400,  # seconds an expired answer is kept to serve if the provider fails
     "CACHE_MAX_ENTRIES": 10_000,  # the oldest entries beyond this are deleted
@@ -96,7 +102,9 @@ DEFAULTS: dict[str, Any] = {
     # Rate limits per client address (Flask-Limiter notation), counted in RATELIMIT_STORAGE_URI
     # (memory:// is per process; redis://… is shared by every worker and server).
     "RATELIMIT_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # None: the cache's Redis when EMOTIONPIX_CACHE_URL is redis://…, else memory://.
+    "RATELIMIT_STORAGE_URI": None,
+    "RATELIMIT_KEY_PREFIX": "emotionpix:limits",
     "RATE_LIMIT_AUTH": "10 per minute;100 per day",
     "RATE_LIMIT_EMOTION": "120 per minute",
     "WTF_CSRF_TIME_LIMIT": None,  # a page's CSRF token lasts as long as its session
@@ -145,6 +153,14 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
 
 def _fill_derived(app: Flask) -> None:
     instance = Path(app.instance_path)
+    if not app.config.get("SECRET_KEY") and _shared(app.config) and app.config["ENV"] != "testing":
+        # Each server would make a secret of its own in its instance folder, and a session
+        # signed by one would be refused by the next.
+        raise ConfigError(
+            f"{PREFIX}_SECRET_KEY: give every server the same secret (e.g. python -c "
+            "'import secrets; print(secrets.token_urlsafe(48))'): with a shared database or "
+            "cache several servers may answer one visitor"
+        )
     try:
         instance.mkdir(parents=True, exist_ok=True)
         if not app.config.get("SECRET_KEY"):
@@ -158,6 +174,17 @@ def _fill_derived(app: Flask) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'emotionpix.sqlite3'}"
     if not app.config.get("CACHE_URL"):
         app.config["CACHE_URL"] = app.config["DATABASE_URL"]
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        cache = str(app.config["CACHE_URL"])
+        shared = cache.startswith(("redis://", "rediss://"))
+        app.config["RATELIMIT_STORAGE_URI"] = cache if shared else "memory://"
+
+
+def _shared(config: Mapping[str, Any]) -> bool:
+    """Whether the configuration points at a database or cache that other servers can use
+    too (anything but SQLite files)."""
+    urls = (config.get("DATABASE_URL"), config.get("CACHE_URL"))
+    return any(url and not str(url).startswith("sqlite") for url in urls)
 
 
 def _instance_secret(path: Path) -> str:
@@ -216,6 +243,10 @@ def _check(config: Mapping[str, Any]) -> None:
             problems.append(f"{key} must be a whole number >= 0, got {value!r}")
     if config["MIN_VOTES"] is not None and not isinstance(config["MIN_VOTES"], int):
         problems.append(f"MIN_VOTES must be a whole number, got {config['MIN_VOTES']!r}")
+    if not isinstance(config["CACHE_KEY_PREFIX"], str):
+        problems.append("CACHE_KEY_PREFIX must be text")
+    if not isinstance(config["DATABASE_AUTO_UPGRADE"], bool):
+        problems.append("DATABASE_AUTO_UPGRADE must be true or false")
     threshold = config["FACE_THRESHOLD"]
     if not isinstance(threshold, int | float) or not 0 < threshold < 1:
         problems.append(f"FACE_THRESHOLD must be a number between 0 and 1, got {threshold!r}")

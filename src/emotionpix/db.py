@@ -14,14 +14,14 @@ from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import Engine, MetaData, Table, create_engine, event, text
-from sqlalchemy.exc import DatabaseError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError
 
 metadata = MetaData()
 
 KEY = "emotionpix.db"
 
 # Any fixed number: the PostgreSQL advisory lock that serialises schema creation.
-_SCHEMA_LOCK = 0x45504958  # "EPIX"
+SCHEMA_LOCK = 0x45504958  # "EPIX"
 
 
 # How long anything may wait on the database: a lock (SQLite), a connection, a statement.
@@ -71,7 +71,7 @@ def create_tables(engine: Engine, tables: Sequence[Table] | None = None) -> None
         try:
             with engine.begin() as conn:
                 if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
                 metadata.create_all(conn, tables=tables)
             return
         except DatabaseError:
@@ -85,19 +85,19 @@ class DatabaseUnavailable(RuntimeError):
 
 
 def init_app(app: Flask) -> None:
-    """Create the engine once, make sure the tables exist, and keep it in app.extensions.
-    A database that cannot be used stops the start with a message naming it (password
-    hidden), not a traceback."""
-    engine = make_engine(app.config["DATABASE_URL"])
-    try:
-        create_tables(engine)
-    except SQLAlchemyError as exc:
-        where = engine.url.render_as_string(hide_password=True)
-        raise DatabaseUnavailable(
-            f"cannot use the database {where} ({type(exc).__name__}); check "
-            "EMOTIONPIX_DATABASE_URL and that the server is running"
-        ) from None
-    app.extensions[KEY] = engine
+    """Create the engine once and keep it in app.extensions (``migrations.init_app`` then
+    brings its tables up to date)."""
+    app.extensions[KEY] = make_engine(app.config["DATABASE_URL"])
+
+
+def unavailable(engine: Engine, exc: BaseException) -> DatabaseUnavailable:
+    """The start-up error for a database that cannot be used: it names the database
+    (password hidden), not a traceback."""
+    where = engine.url.render_as_string(hide_password=True)
+    return DatabaseUnavailable(
+        f"cannot use the database {where} ({type(exc).__name__}); check "
+        "EMOTIONPIX_DATABASE_URL and that the server is running"
+    )
 
 
 def ping(engine: Engine, deadline: float = 0.8) -> str | None:

@@ -22,7 +22,6 @@ limiter = Limiter(
     swallow_errors=True,
     in_memory_fallback_enabled=True,
     strategy="moving-window",
-    key_prefix="emotionpix",
 )
 
 

@@ -37,15 +37,19 @@ def init_app(app: Flask) -> None:
         provider = build_provider(config)
     except ValueError as exc:
         raise ConfigError(f"EMOTIONPIX_PROVIDER: {exc}") from None
-    cache = build_cache(
-        config["CACHE_URL"],
-        ttl=config["CACHE_TTL"],
-        stale_ttl=config["CACHE_STALE_TTL"],
-        max_entries=config["CACHE_MAX_ENTRIES"],
-        timeout=config["CACHE_TIMEOUT"],
-        cooldown=config["CACHE_COOLDOWN"],
-        engine=database(app) if config["CACHE_URL"] == config["DATABASE_URL"] else None,
-    )
+    try:
+        cache = build_cache(
+            config["CACHE_URL"],
+            ttl=config["CACHE_TTL"],
+            stale_ttl=config["CACHE_STALE_TTL"],
+            max_entries=config["CACHE_MAX_ENTRIES"],
+            timeout=config["CACHE_TIMEOUT"],
+            cooldown=config["CACHE_COOLDOWN"],
+            engine=database(app) if config["CACHE_URL"] == config["DATABASE_URL"] else None,
+            prefix=config["CACHE_KEY_PREFIX"],
+        )
+    except ValueError as exc:  # e.g. redis:// without the redis package
+        raise ConfigError(f"EMOTIONPIX_CACHE_URL: {exc}") from None
     min_votes = config["MIN_VOTES"]
     filters = Filters(
         min_rating=float(config["MIN_RATING"]),
@@ -98,8 +102,14 @@ def init_app(app: Flask) -> None:
         model = get_model(config["EMOTION_MODEL"] or DEFAULT_MODEL)
     except ValueError as exc:
         raise ConfigError(f"EMOTIONPIX_EMOTION_MODEL: {exc}") from None
-    app.extensions[EMOTION_ENGINE_KEY] = _emotion_engine(
-        model.name, config["FACE_THRESHOLD"], config["ONNX_THREADS"], config["MAX_IMAGE_PIXELS"]
+    # Loaded on first use, in the process that uses it: a server's parent process (which
+    # checks the configuration before forking workers) must hold no ONNX sessions, whose
+    # thread pools do not survive a fork.
+    app.extensions[EMOTION_ENGINE_KEY] = (
+        model.name,
+        config["FACE_THRESHOLD"],
+        config["ONNX_THREADS"],
+        config["MAX_IMAGE_PIXELS"],
     )
 
 
@@ -124,9 +134,10 @@ def _emotion_engine(model: str, threshold: float, threads: int, max_pixels: int)
 
 
 def emotion_engine(app: Flask | None = None) -> EmotionEngine:
-    """The app's emotion engine (detector + classifier)."""
-    engine: EmotionEngine = (app or current_app).extensions[EMOTION_ENGINE_KEY]
-    return engine
+    """The app's emotion engine (detector + classifier), loaded once per process on first
+    use (servers load it as each worker starts)."""
+    model, threshold, threads, max_pixels = (app or current_app).extensions[EMOTION_ENGINE_KEY]
+    return _emotion_engine(model, threshold, threads, max_pixels)
 
 
 def recommender(app: Flask | None = None) -> RecommendationService:

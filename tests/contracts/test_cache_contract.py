@@ -1,22 +1,34 @@
-"""The Cache contract, run against every backend: SQLite here, PostgreSQL when reachable
-(integration), Redis once it exists."""
+"""The Cache contract, run against every backend: SQLite here, PostgreSQL and Redis on the
+shared servers (integration)."""
 
 import os
+import time
 import uuid
 
 import pytest
 from sqlalchemy import text
 
+from emotionpix.cache.redis import RedisCache, connect
 from emotionpix.cache.sql import SQLCache
 from emotionpix.db import make_engine
 
 POSTGRES_URL = os.environ.get(
     "EMOTIONPIX_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+REDIS_URL = os.environ.get("EMOTIONPIX_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgresql", marks=pytest.mark.integration),
+        pytest.param("redis", marks=pytest.mark.integration),
+    ]
+)
 def make_cache(request, tmp_path, clock):
+    if request.param == "redis":
+        yield from _redis_caches(clock)
+        return
     if request.param == "sqlite":
         base = engine = make_engine(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
         schema = None
@@ -28,14 +40,32 @@ def make_cache(request, tmp_path, clock):
             conn.execute(text(f"CREATE SCHEMA {schema}"))
         engine = base.execution_options(schema_translate_map={None: schema})
 
-    def factory(ttl=3600, stale_ttl=600):
-        return SQLCache(engine, ttl=ttl, stale_ttl=stale_ttl, clock=clock)
+    def factory(ttl=3600, stale_ttl=600, max_entries=10_000):
+        return SQLCache(engine, ttl=ttl, stale_ttl=stale_ttl, clock=clock, max_entries=max_entries)
 
     yield factory
     if schema:
         with base.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     base.dispose()
+
+
+def _redis_caches(clock):
+    """Redis caches under a key prefix of this test's own (runs never see each other's keys),
+    deleted afterwards."""
+    client = connect(REDIS_URL, timeout=2.0)
+    prefix = f"test:{uuid.uuid4().hex[:12]}:"
+
+    def factory(ttl=3600, stale_ttl=600, max_entries=10_000):
+        return RedisCache(
+            client, prefix, ttl=ttl, stale_ttl=stale_ttl, clock=clock, max_entries=max_entries
+        )
+
+    yield factory
+    keys = list(client.scan_iter(match=f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 def test_round_trip_counts_a_hit(make_cache):
@@ -170,3 +200,48 @@ def test_a_value_rewritten_elsewhere_is_seen(make_cache, clock):
     assert reader.get("k").value == ["new"]
     writer.clear()
     assert reader.get("k") is None
+
+
+def test_the_number_of_entries_is_bounded(make_cache, clock):
+    cache = make_cache(max_entries=10)
+    for i in range(150):
+        clock.advance(1)
+        cache.set(f"k{i}", i)
+    assert cache.stats().entries <= 10 + 64  # SQL trims every 64 writes, Redis on each
+    assert cache.get("k149").value == 149  # the newest stay
+    assert cache.get("k0") is None  # the oldest went
+
+
+def test_any_key_fits(make_cache):
+    cache = make_cache()
+    keys = ["x" * 5000, "nul\x00byte", "ünïcødé 🎬", "spaces and:colons*?"]
+    for i, key in enumerate(keys):
+        cache.set(key, i)
+    assert [cache.get(key).value for key in keys] == [0, 1, 2, 3]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def sql_engine(request, tmp_path):
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'tally.sqlite3'}")
+        yield engine
+    else:
+        url = request.getfixturevalue("postgres_url")
+        yield (engine := make_engine(url))
+    engine.dispose()
+
+
+def test_sql_lookups_tallied_in_the_process_reach_every_other_one(sql_engine, clock):
+    """SQLCache(tally_every=…): lookups stay read-only; their counts are written within the
+    interval, and before the process's own stats."""
+    first = SQLCache(sql_engine, clock=clock, tally_every=0.2)
+    second = SQLCache(sql_engine, clock=clock, tally_every=0.2)
+    first.set("k", 1)
+    for _ in range(3):
+        first.get("k")
+    first.get("absent")
+    assert (first.stats().hits, first.stats().misses) == (3, 1)
+    second.get("k")
+    time.sleep(0.25)
+    second.get("k")  # the interval is over: both of its lookups are written
+    assert (first.stats().hits, first.stats().misses) == (5, 1)

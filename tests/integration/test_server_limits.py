@@ -1,6 +1,6 @@
-"""The server as deployed (``emotionpix serve``, and Gunicorn with threads) under hostile
-clients: photos never reach the disk, decompression bombs in parallel cannot blow the memory
-up, and clients that trickle their uploads cannot starve everyone else."""
+"""The servers as deployed (``emotionpix serve``: Waitress, and Gunicorn with threads) under
+hostile clients: photos never reach the disk, decompression bombs in parallel cannot blow the
+memory up, and clients that trickle their uploads cannot starve everyone else."""
 
 import os
 import socket
@@ -21,10 +21,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 @pytest.fixture
 def server(tmp_path):
-    """``emotionpix serve`` in its own process: (base URL, process id)."""
+    """``emotionpix serve --server waitress`` (one process): (base URL, process id)."""
     port = free_port()
     env = {**os.environ, "EMOTIONPIX_INSTANCE_PATH": str(tmp_path / "instance")}
-    command = [sys.executable, "-m", "emotionpix", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "emotionpix", "serve", "--server", "waitress"]
+    command += ["--port", str(port)]
     with serving(command, port, env, tmp_path / "serve.log") as base:
         yield base, _pid_listening_on(port)
 
@@ -168,14 +169,10 @@ def test_slow_uploads_do_not_starve_other_requests(server):
 
 
 def test_gunicorn_with_threads_is_not_starved_by_slow_uploads(tmp_path):
-    """The documented Gunicorn set-up (gthread workers) against the same slow clients."""
+    """``emotionpix serve --workers 2`` (Gunicorn, gthread) against the same slow clients."""
     port = free_port()
     env = {**os.environ, "EMOTIONPIX_INSTANCE_PATH": str(tmp_path / "instance")}
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    command = [
-        gunicorn, "-w", "2", "-k", "gthread", "--threads", "8", "--graceful-timeout", "2",
-        "-b", f"127.0.0.1:{port}", "emotionpix:create_app()",
-    ]  # fmt: skip
+    command = [sys.executable, "-m", "emotionpix", "serve", "--workers", "2", "--port", str(port)]
     with serving(command, port, env, tmp_path / "gunicorn.log") as base:
         slow = [
             _trickle(base, _big_photo()[:300_000], "image/jpeg", pause=0.5, chunks=4)

@@ -1,5 +1,8 @@
 import json
 
+from click.testing import CliRunner
+
+from emotionpix.cli import main
 from tests.images import make_dataset
 
 
@@ -125,3 +128,19 @@ def test_eval_rejects_unknown_models_and_empty_folders(run_cli, tmp_path):
     result = run_cli("eval", str(tmp_path / "data"), "--model", "nope")
     assert result.exit_code == 1
     assert "unknown emotion model 'nope'" in result.output
+
+
+def test_onnx_threads_times_workers_stay_within_the_cores():
+    from emotionpix.server import onnx_threads_for
+
+    assert onnx_threads_for(2, 1, cores=2) == 1
+    assert onnx_threads_for(2, 4, cores=2) == 1
+    assert onnx_threads_for(2, 4, cores=16) == 4
+    assert onnx_threads_for(4, 8, cores=16) == 4
+    assert onnx_threads_for(8, 1, cores=2) == 1  # never below one
+
+
+def test_waitress_refuses_several_workers():
+    result = CliRunner().invoke(main, ["serve", "--server", "waitress", "--workers", "2"])
+    assert result.exit_code != 0
+    assert "Waitress runs one process" in result.output

@@ -158,6 +158,19 @@ def test_close_call_margin_is_configurable(make_app):
 def test_an_unreachable_database_is_named_without_its_password(tmp_path):
     url = "postgresql+psycopg://someone:s3cret@127.0.0.1:9/nowhere"
     with pytest.raises(DatabaseUnavailable, match="cannot use the database") as info:
-        create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": url})
+        create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": url, "SECRET_KEY": "k" * 48})
     assert "127.0.0.1:9/nowhere" in str(info.value)
     assert "s3cret" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "url"),
+    [
+        ("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:9/elsewhere"),
+        ("CACHE_URL", "redis://127.0.0.1:9/0"),
+    ],
+)
+def test_a_shared_database_or_cache_needs_one_secret_for_every_server(tmp_path, key, url):
+    with pytest.raises(ConfigError, match="EMOTIONPIX_SECRET_KEY: give every server the same"):
+        create_app({"INSTANCE_PATH": str(tmp_path), key: url})
+    assert not (tmp_path / "secret_key").exists()

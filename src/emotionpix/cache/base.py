@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+KEY_LENGTH = 255  # characters of a key stored as it is; longer ones are hashed
 
 
 class CacheUnavailable(RuntimeError):
@@ -69,3 +72,12 @@ class Cache(Protocol):
     def clear(self) -> None: ...
 
     def stats(self) -> CacheStats: ...
+
+
+def storable_key(key: str) -> str:
+    """The key as stored: as it is when short and printable, else a readable prefix and a
+    hash of the whole (no input can overflow a column or carry a NUL into PostgreSQL)."""
+    if len(key) <= KEY_LENGTH and key.isprintable():
+        return key
+    prefix = "".join(ch for ch in key[:100] if ch.isprintable())
+    return f"{prefix}#{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"

@@ -10,7 +10,7 @@ tables made again, an SQLite file that was deleted or replaced noticed and reope
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import functools
 import json
 import os
 import threading
@@ -19,16 +19,27 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Engine, Float, String, Table, Text, delete, func, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Float,
+    String,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    select,
+)
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
-from emotionpix.cache.base import CacheEntry, CacheStats, CacheUnavailable
+from emotionpix.cache.base import CacheEntry, CacheStats, CacheUnavailable, storable_key
 from emotionpix.db import create_tables, metadata, sqlite_file
 
 _MISSING = object()
-KEY_LENGTH = 255  # characters of a key stored as it is; longer ones are hashed
 TRIM_EVERY = 64  # writes between two checks of the number of entries
 
 cache_entries = Table(
@@ -71,13 +82,28 @@ def _upsert(dialect: str, row: dict[str, Any]) -> Any:
     )
 
 
-def _add_to_counter(dialect: str, name: str, amount: int) -> Any:
+def _add_to_counter(conn: Any, name: str, amount: int) -> None:
     """INSERT the counter, or add to it: a counter exists from its first use."""
-    statement = _insert(dialect, cache_counters, {"name": name, "value": amount})
+    conn.execute(_counter_statement(conn.dialect.name), {"name": name, "amount": amount})
+
+
+@functools.cache
+def _counter_statement(dialect: str) -> Any:
+    # Built once per dialect: making a statement costs more than running it on a cache hit.
+    statement = _insert(
+        dialect, cache_counters, {"name": bindparam("name"), "value": bindparam("amount")}
+    )
     return statement.on_conflict_do_update(
         index_elements=[cache_counters.c.name],
         set_={"value": cache_counters.c.value + statement.excluded.value},
     )
+
+
+# A lookup's two statements, built once (see above).
+_FIND = select(cache_entries.c.created_at, cache_entries.c.expires_at).where(
+    cache_entries.c.key == bindparam("key"), cache_entries.c.purge_at > bindparam("now")
+)
+_VALUE = select(cache_entries.c.value).where(cache_entries.c.key == bindparam("key"))
 
 
 class SQLCache:
@@ -88,6 +114,11 @@ class SQLCache:
     ``created_at`` shows it has not been rewritten. Returned values may therefore be shared
     between callers: treat them as read-only. At most ``max_entries`` rows are kept: every
     ``TRIM_EVERY`` writes the oldest beyond that are deleted.
+
+    With ``tally_every`` > 0, a lookup's hit or miss is added up in the process and written
+    at most that often (and before this process reads ``stats``), so that lookups stay
+    read-only: a write per lookup costs more than the lookup, and every worker would queue
+    for the same counter row. Other processes then see them up to ``tally_every`` late.
     """
 
     def __init__(
@@ -98,8 +129,12 @@ class SQLCache:
         clock: Callable[[], float] = time.time,
         memo_size: int = 64,
         max_entries: int = 10_000,
+        tally_every: float = 0.0,
     ):
         self.engine = engine
+        self.tally_every = tally_every
+        self._tally: dict[str, int] = {}
+        self._tallied = time.monotonic()
         self.ttl = ttl
         self.stale_ttl = stale_ttl
         self.max_entries = max_entries
@@ -143,29 +178,47 @@ class SQLCache:
     # -- the protocol -------------------------------------------------------------------------
 
     def get(self, key: str) -> CacheEntry | None:
-        return self._run(lambda: self._get(_stored(key)))  # type: ignore[no-any-return]
+        return self._run(lambda: self._get(storable_key(key)))  # type: ignore[no-any-return]
 
     def _get(self, key: str) -> CacheEntry | None:
         now = self._clock()
         with self.engine.begin() as conn:
-            row = conn.execute(
-                select(cache_entries.c.created_at, cache_entries.c.expires_at).where(
-                    cache_entries.c.key == key, cache_entries.c.purge_at > now
-                )
-            ).first()
+            row = conn.execute(_FIND, {"key": key, "now": now}).first()
             fresh = row is not None and row.expires_at > now
             name = "hits" if fresh else "misses"
-            conn.execute(_add_to_counter(conn.dialect.name, name, 1))
+            self._count_lookup(conn, name)
             if row is None:
                 return None
             value = self._remembered(key, row.created_at)
             if value is _MISSING:
-                text = conn.scalar(select(cache_entries.c.value).where(cache_entries.c.key == key))
+                text = conn.scalar(_VALUE, {"key": key})
                 if text is None:  # deleted between the two statements
                     return None
                 value = json.loads(text)
                 self._remember(key, row.created_at, value)
         return CacheEntry(value=value, fresh=fresh)
+
+    def _count_lookup(self, conn: Any, name: str) -> None:
+        if not self.tally_every:
+            _add_to_counter(conn, name, 1)
+            return
+        with self._memo_lock:
+            self._tally[name] = self._tally.get(name, 0) + 1
+            due = time.monotonic() - self._tallied >= self.tally_every
+        if due:
+            self._write_tally(conn)
+
+    def _write_tally(self, conn: Any) -> None:
+        with self._memo_lock:
+            tally, self._tally, self._tallied = self._tally, {}, time.monotonic()
+        try:
+            for name, amount in tally.items():
+                _add_to_counter(conn, name, amount)
+        except SQLAlchemyError:  # not written: kept for the next try
+            with self._memo_lock:
+                for name, amount in tally.items():
+                    self._tally[name] = self._tally.get(name, 0) + amount
+            raise
 
     def _remembered(self, key: str, version: float) -> Any:
         with self._memo_lock:
@@ -202,7 +255,7 @@ class SQLCache:
         def write() -> None:
             with self.engine.begin() as conn:
                 conn.execute(delete(cache_entries).where(cache_entries.c.purge_at <= now))
-                conn.execute(_upsert(conn.dialect.name, {"key": _stored(key), **values}))
+                conn.execute(_upsert(conn.dialect.name, {"key": storable_key(key), **values}))
                 if trim:
                     self._trim(conn)
 
@@ -222,7 +275,7 @@ class SQLCache:
     def count(self, name: str, amount: int = 1) -> None:
         def add() -> None:
             with self.engine.begin() as conn:
-                conn.execute(_add_to_counter(conn.dialect.name, name, amount))
+                _add_to_counter(conn, name, amount)
 
         self._run(add)
 
@@ -239,6 +292,7 @@ class SQLCache:
     def clear(self) -> None:
         with self._memo_lock:
             self._memo.clear()
+            self._tally.clear()
 
         def empty() -> None:
             with self.engine.begin() as conn:
@@ -249,6 +303,9 @@ class SQLCache:
 
     def stats(self) -> CacheStats:
         def read() -> CacheStats:
+            if self._tally:
+                with self.engine.begin() as conn:
+                    self._write_tally(conn)
             with self.engine.connect() as conn:
                 counters = dict(
                     conn.execute(select(cache_counters.c.name, cache_counters.c.value)).all()
@@ -266,15 +323,6 @@ class SQLCache:
             )
 
         return self._run(read)  # type: ignore[no-any-return]
-
-
-def _stored(key: str) -> str:
-    """The key as stored: as it is when short and printable, else a readable prefix and a
-    hash of the whole (no input can overflow the column or carry a NUL into PostgreSQL)."""
-    if len(key) <= KEY_LENGTH and key.isprintable():
-        return key
-    prefix = "".join(ch for ch in key[:100] if ch.isprintable())
-    return f"{prefix}#{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 def _file_id(path: str | None) -> tuple[int, int] | None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import onnxruntime as ort
+
+if TYPE_CHECKING:
+    import onnxruntime as ort
 
 MODELS_DIR = Path(__file__).parent / "models"
 
@@ -14,7 +17,13 @@ def make_session(path: Path | str, threads: int = 1) -> ort.InferenceSession:
     """A CPU session for ``path`` (a relative path names a bundled model in ``MODELS_DIR``).
 
     One intra-op thread by default: on two cores, a second spinning thread hurts the latency
-    tail more than it helps one small model."""
+    tail more than it helps one small model.
+
+    ONNX Runtime is imported here, not with the module: importing it starts a thread, and a
+    server's parent process, which forks the workers, must not have one (a worker would
+    abort on exit)."""
+    import onnxruntime as ort
+
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1

@@ -1,0 +1,229 @@
+"""Cache backend on Redis (``pip install 'emotionpix[redis]'``), for several servers.
+
+Each entry is a hash (the JSON value and its created, expires and purge times); three sorted
+sets index the entries by those times, so that purging, counting fresh entries and dropping
+the oldest beyond ``max_entries`` never scan the keyspace; counters are one hash. Reads and
+writes run as Lua scripts: one round trip each, atomic against other workers. Redis also
+expires each entry by itself when its stale period ends. All keys start with ``prefix``, so
+one Redis can serve several apps (or test runs); a single Redis (or a primary), not a Cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from emotionpix.cache.base import CacheEntry, CacheStats, CacheUnavailable, storable_key
+
+if TYPE_CHECKING:
+    import redis
+
+_MISSING = object()
+
+# KEYS: entry, counters. ARGV: now, the version the caller has decoded already.
+# Returns nil (absent or past its stale period) or {version, fresh, value or nil}.
+_GET = """
+local e = redis.call('HMGET', KEYS[1], 'c', 'x', 'p')
+local now = tonumber(ARGV[1])
+if not e[1] or tonumber(e[3]) <= now then
+  redis.call('HINCRBY', KEYS[2], 'misses', 1)
+  return false
+end
+local fresh = tonumber(e[2]) > now
+redis.call('HINCRBY', KEYS[2], fresh and 'hits' or 'misses', 1)
+local value = false
+if e[1] ~= ARGV[2] then value = redis.call('HGET', KEYS[1], 'v') end
+return {e[1], fresh and 1 or 0, value}
+"""
+
+# Drops the entries whose stale period is over (at most 1000 a call); returns how many.
+_PURGE_FUNCTION = """
+local function drop(member)
+  redis.call('DEL', ARGV[1] .. member)
+  redis.call('ZREM', KEYS[1], member)
+  redis.call('ZREM', KEYS[2], member)
+  redis.call('ZREM', KEYS[3], member)
+end
+local function purge(now)
+  local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
+  for _, member in ipairs(old) do drop(member) end
+  return #old
+end
+"""
+
+# KEYS: expires, purge, age (sorted sets), entry. ARGV: entry prefix, key, value, created,
+# expires, purge, now, max entries, milliseconds until Redis may drop it.
+_SET = (
+    _PURGE_FUNCTION
+    + """
+purge(ARGV[7])
+redis.call('HSET', KEYS[4], 'v', ARGV[3], 'c', ARGV[4], 'x', ARGV[5], 'p', ARGV[6])
+redis.call('PEXPIRE', KEYS[4], ARGV[9])
+redis.call('ZADD', KEYS[1], ARGV[5], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[6], ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[2])
+local surplus = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[8])
+if surplus > 0 then
+  for _, member in ipairs(redis.call('ZRANGE', KEYS[3], 0, surplus - 1)) do drop(member) end
+end
+"""
+)
+
+# KEYS: expires, purge, age. ARGV: entry prefix, now.
+_PURGE = _PURGE_FUNCTION + "return purge(ARGV[2])"
+
+
+class RedisCache:
+    """Entries and counters in Redis under ``prefix``. Like ``SQLCache`` it keeps the last
+    decoded values (up to ``memo_size``) and reuses one while the entry has not been
+    rewritten, so returned values may be shared: treat them as read-only."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        prefix: str = "emotionpix:cache:",
+        ttl: int = 3600,
+        stale_ttl: int = 86400,
+        clock: Callable[[], float] = time.time,
+        memo_size: int = 64,
+        max_entries: int = 10_000,
+    ):
+        self.client = client
+        self.ttl = ttl
+        self.stale_ttl = stale_ttl
+        self.max_entries = max_entries
+        self._clock = clock
+        self._entry = f"{prefix}e:"
+        self._counters = f"{prefix}counters"
+        self._indexes = [f"{prefix}expires", f"{prefix}purge", f"{prefix}age"]
+        self._prefix = prefix
+        self._get = client.register_script(_GET)
+        self._set = client.register_script(_SET)
+        self._purge = client.register_script(_PURGE)
+        self._memo: OrderedDict[str, tuple[bytes, Any]] = OrderedDict()
+        self._memo_size = memo_size
+        self._memo_lock = threading.Lock()
+
+    def _run(self, operation: Callable[[], Any]) -> Any:
+        """Any Redis failure becomes CacheUnavailable; redis-py reconnects on the next call."""
+        from redis.exceptions import RedisError
+
+        try:
+            return operation()
+        except RedisError as exc:
+            raise CacheUnavailable(f"the cache store failed ({type(exc).__name__})") from None
+
+    def get(self, key: str) -> CacheEntry | None:
+        key = storable_key(key)
+        with self._memo_lock:
+            known = self._memo.get(key)
+        found = self._run(
+            lambda: self._get(
+                keys=[self._entry + key, self._counters],
+                args=[repr(self._clock()), known[0] if known else b""],
+            )
+        )
+        if found is None:
+            return None
+        version, fresh, text = found
+        if text is None and known is not None:
+            value = known[1]
+        else:
+            value = json.loads(text)
+            self._remember(key, version, value)
+        return CacheEntry(value=value, fresh=bool(fresh))
+
+    def _remember(self, key: str, version: bytes, value: Any) -> None:
+        with self._memo_lock:
+            self._memo[key] = (version, value)
+            self._memo.move_to_end(key)
+            while len(self._memo) > self._memo_size:
+                self._memo.popitem(last=False)
+
+    def set(self, key: str, value: Any, ttl: int | None = None) -> None:
+        key = storable_key(key)
+        now = self._clock()
+        # As in SQLCache: a value with its own TTL stays stale at most as long again.
+        fresh_for, stale_for = (
+            (self.ttl, self.stale_ttl) if ttl is None else (ttl, min(ttl, self.stale_ttl))
+        )
+        text = json.dumps(value, separators=(",", ":"))
+        args: list[str | int | float] = [
+            self._entry,
+            key,
+            text,
+            repr(now),
+            repr(now + fresh_for),
+            repr(now + fresh_for + stale_for),
+            repr(now),
+            self.max_entries,
+            max(1, int((fresh_for + stale_for) * 1000)),
+        ]
+        self._run(lambda: self._set(keys=[*self._indexes, self._entry + key], args=args))
+
+    def count(self, name: str, amount: int = 1) -> None:
+        self._run(lambda: self.client.hincrby(self._counters, name, amount))
+
+    def purge_expired(self) -> int:
+        return int(
+            self._run(lambda: self._purge(keys=self._indexes, args=[self._entry, self._clock()]))
+        )
+
+    def clear(self) -> None:
+        with self._memo_lock:
+            self._memo.clear()
+
+        def empty() -> None:
+            doomed = list(self.client.scan_iter(match=f"{self._entry}*", count=1000))
+            names = self.client.hkeys(self._counters)
+            with self.client.pipeline() as pipe:
+                for start in range(0, len(doomed), 1000):
+                    pipe.delete(*doomed[start : start + 1000])
+                pipe.delete(*self._indexes)
+                if names:
+                    pipe.hset(self._counters, mapping=dict.fromkeys(names, 0))
+                pipe.execute()
+
+        self._run(empty)
+
+    def stats(self) -> CacheStats:
+        def read() -> CacheStats:
+            with self.client.pipeline(transaction=False) as pipe:
+                pipe.hgetall(self._counters)
+                pipe.zcount(self._indexes[0], f"({self._clock()!r}", "+inf")
+                raw, entries = pipe.execute()
+            counters = {name.decode(): int(value) for name, value in raw.items()}
+            return CacheStats(
+                hits=counters.pop("hits", 0),
+                misses=counters.pop("misses", 0),
+                entries=int(entries),
+                counters=counters,
+            )
+
+        return self._run(read)  # type: ignore[no-any-return]
+
+
+def connect(url: str, timeout: float) -> redis.Redis:
+    """A client for ``url`` whose every wait is bounded by ``timeout`` seconds (the guard
+    calls it directly, relying on that); a clear message when the ``redis`` package is not
+    installed."""
+    try:
+        import redis
+    except ImportError:
+        raise ValueError(
+            "a redis:// cache needs the redis package: pip install 'emotionpix[redis]'"
+        ) from None
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.Redis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        health_check_interval=30,
+        retry=Retry(NoBackoff(), 0),  # one try: the guard decides what happens next
+    )
