@@ -16,7 +16,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: config -> database -> services -> blueprints -> error handlers."""
     from emotionpix import db, errors, services
     from emotionpix.config import instance_path, load_config
-    from emotionpix.web import api, pages
+    from emotionpix.web import api, ondevice, pages
     from emotionpix.web.uploads import InMemoryRequest
 
     app = Flask(
@@ -33,5 +33,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     services.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(ondevice.bp)
     errors.init_app(app)
     return app
