@@ -41,7 +41,12 @@ INTEGRITY = (  # dist.integrity in the registry's metadata of that release
 )
 TARBALL = f"https://registry.npmjs.org/onnxruntime-web/-/onnxruntime-web-{VERSION}.tgz"
 VENDOR = (
-    Path(__file__).resolve().parents[1] / "src" / "emotionpix" / "web" / "vendor" / "onnxruntime-web"
+    Path(__file__).resolve().parents[1]
+    / "src"
+    / "emotionpix"
+    / "web"
+    / "vendor"
+    / "onnxruntime-web"
 )
 FILES = (
     "ort.wasm.min.mjs",

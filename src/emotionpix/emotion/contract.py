@@ -17,7 +17,6 @@ from emotionpix.emotion.image import WORKING_REDUCING_GAP, WORKING_SIZE
 from emotionpix.emotion.runtime import MODELS_DIR, PIXEL_SCALE
 
 
-
 def model_path(file: str) -> Path:
     """Where a model file named in a spec lies (relative names: the bundled models)."""
     return MODELS_DIR / file

@@ -24,7 +24,11 @@ RUNTIME_MODULE = "ort.wasm.min.mjs"
 # The runtime's files a browser may ask for (the module imports the glue, which fetches the wasm).
 RUNTIME_FILES = (RUNTIME_MODULE, "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm")
 IMMUTABLE = "public, max-age=31536000, immutable"
-TYPES = {".mjs": "text/javascript", ".wasm": "application/wasm", ".onnx": "application/octet-stream"}
+TYPES = {
+    ".mjs": "text/javascript",
+    ".wasm": "application/wasm",
+    ".onnx": "application/octet-stream",
+}
 
 
 @cache
@@ -69,7 +73,7 @@ def contract() -> dict[str, Any]:
 
 
 def _accepts_gzip() -> bool:
-    return "gzip" in request.accept_encodings
+    return request.accept_encodings["gzip"] > 0
 
 
 def _immutable(response: Response, content_type: str) -> Response:

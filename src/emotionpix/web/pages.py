@@ -79,7 +79,8 @@ def mood_heading(genre: str, emotion: str, mode: str = "match") -> str:
 # Posters come from the movie API's image host (https), or from a provider URL configured
 # as plain http (a local proxy or stand-in), added by _image_sources.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob: https:{};"
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self';"
+    " img-src 'self' data: blob: https:{};"
     " media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
