@@ -118,6 +118,7 @@ async function analyse(image, messageAt, startedAt) {
   say(messageAt, "");
   await showResult(result, image, { onChoose: choose });
   place.ranAt(result.where);
+  $("#result-frame").dataset.faces = String(result.faces.length);
   // Several faces: the room's blended mood picks the films for everyone.
   const room = roomMood(result.faces);
   $("#room-mood").hidden = !room;
