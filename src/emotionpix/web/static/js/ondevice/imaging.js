@@ -99,9 +99,9 @@ const bilinear = (x) => {
 };
 
 // precompute_coeffs: for each output pixel, the first input pixel, the count, and the weights
-// in fixed point.
+// in fixed point. Pillow takes the box as C floats (single precision).
 function coefficients(inSize, in0, in1, outSize) {
-  const scale = (in1 - in0) / outSize;
+  const scale = Math.fround(in1 - in0) / outSize;
   const filterscale = Math.max(scale, 1);
   const support = 1 * filterscale;
   const ksize = Math.ceil(support) * 2 + 1;
@@ -132,7 +132,8 @@ const clip8 = (ss) => (ss >= 2 ** (PRECISION_BITS + 8) ? 255 : ss <= 0 ? 0 : Mat
 
 // ImagingResample with the bilinear filter over box [x0, y0, x1, y1] (floats allowed):
 // horizontal pass first, into 8 bits, then vertical.
-function resample(img, outW, outH, box) {
+function resample(img, outW, outH, floatBox) {
+  const box = floatBox.map(Math.fround);
   const { channels: c } = img;
   const needH = outW !== img.width || box[0] !== 0 || box[2] !== outW;
   const needV = outH !== img.height || box[1] !== 0 || box[3] !== outH;
