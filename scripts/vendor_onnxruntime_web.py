@@ -53,7 +53,7 @@ FILES = (
     "ort-wasm-simd-threaded.mjs",
     "ort-wasm-simd-threaded.wasm",
 )
-COMPRESSED = ("ort-wasm-simd-threaded.wasm",)
+COMPRESSED = FILES
 LICENSE = """MIT License
 
 Copyright (c) Microsoft Corporation
