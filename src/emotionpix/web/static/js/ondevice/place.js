@@ -4,12 +4,11 @@
 import { $ } from "../dom.js";
 import { choose, prepare, simdSupported, where } from "./reader.js";
 
-const TEXT = { device: "Faces are read on this device.", server: "Faces are read on the server." };
-
+// The ticked box says "on this device"; only the server is said in words, with its reason.
 export function show() {
   const { where: place, reason } = where();
   $("#on-device").checked = place === "device";
-  $("#where").textContent = reason ? `${TEXT[place]} ${reason}.` : TEXT[place];
+  $("#where").textContent = place === "server" ? `Faces are read on the server: ${reason.toLowerCase()}.` : "";
   document.body.dataset.where = place;
 }
 
