@@ -13,7 +13,7 @@ export const FIRST_READING_LIMIT_MS = 4000;
 // browser has WebAssembly SIMD.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11]);
 
-export class ApiLikeError extends Error {
+export class ReadingError extends Error {
   constructor(code, message) {
     super(message);
     this.code = code;
@@ -119,7 +119,7 @@ async function readOnDevice(source) {
   const bitmap = await createImageBitmap(source);
   const answer = await call({ type: "analyse", bitmap }, [bitmap]);
   if (!answer.faces.length) {
-    throw new ApiLikeError("no_face", "We could not find a face in that picture. Face the camera in good, even light, with your whole face in the frame, and try again.");
+    throw new ReadingError("no_face", "We could not find a face in that picture. Face the camera in good, even light, with your whole face in the frame, and try again.");
   }
   const faces = answer.faces.map((face) => described(face, state.contract.close_call_margin));
   const [primary] = faces;
@@ -142,11 +142,11 @@ export async function read(source) {
       if (slow) fail("This device was too slow, so the server reads instead");
       return result;
     } catch (error) {
-      if (error instanceof ApiLikeError) throw error;
+      if (error instanceof ReadingError) throw error;
       fail("The reader failed here");
     }
   }
-  if (!(source instanceof Blob)) throw new ApiLikeError("no_frame", "Reading on the server needs a picture.");
+  if (!(source instanceof Blob)) throw new ReadingError("no_frame", "Reading on the server needs a picture.");
   return { ...(await api.emotion(source)), where: "server" };
 }
 
@@ -157,7 +157,7 @@ export async function readFrame(video) {
   try {
     return await readOnDevice(video);
   } catch (error) {
-    if (error instanceof ApiLikeError) return { faces: [] };
+    if (error instanceof ReadingError) return { faces: [] };
     fail("The reader failed here");
     return null;
   }
