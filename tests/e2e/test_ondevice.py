@@ -207,6 +207,21 @@ def test_a_photo_without_a_face_is_said_so_on_the_device(browser, open_page, tmp
     assert carrying_data(page) == []
 
 
+def test_a_picture_the_browser_cannot_decode_is_worded_by_the_server(browser, open_page, tmp_path):
+    file = tmp_path / "broken.jpg"
+    file.write_bytes(encode(photo("astronaut.png"), "JPEG")[:300])
+    page = open_page(browser)
+    page.set_input_files("#upload", str(file))
+    expect(page.locator("#upload-message")).to_contain_text("not an image we can read")
+    # One bad file says nothing about the reader: the next photo is read on the device.
+    assert page.get_attribute("body", "data-where") == "device"
+    file.write_bytes(encode(photo("astronaut.png"), "JPEG"))
+    page.set_input_files("#upload", str(file))
+    expect(page.locator("#result-where")).to_have_text(
+        "Read on this device; only the mood was sent."
+    )
+
+
 def test_two_faces_make_a_room_mood_that_picks_the_films(browser, open_page, tmp_path):
     file = tmp_path / "two.png"
     file.write_bytes(encode(two_faces(), "PNG"))

@@ -115,8 +115,17 @@ function described(face, margin) {
   return { ...face, emotion: first, confidence, runner_up: second, close_call: confidence - face.emotions[second] < margin };
 }
 
-async function readOnDevice(source) {
-  const bitmap = await createImageBitmap(source);
+// The picture's pixels; null when the browser cannot decode it (a damaged file, a video
+// without a frame yet), which says nothing about the reader.
+async function bitmapOf(source) {
+  try {
+    return await createImageBitmap(source);
+  } catch {
+    return null;
+  }
+}
+
+async function readOnDevice(bitmap) {
   const answer = await call({ type: "analyse", bitmap }, [bitmap]);
   if (!answer.faces.length) {
     throw new ReadingError("no_face", "We could not find a face in that picture. Face the camera in good, even light, with your whole face in the frame, and try again.");
@@ -131,12 +140,14 @@ async function readOnDevice(source) {
 }
 
 // The faces and emotions of a picture (a Blob, File, video or bitmap): on the device when it can,
-// on the server otherwise (a Blob or File only).
+// on the server otherwise (a Blob or File only; also a file the browser cannot decode, whose
+// error the server words).
 export async function read(source) {
-  if (await prepare()) {
+  const bitmap = (await prepare()) ? await bitmapOf(source) : null;
+  if (bitmap) {
     const started = performance.now();
     try {
-      const result = await readOnDevice(source);
+      const result = await readOnDevice(bitmap);
       const slow = state.firstReading && performance.now() - started > FIRST_READING_LIMIT_MS;
       state.firstReading = false;
       if (slow) fail("This device was too slow, so the server reads instead");
@@ -154,8 +165,10 @@ export async function read(source) {
 // cannot read (the live mode never sends frames to the server).
 export async function readFrame(video) {
   if (!(await prepare())) return null;
+  const bitmap = await bitmapOf(video);
+  if (!bitmap) return { faces: [] };
   try {
-    return await readOnDevice(video);
+    return await readOnDevice(bitmap);
   } catch (error) {
     if (error instanceof ReadingError) return { faces: [] };
     fail("The reader failed here");
