@@ -93,3 +93,32 @@ def malformed_exif() -> bytes:
 def one_bit_bomb(side: int = 6324) -> bytes:
     """A tiny 1-bit PNG (a few kB) of side² pixels: 40 MP, 120 MB once naively made RGB."""
     return encode(Image.new("1", (side, side), 1), "PNG", optimize=True)
+
+
+def lfw_face(index: int, side: int = 300) -> Image.Image:
+    """A face from scikit-image's LFW subset (25x25 grey crops of Labeled Faces in the Wild),
+    upscaled to ``side`` px, RGB. Face 54 reads as neutral (0.81), the astronaut as happy."""
+    import numpy as np
+
+    faces = np.load(SKIMAGE_DATA / "lfw_subset.npy")
+    grey = Image.fromarray((faces[index] * 255).astype(np.uint8))
+    return grey.convert("RGB").resize((side, side), Image.Resampling.BICUBIC)
+
+
+NEUTRAL_FACE = 54
+
+
+def neutral_frame() -> Image.Image:
+    """640x480: a neutral face on the grey background of ``webcam_frame``."""
+    canvas = Image.new("RGB", (640, 480), (90, 90, 90))
+    canvas.paste(lfw_face(NEUTRAL_FACE), (170, 90))
+    return canvas
+
+
+def two_faces() -> Image.Image:
+    """640x340: the smiling astronaut (left) beside a larger neutral face (right). The
+    neutral face is the more prominent; blended by detector score, the room reads happy."""
+    canvas = Image.new("RGB", (640, 340), (90, 90, 90))
+    canvas.paste(photo("astronaut.png").crop((120, 20, 340, 240)).resize((300, 300)), (10, 20))
+    canvas.paste(lfw_face(NEUTRAL_FACE), (330, 20))
+    return canvas

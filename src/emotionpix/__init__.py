@@ -19,7 +19,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from emotionpix import auth, db, errors, guards, migrations, services
     from emotionpix.config import instance_path, load_config
-    from emotionpix.web import api, library, pages
+    from emotionpix.web import api, library, ondevice, pages
     from emotionpix.web.uploads import InMemoryRequest
 
     app = Flask(
@@ -42,5 +42,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(library.bp)
+    app.register_blueprint(ondevice.bp)
     errors.init_app(app)
     return app

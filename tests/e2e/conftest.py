@@ -21,6 +21,9 @@ from emotionpix import create_app
 from tests.images import photo
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+# A page's first reading on the device fetches and compiles ONNX Runtime and the models
+# (3-6 s on a busy 2-core machine): assertions wait long enough for it.
+playwright_api.expect.set_options(timeout=20_000)
 
 CHROMIUM = os.environ.get("EMOTIONPIX_TEST_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -174,6 +174,7 @@ def test_a_close_call_asks_for_both_moods(make_page, tmp_path):
               "runner_up": "surprise", "close_call": True, "model": "test",
               "image_size": [512, 512], "timings_ms": {}}  # fmt: skip
     page = make_page()
+    page.uncheck("#on-device")  # the server reads: its answer is the close call above
     page.route("**/api/emotion", lambda route: route.fulfill(json=answer))
     with page.expect_request("**/api/recommendations?*") as asked:
         page.set_input_files("#upload", str(file))

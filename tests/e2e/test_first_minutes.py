@@ -213,6 +213,7 @@ CLOSE_CALL = {
 
 def test_a_close_call_says_so_and_lets_the_viewer_pick(make_page, tmp_path):
     page = make_page()
+    page.uncheck("#on-device")  # the server reads: its answer is CLOSE_CALL
     page.route(
         "**/api/emotion",
         lambda route: route.fulfill(

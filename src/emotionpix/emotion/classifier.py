@@ -7,7 +7,7 @@ from PIL import Image
 
 from emotionpix.emotion.detector import Detection
 from emotionpix.emotion.registry import ModelSpec
-from emotionpix.emotion.runtime import make_session, run_batched
+from emotionpix.emotion.runtime import PIXEL_SCALE, make_session, run_batched
 
 
 def square_crop_box(
@@ -44,7 +44,7 @@ def face_crop(image: Image.Image, box: tuple[int, int, int, int], size: int) -> 
 def to_model_input(crops: np.ndarray) -> np.ndarray:
     """uint8 grey crops [N, H, W] -> float32 [N, 1, H, W] in [-1, 1], the scaling every
     expression model is trained and exported with (x / 127.5 - 1)."""
-    return np.asarray(crops, dtype=np.float32)[:, None] / 127.5 - 1.0
+    return np.asarray(crops, dtype=np.float32)[:, None] / PIXEL_SCALE - 1.0
 
 
 class ExpressionClassifier:

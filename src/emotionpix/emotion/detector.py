@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from emotionpix.emotion.runtime import make_session
+from emotionpix.emotion.runtime import PIXEL_SCALE, make_session
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class BlazeFaceSpec:
 
 SHORT_RANGE = BlazeFaceSpec("blazeface_short_range.onnx", 128, (8, 16), (2, 6))
 FULL_RANGE = BlazeFaceSpec("blazeface_full_range.onnx", 192, (4,), (1,))
+NMS_IOU = 0.3  # boxes overlapping more than this are one face
+LETTERBOX_REDUCING_GAP = 1.0  # see BlazeFaceModel.letterbox
 
 
 def make_anchors(spec: BlazeFaceSpec) -> np.ndarray:
@@ -70,11 +72,13 @@ class BlazeFaceModel:
         height = max(1, round(image.height * scale))
         # reducing_gap=1: an integer box reduction (antialiased) does most of the shrinking and
         # bilinear the remaining < 2x: 0.2 ms for a 640x480 frame, against 0.7 ms with a gap of 2.
-        resized = image.resize((width, height), Image.Resampling.BILINEAR, reducing_gap=1.0)
+        resized = image.resize(
+            (width, height), Image.Resampling.BILINEAR, reducing_gap=LETTERBOX_REDUCING_GAP
+        )
         canvas = np.zeros((size, size, 3), dtype=np.float32)
         pad_x, pad_y = (size - width) // 2, (size - height) // 2
         canvas[pad_y : pad_y + height, pad_x : pad_x + width] = np.asarray(resized)
-        canvas = canvas / 127.5 - 1.0
+        canvas = canvas / PIXEL_SCALE - 1.0
         tensor = canvas.transpose(2, 0, 1) if self.channels_first else canvas
         return tensor[None], scale, pad_x, pad_y
 
@@ -115,7 +119,7 @@ class BlazeFaceModel:
 
 
 def weighted_nms(
-    corners: np.ndarray, points: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3
+    corners: np.ndarray, points: np.ndarray, scores: np.ndarray, iou_threshold: float = NMS_IOU
 ) -> list[tuple[np.ndarray, np.ndarray, float]]:
     """MediaPipe-style weighted NMS: overlapping boxes are averaged, weighted by score."""
     order = np.argsort(-scores)

@@ -22,6 +22,7 @@ from emotionpix.emotion.registry import ModelSpec, get_model
 # faces, for which the top emotion is right 44 % of the time and the runner-up 29 % (the rest:
 # 74 %). docs/face-gate.md, "The honest 'not sure'".
 CLOSE_CALL_MARGIN = 0.15
+MAX_FACES = 10  # the most faces one picture is read for
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class EmotionEngine:
     def model_name(self) -> str:
         return self.classifier.spec.name
 
-    def analyse(self, data: bytes, max_faces: int = 10) -> Analysis:
+    def analyse(self, data: bytes, max_faces: int = MAX_FACES) -> Analysis:
         """Faces and emotions in an encoded image. Raises InvalidImage / ImageTooLarge /
         UnsupportedImage for bad images and NoFace when no face is found — never a made-up
         answer."""

@@ -29,6 +29,7 @@ FORMATS = ("JPEG", "MPO", "PNG", "WEBP")
 # Images are reduced to about this size before anything else: faces stay far larger than
 # the 64 px the classifier needs, and every later step is cheap.
 WORKING_SIZE = (1280, 1280)
+WORKING_REDUCING_GAP = 2.0  # Pillow's reducing_gap when shrinking to it
 # Bytes a PNG or WebP may take decoded, in its own pixel format (1 byte a pixel for grey or
 # palette images, 2 for 16-bit grey, 4 for colour: Pillow keeps RGB as RGBX).
 DECODE_BUDGET = 64 * 1024 * 1024
@@ -141,7 +142,7 @@ def _reduced(image: Image.Image) -> Image.Image:
     """At most ``WORKING_SIZE``, still in the image's own (compact) pixel format."""
     if image.width <= WORKING_SIZE[0] and image.height <= WORKING_SIZE[1]:
         return image
-    image.thumbnail(WORKING_SIZE, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    image.thumbnail(WORKING_SIZE, Image.Resampling.BILINEAR, reducing_gap=WORKING_REDUCING_GAP)
     return image
 
 

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     import onnxruntime as ort
 
 MODELS_DIR = Path(__file__).parent / "models"
+# Every model (detectors and classifiers) takes pixels as x / PIXEL_SCALE - 1, in [-1, 1].
+PIXEL_SCALE = 127.5
 
 
 def make_session(path: Path | str, threads: int = 1) -> ort.InferenceSession:

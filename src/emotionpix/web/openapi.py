@@ -510,6 +510,59 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/api/ondevice": {
+        "get": {
+            "summary": "The emotion pipeline as data, for reading faces on the viewer's device",
+            "description": (
+                "The preprocessing contract of the server's pipeline (working size, Pillow "
+                "reducing gaps, pixel scaling, detectors with their anchors and layout, the "
+                "classifier with its crop margin, input size and label order, the close-call "
+                "margin) with the versioned URLs of ONNX Runtime Web and of the models, which "
+                "are served with immutable caching and gzip."
+            ),
+            "responses": {
+                "200": {
+                    "description": "The contract",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["detector", "classifier", "runtime", "pixel_scale"],
+                                "properties": {
+                                    "working_size": {"type": "array", "items": {"type": "integer"}},
+                                    "pixel_scale": {"type": "number"},
+                                    "detector": {"type": "object"},
+                                    "classifier": {
+                                        "type": "object",
+                                        "required": ["name", "url", "size", "margin", "labels"],
+                                        "properties": {
+                                            "name": {"type": "string"},
+                                            "url": {"type": "string"},
+                                            "size": {"type": "integer"},
+                                            "margin": {"type": "number"},
+                                            "labels": {
+                                                "type": "array",
+                                                "items": {"type": "string"},
+                                            },
+                                        },
+                                    },
+                                    "runtime": {
+                                        "type": "object",
+                                        "required": ["version", "base", "module"],
+                                        "properties": {
+                                            "version": {"type": "string"},
+                                            "base": {"type": "string"},
+                                            "module": {"type": "string"},
+                                        },
+                                    },
+                                },
+                            }
+                        }
+                    },
+                }
+            },
+        }
+    },
     **ACCOUNT_PATHS,
     "/api/openapi.json": {
         "get": {

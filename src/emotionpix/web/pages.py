@@ -76,11 +76,13 @@ def mood_heading(genre: str, emotion: str, mode: str = "match") -> str:
     return f"{genre} {purpose} {article} {emotion} mood"
 
 
-# Everything the page uses is served from here (no CDN); scripts only from our own files.
+# Everything the page uses is served from here (no CDN); scripts only from our own files, and
+# 'wasm-unsafe-eval' to compile WebAssembly (the on-device reader's ONNX Runtime), not eval.
 # Posters come from the movie API's image host (https), or from a provider URL configured
 # as plain http (a local proxy or stand-in), added by _image_sources.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https:{};"
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self';"
+    " img-src 'self' data: blob: https:{};"
     " media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )

@@ -11,6 +11,10 @@ import * as grid from "./grid.js";
 import * as library from "./library.js";
 import * as mode from "./mode.js";
 import { hideResult, markChoice, showResult } from "./mood.js";
+import * as live from "./ondevice/live.js";
+import * as place from "./ondevice/place.js";
+import * as reader from "./ondevice/reader.js";
+import { roomMood } from "./ondevice/room.js";
 import { problemWith } from "./photo.js";
 import * as voice from "./voice.js";
 
@@ -64,6 +68,7 @@ function setCameraSwitch(on) {
   $("#way-camera").classList.toggle("on", on);
   $("#capture").hidden = !on;
   $("#capture").disabled = !on;
+  live.cameraChanged(on);
 }
 
 async function toggleCamera() {
@@ -79,6 +84,7 @@ async function toggleCamera() {
   try {
     await camera.start();
     $("#capture").disabled = false;
+    place.warm();
     say("#camera-message", "Camera on. Look at it, then press “Capture my mood”.");
     $("#way-camera").scrollIntoView({ block: "nearest" });
   } catch (error) {
@@ -126,7 +132,7 @@ async function analyse(image, messageAt, startedAt) {
   say(messageAt, "Reading your expression…");
   let result;
   try {
-    result = await api.emotion(image);
+    result = await reader.read(image);
   } catch (error) {
     say(messageAt, error.message ?? "Something went wrong. Please try again.", { error: true });
     return;
@@ -135,9 +141,16 @@ async function analyse(image, messageAt, startedAt) {
   state.reading = result.emotion;
   showCorrections(false);
   await showResult(result, image, { onChoose: choose });
+  place.ranAt(result.where);
+  $("#result-frame").dataset.faces = String(result.faces.length);
+  // Several faces: the room's blended mood picks the films for everyone.
+  const room = roomMood(result.faces);
+  $("#room-mood").hidden = !room;
+  $("#room-mood").textContent = room ? `Room mood for ${room.count} faces: ${room.emotion}` : "";
   library.recordMood(result.emotion, messageAt === "#camera-message" ? "camera" : "photo");
   try {
-    await showRecommendations(result.emotion, { emotions: topTwo(result.faces[0].emotions) });
+    const [emotion, emotions] = room ? [room.emotion, topTwo(room.emotions)] : [result.emotion, topTwo(result.faces[0].emotions)];
+    await showRecommendations(emotion, { emotions });
     document.body.dataset.lastAnalysisMs = String(Math.round(performance.now() - startedAt));
   } catch (error) {
     say(messageAt, error.message, { error: true });
@@ -205,6 +218,7 @@ function wire() {
       say("#upload-message", problem, { error: true });
       return;
     }
+    place.warm();
     await analyse(file, "#upload-message", performance.now());
   });
 
@@ -258,6 +272,10 @@ function wire() {
     details.open(link.dataset.id, link).catch((error) => say("#results-message", error.message, { error: true }));
   });
   details.init();
+  place.init();
+  live.init({
+    settled: (emotion) => showRecommendations(emotion).catch((error) => say("#camera-message", error.message, { error: true })),
+  });
   $("#not-me").addEventListener("click", () => showCorrections($("#correct-choices").hidden));
   for (const button of document.querySelectorAll("[data-correct]")) {
     button.addEventListener("click", () => correct(button.dataset.correct));

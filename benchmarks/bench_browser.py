@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""The on-device reader in headless Chromium: what it costs to start and how fast it reads.
+
+    python benchmarks/bench_browser.py [--model emotionpix-wide] [--frames 30] [--json]
+
+Serves the app (Waitress, in this process), opens it in Debian's Chromium with a fake camera
+playing scikit-image's astronaut (needs the dev extra and /usr/bin/chromium) and reports:
+
+- first-use bytes: everything the page and its worker fetched until the first on-device
+  reading, raw and as sent (gzip), with the runtime and the models on their own; and what a
+  second visit fetches again (the runtime and models are cached as immutable);
+- model load: runtime compiled and models ready in the worker (ms);
+- per frame: detect, classify and detect + classify p50 over --frames readings of a 640x480
+  frame (in the worker, one WebAssembly thread);
+- live mode: readings per second over 10 s;
+- capture -> filled grid: p50 of five captures on the device, and of five on the server.
+
+Speed is measured here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import BASE_ARGS, camera_frame, write_y4m  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+READ = """async ([pixels, width, height, frames]) => {
+  const contract = await (await fetch("/api/ondevice")).json();
+  const worker = new Worker("/static/js/ondevice/worker.js", { type: "module" });
+  let id = 0;
+  const call = (message, transfer = []) => new Promise((resolve) => {
+    worker.onmessage = (event) => resolve(event.data);
+    worker.postMessage({ ...message, id: ++id }, transfer);
+  });
+  await call({ type: "load", contract });
+  const timings = [];
+  for (let i = 0; i < frames + 3; i += 1) {
+    const bytes = Uint8Array.from(atob(pixels), (c) => c.charCodeAt(0));
+    const message = { type: "analyse", rgba: bytes.buffer, width, height };
+    const answer = await call(message, [bytes.buffer]);
+    if (i >= 3) timings.push(answer.timings);
+  }
+  worker.terminate();
+  return timings;
+}"""
+
+
+def wait_until(page: Any, expression: str, timeout_ms: int = 60_000) -> None:
+    for _ in range(timeout_ms // 100):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise TimeoutError(expression)
+
+
+class Traffic:
+    """Body bytes the app sent, per path: a WSGI middleware around it (the page's workers
+    fetch too, and the browser's cache hits never reach it)."""
+
+    def __init__(self, app: Any):
+        self.app = app
+        self.sent: list[tuple[str, int, str]] = []  # (path, bytes, content-encoding)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        headers: dict[str, str] = {}
+
+        def start(status: str, response_headers: list[tuple[str, str]], *rest: Any) -> Any:
+            headers.update((k.lower(), v) for k, v in response_headers)
+            return start_response(status, response_headers, *rest)
+
+        body = b"".join(self.app(environ, start))
+        self.sent.append((environ["PATH_INFO"], len(body), headers.get("content-encoding", "")))
+        return [body]
+
+    def assets(self, since: int = 0) -> list[tuple[str, int, str]]:
+        return [row for row in self.sent[since:] if row[0].startswith("/assets/")]
+
+
+def serve(model: str) -> tuple[str, Traffic, Any]:
+    """The app under Waitress in a thread, its traffic counted; (URL, traffic, server)."""
+    import threading
+
+    from waitress.server import create_server
+
+    from emotionpix import create_app
+
+    instance = tempfile.mkdtemp(prefix="emotionpix-bench-")
+    traffic = Traffic(create_app({"INSTANCE_PATH": instance, "EMOTION_MODEL": model}))
+    server = create_server(traffic, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    return f"http://127.0.0.1:{server.socket.getsockname()[1]}", traffic, server
+
+
+def raw_sizes(paths: list[str]) -> int:
+    """The decoded size of the asset files behind these URLs."""
+    from emotionpix.emotion.runtime import MODELS_DIR
+    from emotionpix.web.ondevice import RUNTIME_DIR
+
+    total = 0
+    for path in paths:
+        name = path.rsplit("/", 1)[-1]
+        folder = RUNTIME_DIR if path.startswith("/assets/onnxruntime-web/") else MODELS_DIR
+        total += (folder / name).stat().st_size
+    return total
+
+
+def measure(base: str, traffic: Traffic, camera: Path, frames: int) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    figures: dict[str, Any] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[*BASE_ARGS, f"--use-file-for-fake-video-capture={camera}"],
+        )
+        context = browser.new_context()
+        context.grant_permissions(["camera"], origin=base)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(base)
+        page.wait_for_selector("body[data-ready='true']", state="attached")
+        page.click("#camera-toggle")
+        page.wait_for_selector("#capture:not([disabled])")
+        wait_until(page, "document.body.dataset.ondeviceLoadMs !== undefined")
+        figures["model_load_ms"] = page.evaluate("Number(document.body.dataset.ondeviceLoadMs)")
+        wait_until(page, "document.querySelector('#video').videoWidth > 0")
+        page.click("#capture")
+        wait_until(page, "document.body.dataset.lastAnalysisMs !== undefined")
+        assets = traffic.assets()
+        figures["first_use_bytes_sent"] = sum(n for _, n, _ in traffic.sent)
+        figures["first_use_assets_bytes_sent"] = sum(n for _, n, _ in assets)
+        figures["first_use_assets_bytes_raw"] = raw_sizes([path for path, _, _ in assets])
+        figures["first_use_assets"] = {p.rsplit("/", 1)[-1]: f"{n} {e}" for p, n, e in assets}
+
+        # capture -> filled grid, on the device (warm), then on the server
+        for where in ("device", "server"):
+            if where == "server":
+                page.uncheck("#on-device")
+            times = []
+            for _ in range(5):
+                page.evaluate("delete document.body.dataset.lastAnalysisMs")
+                page.click("#capture")
+                wait_until(page, "document.body.dataset.lastAnalysisMs !== undefined")
+                times.append(page.evaluate("Number(document.body.dataset.lastAnalysisMs)"))
+            figures[f"capture_to_grid_ms_{where}_p50"] = statistics.median(times)
+        page.check("#on-device")
+
+        # live mode for ten seconds
+        page.click("#live-toggle")
+        page.wait_for_timeout(10_000)
+        figures["live_fps"] = float(page.get_attribute("#live", "data-fps") or 0)
+        page.click("#live-toggle")
+
+        # per frame, in a worker of its own
+        frame = camera_frame()
+        pixels = base64.b64encode(np.asarray(frame.convert("RGBA")).tobytes()).decode()
+        timings = page.evaluate(READ, [pixels, frame.width, frame.height, frames])
+        for key in ("detect", "classify"):
+            figures[f"{key}_ms_p50"] = statistics.median(t[key] for t in timings)
+        figures["detect_classify_ms_p50"] = statistics.median(
+            t["detect"] + t["classify"] for t in timings
+        )
+
+        # a second visit: what is fetched again
+        before = len(traffic.sent)
+        page.reload()
+        page.wait_for_selector("body[data-ready='true']", state="attached")
+        page.click("#camera-toggle")
+        wait_until(page, "document.body.dataset.ondeviceLoadMs !== undefined")
+        figures["second_visit_model_load_ms"] = page.evaluate(
+            "Number(document.body.dataset.ondeviceLoadMs)"
+        )
+        figures["second_visit_assets_bytes_sent"] = sum(n for _, n, _ in traffic.assets(before))
+        browser.close()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="emotionpix-wide", help="the expression model")
+    parser.add_argument("--frames", type=int, default=30, help="readings timed per frame")
+    parser.add_argument("--json", action="store_true", help="print JSON only")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        camera = Path(tmp) / "astronaut.y4m"
+        write_y4m(camera_frame(), camera)
+        base, traffic, server = serve(args.model)
+        try:
+            figures = {"model": args.model, **measure(base, traffic, camera, args.frames)}
+        finally:
+            server.close()
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    for key, value in figures.items():
+        print(f"{key:34} {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+// Live mode (off by default; only while the camera is on): the mood read a few times a second
+// on this device, shown as a small bar chart, and the films changed only when the settled mood
+// changes (settle.js). Frames never leave the device; reading pauses while the tab is hidden.
+
+import { $, el, say } from "../dom.js";
+import { readFrame, where } from "./reader.js";
+import { roomMood } from "./room.js";
+import { MoodSettler } from "./settle.js";
+
+const INTERVAL_MS = 250; // at most four readings a second
+const HISTORY = 60; // raw readings kept in data-history (diagnostics, tests)
+
+const settler = new MoodSettler();
+let on = false;
+let timer = null;
+let running = false;
+let onSettled = () => {};
+const stats = { readings: 0, since: 0 };
+
+const capitalise = (word) => word.charAt(0).toUpperCase() + word.slice(1);
+
+function drawBars(probabilities, settled) {
+  const labels = $("#result-bars").dataset.labels.split(" ");
+  $("#live-bars").replaceChildren(...labels.map((label) => {
+    const value = Math.round((probabilities[label] ?? 0) * 100);
+    const fill = el("span", { className: "bar-fill" });
+    fill.style.width = `${value}%`; // CSSOM, allowed by the page's CSP
+    return el("li", { className: label === settled ? "top" : null },
+      el("span", { className: "bar-label" }, capitalise(label)),
+      el("span", { className: "bar-track" }, fill),
+      el("span", { className: "bar-value" }, `${value}%`));
+  }));
+}
+
+function setSwitch(value) {
+  $("#live-toggle").setAttribute("aria-checked", String(value));
+  $("#live").hidden = !value;
+}
+
+function record(leader) {
+  const panel = $("#live");
+  const history = (panel.dataset.history ?? "").split(" ").filter(Boolean);
+  history.push(leader);
+  panel.dataset.history = history.slice(-HISTORY).join(" ");
+  stats.readings += 1;
+  const seconds = (performance.now() - stats.since) / 1000;
+  panel.dataset.readings = String(stats.readings);
+  panel.dataset.fps = (stats.readings / seconds).toFixed(2);
+}
+
+async function tick() {
+  timer = null;
+  if (!on || document.hidden || running) return;
+  running = true;
+  const started = performance.now();
+  try {
+    const result = await readFrame($("#video"));
+    if (result === null) {
+      stop();
+      say("#camera-message", "Live mode needs the on-device reader, which is not available here.", { error: true });
+      return;
+    }
+    if (!on || !result.faces.length) return;
+    const room = roomMood(result.faces);
+    const probabilities = room ? room.emotions : result.faces[0].emotions;
+    record(room ? room.emotion : result.faces[0].emotion);
+    const changed = settler.update(probabilities);
+    drawBars(settler.smoothed, settler.settled);
+    if (settler.settled) {
+      $("#live").dataset.settled = settler.settled;
+      $("#live-mood").textContent = `Settled mood: ${settler.settled}${room ? ` (room of ${room.count})` : ""}`;
+    }
+    if (changed) onSettled(settler.settled, settler.smoothed);
+  } finally {
+    running = false;
+    if (on) timer = setTimeout(tick, Math.max(0, INTERVAL_MS - (performance.now() - started)));
+  }
+}
+
+function resume() {
+  if (on && !document.hidden && timer === null && !running) tick();
+}
+
+export function start() {
+  if (where().where !== "device") {
+    say("#camera-message", "Live mode reads on this device only; it stays off while the server reads.", { error: true });
+    return;
+  }
+  on = true;
+  settler.reset();
+  Object.assign(stats, { readings: 0, since: performance.now() });
+  const panel = $("#live");
+  delete panel.dataset.settled;
+  panel.dataset.history = "";
+  setSwitch(true);
+  $("#live-mood").textContent = "Reading your mood…";
+  resume();
+}
+
+export function stop() {
+  on = false;
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+  setSwitch(false);
+}
+
+// The switch shows only while the camera is on.
+export function cameraChanged(cameraOn) {
+  $("#live-toggle").hidden = !cameraOn;
+  if (!cameraOn) stop();
+}
+
+// settled(emotion, probabilities): the settled mood changed.
+export function init({ settled }) {
+  onSettled = settled;
+  $("#live-toggle").addEventListener("click", () => (on ? stop() : start()));
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    } else {
+      resume();
+    }
+  });
+}
