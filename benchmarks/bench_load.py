@@ -12,8 +12,14 @@ PostgreSQL database (127.0.0.1:5432) and Redis (127.0.0.1:6379, a key prefix of 
 behind nginx with deploy/nginx.conf. Each simulated user keeps one keep-alive connection,
 sends a request, waits for the answer, then thinks ``--think`` seconds. The mix: 70 %
 recommendations (the seven emotions, a fifth of them "lift", some second pages), 10 % search,
-10 % details, 10 % uploads of a 640x480 JPEG face (scikit-image's astronaut, resized). Users
-are guests: sign-in does not exist yet. Every run stops at ``--duration`` seconds or
+10 % details, 10 % uploads of a 640x480 JPEG face (scikit-image's astronaut, resized).
+``--signed-in`` of the users (30 % by default) are signed in: accounts are made with
+``emotionpix users create`` before the servers start, each such user signs in once before
+the run (not counted) and sends its session cookie with every request (the server checks the
+session and leaves the account's seen films out); their figures are reported as
+``<endpoint>+signed``. The servers' rate limits are raised above what one address sends here
+(every simulated user comes from 127.0.0.1), so that they are counted but refuse nothing.
+Every run stops at ``--duration`` seconds or
 ``--max-requests``, whichever comes first, after ``--warmup`` seconds not counted (the cache
 filled). The client is one asyncio thread with a minimal HTTP/1.1 reader; its own CPU time is
 reported, since it shares the machine's cores with the servers.
@@ -66,8 +72,8 @@ def face_jpeg() -> bytes:
 class Connection:
     """One keep-alive HTTP/1.1 connection; reconnects when the server closes it."""
 
-    def __init__(self, host: str, port: int):
-        self.host, self.port = host, port
+    def __init__(self, host: str, port: int, cookie: str | None = None):
+        self.host, self.port, self.cookie = host, port, cookie
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -76,6 +82,8 @@ class Connection:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
         head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+        if self.cookie:
+            head += f"Cookie: {self.cookie}\r\n"
         if body:
             head += f"Content-Type: {kind}\r\nContent-Length: {len(body)}\r\n"
         self.writer.write(head.encode() + b"\r\n" + body)
@@ -139,12 +147,19 @@ class Mix:
 
 
 async def user(
-    base: tuple[str, int], mix: Mix, think: float, stop: float, cap: int, results: Results
+    base: tuple[str, int],
+    mix: Mix,
+    think: float,
+    stop: float,
+    cap: int,
+    results: Results,
+    cookie: str | None = None,
 ) -> None:
-    connection = Connection(*base)
+    connection = Connection(*base, cookie)
     try:
         while time.monotonic() < stop and results.requests < cap:
             name, method, path, body = mix.next()
+            name += "+signed" if cookie else ""
             results.requests += 1
             start = time.perf_counter()
             try:
@@ -172,7 +187,10 @@ async def run_load(
     cap: int,
     mix_seed: int,
     shares: dict[str, int] = MIX,
+    sessions: list[str] | None = None,
+    signed_in: float = 0.0,
 ) -> dict[str, Any]:
+    """One run; the first ``signed_in`` of the users send one of ``sessions``' cookies."""
     parsed = urllib.parse.urlsplit(url)
     base = (parsed.hostname or "127.0.0.1", parsed.port or 80)
     with urllib.request.urlopen(f"{url}/api/recommendations?emotion=happy", timeout=30) as r:
@@ -182,6 +200,7 @@ async def run_load(
     cpu, wall = time.process_time(), time.perf_counter()
     servers = tree_cpu_seconds(SERVER_PIDS)
     stop = time.monotonic() + duration
+    signed = round(users * signed_in) if sessions else 0
     await asyncio.gather(
         *(
             user(
@@ -191,6 +210,7 @@ async def run_load(
                 stop,
                 cap,
                 results,
+                sessions[i % len(sessions)] if sessions and i < signed else None,
             )
             for i in range(users)
         )
@@ -202,6 +222,7 @@ async def run_load(
     every = [ms for samples in results.latencies.values() for ms in samples]
     return {
         "users": users,
+        "signed_in_users": signed,
         "think_s": think,
         "seconds": round(wall, 2),
         "requests": results.requests,
@@ -232,6 +253,50 @@ def summary(samples: list[float]) -> dict[str, float]:
         "p95_ms": pick(0.95),
         "p99_ms": pick(0.99),
     }
+
+
+# -- accounts --------------------------------------------------------------------------------
+
+PASSWORD = "tangerine velvet harbour"
+ACCOUNTS = 20  # signed-in users share these accounts (a session each is not needed)
+# Every simulated user comes from 127.0.0.1: limits above what the run sends, still counted.
+LIMITS = {
+    "EMOTIONPIX_RATE_LIMIT_AUTH": "100000 per minute",
+    "EMOTIONPIX_RATE_LIMIT_EMOTION": "100000 per minute",
+}
+
+
+def create_accounts(env: dict[str, str], count: int = ACCOUNTS) -> None:
+    """Verified local accounts load1@example.com … (as an operator makes them)."""
+    script = str(Path(sys.executable).with_name("emotionpix"))
+    for n in range(1, count + 1):
+        subprocess.run(
+            [script, "users", "create", f"load{n}@example.com", "--verified"],
+            input=f"{PASSWORD}\n",
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
+
+def sign_in(url: str, email: str) -> str:
+    """Sign in through the page's form (its CSRF token included); the session cookie."""
+    import http.cookiejar
+    import re
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{url}/signin", timeout=30).read().decode()
+    found = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert found, "no CSRF token on the sign-in page"
+    form = urllib.parse.urlencode(
+        {"email": email, "password": PASSWORD, "csrf_token": found.group(1)}
+    ).encode()
+    opener.open(f"{url}/signin", form, timeout=30).close()
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    assert "session" in cookies, f"{email} could not sign in"
+    return f"session={cookies['session']}"
 
 
 # -- the servers ---------------------------------------------------------------------------
@@ -331,7 +396,8 @@ def nginx(listen: int, upstreams: list[int]) -> Iterator[str]:
 
 @contextlib.contextmanager
 def embedded(folder: Path) -> Iterator[str]:
-    env = {**os.environ, "EMOTIONPIX_INSTANCE_PATH": str(folder / "instance")}
+    env = {**os.environ, **LIMITS, "EMOTIONPIX_INSTANCE_PATH": str(folder / "instance")}
+    create_accounts(env)
     with app_server(free_port(), 2, env, folder / "server.log") as url:
         yield url
 
@@ -347,6 +413,9 @@ def scaled(folder: Path) -> Iterator[str]:
         conn.execute(text(f"CREATE DATABASE {name}"))
     env = {
         **os.environ,
+        **LIMITS,
+        "EMOTIONPIX_TRUSTED_PROXIES": "1",
+        "EMOTIONPIX_RATELIMIT_KEY_PREFIX": f"{prefix}limits",
         "EMOTIONPIX_DATABASE_URL": f"{POSTGRES}/{name}",
         "EMOTIONPIX_CACHE_URL": REDIS,
         "EMOTIONPIX_CACHE_KEY_PREFIX": prefix,
@@ -355,6 +424,7 @@ def scaled(folder: Path) -> Iterator[str]:
     script = str(Path(sys.executable).with_name("emotionpix"))
     try:
         subprocess.run([script, "db", "upgrade"], env=env, check=True, capture_output=True)
+        create_accounts(env)
         ports = [free_port(), free_port()]
         with contextlib.ExitStack() as stack:
             for i, port in enumerate(ports):
@@ -368,7 +438,7 @@ def scaled(folder: Path) -> Iterator[str]:
         import redis
 
         client = redis.Redis.from_url(REDIS)
-        keys = list(client.scan_iter(match=f"{prefix}*"))
+        keys = list(client.scan_iter(match=f"*{prefix}*"))  # the limits' keys too
         if keys:
             client.delete(*keys)
         client.close()
@@ -379,7 +449,8 @@ def scaled(folder: Path) -> Iterator[str]:
 
 def print_run(run: dict[str, Any]) -> None:
     print(
-        f"{run['users']:4d} users, think {run['think_s']} s: {run['requests']} requests in "
+        f"{run['users']:4d} users ({run['signed_in_users']} signed in), think {run['think_s']} s: "
+        f"{run['requests']} requests in "
         f"{run['seconds']} s = {run['throughput_rps']} req/s, {run['errors']} errors; "
         f"client CPU {run['client_cpu_s']} s ({run['client_cpu_share_of_one_core']:.0%} "
         f"of one core); servers' CPU {run['server_cpu_ms_per_request']} ms a request"
@@ -404,6 +475,9 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=100_000, help="per run")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds, not counted")
     parser.add_argument("--json", action="store_true", help="print JSON only")
+    parser.add_argument(
+        "--signed-in", type=float, default=0.3, help="share of signed-in users (--setup only)"
+    )
     parser.add_argument(
         "--mix", help="percent by endpoint, e.g. recommendations=70,search=10,details=10,upload=10"
     )
@@ -430,12 +504,29 @@ def main() -> None:
             url = args.target.rstrip("/")
         else:
             url = stack.enter_context((embedded if args.setup == "embedded" else scaled)(Path(tmp)))
+        # Accounts exist only on the servers started here.
+        signed_in = 0.0 if args.target else args.signed_in
+        sessions = (
+            []
+            if args.target
+            else [sign_in(url, f"load{n}@example.com") for n in range(1, ACCOUNTS + 1)]
+        )
         if args.warmup:
             asyncio.run(run_load(url, max(counts), 0.0, args.warmup, args.max_requests, 99, MIX))
         runs = []
         for users in counts:
             run = asyncio.run(
-                run_load(url, users, args.think, args.duration, args.max_requests, users, shares)
+                run_load(
+                    url,
+                    users,
+                    args.think,
+                    args.duration,
+                    args.max_requests,
+                    users,
+                    shares,
+                    sessions,
+                    signed_in,
+                )
             )
             runs.append(run)
             if not args.json:
