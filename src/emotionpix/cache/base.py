@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
+
+V = TypeVar("V")  # what a backend's entries are versioned by (a timestamp, Redis's bytes)
 
 KEY_LENGTH = 255  # characters of a key stored as it is; longer ones are hashed
 
@@ -81,3 +85,39 @@ def storable_key(key: str) -> str:
         return key
     prefix = "".join(ch for ch in key[:100] if ch.isprintable())
     return f"{prefix}#{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
+def lifetimes(ttl: int | None, default_ttl: int, stale_ttl: int) -> tuple[int, int]:
+    """Seconds an entry stays fresh, then stale: a value with its own TTL stays stale at
+    most as long again (a minute's "nothing found" must not linger a day)."""
+    return (default_ttl, stale_ttl) if ttl is None else (ttl, min(ttl, stale_ttl))
+
+
+class DecodedValues(Generic[V]):
+    """The values last read, already decoded, with the version of the entry they came from:
+    a hit on an unchanged entry skips transferring and parsing its JSON again. Bounded; the
+    least recently used go first. Thread-safe."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[str, tuple[V, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[V, Any] | None:
+        """(version, value) last kept for ``key``, or None."""
+        with self._lock:
+            found = self._values.get(key)
+            if found is not None:
+                self._values.move_to_end(key)
+            return found
+
+    def put(self, key: str, version: V, value: Any) -> None:
+        with self._lock:
+            self._values[key] = (version, value)
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()

@@ -11,18 +11,22 @@ one Redis can serve several apps (or test runs); a single Redis (or a primary), 
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from emotionpix.cache.base import CacheEntry, CacheStats, CacheUnavailable, storable_key
+from emotionpix.cache.base import (
+    CacheEntry,
+    CacheStats,
+    CacheUnavailable,
+    DecodedValues,
+    lifetimes,
+    storable_key,
+)
 
 if TYPE_CHECKING:
     import redis
 
-_MISSING = object()
 
 # KEYS: entry, counters. ARGV: now, the version the caller has decoded already.
 # Returns nil (absent or past its stale period) or {version, fresh, value or nil}.
@@ -104,9 +108,7 @@ class RedisCache:
         self._get = client.register_script(_GET)
         self._set = client.register_script(_SET)
         self._purge = client.register_script(_PURGE)
-        self._memo: OrderedDict[str, tuple[bytes, Any]] = OrderedDict()
-        self._memo_size = memo_size
-        self._memo_lock = threading.Lock()
+        self._decoded: DecodedValues[bytes] = DecodedValues(memo_size)
 
     def _run(self, operation: Callable[[], Any]) -> Any:
         """Any Redis failure becomes CacheUnavailable; redis-py reconnects on the next call."""
@@ -119,8 +121,7 @@ class RedisCache:
 
     def get(self, key: str) -> CacheEntry | None:
         key = storable_key(key)
-        with self._memo_lock:
-            known = self._memo.get(key)
+        known = self._decoded.get(key)
         found = self._run(
             lambda: self._get(
                 keys=[self._entry + key, self._counters],
@@ -134,23 +135,13 @@ class RedisCache:
             value = known[1]
         else:
             value = json.loads(text)
-            self._remember(key, version, value)
+            self._decoded.put(key, version, value)
         return CacheEntry(value=value, fresh=bool(fresh))
-
-    def _remember(self, key: str, version: bytes, value: Any) -> None:
-        with self._memo_lock:
-            self._memo[key] = (version, value)
-            self._memo.move_to_end(key)
-            while len(self._memo) > self._memo_size:
-                self._memo.popitem(last=False)
 
     def set(self, key: str, value: Any, ttl: int | None = None) -> None:
         key = storable_key(key)
         now = self._clock()
-        # As in SQLCache: a value with its own TTL stays stale at most as long again.
-        fresh_for, stale_for = (
-            (self.ttl, self.stale_ttl) if ttl is None else (ttl, min(ttl, self.stale_ttl))
-        )
+        fresh_for, stale_for = lifetimes(ttl, self.ttl, self.stale_ttl)
         text = json.dumps(value, separators=(",", ":"))
         args: list[str | int | float] = [
             self._entry,
@@ -174,8 +165,7 @@ class RedisCache:
         )
 
     def clear(self) -> None:
-        with self._memo_lock:
-            self._memo.clear()
+        self._decoded.clear()
 
         def empty() -> None:
             doomed = list(self.client.scan_iter(match=f"{self._entry}*", count=1000))

@@ -15,7 +15,6 @@ import json
 import os
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -36,10 +35,16 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
-from emotionpix.cache.base import CacheEntry, CacheStats, CacheUnavailable, storable_key
+from emotionpix.cache.base import (
+    CacheEntry,
+    CacheStats,
+    CacheUnavailable,
+    DecodedValues,
+    lifetimes,
+    storable_key,
+)
 from emotionpix.db import create_tables, metadata, sqlite_file
 
-_MISSING = object()
 TRIM_EVERY = 64  # writes between two checks of the number of entries
 
 cache_entries = Table(
@@ -139,9 +144,8 @@ class SQLCache:
         self.stale_ttl = stale_ttl
         self.max_entries = max_entries
         self._clock = clock
-        self._memo: OrderedDict[str, tuple[float, Any]] = OrderedDict()
-        self._memo_size = memo_size
-        self._memo_lock = threading.Lock()
+        self._decoded: DecodedValues[float] = DecodedValues(memo_size)
+        self._lock = threading.Lock()  # the tally and the write count
         self._writes = 0
         self._ready = False
         self._file = sqlite_file(engine)
@@ -189,66 +193,49 @@ class SQLCache:
             self._count_lookup(conn, name)
             if row is None:
                 return None
-            value = self._remembered(key, row.created_at)
-            if value is _MISSING:
+            known = self._decoded.get(key)
+            if known is not None and known[0] == row.created_at:
+                value = known[1]
+            else:
                 text = conn.scalar(_VALUE, {"key": key})
                 if text is None:  # deleted between the two statements
                     return None
                 value = json.loads(text)
-                self._remember(key, row.created_at, value)
+                self._decoded.put(key, row.created_at, value)
         return CacheEntry(value=value, fresh=fresh)
 
     def _count_lookup(self, conn: Any, name: str) -> None:
         if not self.tally_every:
             _add_to_counter(conn, name, 1)
             return
-        with self._memo_lock:
+        with self._lock:
             self._tally[name] = self._tally.get(name, 0) + 1
             due = time.monotonic() - self._tallied >= self.tally_every
         if due:
             self._write_tally(conn)
 
     def _write_tally(self, conn: Any) -> None:
-        with self._memo_lock:
+        with self._lock:
             tally, self._tally, self._tallied = self._tally, {}, time.monotonic()
         try:
             for name, amount in tally.items():
                 _add_to_counter(conn, name, amount)
         except SQLAlchemyError:  # not written: kept for the next try
-            with self._memo_lock:
+            with self._lock:
                 for name, amount in tally.items():
                     self._tally[name] = self._tally.get(name, 0) + amount
             raise
 
-    def _remembered(self, key: str, version: float) -> Any:
-        with self._memo_lock:
-            found = self._memo.get(key)
-            if found is None or found[0] != version:
-                return _MISSING
-            self._memo.move_to_end(key)
-            return found[1]
-
-    def _remember(self, key: str, version: float, value: Any) -> None:
-        with self._memo_lock:
-            self._memo[key] = (version, value)
-            self._memo.move_to_end(key)
-            while len(self._memo) > self._memo_size:
-                self._memo.popitem(last=False)
-
     def set(self, key: str, value: Any, ttl: int | None = None) -> None:
         now = self._clock()
-        # A value with its own TTL stays stale at most as long again: a minute's "nothing
-        # found" must not linger a day.
-        fresh_for, stale_for = (
-            (self.ttl, self.stale_ttl) if ttl is None else (ttl, min(ttl, self.stale_ttl))
-        )
+        fresh_for, stale_for = lifetimes(ttl, self.ttl, self.stale_ttl)
         values = {
             "value": json.dumps(value, separators=(",", ":")),
             "created_at": now,
             "expires_at": now + fresh_for,
             "purge_at": now + fresh_for + stale_for,
         }
-        with self._memo_lock:
+        with self._lock:
             self._writes += 1
             trim = self._writes % TRIM_EVERY == 0
 
@@ -290,8 +277,8 @@ class SQLCache:
         return self._run(purge)  # type: ignore[no-any-return]
 
     def clear(self) -> None:
-        with self._memo_lock:
-            self._memo.clear()
+        self._decoded.clear()
+        with self._lock:
             self._tally.clear()
 
         def empty() -> None:
