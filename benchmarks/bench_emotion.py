@@ -147,7 +147,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         from waitress.server import create_server
 
-        app = create_app({"INSTANCE_PATH": tmp})
+        # One client posts every frame: a limit above that, still counted.
+        app = create_app({"INSTANCE_PATH": tmp, "RATE_LIMIT_EMOTION": "100000 per minute"})
         server = create_server(app, host="127.0.0.1", port=0, threads=4)
         port = server.socket.getsockname()[1]  # type: ignore[union-attr]
         threading.Thread(target=server.run, daemon=True).start()
