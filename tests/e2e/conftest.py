@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -146,12 +147,75 @@ class Console:
             self.errors.append(message.text)
 
 
+class Pages:
+    """Fresh browser contexts for one test. Every page logs its requests (``page.requests``,
+    the worker's included) and its console errors; when the test ends the contexts close,
+    and no page may have logged an error."""
+
+    def __init__(self) -> None:
+        self.contexts: list[Any] = []
+        self.consoles: list[Console] = []
+
+    def open(
+        self,
+        browser: Any,
+        url: str,
+        *,
+        viewport: tuple[int, int] = (1280, 900),
+        camera: bool = False,
+        init_script: str | None = None,
+        axe: bool = False,
+        block: str | None = None,
+        timeout: float = 15_000,
+        ready: bool = True,
+    ) -> Any:
+        """``url`` in a new context: ``camera`` grants the camera to its origin, ``axe`` loads
+        axe-core (an init script: the page's CSP does not apply to it), requests to URLs
+        matching ``block`` fail as on a broken network, ``ready`` waits for the page's
+        script to have wired everything."""
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        if camera:
+            parts = urlsplit(url)
+            context.grant_permissions(["camera"], origin=f"{parts.scheme}://{parts.netloc}")
+        if init_script:
+            context.add_init_script(init_script)
+        if axe:
+            context.add_init_script(path=AXE)
+        if block:
+            context.route(block, lambda route: route.abort())
+        requests: list[Any] = []
+        context.on("request", lambda request: requests.append(request))
+        page = context.new_page()
+        page.set_default_timeout(timeout)
+        console = Console(page)
+        self.contexts.append(context)
+        self.consoles.append(console)
+        page.goto(url)
+        if ready:
+            page.wait_for_selector("body[data-ready='true']", state="attached")
+        page.console = console
+        page.requests = requests
+        return page
+
+    def close(self) -> None:
+        errors = [e for console in self.consoles for e in console.errors]
+        for context in self.contexts:
+            context.close()
+        assert errors == [], f"console errors: {errors}"
+
+
 @pytest.fixture
-def make_page(request: pytest.FixtureRequest, live_server: str) -> Iterator[Any]:
+def pages() -> Iterator[Pages]:
+    opened = Pages()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def make_page(request: pytest.FixtureRequest, live_server: str, pages: Pages) -> Any:
     """Open the app in a fresh browser context; ``camera=True`` grants camera permission,
     ``pattern=True`` uses the browser whose camera shows the test pattern, ``axe=True`` loads
-    axe-core into the page (an init script: the page's CSP does not apply to it)."""
-    contexts, consoles = [], []
+    axe-core into the page."""
 
     def factory(
         camera: bool = False,
@@ -162,28 +226,16 @@ def make_page(request: pytest.FixtureRequest, live_server: str) -> Iterator[Any]
         path: str = "/",
     ) -> Any:
         browser = request.getfixturevalue("pattern_browser" if pattern else "browser")
-        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-        if camera:
-            context.grant_permissions(["camera"], origin=live_server)
-        if init_script:
-            context.add_init_script(init_script)
-        if axe:
-            context.add_init_script(path=AXE)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        console = Console(page)
-        contexts.append(context)
-        consoles.append(console)
-        page.goto(live_server + path)
-        page.wait_for_selector("body[data-ready='true']", state="attached")
-        page.console = console
-        return page
+        return pages.open(
+            browser,
+            live_server + path,
+            viewport=viewport,
+            camera=camera,
+            init_script=init_script,
+            axe=axe,
+        )
 
-    yield factory
-    errors = [e for console in consoles for e in console.errors]
-    for context in contexts:
-        context.close()
-    assert errors == [], f"console errors: {errors}"
+    return factory
 
 
 @pytest.fixture(scope="session")

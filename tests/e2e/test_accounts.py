@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.accounts import PASSWORD, smtp_server
-from tests.e2e.conftest import AXE, Console, serve_app
+from tests.e2e.conftest import serve_app
 from tests.e2e.test_browser import wait_for_cards
 from tests.e2e.test_first_minutes import axe_violations
 
@@ -32,23 +32,13 @@ def account_server(mail_server) -> Iterator[str]:
 
 
 @pytest.fixture
-def open_page(browser, account_server) -> Iterator[Any]:
-    contexts, consoles = [], []
+def open_page(browser, account_server, pages) -> Any:
+    """An account page (with axe-core loaded) in a fresh context."""
 
     def factory(path: str, viewport: tuple[int, int] = (1280, 900)) -> Any:
-        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-        context.add_init_script(path=AXE)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        consoles.append(Console(page))
-        page.goto(account_server + path)
-        return page
+        return pages.open(browser, account_server + path, viewport=viewport, axe=True, ready=False)
 
-    yield factory
-    for context in contexts:
-        context.close()
-    assert [e for c in consoles for e in c.errors] == []
+    return factory
 
 
 def grid_ids(page) -> list[str]:

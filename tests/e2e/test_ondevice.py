@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Console, camera_frame, launch, write_y4m
+from tests.e2e.conftest import camera_frame, launch, write_y4m
 from tests.e2e.test_browser import wait_until
 from tests.images import encode, neutral_frame, photo, two_faces
 
@@ -53,37 +53,23 @@ NO_WEBASSEMBLY = "delete globalThis.WebAssembly;"
 
 
 @pytest.fixture
-def open_page(live_server: str) -> Iterator[Any]:
+def open_page(live_server: str, pages: Any) -> Any:
     """Open the app in ``browser``; page.requests logs every request of its context (page and
     worker), recorded from the first one."""
-    contexts, consoles = [], []
 
     def factory(
         browser: Any, camera: bool = False, init_script: str | None = None, block: str | None = None
     ) -> Any:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        if init_script:
-            context.add_init_script(init_script)
-        if block:  # requests to URLs matching this glob fail as on a broken network
-            context.route(block, lambda route: route.abort())
-        if camera:
-            context.grant_permissions(["camera"], origin=live_server)
-        requests: list[Any] = []
-        context.on("request", lambda request: requests.append(request))
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        consoles.append(Console(page))
-        contexts.append(context)
-        page.goto(live_server)
-        page.wait_for_selector("body[data-ready='true']", state="attached")
-        page.requests = requests
-        return page
+        return pages.open(
+            browser,
+            live_server,
+            camera=camera,
+            init_script=init_script,
+            block=block,
+            timeout=30_000,
+        )
 
-    yield factory
-    errors = [e for console in consoles for e in console.errors]
-    for context in contexts:
-        context.close()
-    assert errors == [], f"console errors: {errors}"
+    return factory
 
 
 def camera_on(page: Any) -> None:

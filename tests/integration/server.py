@@ -21,6 +21,20 @@ def get_json(url: str) -> dict:
         return json.loads(response.read())
 
 
+def wait_until_up(base: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    """Until ``base``/healthz answers 200; raises if ``process`` exits first or it takes
+    longer than ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
+            return
+        except OSError:  # refused, or not ready (HTTPError is one)
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise
+            time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def serving(command: Sequence[str], port: int, env: Mapping[str, str], log: Path) -> Iterator[str]:
     """Run ``command`` (a server on ``port``) until the block ends; yields its base URL once
@@ -29,15 +43,7 @@ def serving(command: Sequence[str], port: int, env: Mapping[str, str], log: Path
         server = subprocess.Popen(command, env=dict(env), stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get_json(f"{base}/healthz")
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        wait_until_up(base, server)
         yield base
     finally:
         server.terminate()

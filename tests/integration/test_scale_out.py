@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,7 +24,7 @@ from emotionpix import migrations
 from emotionpix.cache.redis import connect
 from tests.accounts import PASSWORD
 from tests.images import webcam_frame
-from tests.integration.server import free_port, get_json, serving
+from tests.integration.server import free_port, get_json, serving, wait_until_up
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -80,15 +79,7 @@ def nginx(listen: int, upstreams: list[int]) -> Iterator[str]:
     process = subprocess.Popen([*base, "-g", "daemon off;"])
     try:
         url = f"http://127.0.0.1:{listen}"
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=2).close()
-                break
-            except (OSError, urllib.error.HTTPError):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.1)
+        wait_until_up(url, process, seconds=10)
         yield url
     finally:
         process.terminate()
