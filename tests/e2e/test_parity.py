@@ -22,6 +22,7 @@ from PIL import Image
 
 from emotionpix.emotion.contract import model_path
 from emotionpix.emotion.engine import EmotionEngine
+from emotionpix.emotion.framing import face_crop, square_crop_box
 from emotionpix.emotion.registry import DEFAULT_MODEL
 from tests.e2e.conftest import camera_frame
 from tests.images import encode, neutral_frame, photo, two_faces
@@ -115,7 +116,7 @@ def test_the_page_reads_what_the_server_reads(make_page, engines, capsys):
 
 
 # The page's preprocessing, by the page's own modules, on the same pixels.
-PREPROCESS = """async ([pixels, width, height, boxes]) => {
+PREPROCESS = """async ([pixels, width, height, found]) => {
   const faces = await import("/static/js/ondevice/faces.js");
   const imaging = await import("/static/js/ondevice/imaging.js");
   const contract = await (await fetch("/api/ondevice")).json();
@@ -135,9 +136,11 @@ PREPROCESS = """async ([pixels, width, height, boxes]) => {
   const letterboxes = contract.detector.models.map((spec) =>
     encode(faces.letterbox(working, spec, gap, contract.pixel_scale).input));
   const { size, margin } = contract.classifier;
-  const crop = (box) => faces.faceCrop(working, faces.squareCropBox(box, margin), size);
-  const crops = boxes.map((box) => encode(crop(box).data));
-  return { letterboxes, crops };
+  const byModel = (face) => faces.classifierCrop(working, face, contract.classifier);
+  const byBox = (face) => faces.faceCrop(working, faces.squareCropBox(face.box, margin), size);
+  const crops = found.map((face) => encode(byModel(face).data));
+  const boxCrops = found.map((face) => encode(byBox(face).data));
+  return { letterboxes, crops, boxCrops };
 }"""
 
 
@@ -153,13 +156,19 @@ def test_the_models_get_the_same_inputs_bit_for_bit(make_page, engines):
         faces = server.detector.detect(working)
         rgba = np.asarray(picture.convert("RGBA"))
         pixels = base64.b64encode(rgba.tobytes()).decode()
-        boxes = [list(face.box) for face in faces]
-        answer = page.evaluate(PREPROCESS, [pixels, picture.width, picture.height, boxes])
+        found = [{"box": list(face.box), "keypoints": list(face.keypoints)} for face in faces]
+        answer = page.evaluate(PREPROCESS, [pixels, picture.width, picture.height, found])
         for model, letterbox in zip(models, answer["letterboxes"], strict=True):
             expected = model.letterbox(working)[0].astype(np.float32)
             got = np.frombuffer(base64.b64decode(letterbox), np.float32).reshape(expected.shape)
             assert np.array_equal(got, expected), (name, model.spec.file)
         if faces:
-            crops = server.classifier.crops(working, faces)
-            got = [np.frombuffer(base64.b64decode(c), np.uint8) for c in answer["crops"]]
-            assert np.array_equal(np.stack(got).reshape(crops.shape), crops), name
+            spec = server.classifier.spec
+            assert spec.align  # the default model reads aligned faces
+            aligned = server.classifier.crops(working, faces)
+            boxed = np.stack(
+                [face_crop(working, square_crop_box(f.box, spec.margin), spec.size) for f in faces]
+            )
+            for key, expected in (("crops", aligned), ("boxCrops", boxed)):
+                got = [np.frombuffer(base64.b64decode(c), np.uint8) for c in answer[key]]
+                assert np.array_equal(np.stack(got).reshape(expected.shape), expected), (name, key)

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from emotionpix.emotion.classifier import face_crop, square_crop_box
 from emotionpix.emotion.engine import CLOSE_CALL_MARGIN, EmotionEngine, FaceEmotion
 from emotionpix.emotion.errors import NoFace
+from emotionpix.emotion.framing import face_crop, square_crop_box
 from tests.images import encode, photo, webcam_frame
 
 EMOTIONS = {"angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"}

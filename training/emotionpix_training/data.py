@@ -62,3 +62,51 @@ def _checked(x: np.ndarray, y: np.ndarray, source: Path) -> tuple[np.ndarray, np
     if y.min() < 0 or y.max() >= len(EMOTIONS):
         raise ValueError(f"{source}: labels must be 0-{len(EMOTIONS) - 1}")
     return x, y
+
+
+def selection_split(
+    labels: np.ndarray, fraction: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (train, selection): ``fraction`` of every class, drawn with ``seed``, held out
+    of training so that epochs, temperatures and models are chosen without looking at the
+    test split. Stratified: each class keeps its share in both parts."""
+    if not 0 < fraction < 1:
+        raise ValueError("the selection fraction must be between 0 and 1")
+    rng = np.random.default_rng(seed)
+    held: list[np.ndarray] = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        count = max(1, round(len(members) * fraction))
+        held.append(rng.choice(members, count, replace=False))
+    selection = np.sort(np.concatenate(held))
+    train = np.setdiff1d(np.arange(len(labels)), selection)
+    return train, selection
+
+
+def main() -> None:
+    """``python -m emotionpix_training.data split TRAIN.npz --out-dir DIR``: write
+    ``DIR/train.npz`` and ``DIR/selection.npz`` (a stratified selection split)."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description="Carve a stratified selection split.")
+    parser.add_argument("command", choices=["split"])
+    parser.add_argument("source", type=Path, help="npz, csv or folder")
+    parser.add_argument("--out-dir", type=Path, required=True)
+    parser.add_argument("--fraction", type=float, default=0.1)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    x, y = load_dataset(args.source)
+    train, selection = selection_split(y, args.fraction, args.seed)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(args.out_dir / "train.npz", x=x[train], y=y[train])
+    np.savez_compressed(args.out_dir / "selection.npz", x=x[selection], y=y[selection])
+    counts = {
+        name: np.bincount(y[part], minlength=len(EMOTIONS)).tolist()
+        for name, part in (("train", train), ("selection", selection))
+    }
+    print(json.dumps({"fraction": args.fraction, "seed": args.seed, "counts": counts}))
+
+
+if __name__ == "__main__":
+    main()

@@ -39,7 +39,7 @@ from emotionpix.core.emotions import EMOTIONS
 from emotionpix.emotion.classifier import to_model_input
 from emotionpix.emotion.evaluate import metrics
 from emotionpix.emotion.runtime import run_batched
-from emotionpix_training.augment import AugmentConfig, augment
+from emotionpix_training.augment import AugmentConfig, CameraConfig, augment, camera
 from emotionpix_training.data import load_dataset
 from emotionpix_training.model import ExpressionNet, count_parameters
 from emotionpix_training.warmstart import init_weights
@@ -62,6 +62,10 @@ class TrainConfig:
     init: str | None = None  # start from this exported .onnx or checkpoint .pt
     teacher: str | None = None  # exported model whose probabilities are soft targets
     distill: float = 0.0  # weight of the teacher's soft targets in the loss (0..1)
+    # The teacher answers every augmented batch as the student sees it (before the camera
+    # corruptions), instead of once per clean training image.
+    online_teacher: bool = False
+    camera: CameraConfig | None = None  # camera corruptions on top of ``augment``
     keep_epochs: bool = False  # keep every epoch's EMA weights in RUN_DIR/epochs/
 
     @classmethod
@@ -70,7 +74,14 @@ class TrainConfig:
         data["widths"] = tuple(data["widths"])
         aug = dict(data.pop("augment"))
         aug["erase_area"] = tuple(aug["erase_area"])
-        return cls(**data, augment=AugmentConfig(**aug))
+        cam: dict[str, Any] | None = data.pop("camera", None)
+        if cam is not None:  # JSON gave lists where the config holds (low, high) pairs
+            cam = {k: tuple(v) if isinstance(v, list) else v for k, v in cam.items()}
+        return cls(
+            **data,
+            augment=AugmentConfig(**aug),
+            camera=None if cam is None else CameraConfig(**cam),
+        )
 
 
 def to_tensor(images: np.ndarray) -> torch.Tensor:
@@ -133,6 +144,24 @@ def teacher_probabilities(teacher: Path, x: torch.Tensor, run_dir: Path) -> torc
         probs = run_batched(session, x.numpy(), batch=512)
         np.save(cache, probs.astype(np.float32))
     return torch.from_numpy(np.load(cache))
+
+
+class OnlineTeacher:
+    """The teacher's probabilities for each augmented batch, as the student sees it: the
+    targets follow every shift, zoom, rotation and erased patch, which a clean image's
+    answer cannot. Costs one teacher pass per batch (ONNX Runtime, int8 graphs welcome)."""
+
+    def __init__(self, teacher: Path, threads: int):
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        self.session = ort.InferenceSession(
+            str(teacher), options, providers=["CPUExecutionProvider"]
+        )
+        self.name = self.session.get_inputs()[0].name
+
+    def __call__(self, batch: torch.Tensor) -> torch.Tensor:
+        (probs,) = self.session.run(None, {self.name: batch.numpy().astype(np.float32)})
+        return torch.from_numpy(probs)
 
 
 def _save(path: Path, state: dict[str, Any]) -> None:
@@ -205,7 +234,11 @@ def _train(
         weight=class_weights(y_train, config.class_weight_power),
         label_smoothing=config.label_smoothing,
     )
-    soft = teacher_probabilities(Path(config.teacher), xt, run_dir) if config.teacher else None
+    soft = online = None
+    if config.teacher and config.online_teacher:
+        online = OnlineTeacher(Path(config.teacher), threads)
+    elif config.teacher:
+        soft = teacher_probabilities(Path(config.teacher), xt, run_dir)
     steps_per_epoch = len(xt) // config.batch_size
     total = steps_per_epoch * config.epochs
     warmup = int(steps_per_epoch * config.warmup_epochs)
@@ -245,16 +278,20 @@ def _train(
         loss_sum = 0.0
         for i in range(steps_per_epoch):
             idx = order[i * config.batch_size : (i + 1) * config.batch_size]
-            xb = augment(xt[idx], gen, config.augment).contiguous(memory_format=torch.channels_last)
+            xb = augment(xt[idx], gen, config.augment)
+            targets = online(xb) if online is not None else soft[idx] if soft is not None else None
+            if config.camera is not None:
+                xb = camera(xb, gen, config.camera)
+            xb = xb.contiguous(memory_format=torch.channels_last)
             yb = yt[idx]
             for group in optimizer.param_groups:
                 group["lr"] = lr_at(step, total, warmup, config.lr)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
                 logits = model(xb)
             loss = criterion(logits.float(), yb)
-            if soft is not None:
+            if targets is not None:
                 distill = F.kl_div(
-                    F.log_softmax(logits.float(), dim=1), soft[idx], reduction="batchmean"
+                    F.log_softmax(logits.float(), dim=1), targets, reduction="batchmean"
                 )
                 loss = (1 - config.distill) * loss + config.distill * distill
             optimizer.zero_grad(set_to_none=True)
@@ -328,6 +365,16 @@ def main() -> None:
         help="with --teacher: weight of the soft targets in the loss (default 0.5)",
     )
     parser.add_argument(
+        "--online-teacher",
+        action="store_true",
+        help="with --teacher: the teacher answers every augmented batch (not clean images once)",
+    )
+    parser.add_argument(
+        "--camera",
+        action="store_true",
+        help="camera corruptions (low light, blur, noise, JPEG) on top of the augmentation",
+    )
+    parser.add_argument(
         "--keep-epochs",
         action="store_true",
         help="keep every epoch's EMA weights (RUN_DIR/epochs/NNN.pt)",
@@ -354,6 +401,8 @@ def main() -> None:
         init=str(args.init.expanduser()) if args.init else None,
         teacher=str(args.teacher.expanduser()) if args.teacher else None,
         distill=args.distill if args.teacher else 0.0,
+        online_teacher=args.online_teacher and args.teacher is not None,
+        camera=CameraConfig() if args.camera else None,
         keep_epochs=args.keep_epochs,
     )
     best = train(

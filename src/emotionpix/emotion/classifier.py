@@ -1,4 +1,5 @@
-"""Facial-expression classification: face crops in, probabilities over seven emotions out."""
+"""Facial-expression classification: face crops in, probabilities over seven emotions out
+(the crops themselves are cut by framing.py)."""
 
 from __future__ import annotations
 
@@ -6,39 +7,9 @@ import numpy as np
 from PIL import Image
 
 from emotionpix.emotion.detector import Detection
+from emotionpix.emotion.framing import aligned_crop, can_align, face_crop, square_crop_box
 from emotionpix.emotion.registry import ModelSpec
 from emotionpix.emotion.runtime import PIXEL_SCALE, make_session, run_batched
-
-
-def square_crop_box(
-    box: tuple[float, float, float, float], margin: float
-) -> tuple[int, int, int, int]:
-    """A square (left, top, right, bottom) around ``box``, its side widened by ``margin`` of
-    the longer box side on each side (the crop may extend past the image)."""
-    x, y, w, h = box
-    side = max(w, h) * (1 + 2 * margin)
-    cx, cy = x + w / 2, y + h / 2
-    left, top = round(cx - side / 2), round(cy - side / 2)
-    size = max(1, round(side))
-    return left, top, left + size, top + size
-
-
-def face_crop(image: Image.Image, box: tuple[int, int, int, int], size: int) -> np.ndarray:
-    """The ``box`` region of an image, in grey, resized to ``size``², as uint8. Only the
-    region is converted to grey (a tenth of the cost of converting a whole 640x480 frame).
-    Parts outside the image are filled with the region's mean grey (a black border would read
-    as a frame)."""
-    left, top, right, bottom = box
-    inside = (max(left, 0), max(top, 0), min(right, image.width), min(bottom, image.height))
-    if inside[0] >= inside[2] or inside[1] >= inside[3]:
-        return np.full((size, size), 128, dtype=np.uint8)
-    region = image.crop(inside).convert("L")
-    if inside != box:
-        mean = int(np.asarray(region).mean())
-        canvas = Image.new("L", (right - left, bottom - top), mean)
-        canvas.paste(region, (inside[0] - left, inside[1] - top))
-        region = canvas
-    return np.asarray(region.resize((size, size), Image.Resampling.BILINEAR))
 
 
 def to_model_input(crops: np.ndarray) -> np.ndarray:
@@ -56,11 +27,15 @@ class ExpressionClassifier:
         self.session = make_session(spec.file, threads)
 
     def crops(self, image: Image.Image, faces: list[Detection]) -> np.ndarray:
-        """uint8 grey [N, size, size] crops framed as the model was trained."""
+        """uint8 grey [N, size, size] crops framed as the model was trained: aligned by the
+        keypoints (``align.py``) where the model asks for it, else the widened box."""
+        return np.stack([self.crop(image, face) for face in faces])
+
+    def crop(self, image: Image.Image, face: Detection) -> np.ndarray:
         size = self.spec.size
-        return np.stack(
-            [face_crop(image, square_crop_box(f.box, self.spec.margin), size) for f in faces]
-        )
+        if self.spec.align and can_align(face):
+            return aligned_crop(image, face, size)
+        return face_crop(image, square_crop_box(face.box, self.spec.margin), size)
 
     def predict(self, crops: np.ndarray) -> np.ndarray:
         """Probabilities [N, 7] for uint8 crops [N, size, size] (any size is resized)."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from emotionpix.emotion.detector import LETTERBOX_REDUCING_GAP, NMS_IOU, BlazeFaceModel
 from emotionpix.emotion.engine import CLOSE_CALL_MARGIN, MAX_FACES, EmotionEngine
+from emotionpix.emotion.framing import TEMPLATE, WORK
 from emotionpix.emotion.image import WORKING_REDUCING_GAP, WORKING_SIZE
 from emotionpix.emotion.runtime import MODELS_DIR, PIXEL_SCALE
 
@@ -54,6 +55,11 @@ def pipeline_contract(engine: EmotionEngine) -> dict[str, Any]:
             "file": spec.file,
             "size": spec.size,
             "margin": spec.margin,
+            # aligned by the keypoints: TEMPLATE (fractions of the crop side), read through a
+            # square of WORK x the crop side (framing.py)
+            "align": {"template": [list(p) for p in TEMPLATE], "work": WORK}
+            if spec.align
+            else None,
             "labels": list(spec.labels),
             "accuracy": spec.accuracy,
         },

@@ -25,9 +25,11 @@ class ModelSpec:
     ``file`` is relative to the bundled models folder, or absolute. Input pixels are scaled
     to [-1, 1] (x / 127.5 - 1) for every model. ``margin`` reproduces the framing the model
     was trained on: the square crop around the detector's box is widened by this fraction of
-    the box side on every side. ``accuracy`` is on FER2013 PublicTest (3,589 face crops, no
-    detection), as recorded when the model was built; ``mirror_invariant`` says the graph
-    averages each face with its mirror image.
+    the box side on every side; with ``align`` (the default) the face is instead aligned by
+    the detector's keypoints onto FER2013's framing (``framing.py``), and ``margin`` only
+    frames a face without usable keypoints. ``accuracy`` is on FER2013 PublicTest (3,589
+    face crops, no detection), as recorded when the model was built; ``mirror_invariant``
+    says the graph averages each face with its mirror image.
     """
 
     name: str
@@ -38,6 +40,7 @@ class ModelSpec:
     margin: float = 0.05
     int8: bool = False
     mirror_invariant: bool = False
+    align: bool = True
 
 
 MODELS: dict[str, ModelSpec] = {

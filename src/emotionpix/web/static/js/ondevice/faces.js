@@ -1,6 +1,7 @@
 // The server pipeline's arithmetic (emotion/detector.py, classifier.py, engine.py) ported
 // step by step: BlazeFace's letterboxed input, anchor decoding, weighted non-maximum
-// suppression and the upright-face check; then the classifier's square crops and input.
+// suppression and the upright-face check; then the classifier's crops (framing.py: aligned by
+// the keypoints, or the widened box) and input.
 // NumPy computes parts of it in float32; Math.fround does the same here, so that boxes round
 // the same way on both sides.
 
@@ -153,6 +154,79 @@ export function faceCrop(rgb, [left, top, right, bottom], size) {
     region = canvas;
   }
   return resize(region, size, size);
+}
+
+// framing.can_align: four keypoints, not all in one place.
+export function canAlign(face) {
+  const points = face.keypoints.slice(0, 4);
+  return points.length === 4 && points.some(([x, y]) => x !== points[0][0] || y !== points[0][1]);
+}
+
+// framing.similarity: the least-squares similarity target ≈ [[a, -b], [b, a]] source + t,
+// summed in the same order as the server.
+export function similarity(source, target) {
+  const n = source.length;
+  const mean = (points, k) => points.reduce((total, p) => total + p[k], 0) / n;
+  const [sx, sy, dx, dy] = [mean(source, 0), mean(source, 1), mean(target, 0), mean(target, 1)];
+  let norm = 0;
+  let dot = 0;
+  let cross = 0;
+  source.forEach(([px, py], i) => {
+    const [qx, qy] = target[i];
+    const [ux, uy, vx, vy] = [px - sx, py - sy, qx - dx, qy - dy];
+    norm += ux * ux + uy * uy;
+    dot += ux * vx + uy * vy;
+    cross += ux * vy - uy * vx;
+  });
+  const a = dot / norm;
+  const b = cross / norm;
+  return [a, b, dx - (a * sx - b * sy), dy - (b * sx + a * sy)];
+}
+
+// framing.covering_box: the square of whole pixels, centred on the crop, holding the turned crop.
+function coveringBox([a, b, tx, ty], size) {
+  const half = size / 2;
+  const cx = a * half - b * half + tx;
+  const cy = b * half + a * half + ty;
+  const side = size * (Math.abs(a) + Math.abs(b));
+  const left = Math.floor(cx - side / 2);
+  const top = Math.floor(cy - side / 2);
+  const span = Math.max(1, Math.ceil(cx + side / 2) - left, Math.ceil(cy + side / 2) - top);
+  return [left, top, left + span, top + span];
+}
+
+// framing.aligned_crop: the template laid onto the face's eyes, nose tip and mouth; the
+// covering square cut out at `work` x the crop side, then read bilinearly, rounded half to even.
+export function alignedCrop(rgb, face, size, { template, work: factor }) {
+  const scaledTemplate = template.map(([x, y]) => [x * size, y * size]);
+  const [a, b, tx, ty] = similarity(scaledTemplate, face.keypoints.slice(0, 4));
+  const box = coveringBox([a, b, tx, ty], size);
+  const work = size * factor;
+  const region = faceCrop(rgb, box, work);
+  const ratio = work / (box[2] - box[0]);
+  const out = new Uint8Array(size * size);
+  const at = (x, y) => region.data[y * work + x];
+  for (let row = 0; row < size; row += 1) {
+    const v = row + 0.5;
+    for (let col = 0; col < size; col += 1) {
+      const u = col + 0.5;
+      const x = Math.min(Math.max(((a * u - b * v + tx) - box[0]) * ratio - 0.5, 0), work - 1);
+      const y = Math.min(Math.max(((b * u + a * v + ty) - box[1]) * ratio - 0.5, 0), work - 1);
+      const [x0, y0] = [Math.floor(x), Math.floor(y)];
+      const [x1, y1] = [Math.min(x0 + 1, work - 1), Math.min(y0 + 1, work - 1)];
+      const [fx, fy] = [x - x0, y - y0];
+      const upper = at(x0, y0) * (1 - fx) + at(x1, y0) * fx;
+      const lower = at(x0, y1) * (1 - fx) + at(x1, y1) * fx;
+      out[row * size + col] = roundHalfEven(upper * (1 - fy) + lower * fy);
+    }
+  }
+  return image(size, size, 1, out);
+}
+
+// classifier.ExpressionClassifier.crop: aligned where the model asks for it, else the box.
+export function classifierCrop(rgb, face, { size, margin, align }) {
+  if (align && canAlign(face)) return alignedCrop(rgb, face, size, align);
+  return faceCrop(rgb, squareCropBox(face.box, margin), size);
 }
 
 // The classifier's input [N, 1, size, size] for grey crops.

@@ -6,7 +6,7 @@
 // Messages: { id, type: "load", contract } -> { id, ok, loadMs }
 //           { id, type: "analyse", rgba | bitmap, width, height } -> { id, ok, faces, imageSize, timings }
 
-import { anchors, classifierInput, decode, faceCrop, letterbox, prominence, squareCropBox, upright } from "./faces.js";
+import { anchors, classifierCrop, classifierInput, decode, letterbox, prominence, upright } from "./faces.js";
 import { fromRGBA, roundHalfEven, thumbnail } from "./imaging.js";
 
 let ort = null;
@@ -69,8 +69,8 @@ async function detect(rgb) {
 }
 
 async function classify(rgb, faces) {
-  const { size, margin, labels } = contract.classifier;
-  const crops = faces.map((face) => faceCrop(rgb, squareCropBox(face.box, margin), size));
+  const { size, labels } = contract.classifier;
+  const crops = faces.map((face) => classifierCrop(rgb, face, contract.classifier));
   const input = new ort.Tensor("float32", classifierInput(crops, size, contract.pixel_scale), [crops.length, 1, size, size]);
   const outputs = await classifier.run({ [classifier.inputNames[0]]: input });
   const probs = outputs[classifier.outputNames[0]].data;
