@@ -17,18 +17,25 @@ onnx = pytest.importorskip("onnx")
 
 from emotionpix.emotion.classifier import ExpressionClassifier, to_model_input  # noqa: E402
 from emotionpix.emotion.registry import ModelSpec  # noqa: E402
-from emotionpix_training.augment import AugmentConfig, augment  # noqa: E402
+from emotionpix_training.augment import (  # noqa: E402
+    AugmentConfig,
+    CameraConfig,
+    augment,
+    camera,
+    gaussian_blur,
+    jpeg_roundtrip,
+)
 from emotionpix_training.calibration import (  # noqa: E402
     expected_calibration_error,
     fit_temperature,
     softmax,
 )
-from emotionpix_training.data import load_dataset  # noqa: E402
+from emotionpix_training.data import load_dataset, selection_split  # noqa: E402
 from emotionpix_training.ensemble import build, extract_member, zoom_matrix  # noqa: E402
 from emotionpix_training.ensemble import run as run_onnx  # noqa: E402
 from emotionpix_training.export import export, load_net  # noqa: E402
 from emotionpix_training.model import ExpressionNet  # noqa: E402
-from emotionpix_training.train import TrainConfig, to_tensor, train  # noqa: E402
+from emotionpix_training.train import OnlineTeacher, TrainConfig, to_tensor, train  # noqa: E402
 from emotionpix_training.warmstart import init_weights, load_exported, widen  # noqa: E402
 
 pytestmark = pytest.mark.training
@@ -107,6 +114,64 @@ def test_flip_only_augmentation_mirrors_exactly():
     )
     out = augment(x, torch.Generator().manual_seed(0), flip_all)
     assert torch.allclose(out, torch.flip(x, dims=[3]), atol=1e-5)
+
+
+def test_the_selection_split_is_stratified_disjoint_and_fixed_by_its_seed():
+    labels = np.repeat(np.arange(7), [400, 44, 410, 722, 483, 317, 496])
+    train_part, selection = selection_split(labels, 0.1, seed=5)
+    assert np.intersect1d(train_part, selection).size == 0
+    assert np.union1d(train_part, selection).tolist() == list(range(len(labels)))
+    assert np.bincount(labels[selection]).tolist() == [40, 4, 41, 72, 48, 32, 50]
+    again, _ = selection_split(labels, 0.1, seed=5)
+    assert np.array_equal(again, train_part)
+    other, _ = selection_split(labels, 0.1, seed=6)
+    assert not np.array_equal(other, train_part)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        selection_split(labels, 1.0, seed=5)
+
+
+def test_the_split_command_writes_both_parts(tmp_path):
+    x, y = synthetic(140)
+    np.savez(tmp_path / "all.npz", x=x, y=y)
+    out = tmp_path / "split"
+    command = [sys.executable, "-m", "emotionpix_training.data", "split"]
+    subprocess.run(
+        [*command, str(tmp_path / "all.npz"), "--out-dir", str(out), "--fraction", "0.2"],
+        check=True,
+        capture_output=True,
+    )
+    (xt, _), (xs, ys) = load_dataset(out / "train.npz"), load_dataset(out / "selection.npz")
+    assert (len(xt), len(xs)) == (112, 28)
+    assert np.bincount(ys).tolist() == [4] * 7
+    rows = {row.tobytes() for row in x}
+    assert {row.tobytes() for row in np.concatenate([xt, xs])} == rows
+
+
+def test_each_camera_corruption_changes_the_picture_and_keeps_the_range():
+    x = to_tensor(synthetic(64)[0])
+    off = {"blur": 0.0, "noise": 0.0, "light": 0.0, "jpeg": 0.0}
+    assert torch.equal(camera(x, torch.Generator().manual_seed(0), CameraConfig(**off)), x)
+    for name in off:
+        only = CameraConfig(**{**off, name: 1.0})
+        out = camera(x, torch.Generator().manual_seed(0), only)
+        assert out.shape == x.shape
+        assert out.min() >= -1
+        assert out.max() <= 1
+        changed = (out - x).abs().flatten(1).amax(1) > 1e-3
+        assert bool(changed.all()), name
+    twice = [camera(x, torch.Generator().manual_seed(9)) for _ in range(2)]
+    assert torch.equal(*twice)
+
+
+def test_blur_keeps_the_mean_and_softens_edges_and_jpeg_is_lossy_but_close():
+    x = to_tensor(synthetic(4)[0])
+    blurred = gaussian_blur(x, torch.full((4,), 1.2))
+    assert torch.allclose(blurred.mean((1, 2, 3)), x.mean((1, 2, 3)), atol=0.02)
+    edge = lambda t: (t[..., 1:, :] - t[..., :-1, :]).abs().amax()  # noqa: E731
+    assert edge(blurred) < 0.6 * edge(x)
+    saved = jpeg_roundtrip(x[0], 30)
+    assert saved.shape == x[0].shape
+    assert 0 < (saved - x[0]).abs().mean() < 0.1
 
 
 TINY = TrainConfig(epochs=3, batch_size=32, lr=0.05, warmup_epochs=0.5, widths=(4, 8, 8, 8))
@@ -369,6 +434,30 @@ def test_a_run_can_start_from_an_exported_model_and_learn_from_a_teacher(members
     stored = json.loads((tmp_path / "run" / "config.json").read_text())
     assert stored["init"] == str(files[0])
     assert stored["distill"] == 0.5
+
+
+def test_an_online_teacher_answers_each_augmented_batch_as_the_student_sees_it(members, tmp_path):
+    files, train_npz, val_npz = members
+    teacher = OnlineTeacher(files[1], threads=1)
+    x = to_tensor(load_dataset(train_npz)[0][:32])
+    moved = augment(x, torch.Generator().manual_seed(0))
+    np.testing.assert_allclose(teacher(moved).numpy(), run_onnx(files[1], moved.numpy()), atol=1e-6)
+    assert not np.allclose(teacher(moved).numpy(), teacher(x).numpy(), atol=1e-3)
+
+    config = replace(
+        TINY,
+        epochs=2,
+        teacher=str(files[1]),
+        distill=0.8,
+        online_teacher=True,
+        camera=CameraConfig(),
+    )
+    whole = train(train_npz, val_npz, tmp_path / "run", config, threads=1)
+    assert not (tmp_path / "run" / "teacher.npy").exists()  # no clean-image targets
+    stored = TrainConfig.from_dict(json.loads((tmp_path / "run" / "config.json").read_text()))
+    assert stored == config
+    train(train_npz, val_npz, tmp_path / "parts", config, threads=1, max_epochs_now=1)
+    assert train(train_npz, val_npz, tmp_path / "parts", config, threads=1) == whole
 
 
 def test_a_wider_network_starts_as_the_narrower_one_and_its_copies_can_grow_apart(
