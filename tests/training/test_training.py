@@ -15,6 +15,7 @@ torch = pytest.importorskip(
 )  # the suite installs it (the training/ distribution); see README
 onnx = pytest.importorskip("onnx")
 
+from emotionpix.core.emotions import EMOTIONS  # noqa: E402
 from emotionpix.emotion.classifier import ExpressionClassifier, to_model_input  # noqa: E402
 from emotionpix.emotion.registry import ModelSpec  # noqa: E402
 from emotionpix_training.augment import (  # noqa: E402
@@ -553,3 +554,25 @@ def _temperature(model):
             next(t for t in model.graph.initializer if t.name.endswith("temperature"))
         )
     )
+
+
+def test_robustness_sets_are_drawn_once_and_each_changes_the_faces(members):
+    from emotionpix_training.robustness import CORRUPTIONS, corrupted_sets, report
+
+    files, _, val_npz = members
+    x, y = load_dataset(val_npz)
+    sets = corrupted_sets(x, seed=3)
+    assert list(sets) == list(CORRUPTIONS)
+    np.testing.assert_array_equal(sets["clean"], to_model_input(x))
+    for name, inputs in sets.items():
+        assert inputs.shape == (len(x), 1, 48, 48)
+        assert inputs.min() >= -1
+        assert inputs.max() <= 1
+        if name != "clean":
+            assert not np.allclose(inputs, sets["clean"], atol=1e-3), name
+    again = corrupted_sets(x, seed=3)
+    assert all(np.array_equal(again[k], v) for k, v in sets.items())
+    result = report(files[0], sets, y)
+    clean = run_onnx(files[0], sets["clean"]).argmax(1)
+    assert result["clean"]["accuracy"] == round(float((clean == y).mean()), 4)
+    assert set(result["blur"]["recall"]) == set(EMOTIONS)

@@ -133,9 +133,15 @@ def bilinear(region: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     return read
 
 
-def aligned_crop(image: Image.Image, face: Detection, size: int) -> np.ndarray:
-    """The face as uint8 grey [size, size], levelled and framed like a FER2013 crop."""
-    transform = crop_transform(face, size)
+def aligned_crop(
+    image: Image.Image,
+    face: Detection,
+    size: int,
+    transform: tuple[float, float, float, float] | None = None,
+) -> np.ndarray:
+    """The face as uint8 grey [size, size], levelled and framed like a FER2013 crop (or read
+    through another crop-to-image ``transform``, as the alignment benchmark does)."""
+    transform = transform or crop_transform(face, size)
     box = covering_box(transform, size)
     work = size * WORK
     region = face_crop(image, box, work)
