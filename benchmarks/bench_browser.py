@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The on-device reader in headless Chromium: what it costs to start and how fast it reads.
 
-    python benchmarks/bench_browser.py [--model emotionpix-wide] [--frames 30] [--json]
+    python benchmarks/bench_browser.py [--model NAME] [--frames 30] [--json]
 
 Serves the app (Waitress, in this process), opens it in Debian's Chromium with a fake camera
 playing scikit-image's astronaut (needs the dev extra and /usr/bin/chromium) and reports:
@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import BASE_ARGS, camera_frame, write_y4m  # noqa: E402
+
+from emotionpix.emotion.registry import DEFAULT_MODEL  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 READ = """async ([pixels, width, height, frames]) => {
@@ -191,7 +193,9 @@ def measure(base: str, traffic: Traffic, camera: Path, frames: int) -> dict[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default="emotionpix-wide", help="the expression model")
+    parser.add_argument(
+        "--model", default=DEFAULT_MODEL, help="the expression model (default: the default)"
+    )
     parser.add_argument("--frames", type=int, default=30, help="readings timed per frame")
     parser.add_argument("--json", action="store_true", help="print JSON only")
     args = parser.parse_args()

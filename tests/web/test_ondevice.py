@@ -10,7 +10,9 @@ import pytest
 from emotionpix.core.emotions import EMOTIONS
 from emotionpix.emotion.detector import FULL_RANGE, SHORT_RANGE
 from emotionpix.emotion.engine import CLOSE_CALL_MARGIN
+from emotionpix.emotion.framing import TEMPLATE, WORK
 from emotionpix.emotion.image import WORKING_SIZE
+from emotionpix.emotion.registry import DEFAULT_MODEL
 from emotionpix.web.ondevice import RUNTIME_DIR
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -32,10 +34,12 @@ def contract(client):
 
 
 def test_the_contract_is_the_engine_s_pipeline(contract):
-    assert contract["classifier"]["name"] == "emotionpix-wide"
+    assert contract["classifier"]["name"] == DEFAULT_MODEL
     assert contract["classifier"]["labels"] == list(EMOTIONS)
     assert contract["classifier"]["size"] == 48
     assert contract["classifier"]["margin"] == 0.05
+    template = [list(point) for point in TEMPLATE]
+    assert contract["classifier"]["align"] == {"template": template, "work": WORK}
     assert contract["working_size"] == list(WORKING_SIZE)
     assert contract["pixel_scale"] == 127.5
     assert contract["close_call_margin"] == CLOSE_CALL_MARGIN
