@@ -25,12 +25,28 @@ def test_importing_it_without_torch_says_how_to_install_it():
 
 
 def test_the_superseded_models_are_selectable_but_not_bundled():
-    superseded = {"emotionpix-distilled-2", "emotionpix-distilled", "emotionpix-ensemble"}
+    superseded = {
+        "emotionpix-distilled-2",
+        "emotionpix-distilled",
+        "emotionpix-ensemble",
+        "emotionpix-fast",
+    }
     assert superseded <= set(available_models()) - set(MODELS)
     for name in superseded | {"emotionpix-vgg"}:
         path = Path(get_model(name).file)
         assert path.parent == ROOT / "training" / "models"
         assert path.is_file()
+
+
+def test_the_one_pass_model_s_entry_matches_its_build_and_test_reports():
+    """emotionpix-fast: one int8 view, and the PublicTest accuracy measured once (its build
+    report's figures are on the selection split, which chose nothing but the temperature)."""
+    fast = get_model("emotionpix-fast")
+    build = json.loads(Path(fast.file).with_suffix(".build.json").read_text())
+    assert (fast.int8, fast.mirror_invariant, fast.align) == (True, False, True)
+    assert (build["int8"], build["views"]) == (True, 1)
+    test = json.loads((ROOT / "training" / "runs" / "fast-1" / "test.json").read_text())
+    assert fast.accuracy == test["publictest"]["accuracy"]
 
 
 def test_eval_measures_a_superseded_model_by_name(run_cli, tmp_path):
