@@ -1,4 +1,4 @@
-// The server pipeline's arithmetic (emotion/detector.py, classifier.py, engine.py) ported
+// The server pipeline's arithmetic (emotion/detector.py, framing.py, engine.py) ported
 // step by step: BlazeFace's letterboxed input, anchor decoding, weighted non-maximum
 // suppression and the upright-face check; then the classifier's crops (framing.py: aligned by
 // the keypoints, or the widened box) and input.
