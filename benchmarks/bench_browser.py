@@ -107,15 +107,21 @@ def serve(model: str) -> tuple[str, Traffic, Any]:
 
 
 def raw_sizes(paths: list[str]) -> int:
-    """The decoded size of the asset files behind these URLs."""
+    """The decoded size of the asset files behind these URLs (a model may lie outside the
+    package: the research distribution's models are selectable too)."""
+    from emotionpix.emotion.contract import model_path
+    from emotionpix.emotion.registry import available_models
     from emotionpix.emotion.runtime import MODELS_DIR
     from emotionpix.web.ondevice import RUNTIME_DIR
 
+    models = {Path(spec.file).name: model_path(spec.file) for spec in available_models().values()}
     total = 0
     for path in paths:
         name = path.rsplit("/", 1)[-1]
-        folder = RUNTIME_DIR if path.startswith("/assets/onnxruntime-web/") else MODELS_DIR
-        total += (folder / name).stat().st_size
+        if path.startswith("/assets/onnxruntime-web/"):
+            total += (RUNTIME_DIR / name).stat().st_size
+        else:
+            total += models.get(name, MODELS_DIR / name).stat().st_size
     return total
 
 
