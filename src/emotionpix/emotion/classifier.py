@@ -28,7 +28,7 @@ class ExpressionClassifier:
 
     def crops(self, image: Image.Image, faces: list[Detection]) -> np.ndarray:
         """uint8 grey [N, size, size] crops framed as the model was trained: aligned by the
-        keypoints (``align.py``) where the model asks for it, else the widened box."""
+        keypoints (``framing.py``) where the model asks for it, else the widened box."""
         return np.stack([self.crop(image, face) for face in faces])
 
     def crop(self, image: Image.Image, face: Detection) -> np.ndarray:
