@@ -7,7 +7,7 @@
 
 ``template``: where BlazeFace finds the eyes, nose tip and mouth in FER2013's crops (each face
 upright at 240 px in a 640x480 grey frame), as fractions of the crop side: the mean is
-``emotion/align.py``'s TEMPLATE.
+``emotion/framing.py``'s TEMPLATE.
 
 ``measure``: every face of a FER2013 split (npz, x [N, 48, 48], y [N]) placed in a 640x480
 frame at a random size (150-320 px), place and in-plane turn (up to ±20°); the detector reads
