@@ -26,11 +26,16 @@ from emotionpix.emotion.evaluate import metrics
 from emotionpix_training.augment import AugmentConfig, CameraConfig, augment, camera
 from emotionpix_training.ensemble import run
 
-OFF = {"blur": 0.0, "noise": 0.0, "light": 0.0, "jpeg": 0.0}
+ONLY = {  # each camera corruption alone, on every face
+    "blur": CameraConfig(blur=1.0, noise=0.0, light=0.0, jpeg=0.0),
+    "noise": CameraConfig(blur=0.0, noise=1.0, light=0.0, jpeg=0.0),
+    "light": CameraConfig(blur=0.0, noise=0.0, light=1.0, jpeg=0.0),
+    "jpeg": CameraConfig(blur=0.0, noise=0.0, light=0.0, jpeg=1.0),
+}
 
 
 def _camera_only(name: str) -> Callable[[torch.Tensor, torch.Generator], torch.Tensor]:
-    config = CameraConfig(**{**OFF, name: 1.0})
+    config = ONLY[name]
     return lambda x, gen: camera(x, gen, config)
 
 
