@@ -3,11 +3,14 @@ random rotation, scale, shift and horizontal flip; brightness and contrast; rand
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn.functional as F
+from PIL import Image
 
 
 @dataclass(frozen=True)
@@ -117,11 +120,6 @@ def gaussian_blur(x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
 
 def jpeg_roundtrip(image: torch.Tensor, quality: int) -> torch.Tensor:
     """One [1, H, W] image in [-1, 1] through a grey JPEG at ``quality`` and back."""
-    import io
-
-    import numpy as np
-    from PIL import Image
-
     grey = ((image[0] + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
     buffer = io.BytesIO()
     Image.fromarray(grey, "L").save(buffer, "JPEG", quality=quality)

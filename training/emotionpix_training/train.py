@@ -160,7 +160,7 @@ class OnlineTeacher:
         self.name = self.session.get_inputs()[0].name
 
     def __call__(self, batch: torch.Tensor) -> torch.Tensor:
-        (probs,) = self.session.run(None, {self.name: batch.numpy().astype(np.float32)})
+        (probs,) = self.session.run(None, {self.name: batch.numpy().astype(np.float32, copy=False)})
         return torch.from_numpy(probs)
 
 

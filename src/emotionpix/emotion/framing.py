@@ -141,7 +141,8 @@ def aligned_crop(
 ) -> np.ndarray:
     """The face as uint8 grey [size, size], levelled and framed like a FER2013 crop (or read
     through another crop-to-image ``transform``, as the alignment benchmark does)."""
-    transform = transform or crop_transform(face, size)
+    if transform is None:
+        transform = crop_transform(face, size)
     box = covering_box(transform, size)
     work = size * WORK
     region = face_crop(image, box, work)
