@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
 import statistics
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import BASE_ARGS, camera_frame, write_y4m  # noqa: E402
+from tests.integration.server import in_thread  # noqa: E402
 
 from emotionpix.emotion.registry import DEFAULT_MODEL  # noqa: E402
 
@@ -91,19 +94,15 @@ class Traffic:
         return [row for row in self.sent[since:] if row[0].startswith("/assets/")]
 
 
-def serve(model: str) -> tuple[str, Traffic, Any]:
-    """The app under Waitress in a thread, its traffic counted; (URL, traffic, server)."""
-    import threading
-
-    from waitress.server import create_server
-
+@contextlib.contextmanager
+def serving(model: str) -> Iterator[tuple[str, Traffic]]:
+    """The app under Waitress in a thread, its traffic counted; yields (URL, traffic)."""
     from emotionpix import create_app
 
-    instance = tempfile.mkdtemp(prefix="emotionpix-bench-")
-    traffic = Traffic(create_app({"INSTANCE_PATH": instance, "EMOTION_MODEL": model}))
-    server = create_server(traffic, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    return f"http://127.0.0.1:{server.socket.getsockname()[1]}", traffic, server
+    with tempfile.TemporaryDirectory(prefix="emotionpix-bench-") as instance:
+        traffic = Traffic(create_app({"INSTANCE_PATH": instance, "EMOTION_MODEL": model}))
+        with in_thread(traffic) as port:
+            yield f"http://127.0.0.1:{port}", traffic
 
 
 def raw_sizes(paths: list[str]) -> int:
@@ -208,11 +207,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         camera = Path(tmp) / "astronaut.y4m"
         write_y4m(camera_frame(), camera)
-        base, traffic, server = serve(args.model)
-        try:
+        with serving(args.model) as (base, traffic):
             figures = {"model": args.model, **measure(base, traffic, camera, args.frames)}
-        finally:
-            server.close()
     if args.json:
         print(json.dumps(figures, indent=2))
         return

@@ -19,12 +19,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.integration.server import in_thread  # noqa: E402
 
 COLD_START = """
 import time, sys
@@ -145,25 +149,22 @@ def main() -> None:
     results["end_to_end_frames_per_s"] = round(100 / (time.perf_counter() - start), 1)
 
     with tempfile.TemporaryDirectory() as tmp:
-        from waitress.server import create_server
-
         # One client posts every frame: a limit above that, still counted.
         app = create_app({"INSTANCE_PATH": tmp, "RATE_LIMIT_EMOTION": "100000 per minute"})
-        server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        port = server.socket.getsockname()[1]  # type: ignore[union-attr]
-        threading.Thread(target=server.run, daemon=True).start()
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        with in_thread(app) as port:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
 
-        def post() -> None:
-            conn.request("POST", "/api/emotion", body=frame, headers={"Content-Type": "image/jpeg"})
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                raise RuntimeError(f"HTTP {response.status}")
+            def post() -> None:
+                conn.request(
+                    "POST", "/api/emotion", body=frame, headers={"Content-Type": "image/jpeg"}
+                )
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"HTTP {response.status}")
 
-        results["http_end_to_end"] = timed(args.rounds, post)
-        conn.close()
-        server.close()
+            results["http_end_to_end"] = timed(args.rounds, post)
+            conn.close()
 
         image_path = Path(tmp) / "frame.jpg"
         image_path.write_bytes(frame)

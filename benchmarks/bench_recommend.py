@@ -16,10 +16,14 @@ import json
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.integration.server import in_thread
 
 from emotionpix import create_app
 from emotionpix.core.emotions import EMOTIONS
@@ -110,29 +114,27 @@ def main() -> None:
         )
         inproc["search_warm"] = measure(rounds, lambda i: service.search(QUERIES[i % len(QUERIES)]))
 
-        from waitress.server import create_server
-
-        server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        port = server.socket.getsockname()[1]  # type: ignore[union-attr]
-        threading.Thread(target=server.run, daemon=True).start()
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        over_http = results["http"] = {}
-        over_http["recommend_cold"] = measure(
-            rounds, lambda i: http_get(conn, f"/api/recommendations?emotion={emotion(i)}"), clear
-        )
-        over_http["recommend_warm"] = measure(
-            rounds, lambda i: http_get(conn, f"/api/recommendations?emotion={emotion(i)}")
-        )
-        over_http["search_cold"] = measure(
-            rounds,
-            lambda i: http_get(conn, f"/api/search?q={QUERIES[i % 20].replace(' ', '+')}"),
-            clear,
-        )
-        over_http["search_warm"] = measure(
-            rounds, lambda i: http_get(conn, f"/api/search?q={QUERIES[i % 20].replace(' ', '+')}")
-        )
-        conn.close()
-        server.close()
+        with in_thread(app) as port:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            over_http = results["http"] = {}
+            over_http["recommend_cold"] = measure(
+                rounds,
+                lambda i: http_get(conn, f"/api/recommendations?emotion={emotion(i)}"),
+                clear,
+            )
+            over_http["recommend_warm"] = measure(
+                rounds, lambda i: http_get(conn, f"/api/recommendations?emotion={emotion(i)}")
+            )
+            over_http["search_cold"] = measure(
+                rounds,
+                lambda i: http_get(conn, f"/api/search?q={QUERIES[i % 20].replace(' ', '+')}"),
+                clear,
+            )
+            over_http["search_warm"] = measure(
+                rounds,
+                lambda i: http_get(conn, f"/api/search?q={QUERIES[i % 20].replace(' ', '+')}"),
+            )
+            conn.close()
 
     if args.json:
         json.dump(results, sys.stdout, indent=2)

@@ -4,11 +4,9 @@ with ``pattern=True``, Chromium's own test pattern: no face)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from PIL import Image
 
 from emotionpix import create_app
 from tests.images import photo
+from tests.integration.server import in_thread
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 # A page's first reading on the device fetches and compiles ONNX Runtime and the models
@@ -76,24 +75,10 @@ def live_server() -> Iterator[str]:
 
 def serve_app(config: dict[str, Any]) -> Iterator[str]:
     """The app with ``config`` under Waitress on a free port, in a thread; yields its URL."""
-    from waitress.server import create_server
-
     instance = tempfile.mkdtemp(prefix="emotionpix-e2e-")
     app = create_app({"ENV": "testing", "INSTANCE_PATH": instance, **config})
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    port = server.socket.getsockname()[1]
-
-    def run() -> None:
-        # Closing the server from this thread while its loop waits in select() makes that
-        # select fail (EBADF): the end of serving, not an error.
-        with contextlib.suppress(OSError):
-            server.run()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
-    thread.join(timeout=5)
+    with in_thread(app) as port:
+        yield f"http://127.0.0.1:{port}"
     shutil.rmtree(instance, ignore_errors=True)
 
 

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from emotionpix.emotion.registry import DEFAULT_MODEL, get_model
 from tests.e2e.conftest import camera_frame, launch, write_y4m
 from tests.e2e.test_browser import wait_until
 from tests.images import encode, neutral_frame, photo, two_faces
@@ -114,7 +115,7 @@ def test_a_capture_is_read_on_the_device_and_only_the_mood_is_sent(browser, open
     # The runtime, its wasm and the models came from this app, nowhere else.
     paths = {urlsplit(r.url).path for r in page.requests}
     assert any(p.endswith("/ort-wasm-simd-threaded.wasm") for p in paths)
-    assert any(p.endswith("/emotionpix_wide.onnx") for p in paths)
+    assert any(p.endswith("/" + get_model(DEFAULT_MODEL).file) for p in paths)
     assert {urlsplit(r.url).netloc for r in page.requests} == {urlsplit(page.url).netloc}
     load = page.evaluate("Number(document.body.dataset.ondeviceLoadMs)")
     elapsed = page.evaluate("Number(document.body.dataset.lastAnalysisMs)")

@@ -1,13 +1,16 @@
-"""Start the app as a real server process for a test, and talk to it over HTTP."""
+"""Start the app as a real server (a process, or Waitress in a thread) for a test or a
+benchmark, and talk to it over HTTP."""
 
 import contextlib
 import json
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 
 def free_port() -> int:
@@ -48,3 +51,26 @@ def serving(command: Sequence[str], port: int, env: Mapping[str, str], log: Path
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def in_thread(app: Any, threads: int = 4) -> Iterator[int]:
+    """Serve the WSGI ``app`` with Waitress on a free port, in a daemon thread of this process,
+    until the block ends; yields the port."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+
+    def run() -> None:
+        # Closing the server from this thread while its loop waits in select() makes that
+        # select fail (EBADF): the end of serving, not an error.
+        with contextlib.suppress(OSError):
+            server.run()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield int(server.socket.getsockname()[1])  # type: ignore[union-attr]
+    finally:
+        server.close()
+        thread.join(timeout=5)

@@ -1,6 +1,7 @@
 """The training package on tiny synthetic data: loaders, augmentation, a run that is stopped
 and resumed, and the ONNX export."""
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -315,7 +316,9 @@ def test_float_ensemble_is_the_calibrated_geometric_mean_of_its_members(members,
     expected = softmax(log_probs, summary["temperature"])
     np.testing.assert_allclose(run_onnx(out, x), expected, atol=1e-5)
     assert set(summary["members"]) == {"member0.onnx", "member1.onnx"}
-    assert json.loads(out.with_suffix(".metrics.json").read_text())["n"] == 70
+    report = json.loads(out.with_suffix(".metrics.json").read_text())
+    assert report["n"] == 70
+    assert report["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()  # the graph measured
 
 
 def test_int8_ensemble_averages_the_mirror_image_in_one_call(members, tmp_path):

@@ -3,7 +3,6 @@ files under versioned, immutable, gzipped URLs."""
 
 import gzip
 import hashlib
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,8 @@ from emotionpix.emotion.detector import FULL_RANGE, SHORT_RANGE
 from emotionpix.emotion.engine import CLOSE_CALL_MARGIN
 from emotionpix.emotion.framing import TEMPLATE, WORK
 from emotionpix.emotion.image import WORKING_SIZE
-from emotionpix.emotion.registry import DEFAULT_MODEL
+from emotionpix.emotion.registry import DEFAULT_MODEL, get_model
+from emotionpix.emotion.runtime import MODELS_DIR
 from emotionpix.web.ondevice import RUNTIME_DIR
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -83,9 +83,7 @@ def test_the_runtime_module_and_glue_are_javascript(client, contract):
 
 def test_models_are_versioned_by_content_and_gzipped(client, contract):
     url = contract["classifier"]["url"]
-    path = (
-        Path(__file__).resolve().parents[2] / "src/emotionpix/emotion/models/emotionpix_wide.onnx"
-    )
+    path = MODELS_DIR / get_model(DEFAULT_MODEL).file
     assert hashlib.sha256(path.read_bytes()).hexdigest()[:16] in url
     response = fetch(client, url, **{"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
@@ -104,7 +102,7 @@ def test_models_are_versioned_by_content_and_gzipped(client, contract):
         "/assets/onnxruntime-web/{version}/ort.all.min.mjs",  # not vendored
         "/assets/onnxruntime-web/{version}/LICENSE",  # not a runtime file
         "/assets/onnxruntime-web/{version}/..%2F..%2Fpages.py",
-        "/assets/models/0000000000000000/emotionpix_wide.onnx",  # stale version
+        "/assets/models/0000000000000000/" + get_model(DEFAULT_MODEL).file,  # stale version
         "/assets/models/{model}/runtime.py",  # not a model of the contract
     ],
 )

@@ -30,6 +30,7 @@ takes one member back out of an ensemble, as a float model of its own (see
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import tempfile
 from collections.abc import Sequence
@@ -270,6 +271,7 @@ def build(
         ),
         **calibration_report(logits, y_val, temperature),
         "onnx_bytes": out.stat().st_size,
+        "sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
         **report,
     }
     out.with_suffix(".metrics.json").write_text(json.dumps(summary, indent=2) + "\n")
