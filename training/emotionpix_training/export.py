@@ -64,7 +64,7 @@ class Deployable(nn.Module):
 def load_net(checkpoints: Sequence[Path]) -> tuple[ExpressionNet, list[int]]:
     """The network of one checkpoint, or the uniform average of several checkpoints' weights
     (the same network); and the epochs they were saved at."""
-    states = [torch.load(path, weights_only=False) for path in checkpoints]
+    states = [torch.load(path, weights_only=False, map_location="cpu") for path in checkpoints]
     average = {
         name: torch.stack([s["ema"][name].double() for s in states]).mean(0).to(tensor.dtype)
         if tensor.is_floating_point()

@@ -113,9 +113,11 @@ def update_ema(ema: nn.Module, model: nn.Module, decay: float) -> None:
 
 @torch.no_grad()
 def predict_logits(model: nn.Module, x: torch.Tensor, batch: int = 512) -> torch.Tensor:
+    """The model's logits for ``x`` (on the CPU), run in batches on the model's device."""
     model.eval()
+    device = next(model.parameters()).device
     outs = [
-        model(x[i : i + batch].contiguous(memory_format=torch.channels_last))
+        model(x[i : i + batch].to(device).contiguous(memory_format=torch.channels_last)).cpu()
         for i in range(0, len(x), batch)
     ]
     return torch.cat(outs).float()
@@ -190,12 +192,17 @@ def train(
     config: TrainConfig,
     threads: int = 2,
     max_epochs_now: int | None = None,
+    device: str = "cpu",
 ) -> dict[str, Any]:
-    """Train (or resume) the run in ``run_dir``; returns the best validation metrics. Raises
-    RuntimeError while another process trains in ``run_dir``."""
+    """Train (or resume) the run in ``run_dir`` on ``device`` (``cpu``, or ``cuda`` where
+    PyTorch has a GPU; data, augmentation and an online teacher stay on the CPU); returns
+    the best validation metrics. Raises RuntimeError while another process trains in
+    ``run_dir``."""
     run_dir.mkdir(parents=True, exist_ok=True)
     with _only_process(run_dir):
-        return _train(train_path, val_path, run_dir, config, threads, max_epochs_now)
+        return _train(
+            train_path, val_path, run_dir, config, threads, max_epochs_now, torch.device(device)
+        )
 
 
 def _train(
@@ -205,6 +212,7 @@ def _train(
     config: TrainConfig,
     threads: int,
     max_epochs_now: int | None,
+    device: torch.device,
 ) -> dict[str, Any]:
     config_file = run_dir / "config.json"
     if config_file.exists():
@@ -223,6 +231,16 @@ def _train(
 
     model = ExpressionNet(config.widths).to(memory_format=torch.channels_last)  # type: ignore[call-overload]
     ema = copy.deepcopy(model).requires_grad_(False)
+    last = run_dir / "last.pt"
+    state = torch.load(last, weights_only=False, map_location="cpu") if last.exists() else None
+    if state is not None:
+        model.load_state_dict(state["model"])
+        ema.load_state_dict(state["ema"])
+    elif config.init:
+        init_weights(model, Path(config.init), xt[:2048])
+        ema.load_state_dict(model.state_dict())
+    model.to(device)
+    ema.to(device)
     optimizer = torch.optim.SGD(
         model.parameters(),
         lr=config.lr,
@@ -231,7 +249,7 @@ def _train(
         weight_decay=config.weight_decay,
     )
     criterion = nn.CrossEntropyLoss(
-        weight=class_weights(y_train, config.class_weight_power),
+        weight=class_weights(y_train, config.class_weight_power).to(device),
         label_smoothing=config.label_smoothing,
     )
     soft = online = None
@@ -244,22 +262,15 @@ def _train(
     warmup = int(steps_per_epoch * config.warmup_epochs)
     start_epoch, step, best = 0, 0, {"val_acc": -1.0}
 
-    last = run_dir / "last.pt"
-    if last.exists():
-        state = torch.load(last, weights_only=False)
-        model.load_state_dict(state["model"])
-        ema.load_state_dict(state["ema"])
-        optimizer.load_state_dict(state["optimizer"])
+    if state is not None:
+        optimizer.load_state_dict(state["optimizer"])  # its buffers follow the parameters
         start_epoch, step, best = state["epoch"] + 1, state["step"], state["best"]
-        if "torch_rng" in state:  # dropout draws from the global generator
+        if "torch_rng" in state:  # dropout draws from the global generator (CPU runs)
             torch.set_rng_state(state["torch_rng"])
         print(f"resuming {run_dir} at epoch {start_epoch + 1}/{config.epochs}", flush=True)
     else:
-        if config.init:
-            init_weights(model, Path(config.init), xt[:2048])
-            ema.load_state_dict(model.state_dict())
         print(
-            f"new run {run_dir}: {count_parameters(model):,} parameters, "
+            f"new run {run_dir} on {device}: {count_parameters(model):,} parameters, "
             f"{len(xt)} training / {len(xv)} validation images",
             flush=True,
         )
@@ -282,11 +293,12 @@ def _train(
             targets = online(xb) if online is not None else soft[idx] if soft is not None else None
             if config.camera is not None:
                 xb = camera(xb, gen, config.camera)
-            xb = xb.contiguous(memory_format=torch.channels_last)
-            yb = yt[idx]
+            xb = xb.to(device).contiguous(memory_format=torch.channels_last)
+            yb = yt[idx].to(device)
+            targets = None if targets is None else targets.to(device)
             for group in optimizer.param_groups:
                 group["lr"] = lr_at(step, total, warmup, config.lr)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
                 logits = model(xb)
             loss = criterion(logits.float(), yb)
             if targets is not None:
@@ -382,6 +394,12 @@ def main() -> None:
     parser.add_argument("--no-bf16", action="store_true", help="train in float32")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
+        "--device",
+        default="cpu",
+        help="where the network trains: cpu, or cuda where PyTorch has a GPU (data, "
+        "augmentation and an online teacher stay on the CPU, with --threads)",
+    )
+    parser.add_argument(
         "--max-epochs-now",
         type=int,
         default=None,
@@ -406,7 +424,13 @@ def main() -> None:
         keep_epochs=args.keep_epochs,
     )
     best = train(
-        args.train, args.val, args.run_dir.expanduser(), config, args.threads, args.max_epochs_now
+        args.train,
+        args.val,
+        args.run_dir.expanduser(),
+        config,
+        args.threads,
+        args.max_epochs_now,
+        args.device,
     )
     print(f"best: {json.dumps(best)}")
 

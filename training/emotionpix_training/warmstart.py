@@ -189,7 +189,7 @@ def init_weights(net: ExpressionNet, source: Path, sample: torch.Tensor) -> None
     if source.suffix == ".onnx":
         start = load_exported(source, sample)
     else:
-        start = from_state_dict(torch.load(source, weights_only=False)["ema"])
+        start = from_state_dict(torch.load(source, weights_only=False, map_location="cpu")["ema"])
     if start.widths != net.widths:
         start = widen(start, net.widths)
     net.load_state_dict(start.state_dict())
