@@ -72,5 +72,8 @@ def in_thread(app: Any, threads: int = 4) -> Iterator[int]:
     try:
         yield int(server.socket.getsockname()[1])  # type: ignore[union-attr]
     finally:
+        # The worker threads first: one still finishing a response would otherwise wake the
+        # closed loop (EBADF, printed as a traceback).
+        server.task_dispatcher.shutdown()
         server.close()
         thread.join(timeout=5)
