@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from emotionpix.emotion.registry import MODELS, available_models, get_model
 from tests.images import make_dataset
 
@@ -54,3 +57,18 @@ def test_eval_measures_a_superseded_model_by_name(run_cli, tmp_path):
     result = run_cli("eval", str(tmp_path / "data"), "--model", "emotionpix-distilled-2", "--json")
     body = json.loads(result.output)
     assert (body["model"], body["n"], body["detection_rate"]) == ("emotionpix-distilled-2", 4, 0.75)
+
+
+@pytest.mark.parametrize(
+    "name", ["emotionpix-distilled-2", "emotionpix-distilled", "emotionpix-ensemble"]
+)
+def test_a_superseded_model_s_stated_accuracy_is_the_one_its_build_measured(name):
+    """As for the default (tests/unit/test_emotion_models.py): the registry's PublicTest
+    figure is the build report's, which agrees with its confusion matrix and its file."""
+    spec = get_model(name)
+    path = Path(spec.file)
+    report = json.loads(path.with_suffix(".build.json").read_text())
+    confusion = np.array(report["confusion"])
+    assert confusion.sum() == report["n"] == 3589
+    assert round(np.trace(confusion) / confusion.sum(), 4) == report["accuracy"] == spec.accuracy
+    assert report["onnx_bytes"] == path.stat().st_size

@@ -3,6 +3,7 @@ recorded by scripts/make_reference_outputs.py), the conversion script reproduces
 bundled classifier from the FER library's weights, and the registry says what each model is."""
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from emotionpix.emotion.registry import DEFAULT_MODEL, MODELS, available_models,
 from emotionpix.emotion.runtime import MODELS_DIR, make_session
 from tests.scripts import load_script
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+BUILD_REPORTS = ROOT / "training" / "models"  # each graph's build report, beside the package
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +69,22 @@ def test_the_default_is_the_most_accurate_model_and_int8():
     assert (default.int8, default.mirror_invariant) == (True, True)
     others = [spec.accuracy for spec in available_models().values() if spec != default]
     assert default.accuracy > max(others)
+
+
+def test_the_default_s_stated_accuracy_is_the_one_its_build_measured():
+    """FER2013 cannot be in the repository, so no test here re-measures the graph on faces.
+    What ties the stated figure to the shipped graph: the registry's accuracy is the one the
+    build report measured on PublicTest (3,589 faces) when the graph was built, the report
+    agrees with its own confusion matrix, its byte count is the shipped file's (whose sha256
+    MODELS.md lists: see below), and the model card states the same figure."""
+    spec = get_model(DEFAULT_MODEL)
+    path = MODELS_DIR / spec.file
+    report = json.loads((BUILD_REPORTS / path.name).with_suffix(".build.json").read_text())
+    confusion = np.array(report["confusion"])
+    assert confusion.sum() == report["n"] == 3589
+    assert round(np.trace(confusion) / confusion.sum(), 4) == report["accuracy"] == spec.accuracy
+    assert report["onnx_bytes"] == path.stat().st_size
+    assert f"{spec.accuracy * 100:.2f} %" in (ROOT / "docs" / "model-card.md").read_text()
 
 
 @pytest.mark.parametrize(
