@@ -149,8 +149,15 @@ def main() -> None:
     results["end_to_end_frames_per_s"] = round(100 / (time.perf_counter() - start), 1)
 
     with tempfile.TemporaryDirectory() as tmp:
-        # One client posts every frame: a limit above that, still counted.
-        app = create_app({"INSTANCE_PATH": tmp, "RATE_LIMIT_EMOTION": "100000 per minute"})
+        # One client posts every frame: a limit above that, still counted. The app reads
+        # with the model measured above (it used to read with the default whatever --model).
+        app = create_app(
+            {
+                "INSTANCE_PATH": tmp,
+                "EMOTION_MODEL": args.model,
+                "RATE_LIMIT_EMOTION": "100000 per minute",
+            }
+        )
         with in_thread(app) as port:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
 
