@@ -244,6 +244,12 @@ def test_live_mode_holds_a_settled_mood_through_a_passing_face(live_browser, ope
     assert page.get_attribute("#live-toggle", "aria-checked") == "true"
     wait_until(page, "document.querySelector('#live').dataset.settled === 'happy'", 30_000)
     expect(page.locator("#live-bars li")).to_have_count(7)
+    expect(page.locator("#results-heading")).to_have_text("Comedy for a happy mood")
+    # The grid moves when the settled mood changes, and only then: on the smile, or first on
+    # the neutral face where live mode began while it passed (the video's phase is chance).
+    asked = recommendations_asked(page)
+    assert asked[-1] == "happy"
+    assert asked in (["happy"], ["neutral", "happy"])
     settled = set()
     # Until the neutral face has been read at least twice (two loops of the video at least).
     for _ in range(600):
@@ -255,7 +261,7 @@ def test_live_mode_holds_a_settled_mood_through_a_passing_face(live_browser, ope
     else:
         raise AssertionError(f"the neutral frames were never read: {history}")
     assert settled == {"happy"}
-    assert recommendations_asked(page) == ["happy"]  # the grid moved once, when it settled
+    assert recommendations_asked(page) == asked  # the passing neutral face moved nothing
     assert page.inner_text("#results-heading") == "Comedy for a happy mood"
     assert carrying_data(page) == []
     # A hidden tab reads nothing (the page is told it is hidden as the browser would).
