@@ -6,11 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from emotionpix.emotion.registry import MODELS, available_models, get_model
 from tests.images import make_dataset
+from tests.unit.test_emotion_models import assert_publictest_build_report
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,9 +66,4 @@ def test_a_superseded_model_s_stated_accuracy_is_the_one_its_build_measured(name
     """As for the default (tests/unit/test_emotion_models.py): the registry's PublicTest
     figure is the build report's, which agrees with its confusion matrix and its file."""
     spec = get_model(name)
-    path = Path(spec.file)
-    report = json.loads(path.with_suffix(".build.json").read_text())
-    confusion = np.array(report["confusion"])
-    assert confusion.sum() == report["n"] == 3589
-    assert round(np.trace(confusion) / confusion.sum(), 4) == report["accuracy"] == spec.accuracy
-    assert report["onnx_bytes"] == path.stat().st_size
+    assert_publictest_build_report(spec, Path(spec.file), Path(spec.file))
