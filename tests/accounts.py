@@ -50,14 +50,14 @@ def sign_up(client: Any, email_address: str, password: str = PASSWORD) -> Any:
     )
 
 
-def confirm(client: Any, link: str) -> Any:
-    """Follow a verification link as a person does: open it, press the button."""
+def confirm(client: Any, link: str, password: str = PASSWORD) -> Any:
+    """Follow a verification link as a person does: open it, type the sign-up password,
+    press the button."""
     parts = urlsplit(link)
     page = client.get(f"{parts.path}?{parts.query}")
     assert page.status_code == 200
-    return client.post(
-        "/confirm", data={"token": token_of(link), "csrf_token": csrf_token(client, "/confirm")}
-    )
+    data = {"token": token_of(link), "password": password}
+    return client.post("/confirm", data={**data, "csrf_token": csrf_token(client, "/confirm")})
 
 
 def sign_in(client: Any, email_address: str, password: str = PASSWORD, **extra: str) -> Any:
@@ -112,11 +112,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[str, Mailbox]]:
+def smtp_server(mailbox: Mailbox | None = None) -> Iterator[tuple[str, Mailbox]]:
     """A real SMTP server (aiosmtpd) on a free port; yields its URL and its mailbox."""
     from aiosmtpd.controller import Controller
 
-    mailbox = Mailbox()
+    mailbox = mailbox or Mailbox()
     port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -99,6 +100,13 @@ DEFAULTS: dict[str, Any] = {
     # Requests come through this many proxies (nginx: 1), which say the client's address
     # and scheme in X-Forwarded-For/-Proto; 0: the connection's own.
     "TRUSTED_PROXIES": 0,
+    # The address people use to reach the app (https://films.example.org): mailed links
+    # (confirmation, password reset) are built on it, never on a request's Host header.
+    # Without it, accounts mail links only for a development server on localhost.
+    "PUBLIC_URL": None,
+    # Host names the app answers to (others get 400); None: PUBLIC_URL's host and this
+    # machine's (localhost, 127.0.0.1, ::1) when PUBLIC_URL is set, any host otherwise.
+    "TRUSTED_HOSTS": None,
     # Rate limits per client address (Flask-Limiter notation), counted in RATELIMIT_STORAGE_URI
     # (memory:// is per process; redis://… is shared by every worker and server).
     "RATELIMIT_ENABLED": True,
@@ -149,6 +157,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
         app.config.update(overrides)
     _fill_derived(app)
     _check(app.config)
+    # Flask's own setting: Werkzeug refuses (400) a request whose Host is not among these.
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
 
 
 def _fill_derived(app: Flask) -> None:
@@ -296,8 +306,41 @@ def _check(config: Mapping[str, Any]) -> None:
     for key in ("RATE_LIMIT_AUTH", "RATE_LIMIT_EMOTION"):
         if not _is_limit(config[key]):
             problems.append(f"{key} must read like '10 per minute', got {config[key]!r}")
+    public = config["PUBLIC_URL"]
+    if public is not None and not _is_origin(public):
+        problems.append(
+            "PUBLIC_URL must be an http(s) address such as https://films.example.org, "
+            f"got {public!r}"
+        )
+    hosts = config["TRUSTED_HOSTS"]
+    if hosts is not None and (
+        not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts)
+    ):
+        problems.append(f"TRUSTED_HOSTS must be a JSON list of host names, got {hosts!r}")
     if problems:
         raise ConfigError("; ".join(f"{PREFIX}_{p}" for p in problems))
+
+
+def _is_origin(value: Any) -> bool:
+    """An http(s) address with a host and nothing after the path (no query, no fragment)."""
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return (
+        parts.scheme in {"http", "https"}
+        and bool(parts.hostname)
+        and not (parts.query or parts.fragment or parts.username or parts.password)
+    )
+
+
+def trusted_hosts(config: Mapping[str, Any]) -> list[str] | None:
+    """The Host names the app answers to (Werkzeug checks them): ``TRUSTED_HOSTS``, else
+    PUBLIC_URL's host and loopback names, else None (any host: a development server)."""
+    if config["TRUSTED_HOSTS"] is not None:
+        return list(config["TRUSTED_HOSTS"])
+    if config["PUBLIC_URL"]:
+        return [str(urlsplit(config["PUBLIC_URL"]).hostname), "localhost", "127.0.0.1", "::1"]
+    return None
 
 
 def _is_limit(value: Any) -> bool:

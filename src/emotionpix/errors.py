@@ -15,7 +15,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, SecurityError
 
 from emotionpix.cache.base import CacheUnavailable
 from emotionpix.emotion.errors import (
@@ -136,6 +136,13 @@ def init_app(app: Flask) -> None:
             "Please wait a little and try again.",
             429,
         )
+
+    @app.errorhandler(SecurityError)
+    def handle_untrusted_host(exc: SecurityError) -> tuple[Response, int]:
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page template.
+        return jsonify(
+            error="untrusted_host", message="This server does not answer to that host name."
+        ), 400
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException) -> tuple[Response | str, int]:

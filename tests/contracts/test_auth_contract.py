@@ -157,7 +157,7 @@ def backend(subject: Subject) -> Any:
 def signed_up(subject: Subject, email: str = EMAIL) -> Credentials:
     """A verified account, signed in through its confirmation link."""
     subject.backend.sign_up(email, PASSWORD, confirm_url=CONFIRM_URL)
-    credentials: Credentials = subject.backend.confirm(subject.proof(email))
+    credentials: Credentials = subject.backend.confirm(subject.proof(email), PASSWORD)
     return credentials
 
 
@@ -168,7 +168,7 @@ def test_sign_up_mails_a_link_that_verifies_and_signs_in(subject, backend):
     assert (mail.to, mail.kind) == (EMAIL, "signup")
     landing, proof = subject.follow(mail.link)
     assert landing == CONFIRM_URL
-    credentials = backend.confirm(proof)
+    credentials = backend.confirm(proof, PASSWORD)
     identity = credentials.identity
     assert (identity.email, identity.verified) == (EMAIL, True)
     assert identity.user_id
@@ -205,7 +205,7 @@ def test_signing_up_again_is_silent_and_keeps_the_password(subject, backend):
 def test_signing_up_again_before_confirming_keeps_the_first_password(subject, backend):
     backend.sign_up(EMAIL, PASSWORD, confirm_url=CONFIRM_URL)
     backend.sign_up(EMAIL, NEW_PASSWORD, confirm_url=CONFIRM_URL)
-    backend.confirm(subject.proof())
+    backend.confirm(subject.proof(), PASSWORD)
     backend.sign_in(EMAIL, PASSWORD)
     with pytest.raises(InvalidCredentials):
         backend.sign_in(EMAIL, NEW_PASSWORD)
@@ -215,7 +215,7 @@ def test_resend_mails_a_new_link_only_to_unverified_accounts(subject, backend):
     backend.sign_up(EMAIL, PASSWORD, confirm_url=CONFIRM_URL)
     backend.resend(EMAIL, confirm_url=CONFIRM_URL)
     assert len(subject.mails_to(EMAIL, "signup")) == 2
-    assert backend.confirm(subject.proof()).identity.verified
+    assert backend.confirm(subject.proof(), PASSWORD).identity.verified
     backend.resend(EMAIL, confirm_url=CONFIRM_URL)  # verified: nothing to send
     backend.resend("nobody@example.com", confirm_url=CONFIRM_URL)  # unknown: the same answer
     assert len(subject.mails()) == 2
@@ -240,16 +240,16 @@ def test_sign_up_says_what_is_wrong(subject, backend, email, password, error, me
 def test_a_used_link_is_refused(subject, backend):
     backend.sign_up(EMAIL, PASSWORD, confirm_url=CONFIRM_URL)
     link = subject.mails()[-1].link
-    backend.confirm(subject.follow(link)[1])
+    backend.confirm(subject.follow(link)[1], PASSWORD)
     with pytest.raises(InvalidLink):
-        backend.confirm(subject.follow(link)[1])
+        backend.confirm(subject.follow(link)[1], PASSWORD)
 
 
 def test_an_expired_link_is_refused(subject, backend):
     backend.sign_up(EMAIL, PASSWORD, confirm_url=CONFIRM_URL)
     subject.advance(LONG)
     with pytest.raises(InvalidLink, match="expired or was already used"):
-        backend.confirm(subject.proof())
+        backend.confirm(subject.proof(), PASSWORD)
     with pytest.raises(EmailNotVerified):
         backend.sign_in(EMAIL, PASSWORD)
 
@@ -260,8 +260,8 @@ def test_forged_and_empty_proofs_are_refused(subject, backend):
     forged = {key: value[:-6] + "A1b2C3" for key, value in proof.items()}
     for bad in (forged, {}, {"token": "x", "access_token": "x.y.z", "refresh_token": "r"}):
         with pytest.raises(InvalidLink):
-            backend.confirm(bad)
-    assert backend.confirm(proof).identity.verified  # the real one still works
+            backend.confirm(bad, PASSWORD)
+    assert backend.confirm(proof, PASSWORD).identity.verified  # the real one still works
 
 
 def test_password_reset_by_mail(subject, backend):
@@ -346,7 +346,7 @@ def test_delete_removes_the_account(subject, backend):
     subject.later()
     assert backend.current(account) is None
     backend.sign_up(EMAIL, NEW_PASSWORD, confirm_url=CONFIRM_URL)  # the email is free again
-    fresh = backend.confirm(subject.proof())
+    fresh = backend.confirm(subject.proof(), NEW_PASSWORD)
     assert fresh.identity.user_id != account.identity.user_id
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -59,6 +60,8 @@ def test_sign_up_confirm_sign_in_watchlist_and_seen(
     # The link names the server the browser used.
     assert link.startswith(account_server)
     page.goto(link)
+    expect(page.locator("#proof-form")).to_contain_text("ann@example.com")
+    page.fill("#password", PASSWORD)
     page.click("button:has-text('Confirm my email')")
     page.wait_for_selector("body[data-ready='true']", state="attached")
     expect(page.locator(".account-menu")).to_contain_text("Account")
@@ -123,6 +126,7 @@ def test_a_corrected_reading_moves_the_films_and_joins_the_opted_in_history(
     page.click("button:has-text('Create my account')")
     expect(page.locator("h1")).to_have_text("Check your email")
     page.goto(mailbox.link_for("bea@example.com"))
+    page.fill("#password", PASSWORD)
     page.click("button:has-text('Confirm my email')")
     page.goto(account_server + "/account")
     page.check("#history-enabled")
@@ -156,3 +160,23 @@ def test_the_account_pages_pass_the_accessibility_audit(open_page, viewport, art
         assert axe_violations(page) == [], path
         name = path.strip("/").split("?")[0].replace("/", "-")
         page.screenshot(path=str(artifacts / f"account-{name}-{viewport[0]}.png"))
+
+
+def test_an_attackers_link_with_a_fragment_signs_nobody_in(open_page, mail_server, account_server):
+    """Login CSRF (issue 29, finding 5): the page once sent the confirmation form by itself
+    when the address had a fragment, so the attacker's own link with ``#error=x`` signed a
+    visitor's browser into the attacker's account without a click."""
+    _, mailbox = mail_server
+    page = open_page("/signup")
+    page.fill("#email", "mallory@example.com")
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Create my account')")
+    expect(page.locator("h1")).to_have_text("Check your email")
+    link = mailbox.link_for("mallory@example.com")
+    victim = open_page("/")
+    victim.goto(link + "#error=x&access_token=y")
+    expect(victim.locator("#proof-form")).to_be_visible()
+    victim.wait_for_timeout(1500)  # time for a script that would send the form
+    assert urlsplit(victim.url).path == "/confirm"
+    me = victim.evaluate("fetch('/api/me').then(r => r.json())")
+    assert me == {"signed_in": False}

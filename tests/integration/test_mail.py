@@ -4,10 +4,22 @@ gives a clear message, not a 500."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import pytest
 
 from emotionpix.auth.mail import SmtpMailer
-from tests.accounts import PASSWORD, confirm, csrf_token, free_port, sign_in, sign_up, smtp_server
+from tests.accounts import (
+    PASSWORD,
+    Mailbox,
+    confirm,
+    csrf_token,
+    free_port,
+    sign_in,
+    sign_up,
+    smtp_server,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -45,12 +57,51 @@ def test_a_password_reset_mail_arrives_through_smtp(make_app):
         assert "/password/reset?token=" in mailbox.links()[1]
 
 
-def test_a_mail_server_that_is_down_gives_a_clear_message(make_app):
+def test_a_mail_server_that_is_down_tells_nobody_which_addresses_have_accounts(make_app, caplog):
+    """The probe saw 503 for an account and 200 for an unknown address while SMTP was down:
+    mail now leaves in the background, so both answer alike and the failure is logged."""
     app = make_app(SMTP_URL=f"smtp://127.0.0.1:{free_port()}")
+    mailer = app.extensions["emotionpix.auth.mailer"]
+    mailer.retry_after = 0.01
     client = app.test_client()
-    page = sign_up(client, "ann@example.com")
-    assert page.status_code == 503
-    assert "could not send the email" in page.get_data(True)
+    assert sign_up(client, "ann@example.com").status_code == 200
+    token = csrf_token(client, "/password/forgot")
+    known = client.post("/password/forgot", data={"email": "ann@example.com", "csrf_token": token})
+    unknown = client.post(
+        "/password/forgot", data={"email": "zed@example.com", "csrf_token": token}
+    )
+    assert known.status_code == unknown.status_code == 200
+    assert known.get_data(True).replace("ann@", "zed@") == unknown.get_data(True)
+    assert mailer.flush(10)
+    assert "could not send a mail" in caplog.text
+    assert "ann@example.com" not in caplog.text
+
+
+def test_a_forgotten_password_answers_before_the_mail_server_does(make_app):
+    """A slow mail server once showed which addresses have accounts (47.7 ms against 5.6 ms,
+    250 ms with a slow server): the answer now comes while the server still holds the mail."""
+    release = threading.Event()
+
+    class Holding(Mailbox):
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            await asyncio.get_running_loop().run_in_executor(None, release.wait, 10)
+            return await super().handle_DATA(server, session, envelope)
+
+    with smtp_server(Holding()) as (url, mailbox):
+        app = make_app(SMTP_URL=url)
+        client = app.test_client()
+        with app.app_context():
+            backend = app.extensions["emotionpix.auth.backend"]
+            backend.create_user("ann@example.com", PASSWORD, verified=True)
+        answer = client.post(
+            "/password/forgot",
+            data={"email": "ann@example.com", "csrf_token": csrf_token(client, "/password/forgot")},
+        )
+        assert answer.status_code == 200
+        assert mailbox.messages == []  # answered while the server still held the mail
+        release.set()
+        [mail] = mailbox.wait(1)
+        assert mail["Subject"] == "Reset your EmotionPix password"
 
 
 def test_smtp_urls_are_read_with_their_credentials_and_tls():

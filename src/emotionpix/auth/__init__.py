@@ -13,6 +13,7 @@ from flask import Flask
 
 from emotionpix.auth import session
 from emotionpix.auth.base import AuthBackend
+from emotionpix.auth.ledger import LEDGER_KEY, SessionLedger
 from emotionpix.auth.local import LocalBackend
 from emotionpix.auth.mail import build_mailer
 from emotionpix.auth.personal import PersonalData
@@ -51,6 +52,8 @@ def init_app(app: Flask) -> None:
         raise ConfigError(f"EMOTIONPIX_SMTP_URL: {exc}") from None
     app.extensions[BACKEND_KEY] = build_backend(app)
     app.extensions[PERSONAL_KEY] = PersonalData(database(app))
+    lifetime = app.config["REMEMBER_DAYS"] * 86400
+    app.extensions[LEDGER_KEY] = SessionLedger(database(app), lifetime=lifetime)
     session.init_app(app)
     app.register_blueprint(views.bp)
     app.add_template_filter(_isotime, "isotime")

@@ -63,8 +63,9 @@ class AuthBackend(Protocol):
     def resend(self, email: str, *, confirm_url: str) -> None:
         """Mail the verification link again (nothing happens for unknown or verified emails)."""
 
-    def confirm(self, proof: Mapping[str, str]) -> Credentials:
-        """Verify the email from a link's proof; signs the user in."""
+    def confirm(self, proof: Mapping[str, str], password: str | None = None) -> Credentials:
+        """Verify the email from a link's proof; signs the user in. Backends that keep the
+        passwords (local) also need the password the account was signed up with."""
 
     def sign_in(self, email: str, password: str) -> Credentials:
         """Check the password; refuses an unverified email (``EmailNotVerified``)."""
@@ -125,6 +126,23 @@ class InvalidLink(AuthError):
 
     def __init__(
         self, message: str = "This link has expired or was already used. Ask for a new one."
+    ) -> None:
+        super().__init__(message)
+
+
+class WrongSignUpPassword(AuthError):
+    """Confirming an address needs the password its account was signed up with."""
+
+    status = 401
+    code = "wrong_sign_up_password"
+
+    def __init__(
+        self,
+        message: str = (
+            "That is not the password this address was signed up with. Type the password you "
+            "chose when you signed up. If you did not sign up before, someone else may have: "
+            "reset the password to make the account yours."
+        ),
     ) -> None:
         super().__init__(message)
 

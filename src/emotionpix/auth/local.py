@@ -5,6 +5,12 @@ password resets.
 A link is single-use because it is bound to the state it changes: a verification link to an
 unverified account, a reset link to the password hash it replaces. Sessions carry the
 account's epoch, which a password change moves on: every other session of the account ends.
+
+Nobody can prepare an account for someone else's address (pre-hijacking): signing up again
+for an unverified address changes nothing, and confirming an address needs the password the
+account was signed up with, so following the link never activates a password the person
+confirming did not choose. Someone who finds an address already signed up by another resets
+the password instead, which proves the address and sets their own.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from emotionpix.auth.base import (
     Identity,
     InvalidCredentials,
     InvalidLink,
+    WrongSignUpPassword,
 )
 from emotionpix.auth.mail import Mailer
 from emotionpix.auth.policy import check_password, normalise_email
@@ -71,6 +78,7 @@ class LocalBackend:
 
     name = "local"
     deletes_remote_account = True  # nothing of the account remains anywhere after delete()
+    confirms_with_password = True  # the confirmation page asks for the sign-up password
 
     def __init__(
         self,
@@ -125,8 +133,12 @@ class LocalBackend:
         if user is not None and user["verified_at"] is None:
             self._mail_verification(user, confirm_url)
 
-    def confirm(self, proof: Mapping[str, str]) -> Credentials:
+    def confirm(self, proof: Mapping[str, str], password: str | None = None) -> Credentials:
+        """Verify the address of a link's account, given the password it was signed up
+        with (``WrongSignUpPassword`` otherwise: the link stays usable)."""
         user = self._from_link(proof, "verify", VERIFY_FOR)
+        if password is None or not self._verify(user["password_hash"], password):
+            raise WrongSignUpPassword()
         with self.engine.begin() as conn:
             conn.execute(
                 update(local_users)
@@ -154,12 +166,29 @@ class LocalBackend:
         return self._credentials(user)
 
     def current(self, credentials: Credentials) -> Credentials | None:
+        """The account as it is now (its email read from the database, not from the
+        cookie), or None when the session's epoch has passed."""
         user = self._by_id(credentials.identity.user_id)
         if user is None or user["verified_at"] is None:
             return None
         if credentials.tokens.get("epoch") != user["epoch"]:
             return None
-        return credentials
+        return Credentials(self._credentials(user).identity, credentials.tokens)
+
+    def link_email(self, proof: Mapping[str, str]) -> str | None:
+        """The address a verification link would confirm (shown on the confirmation page,
+        so nobody confirms an account they do not recognise), or None for a bad link."""
+        try:
+            return str(self._from_link(proof, "verify", VERIFY_FOR)["email"])
+        except InvalidLink:
+            return None
+
+    def record(self, user_id: str) -> dict[str, Any]:
+        """When the account was made and its address verified (for the owner's export)."""
+        user = self._by_id(user_id)
+        if user is None:
+            return {}
+        return {"created_at": user["created_at"], "verified_at": user["verified_at"]}
 
     def sign_out(self, credentials: Credentials) -> None:
         """Nothing to end here: the session lives in the (signed) cookie the views clear.

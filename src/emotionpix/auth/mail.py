@@ -1,18 +1,28 @@
 """Sending account emails: through an SMTP server when ``EMOTIONPIX_SMTP_URL`` is set,
 otherwise written to the server's console (as Django's console backend does), so sign-up
-works on a machine with no mail server."""
+works on a machine with no mail server.
+
+SMTP mail leaves on a thread of its own (``OutgoingMail``): a request never waits for the
+mail server, so neither the answer's timing nor a failing server tells anyone whether an
+address has an account.
+"""
 
 from __future__ import annotations
 
+import logging
+import queue
 import smtplib
 import ssl
 import sys
 import threading
+import time
 from email.message import EmailMessage
 from typing import Protocol, TextIO
 from urllib.parse import unquote, urlsplit
 
 from emotionpix.auth.base import AuthUnavailable
+
+log = logging.getLogger(__name__)
 
 
 class Mailer(Protocol):
@@ -87,6 +97,65 @@ class SmtpMailer:
         return smtp
 
 
+class OutgoingMail:
+    """Sends through ``mailer`` on a background thread: ``send`` only queues the mail. A
+    mail the server refuses is tried again after ``retry_after`` seconds (``attempts`` in
+    all), then given up and logged (the recipient never learns; the page tells people to
+    ask for a new link if none arrives). The thread starts with the first mail, in the
+    process that sends it (so a Gunicorn worker forked later has its own)."""
+
+    def __init__(
+        self, mailer: Mailer, *, attempts: int = 3, retry_after: float = 5.0, capacity: int = 1000
+    ) -> None:
+        self.mailer = mailer
+        self.where = mailer.where
+        self.attempts = attempts
+        self.retry_after = retry_after
+        self._queue: queue.Queue[tuple[str, str, str]] = queue.Queue(capacity)
+        self._thread: threading.Thread | None = None
+        self._start = threading.Lock()
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        try:
+            self._queue.put_nowait((to, subject, body))
+        except queue.Full:  # the mail server has been down for a long while
+            log.error("the outgoing mail queue is full: a mail was dropped")
+            return
+        with self._start:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, daemon=True, name="mail")
+                self._thread.start()
+
+    def flush(self, timeout: float) -> bool:
+        """Wait until every queued mail was sent or given up (True), or ``timeout`` passed."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def _run(self) -> None:
+        while True:
+            to, subject, body = self._queue.get()
+            try:
+                self._deliver(to, subject, body)
+            finally:
+                self._queue.task_done()
+
+    def _deliver(self, to: str, subject: str, body: str) -> None:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                self.mailer.send(to, subject, body)
+                return
+            except AuthUnavailable:
+                if attempt < self.attempts:
+                    time.sleep(self.retry_after)
+        # the address is not logged: the log must not say who has an account
+        log.error("could not send a mail (%r) after %d attempts", subject, self.attempts)
+
+
 def build_mailer(url: str | None, sender: str) -> Mailer:
-    """The SMTP mailer for ``url``, or the console when there is none."""
-    return SmtpMailer(url, sender) if url else ConsoleMailer(sender)
+    """The SMTP mailer for ``url`` (sending in the background), or the console when there
+    is none (writing to the console takes no time and cannot fail)."""
+    return OutgoingMail(SmtpMailer(url, sender)) if url else ConsoleMailer(sender)

@@ -134,7 +134,9 @@ class SupabaseBackend:
             )
         )
 
-    def confirm(self, proof: Mapping[str, str]) -> Credentials:
+    def confirm(self, proof: Mapping[str, str], password: str | None = None) -> Credentials:
+        """Supabase checked the link before it redirected here (the password is not asked
+        for: Supabase keeps it)."""
         access_token, refresh_token = _link_tokens(proof)
         try:
             user = self._call(lambda auth: auth.get_user(access_token))

@@ -14,6 +14,7 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
+    current_app,
     redirect,
     render_template,
     request,
@@ -21,7 +22,16 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from emotionpix.auth.base import PROOF_FIELDS, AuthError, EmailNotVerified, Identity, SignedOut
+from emotionpix.auth.base import (
+    PROOF_FIELDS,
+    AuthError,
+    AuthUnavailable,
+    EmailNotVerified,
+    Identity,
+    SignedOut,
+    WrongSignUpPassword,
+)
+from emotionpix.auth.ledger import LEDGER_KEY, SessionLedger
 from emotionpix.auth.personal import seen, watchlist
 from emotionpix.auth.session import (
     backend,
@@ -35,6 +45,18 @@ from emotionpix.auth.session import (
 from emotionpix.guards import auth_limit, limiter
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+@bp.after_request
+def _never_stored(response: Response) -> Response:
+    """Account pages show personal data and tokens: no browser or proxy may keep them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def ledger() -> SessionLedger:
+    found: SessionLedger = current_app.extensions[LEDGER_KEY]
+    return found
 
 
 def _proof() -> dict[str, str]:
@@ -56,8 +78,36 @@ def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(f"auth/{template}", proof_names=PROOF_FIELDS, **context), status
 
 
+# Hosts a mailed link may name without EMOTIONPIX_PUBLIC_URL: only this machine's.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+class PublicUrlMissing(AuthUnavailable):
+    """Mail with links cannot go out: the server does not know its public address."""
+
+    code = "public_url_missing"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Accounts cannot send emails on this server yet: its operator must set "
+            "EMOTIONPIX_PUBLIC_URL (the address people use to reach it)."
+        )
+
+
 def _link_to(endpoint: str) -> str:
-    """The absolute URL a mailed link leads back to (on the host the browser used)."""
+    """The absolute URL a mailed link leads back to: under ``PUBLIC_URL``, never under the
+    Host header a request brings (anyone can send any Host, and a reset link on their host
+    would hand them the token). Without ``PUBLIC_URL`` only a loopback host is believed: a
+    development server on this machine."""
+    public = current_app.config["PUBLIC_URL"]
+    path = url_for(endpoint)[len(request.script_root) :]
+    if public:
+        return f"{public.rstrip('/')}{path}"
+    if request.host.rsplit(":", 1)[0].lower() not in LOOPBACK_HOSTS:
+        current_app.logger.error(
+            "a mailed link was asked for on host %r: set EMOTIONPIX_PUBLIC_URL", request.host
+        )
+        raise PublicUrlMissing()
     return url_for(endpoint, _external=True)
 
 
@@ -79,22 +129,38 @@ def sign_up() -> Any:
         return _page("signup.html")
     email = _form("email")
     try:
-        backend().sign_up(
-            email, _form("password"), confirm_url=url_for("auth.confirm", _external=True)
-        )
+        backend().sign_up(email, _form("password"), confirm_url=_link_to("auth.confirm"))
     except AuthError as exc:
         return _page("signup.html", exc.status, error=exc.message, email=email)
     return _page("check_email.html", email=email, where=_mailer_where(), purpose="confirm")
 
 
+def _confirm_page(status: int = 200, **context: Any) -> tuple[str, int]:
+    proof = _proof()
+    link_email = getattr(backend(), "link_email", None)
+    return _page(
+        "confirm.html",
+        status,
+        proof=proof,
+        email=link_email(proof) if link_email else None,
+        with_password=getattr(backend(), "confirms_with_password", False),
+        supabase=backend().name == "supabase",
+        **context,
+    )
+
+
 @bp.route("/confirm", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
 def confirm() -> Any:
-    """GET shows a button (mail scanners that open links confirm nothing); POST confirms
-    and signs in."""
+    """GET shows the address and a button (mail scanners that open links confirm nothing;
+    nothing is sent by itself); POST confirms, with the sign-up password where the backend
+    keeps it, and signs in."""
     if request.method == "GET":
-        return _page("confirm.html", proof=_proof())
+        return _confirm_page()
     try:
-        credentials = backend().confirm(_proof())
+        credentials = backend().confirm(_proof(), _form("password"))
+    except WrongSignUpPassword as exc:
+        return _confirm_page(exc.status, error=exc.message)
     except AuthError as exc:
         return _page("confirm.html", exc.status, error=exc.message, proof={}, resend=True)
     start_session(credentials, remember=False)
@@ -207,6 +273,7 @@ def sign_out_everywhere() -> BaseResponse:
     if credentials is None:
         raise SignedOut()
     getattr(backend(), "sign_out_everywhere", backend().sign_out)(credentials)
+    ledger().close_all(credentials.identity.user_id)
     end_session()
     return redirect(url_for("auth.sign_in"))
 
@@ -222,11 +289,14 @@ def history() -> BaseResponse:
 def export() -> Response:
     """Everything kept about the account, as a JSON download."""
     user = require_user()
+    record = getattr(backend(), "record", None)
     data = {
         "exported_by": "EmotionPix",
         "email": user.email,
         "backend": backend().name,
+        "login": record(user.user_id) if record else None,
         **personal().export(user.user_id),
+        "sessions": ledger().export(user.user_id),
     }
     body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     return Response(
@@ -248,6 +318,7 @@ def delete_account() -> Any:
         return redirect(url_for("auth.account", _anchor="delete"))
     personal().delete(credentials.identity.user_id)
     backend().delete(credentials)
+    ledger().close_all(credentials.identity.user_id)
     end_session()
     return _page("deleted.html", deletes_remote=getattr(backend(), "deletes_remote_account", True))
 

@@ -22,6 +22,7 @@ from flask import Flask
 from sqlalchemy import Connection, Engine, MetaData, inspect, text
 from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 
+import emotionpix.auth.ledger  # auth_sessions
 import emotionpix.auth.local  # declares local_users
 import emotionpix.auth.personal  # accounts, watchlist, seen_films, mood_history
 import emotionpix.cache.sql  # noqa: F401  (declares cache_entries, cache_counters)
