@@ -66,22 +66,28 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Processes.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Processes (more than one: Gunicorn, behind nginx).",
+)
 @click.option(
     "--threads", default=8, show_default=True, type=click.IntRange(1), help="Threads each."
 )
 @click.option(
     "--server",
     "kind",
-    type=click.Choice(["gunicorn", "waitress"]),
+    type=click.Choice(["waitress", "gunicorn"]),
     default=None,
-    help="WSGI server (default: Gunicorn, or Waitress where Gunicorn cannot run).",
+    help="WSGI server (default: Waitress for one worker, Gunicorn for several).",
 )
 @click.option(
     "--access-log",
     default="-",
     show_default=True,
-    help="Where Gunicorn logs each request ('-': standard output; '' for none).",
+    help="Where each request is logged ('-': standard output; '' for none).",
 )
 @click.pass_context
 def serve(
@@ -93,11 +99,14 @@ def serve(
     kind: str | None,
     access_log: str,
 ) -> None:
-    """Serve the web app and API: Gunicorn with WORKERS processes of THREADS threads each,
-    or Waitress (one process) where Gunicorn cannot run."""
-    kind = kind or ("gunicorn" if server.gunicorn_available() else "waitress")
+    """Serve the web app and API: Waitress, one process of THREADS threads that reads each
+    request whole before a thread takes it (slow clients hold none), or Gunicorn with WORKERS
+    processes of THREADS threads each, to run behind nginx (docs/deploy.md)."""
+    kind = kind or ("waitress" if workers == 1 else "gunicorn")
     if kind == "waitress" and workers > 1:
         raise click.ClickException("Waitress runs one process: use --server gunicorn for workers")
+    if kind == "gunicorn" and not server.gunicorn_available():
+        raise click.ClickException("Gunicorn cannot run here: serve one worker with Waitress")
     app = _app(ctx)  # a bad configuration stops here, before any worker starts
     onnx = server.onnx_threads_for(workers, app.config["ONNX_THREADS"])
     if onnx != app.config["ONNX_THREADS"]:
@@ -107,6 +116,11 @@ def serve(
         f"EmotionPix on http://{host}:{port} with {kind}, {workers} worker(s) x {threads} "
         f"threads (data in {app.instance_path})"
     )
+    if kind == "gunicorn":
+        click.echo(
+            "Gunicorn gives a thread to each connection as it starts: slow clients can hold "
+            "them all, so serve it behind nginx, which buffers requests (docs/deploy.md)"
+        )
     plan = server.Plan(host, port, workers, threads, access_log or None)
     if kind == "waitress":
         emotion_engine(app)  # the models load now, not on the first photo

@@ -1,14 +1,24 @@
 """The app as it is deployed: the console script serving HTTP, and PostgreSQL as database."""
 
+import contextlib
+import json
 import os
+import shutil
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from emotionpix import create_app
 from emotionpix.db import database
-from tests.integration.server import free_port, get_json, serving
+from tests.integration.server import free_port, get_json, in_thread, serving, wait_until_up
+from tests.integration.test_scale_out import nginx_config
 
 pytestmark = pytest.mark.integration
 
@@ -80,9 +90,6 @@ def test_serve_runs_gunicorn_workers_that_stop_gracefully(tmp_path):
     """Two worker processes, each with its own models; an access log line per request; on
     SIGTERM a request under way is finished before the workers go."""
     import signal
-    import socket
-    import subprocess
-    import time
 
     from tests.images import webcam_frame
 
@@ -134,3 +141,114 @@ def test_serve_runs_gunicorn_workers_that_stop_gracefully(tmp_path):
     assert f"ONNX Runtime: {max(1, cores // 2)} thread(s) per model, so 2 workers fit" in text
     assert '"GET /api/recommendations?emotion=happy HTTP/1.1" 200' in text  # access log
     assert "Shutting down" in text or "Handling signal: term" in text
+
+
+# -- deploy/nginx.conf in front of the app -------------------------------------------------
+
+
+@pytest.fixture
+def proxied(make_app):
+    """Debian's nginx running deploy/nginx.conf (this run's ports and folder put in) in front
+    of the app (Waitress in a thread, as both upstreams): (nginx's URL, its folder)."""
+    folder = Path(tempfile.mkdtemp(prefix="emotionpix-nginx-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # as an unprivileged user, as test_scale_out runs it
+        shutil.chown(folder, "www-data", "www-data")
+        as_user = ["runuser", "-u", "www-data", "--"]
+    listen = free_port()
+    with in_thread(make_app()) as app_port:
+        conf = folder / "nginx.conf"
+        conf.write_text(nginx_config(listen, [app_port, app_port], folder))
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        command = [*as_user, binary, "-c", str(conf), "-p", str(folder), "-e", "stderr"]
+        process = subprocess.Popen([*command, "-g", "daemon off;"])
+        try:
+            wait_until_up(f"http://127.0.0.1:{listen}", process, seconds=10)
+            yield f"http://127.0.0.1:{listen}", folder
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _raw(base: str, request: bytes, timeout: float = 10) -> bytes:
+    """Send ``request`` as it is and read until the server closes the connection."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+        return answer
+
+
+def test_nginx_answers_its_own_host_names_only(proxied):
+    base, _ = proxied
+
+    def health(host: str) -> bytes:
+        return _raw(
+            base, f"GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+        )
+
+    assert health("emotionpix.example.org").startswith(b"HTTP/1.1 200 ")
+    assert health(base.removeprefix("http://")).startswith(b"HTTP/1.1 200 ")
+    assert health("attacker.example") == b""  # 444: closed unanswered
+    assert _raw(base, b"GET /healthz HTTP/1.0\r\n\r\n") == b""  # no Host at all
+
+
+def test_nginx_refuses_a_body_over_its_limit_as_the_app_does(proxied):
+    base, _ = proxied
+    body = b"\0" * (12 * 1024 * 1024)
+    for path, chunked in [("/api/emotion", False), ("/api/emotion", True), ("/signin", False)]:
+        headers = {"Content-Type": "image/jpeg"}
+        data: bytes | list[bytes] = body
+        if chunked:
+            headers["Transfer-Encoding"] = "chunked"
+            data = [body[i : i + 1024 * 1024] for i in range(0, len(body), 1024 * 1024)]
+        request = urllib.request.Request(base + path, data=data, headers=headers)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        with refused.value as answer:
+            assert answer.code == 413
+            if path.startswith("/api/"):
+                assert answer.headers["Content-Type"] == "application/json"
+                assert json.loads(answer.read())["error"] == "image_too_large"
+
+
+def test_nginx_logs_no_query_strings(proxied):
+    """The links mailed to confirm an address or reset a password carry a token there."""
+    base, folder = proxied
+    request = urllib.request.Request(
+        f"{base}/confirm?token=SECRET-CONFIRM", headers={"Referer": f"{base}/x?token=SECRET-PAGE"}
+    )
+    try:
+        urllib.request.urlopen(request, timeout=10).close()
+    except urllib.error.HTTPError as refused:
+        refused.close()  # whatever the page answers, the line is written
+    deadline = time.monotonic() + 5
+    while "/confirm" not in (log := (folder / "access.log").read_text()):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert '"GET /confirm HTTP/1.1" ' in log
+    assert f'"{base}/x"' in log
+    assert "SECRET" not in log
+
+
+@pytest.mark.slow
+def test_nginx_closes_a_connection_that_trickles_its_headers(proxied):
+    """client_header_timeout: the headers whole within 10 s, or the connection is closed."""
+    base, _ = proxied
+    host, port = base.removeprefix("http://").split(":")
+    start = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\nX-Slow: ".encode())
+        with contextlib.suppress(OSError):  # BrokenPipe / reset once nginx has closed it
+            while time.monotonic() - start < 20:
+                sock.sendall(b"a")
+                sock.settimeout(1)
+                try:
+                    if sock.recv(65536) == b"":
+                        break
+                except TimeoutError:
+                    continue
+    assert 9 < time.monotonic() - start < 13

@@ -1,4 +1,4 @@
-"""Scale-out as configuration: two app servers (``emotionpix serve`` on Gunicorn) on one
+"""Scale-out as configuration: two app servers (``emotionpix serve``) on one
 PostgreSQL and one Redis, behind Debian's nginx running ``deploy/nginx.conf`` as shipped."""
 
 import contextlib

@@ -1,12 +1,17 @@
 """The servers as deployed (``emotionpix serve``: Waitress, and Gunicorn with threads) under
 hostile clients: photos never reach the disk, decompression bombs in parallel cannot blow the
-memory up, and clients that trickle their uploads cannot starve everyone else."""
+memory up, clients that trickle their uploads cannot starve everyone else, a body over the
+limit is refused whole, and the access log keeps no tokens."""
 
+import contextlib
+import json
 import os
 import socket
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -181,3 +186,99 @@ def test_gunicorn_with_threads_is_not_starved_by_slow_uploads(tmp_path):
         assert get_json(f"{base}/healthz")["status"] == "ok"
         for upload in slow:
             upload.finish()
+
+
+# -- both servers: bodies over the limit, tokens in the access log ---------------------------
+
+
+@pytest.fixture(scope="module", params=["default", "gunicorn"])
+def served(request, tmp_path_factory):
+    """``emotionpix serve`` (Waitress, the default) and ``--server gunicorn``: (base URL,
+    its output: the access log)."""
+    folder = tmp_path_factory.mktemp(request.param)
+    port = free_port()
+    env = {**os.environ, "EMOTIONPIX_INSTANCE_PATH": str(folder / "instance")}
+    command = [sys.executable, "-m", "emotionpix", "serve", "--port", str(port)]
+    if request.param != "default":
+        command += ["--server", request.param]
+    with serving(command, port, env, folder / "serve.log") as base:
+        yield base, folder / "serve.log"
+
+
+def _answer(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP response read off ``sock``: status, headers (lower-case names), body."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, f"closed after {data!r}"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.lower().split(": ", 1) for line in lines[1:])
+    while len(body) < int(headers["content-length"]):
+        chunk = sock.recv(65536)
+        assert chunk
+        body += chunk
+    return int(lines[0].split()[1]), headers, body
+
+
+@pytest.mark.parametrize("framing", ["chunked", "length"])
+def test_a_body_over_the_limit_gets_the_apis_413_never_a_truncated_200(served, framing):
+    """30 MB (the limit is 10): Gunicorn passed the first 10 MB of a chunked body on and
+    answered 200, Waitress answered in plain text."""
+    base, _ = served
+    host, port = base.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=20)
+    piece = b"\0" * (1024 * 1024)
+    framed = (
+        "Transfer-Encoding: chunked"
+        if framing == "chunked"
+        else f"Content-Length: {30 * len(piece)}"
+    )
+    sock.sendall(
+        f"POST /api/emotion HTTP/1.1\r\nHost: {host}\r\nContent-Type: image/jpeg\r\n"
+        f"{framed}\r\n\r\n".encode()
+    )
+
+    if framing == "chunked":
+        piece = f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
+
+    def send() -> None:  # while the answer is read: the server may stop reading at the limit
+        with contextlib.suppress(OSError):
+            for _ in range(30):
+                sock.sendall(piece)
+            sock.sendall(b"0\r\n\r\n" if framing == "chunked" else b"")
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    status, headers, body = _answer(sock)
+    sock.close()
+    sender.join(timeout=20)
+    assert status == 413
+    assert headers["content-type"] == "application/json"
+    assert json.loads(body) == {
+        "error": "image_too_large",
+        "message": "The upload is too large: at most 10 MB, please.",
+    }
+
+
+def test_the_access_log_holds_no_tokens(served):
+    """The links mailed to confirm an address or reset a password carry a token; so does the
+    referrer of the page they open."""
+    base, log = served
+    for path in ["/confirm?token=SECRET-CONFIRM", "/password/reset?x=1&token=SECRET-RESET"]:
+        request = urllib.request.Request(
+            base + path, headers={"Referer": f"{base}/password/reset?token=SECRET-REFERRER"}
+        )
+        try:
+            urllib.request.urlopen(request, timeout=10).close()
+        except urllib.error.HTTPError as refused:
+            refused.close()  # whatever the page answers, the line is written
+    deadline = time.monotonic() + 5
+    while "/password/reset?x=1" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)  # written by the worker once the answer is out
+    text = log.read_text()
+    assert '"GET /confirm?token=[redacted] HTTP/1.1" ' in text
+    assert '"GET /password/reset?x=1&token=[redacted] HTTP/1.1" ' in text
+    assert f'"{base}/password/reset?token=[redacted]"' in text
+    assert "SECRET" not in text
