@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=None,  # assets are served by the pages blueprint (web/static)
     )
     app.request_class = InMemoryRequest  # uploads never touch the disk
+    app.json = api.BoundedJSONProvider(app)  # JSON bodies: limited in size and nesting
     # "/static//x" must not redirect (with the client's Host header) to "/static/x"
     app.url_map.merge_slashes = False
     load_config(app, config)

@@ -30,6 +30,11 @@ DEFAULTS: dict[str, Any] = {
     # Migrate the app database at start-up; false where deploys run `emotionpix db upgrade`
     # first (a server then refuses to start on an outdated schema).
     "DATABASE_AUTO_UPGRADE": True,
+    # A PostgreSQL server gets this long per call while the app serves (a connection, a
+    # statement, a commit); one that misses it is left alone for DATABASE_COOLDOWN seconds
+    # (signed-in visitors are served as guests meanwhile, writes answer 503).
+    "DATABASE_TIMEOUT": 0.5,
+    "DATABASE_COOLDOWN": 5.0,
     "CACHE_TTL": 3600,  # seconds a cached provider answer stays fresh
     "CACHE_STALE_TTL": 86400,  # seconds an expired answer is kept to serve if the provider fails
     "CACHE_MAX_ENTRIES": 10_000,  # the oldest entries beyond this are deleted
@@ -113,6 +118,10 @@ DEFAULTS: dict[str, Any] = {
     # None: the cache's Redis when EMOTIONPIX_CACHE_URL is redis://…, else memory://.
     "RATELIMIT_STORAGE_URI": None,
     "RATELIMIT_KEY_PREFIX": "emotionpix:limits",
+    # Seconds a Redis rate-limit store gets per call (connect, each reply; no retries).
+    # While it is unreachable: sign-in, sign-up and password reset are refused (429), other
+    # limits are counted in each process's memory (see guards.py).
+    "RATELIMIT_STORAGE_TIMEOUT": 0.3,
     "RATE_LIMIT_AUTH": "10 per minute;100 per day",
     "RATE_LIMIT_EMOTION": "120 per minute",
     "WTF_CSRF_TIME_LIMIT": None,  # a page's CSRF token lasts as long as its session
@@ -172,7 +181,7 @@ def _fill_derived(app: Flask) -> None:
             "cache several servers may answer one visitor"
         )
     try:
-        instance.mkdir(parents=True, exist_ok=True)
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)  # secrets, the database
         if not app.config.get("SECRET_KEY"):
             app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
     except OSError as exc:
@@ -267,6 +276,9 @@ def _check(config: Mapping[str, Any]) -> None:
         "ENRICH_WAIT",
         "CACHE_TIMEOUT",
         "CACHE_COOLDOWN",
+        "DATABASE_TIMEOUT",
+        "DATABASE_COOLDOWN",
+        "RATELIMIT_STORAGE_TIMEOUT",
     ):
         value = config[key]
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:

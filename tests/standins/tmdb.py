@@ -29,6 +29,18 @@ GENRE_IDS = {
             "Horror",
             "Science Fiction",
             "Thriller",
+            # the rest of TMDB's documented list (no stand-in film is filed under them)
+            "Animation",
+            "Crime",
+            "Documentary",
+            "Family",
+            "Fantasy",
+            "Music",
+            "Mystery",
+            "Romance",
+            "TV Movie",
+            "War",
+            "Western",
         )
     )
 }

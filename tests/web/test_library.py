@@ -159,10 +159,10 @@ def test_deleting_the_account_leaves_no_row_about_it(member, app):
     member.post("/api/moods", json={"emotion": "happy", "source": "photo"})
     export = json.loads(member.get("/account/export").get_data(True))
     user_id = export["account"]["id"]
-    assert rows_about(app, user_id) == 5  # user, account, watchlist, seen, one mood
+    assert rows_about(app, user_id) == 6  # user, account, session, watchlist, seen, one mood
     refused = member.post("/account/delete", data={"csrf_token": csrf_token(member, "/")})
     assert refused.status_code == 302  # not confirmed: nothing deleted
-    assert rows_about(app, user_id) == 5
+    assert rows_about(app, user_id) == 6
     deleted = member.post(
         "/account/delete", data={"confirm": "on", "csrf_token": csrf_token(member, "/")}
     )

@@ -44,6 +44,7 @@ from emotionpix.auth.base import (
     EmailNotVerified,
     Identity,
     InvalidCredentials,
+    InvalidEmail,
     InvalidLink,
     WrongSignUpPassword,
 )
@@ -128,7 +129,7 @@ class LocalBackend:
     def resend(self, email: str, *, confirm_url: str) -> None:
         try:
             user = self._by_email(normalise_email(email))
-        except Exception:  # an address that cannot exist has no account: same answer
+        except InvalidEmail:  # an address that cannot exist has no account: same answer
             return
         if user is not None and user["verified_at"] is None:
             self._mail_verification(user, confirm_url)
@@ -152,7 +153,7 @@ class LocalBackend:
     def sign_in(self, email: str, password: str) -> Credentials:
         try:
             user = self._by_email(normalise_email(email))
-        except Exception:
+        except InvalidEmail:  # (a database outage is not "wrong password": it raises)
             user = None
         if user is None:
             self._verify(self._decoy, password)
@@ -207,7 +208,7 @@ class LocalBackend:
     def request_reset(self, email: str, *, reset_url: str) -> None:
         try:
             user = self._by_email(normalise_email(email))
-        except Exception:
+        except InvalidEmail:  # (a database outage is not "wrong password": it raises)
             return
         if user is None:
             return

@@ -1,7 +1,13 @@
 """What an account keeps, whichever backend signs its owner in: a watchlist, the films marked
 as seen, and, only when the owner turns it on, a mood history (the emotion label and the
 time; never an image). Every row is keyed by the account id; ``export`` gives all of it and
-``delete`` removes all of it."""
+``delete`` removes all of it.
+
+Requests of the same owner may run at once, so each write checks its condition in the
+statement that writes: a film or a mood is inserted only while the account exists (and, for a
+mood, keeps its history on), so nothing written while the account is being deleted or the
+history turned off outlives that (SQLite does not enforce foreign keys; on PostgreSQL the
+rows these checks read are locked until the write commits)."""
 
 from __future__ import annotations
 
@@ -18,11 +24,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Select,
     String,
     Table,
     delete,
     func,
     insert,
+    literal,
     select,
     update,
 )
@@ -131,15 +139,17 @@ class PersonalData:
 
     # -- films --------------------------------------------------------------------------------
 
-    def add(self, table: Table, user_id: str, film: Film) -> None:
-        """Put ``film`` on the watchlist or the seen list (again: no change)."""
+    def add(self, table: Table, user_id: str, film: Film) -> bool:
+        """Put ``film`` on the watchlist or the seen list (again: no change); False when the
+        account is gone (deleted meanwhile)."""
         stamp = "added_at" if table is watchlist else "seen_at"
         row = {"account_id": user_id, **self._film_row(film), stamp: self.clock()}
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(table).values(**row))
-        except IntegrityError:
-            pass
+                added = conn.execute(_insert_if(table, row, _account(user_id).exists()))
+        except IntegrityError:  # on the list already (or the account deleted meanwhile)
+            return self._account_exists(user_id)
+        return bool(added.rowcount)
 
     def remove(self, table: Table, user_id: str, movie_id: str) -> bool:
         with self.engine.begin() as conn:
@@ -183,18 +193,17 @@ class PersonalData:
         self, user_id: str, emotion: str, source: str, corrected_from: str | None = None
     ) -> bool:
         """Keep a mood if the owner turned the history on; False when it is off."""
-        if not self.history_enabled(user_id):
-            return False
+        row = {
+            "account_id": user_id,
+            "emotion": emotion,
+            "source": source,
+            "corrected_from": corrected_from,
+            "at": self.clock(),
+        }
+        history_on = _account(user_id).where(accounts.c.history_enabled)
         with self.engine.begin() as conn:
-            conn.execute(
-                insert(moods).values(
-                    account_id=user_id,
-                    emotion=emotion,
-                    source=source,
-                    corrected_from=corrected_from,
-                    at=self.clock(),
-                )
-            )
+            if not conn.execute(_insert_if(moods, row, history_on.exists())).rowcount:
+                return False
             kept = conn.execute(
                 select(func.count()).select_from(moods).where(moods.c.account_id == user_id)
             ).scalar_one()
@@ -233,11 +242,18 @@ class PersonalData:
         }
 
     def delete(self, user_id: str) -> None:
-        """Remove every row about the account."""
+        """Remove every row about the account, in one transaction that first locks the
+        account's row (PostgreSQL), so no write of the owner's can slip in between."""
         with self.engine.begin() as conn:
+            conn.execute(select(accounts.c.id).where(accounts.c.id == user_id).with_for_update())
             for table in PERSONAL_TABLES:
                 column = table.c.id if table is accounts else table.c.account_id
                 conn.execute(delete(table).where(column == user_id))
+
+    def _account_exists(self, user_id: str) -> bool:
+        with self.engine.connect() as conn:
+            found = conn.execute(select(accounts.c.id).where(accounts.c.id == user_id))
+            return found.first() is not None
 
     @staticmethod
     def _film_row(film: Film) -> dict[str, Any]:
@@ -247,3 +263,18 @@ class PersonalData:
             "year": film.year,
             "poster_url": (film.poster_url or None) and film.poster_url[:1000],
         }
+
+
+def _account(user_id: str) -> Select[Any]:
+    """The account's row, locked against changes until the transaction ends (PostgreSQL's
+    FOR SHARE: deleting the account or turning its history off waits for the writer, and a
+    writer that comes second sees what they left)."""
+    return select(accounts.c.id).where(accounts.c.id == user_id).with_for_update(read=True)
+
+
+def _insert_if(table: Table, row: dict[str, Any], condition: Any) -> Any:
+    """INSERT INTO table (...) SELECT <row> WHERE <condition>: the check and the write are
+    one statement (its rowcount says whether it wrote)."""
+    values = select(*(literal(value, table.c[name].type) for name, value in row.items()))
+    statement = insert(table).from_select(list(row), values.where(condition))
+    return statement.execution_options(preserve_rowcount=True)

@@ -15,7 +15,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from emotionpix.auth.base import AuthBackend, AuthUnavailable, Credentials, Identity, SignedOut
+from emotionpix.auth.ledger import LEDGER_KEY, SessionLedger
 from emotionpix.auth.personal import PersonalData
+from emotionpix.db import DatabaseSkipped
 
 log = logging.getLogger(__name__)
 
@@ -37,32 +39,49 @@ def personal(app: Flask | None = None) -> PersonalData:
     return found
 
 
+def ledger(app: Flask | None = None) -> SessionLedger:
+    found: SessionLedger = (app or current_app).extensions[LEDGER_KEY]
+    return found
+
+
 def current_credentials() -> Credentials | None:
-    """The request's signed-in credentials, checked with the backend (once per request)."""
+    """The request's signed-in credentials, checked with the backend (once per request).
+    The cookie names only the account and the backend's tokens: who the account is (email,
+    verified) comes from the backend's answer."""
     if "credentials" in g:
         found: Credentials | None = g.credentials
         return found
     g.credentials = None
     stored = session.get(SESSION_KEY)
     if isinstance(stored, dict):
+        credentials: Credentials | None = None
+        session_id: Any = None
         try:
             credentials = Credentials(
-                Identity(str(stored["id"]), str(stored["email"]), bool(stored["verified"])),
-                dict(stored.get("tokens") or {}),
+                Identity(str(stored["id"]), "", False), dict(stored.get("tokens") or {})
             )
-        except (KeyError, TypeError):
+            session_id = stored["sid"]
+        except (KeyError, TypeError, ValueError):  # not ours, or from before the ledger
             credentials = None
         try:
-            checked = backend().current(credentials) if credentials else None
+            # Closed by "Sign out" (a copied cookie included) or past its lifetime?
+            open_ = (
+                credentials is not None
+                and isinstance(session_id, str)
+                and ledger().is_open(session_id, credentials.identity.user_id)
+            )
+            checked = backend().current(credentials) if credentials and open_ else None
         except (AuthUnavailable, SQLAlchemyError) as exc:
             # The account service or database is down: a guest for now, not signed out.
-            log.warning("cannot check the session (%s): serving as a guest", type(exc).__name__)
+            # (A database being left alone was logged once, when that began.)
+            level = logging.DEBUG if isinstance(exc, DatabaseSkipped) else logging.WARNING
+            log.log(level, "cannot check the session (%s): serving as a guest", type(exc).__name__)
             g.unchecked = True
             return None
         if checked is None:
             session.pop(SESSION_KEY, None)
-        elif checked != credentials:  # renewed (Supabase rotates its tokens)
-            _store(checked)
+        elif stored != _cookie(checked, str(session_id)):  # renewed (Supabase rotates its
+            _store(checked, str(session_id))  # tokens), or an older cookie
         g.credentials = checked
     return g.credentials  # type: ignore[no-any-return]
 
@@ -86,27 +105,40 @@ def start_session(credentials: Credentials, *, remember: bool | None = None) -> 
     CSRF token included), and "remember me" keeps it past the browser's closing (None: as
     the current session was)."""
     remember = session.permanent if remember is None else remember
+    previous = session.get(SESSION_KEY)
+    if isinstance(previous, dict) and isinstance(previous.get("sid"), str):
+        ledger().close(previous["sid"])  # a sign-in over a session replaces it
     session.clear()
     session.permanent = remember
-    _store(credentials)
+    _store(credentials, ledger().open(credentials.identity.user_id))
     personal().ensure_account(credentials.identity, backend().name)
     g.credentials = credentials
 
 
 def end_session() -> None:
+    """Sign out: the backend's session ends, and the server's record of this one is closed,
+    so the cookie (or a copy of it) signs nobody in again."""
     credentials = current_credentials()
+    stored = session.get(SESSION_KEY)
     if credentials is not None:
         backend().sign_out(credentials)
+    if isinstance(stored, dict) and isinstance(stored.get("sid"), str):
+        ledger().close(stored["sid"])
     session.clear()
     g.credentials = None
 
 
-def _store(credentials: Credentials) -> None:
-    identity = credentials.identity
-    session[SESSION_KEY] = {
-        "id": identity.user_id,
-        "email": identity.email,
-        "verified": identity.verified,
+def _store(credentials: Credentials, session_id: str) -> None:
+    session[SESSION_KEY] = _cookie(credentials, session_id)
+
+
+def _cookie(credentials: Credentials, session_id: str) -> dict[str, Any]:
+    """What the session cookie keeps of a sign-in: the account id, the session's id in the
+    server's ledger and the backend's tokens. The cookie is signed, not encrypted, so it
+    holds nothing else (no email)."""
+    return {
+        "id": credentials.identity.user_id,
+        "sid": session_id,
         "tokens": dict(credentials.tokens),
     }
 

@@ -175,7 +175,11 @@ class SupabaseBackend:
         (the session may still be good), a refused renewal is None."""
         expires_at = int(credentials.tokens.get("expires_at", 0))
         if self._clock() + self._refresh_margin < expires_at:
-            return credentials
+            # Who it is comes from the token Supabase issued (the cookie keeps no email);
+            # Supabase issues sessions to confirmed addresses only.
+            email = _claims(str(credentials.tokens.get("access_token", ""))).get("email")
+            identity = Identity(credentials.identity.user_id, str(email or ""), True)
+            return Credentials(identity, credentials.tokens)
         refresh_token = str(credentials.tokens.get("refresh_token", ""))
         if not refresh_token:
             return None

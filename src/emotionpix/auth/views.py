@@ -31,12 +31,12 @@ from emotionpix.auth.base import (
     SignedOut,
     WrongSignUpPassword,
 )
-from emotionpix.auth.ledger import LEDGER_KEY, SessionLedger
 from emotionpix.auth.personal import seen, watchlist
 from emotionpix.auth.session import (
     backend,
     current_credentials,
     end_session,
+    ledger,
     personal,
     require_user,
     safe_next,
@@ -52,11 +52,6 @@ def _never_stored(response: Response) -> Response:
     """Account pages show personal data and tokens: no browser or proxy may keep them."""
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def ledger() -> SessionLedger:
-    found: SessionLedger = current_app.extensions[LEDGER_KEY]
-    return found
 
 
 def _proof() -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,8 +24,13 @@ def make_session(path: Path | str, threads: int = 1) -> ort.InferenceSession:
 
     ONNX Runtime is imported here, not with the module: importing it starts a thread, and a
     server's parent process, which forks the workers, must not have one (a worker would
-    abort on exit)."""
+    abort on exit). Its telemetry is turned off: left on, the import alone writes a device
+    id and an events database under the user's cache folder
+    (``~/.cache/Microsoft/DeveloperTools/.onnxruntime``)."""
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"  # read as the library loads, before any event
     import onnxruntime as ort
+
+    ort.disable_telemetry_events()  # and for a runtime something imported before us
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads

@@ -59,7 +59,10 @@ class MovieProvider(Protocol):
     first request. ``discover`` returns the films of ``genre`` that pass ``filters``, in any
     order (ranking is the recommendation service's job, never a provider's); ``limit`` bounds
     the work: a source with more matches than that keeps the first ``limit`` in its own order
-    (the most voted, for every source here), not a ranking of its own. ``search`` returns the
+    (the most voted, for every source here), not a ranking of its own. ``genre`` is named as
+    the mood rules name it (IMDb's names, the embedded catalog's): a source that calls it
+    otherwise translates it (TMDB's "Music" for "Musical"); one without it returns no films,
+    and the recommendation service answers that mood from its fallback. ``search`` returns the
     best title matches first; ``get`` returns None for an unknown id. All three raise
     ProviderError when the source fails, never return a partial answer silently. ``stats``
     describes this process's calls to the source (empty for an in-memory one).

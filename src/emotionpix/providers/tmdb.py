@@ -3,8 +3,8 @@
 Discover applies the paper's filters as TMDB query parameters and runs every query it needs
 (one per language, per configured origin country, and the pages) in parallel, so a cold
 answer costs one round trip of wall time. Genre names are resolved to TMDB's ids from
-``/genre/movie/list`` and image URLs built from ``/configuration`` (both kept in memory for
-a day). Votes are TMDB user votes.
+``/genre/movie/list`` (the mood rules' "Musical" is TMDB's "Music") and image URLs built from
+``/configuration`` (both kept in memory for a day). Votes are TMDB user votes.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
 PAGE_SIZE = 20  # TMDB's fixed page size
 POSTER_SIZE, BACKDROP_SIZE = "w342", "w780"
 DAY = 86400.0
+# Genres the mood rules name as IMDb and the embedded catalog do, which TMDB names otherwise.
+GENRE_NAMES = {"musical": "Music", "sci-fi": "Science Fiction"}
 
 
 class _Daily:
@@ -113,8 +115,9 @@ class TmdbProvider:
 
     def discover(self, genre: str, filters: Filters, limit: int) -> list[Movie]:
         ids = {name.casefold(): genre_id for genre_id, name in self._genres.get().items()}
-        genre_id = ids.get(genre.casefold())
-        if genre_id is None:
+        names = (genre.casefold(), GENRE_NAMES.get(genre.casefold(), "").casefold())
+        genre_id = next((ids[name] for name in names if name in ids), None)
+        if genre_id is None:  # a genre TMDB does not have: nothing, as the protocol says
             return []
         base: dict[str, str | int | float] = {
             "with_genres": genre_id,

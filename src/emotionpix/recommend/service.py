@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import random
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -34,6 +35,8 @@ MAX_QUERY_LENGTH = 200
 NEGATIVE_TTL = 60  # seconds an empty answer (unknown id, no search match) stays cached
 MAX_PAGE = 1000
 MAX_SEED = 2**31 - 1
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,8 @@ class RecommendationService:
     When the provider fails, an expired cache entry stands in (``source: "stale"``); with
     nothing cached, the ``fallback`` provider (the embedded catalog) answers
     (``source: "fallback"``), so a failing provider degrades the answer, never empties it.
+    A provider that answers a mood with no films at all (a genre it lacks, say) is treated
+    the same way: an emotion always gets films.
     An ``enricher`` adds TMDB posters, plots and trailers to the films shown.
     """
 
@@ -341,7 +346,9 @@ class RecommendationService:
         """The ranked films of one mood, through the cache: ([{movie, fit, about}], source)."""
         key = f"mood:{self.provider.name}:{mode}:{emotion}:{self._shape}"
         pool: list[dict[str, Any]]
-        pool, source = self._answer(key, lambda provider: self._ranked(provider, mode, emotion))
+        pool, source = self._answer(
+            key, lambda provider: self._ranked(provider, mode, emotion), usable=bool
+        )
         return pool, source
 
     def _ranked(self, provider: MovieProvider, mode: str, emotion: str) -> list[dict[str, Any]]:
@@ -352,10 +359,13 @@ class RecommendationService:
         if provider is not self.provider:  # the fallback counts votes in its own unit
             filters = replace(filters, min_votes=provider.default_min_votes)
         found = provider.discover(rule.genre, filters, self.settings.fetch_limit)
-        fits = {movie.id: scorer.fit(movie, emotion) for movie in found}
+        # Films of the rule's genre as the provider names it (TMDB's "Music" for "Musical")
+        # are scored as films of that genre.
+        scored = {movie.id: _filed_under(movie, rule.genre) for movie in found}
+        fits = {movie.id: scorer.fit(scored[movie.id], emotion) for movie in found}
         fitting = [m for m in found if fits[m.id] >= self.moods.settings.threshold]
         ranked = spotlight(
-            rank(fitting, provider.prior_votes, lambda m: scorer.bonus(m, emotion)),
+            rank(fitting, provider.prior_votes, lambda m: scorer.bonus(scored[m.id], emotion)),
             self.settings.spotlight_countries,
             self.settings.spotlight_every,
         )
@@ -385,11 +395,17 @@ class RecommendationService:
         )
         return hashlib.sha256(shape.encode()).hexdigest()[:16]
 
-    def _answer(self, key: str, compute: Callable[[MovieProvider], Any]) -> tuple[Any, str]:
+    def _answer(
+        self,
+        key: str,
+        compute: Callable[[MovieProvider], Any],
+        usable: Callable[[Any], bool] = lambda value: True,
+    ) -> tuple[Any, str]:
         """(value, source): a fresh cache entry; else the provider's answer (then cached);
-        else, if the provider fails, the stale entry; else the fallback provider's answer.
-        Requests for the same missing key at the same time make one provider call: the
-        others wait for it and read its answer from the cache."""
+        else, if the provider fails or its answer is not ``usable`` (an empty pool of
+        films), the stale entry; else the fallback provider's answer. Requests for the same
+        missing key at the same time make one provider call: the others wait for it and
+        read its answer from the cache."""
         entry = self.cache.get(key)
         if entry is not None and entry.fresh:
             return entry.value, "cache"
@@ -398,34 +414,53 @@ class RecommendationService:
                 entry = self.cache.get(key)
                 if entry is not None and entry.fresh:
                     return entry.value, "cache"
-            return self._from_provider(key, compute, entry)
+            return self._from_provider(key, compute, entry, usable)
 
     def _from_provider(
-        self, key: str, compute: Callable[[MovieProvider], Any], entry: CacheEntry | None
+        self,
+        key: str,
+        compute: Callable[[MovieProvider], Any],
+        entry: CacheEntry | None,
+        usable: Callable[[Any], bool],
     ) -> tuple[Any, str]:
         self.cache.count("provider_calls")
         try:
             value = compute(self.provider)
         except ProviderError as exc:
             self.cache.count("provider_errors")
-            if entry is not None:
-                self.cache.count("stale_answers")
-                return entry.value, "stale"
-            if self.fallback is not None:
-                try:
-                    value = compute(self.fallback)
-                except ProviderError:
-                    pass
-                else:
-                    self.cache.count("fallback_answers")
-                    return value, "fallback"
-            raise ServiceUnavailable(
-                "The movie service is unavailable right now. Please try again shortly."
-            ) from exc
+            stand_in = self._stand_in(compute, entry, usable)
+            if stand_in is None:
+                raise ServiceUnavailable(
+                    "The movie service is unavailable right now. Please try again shortly."
+                ) from exc
+            self.cache.count(f"{stand_in[1]}_answers")
+            return stand_in
+        if not usable(value):  # answered, but with nothing to show: a failure all the same
+            self.cache.count("provider_empty")
+            log.warning("%s found no films for %s: stale or fallback", self.provider.name, key)
+            stand_in = self._stand_in(compute, entry, usable)
+            if stand_in is not None and usable(stand_in[0]):
+                self.cache.count(f"{stand_in[1]}_answers")
+                return stand_in
         # "Nothing found" is worth caching, but briefly: it must not pile up (every unknown id
         # and every odd search would stay a day) nor hide a film added since.
         self.cache.set(key, value, ttl=NEGATIVE_TTL if not value else None)
         return value, "provider"
+
+    def _stand_in(
+        self,
+        compute: Callable[[MovieProvider], Any],
+        entry: CacheEntry | None,
+        usable: Callable[[Any], bool],
+    ) -> tuple[Any, str] | None:
+        """What answers for a provider that could not: the expired entry (if ``usable``),
+        else the fallback provider's answer; None when neither can."""
+        if entry is not None and usable(entry.value):
+            return entry.value, "stale"
+        if self.fallback is not None:
+            with suppress(ProviderError):
+                return compute(self.fallback), "fallback"
+        return None
 
 
 class SingleFlight:
@@ -460,6 +495,13 @@ def _worst(sources: Iterable[str]) -> str:
     else "provider" if any was fetched."""
     found = set(sources)
     return next((s for s in ("fallback", "stale", "provider") if s in found), "cache")
+
+
+def _filed_under(movie: Movie, genre: str) -> Movie:
+    """``movie`` with ``genre`` among its genres (for scoring: the record is not changed)."""
+    if genre.casefold() in (g.casefold() for g in movie.genres):
+        return movie
+    return replace(movie, genres=(*movie.genres, genre))
 
 
 def _as_dict(movie: Movie | None) -> dict[str, Any] | None:

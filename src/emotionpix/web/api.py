@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from flask import Blueprint, request
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import SQLAlchemyError
 
 from emotionpix._version import __version__
@@ -17,6 +19,43 @@ from emotionpix.services import emotion_engine, recommender
 from emotionpix.web import openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_JSON_BYTES = 64 * 1024  # a JSON request body (the API's are a few dozen bytes)
+MAX_JSON_DEPTH = 32  # objects and arrays inside one another in it
+# A JSON string (skipped whole: brackets in it do not nest), or a bracket.
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, reading at most ``MAX_JSON_BYTES`` nested at most ``MAX_JSON_DEPTH``
+    deep: whatever reads a request body (``request.get_json``) is refused with
+    ``invalid_json`` (413 when too long, else 400) before Python's parser, which recurses
+    and fails with a RecursionError on a few thousand brackets, sees it."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        if len(s) > MAX_JSON_BYTES:
+            raise json_too_long()
+        text = s.decode(json.detect_encoding(s), "surrogatepass") if isinstance(s, bytes) else s
+        depth = 0
+        for token in _JSON_NESTING.finditer(text):  # a loop, not recursion
+            bracket = token.group()
+            if bracket in ("[", "{"):
+                depth += 1
+                if depth > MAX_JSON_DEPTH:
+                    raise InvalidInput(
+                        f"Send JSON nested at most {MAX_JSON_DEPTH} levels deep.",
+                        code="invalid_json",
+                    )
+            elif bracket in ("]", "}"):
+                depth -= 1
+        return super().loads(text, **kwargs)
+
+
+def json_too_long() -> InvalidInput:
+    """The error for a JSON body over ``MAX_JSON_BYTES``."""
+    return InvalidInput(
+        f"A JSON body is limited to {MAX_JSON_BYTES // 1024} KB.", code="invalid_json", status=413
+    )
 
 
 def _int_arg(name: str) -> int | None:
@@ -61,7 +100,7 @@ def _probabilities_arg() -> dict[str, float] | None:
 
 
 @bp.get("/recommendations")
-def recommendations() -> dict[str, Any]:
+def recommendations() -> dict[str, Any] | tuple[dict[str, Any], int, dict[str, str]]:
     page = _int_arg("page")
     result = recommender().recommend(
         request.args.get("emotion", "").strip() or None,
@@ -71,6 +110,8 @@ def recommendations() -> dict[str, Any]:
         probabilities=_probabilities_arg(),
         exclude=seen_by_viewer(),
     )
+    if current_user() is not None:  # shaped by the viewer's seen films: nobody else's
+        return result.to_dict(), 200, {"Cache-Control": "no-store"}
     return result.to_dict()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 from sqlalchemy import Table
 
 from emotionpix.auth.personal import Film, seen, watchlist
@@ -13,7 +13,7 @@ from emotionpix.auth.session import current_user, personal, require_user
 from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
 from emotionpix.errors import InvalidInput, NotFound
 from emotionpix.services import recommender
-from emotionpix.web.api import MOVIE_ID
+from emotionpix.web.api import MAX_JSON_BYTES, MOVIE_ID, json_too_long
 
 bp = Blueprint("library", __name__, url_prefix="/api")
 
@@ -21,7 +21,18 @@ LISTS: dict[str, Table] = {"watchlist": watchlist, "seen": seen}
 MOOD_SOURCES = ("camera", "photo", "correction")
 
 
+@bp.after_request
+def _never_stored(response: Response) -> Response:
+    """The viewer's own lists and readings: no browser or proxy may keep them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _json() -> dict[str, Any]:
+    """The request's JSON object. Its size and nesting are checked as it is read (the app's
+    JSON provider, ``BoundedJSONProvider``); a body announced too long is not even read."""
+    if (request.content_length or 0) > MAX_JSON_BYTES:
+        raise json_too_long()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise InvalidInput("Send a JSON object.", code="invalid_json")

@@ -210,7 +210,10 @@ MOOD = {
     },
 }
 SIGNED_OUT = _error("Not signed in")
-NO_TOKEN = _error("Malformed body, or no CSRF token")
+NO_TOKEN = _error(
+    "Malformed body (invalid_json: not JSON, or nested deeper than 32), or no CSRF token"
+)
+BODY_TOO_LARGE = _error("A JSON body over 64 KB (invalid_json)")
 
 
 def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -237,6 +240,7 @@ def _film_list(noun: str) -> dict[str, Any]:
                     "201": _answer("The film as kept", FILM),
                     "400": NO_TOKEN,
                     "401": SIGNED_OUT,
+                    "413": BODY_TOO_LARGE,
                     "404": _error("No such film"),
                     "503": UNAVAILABLE,
                 },
@@ -330,6 +334,7 @@ ACCOUNT_PATHS: dict[str, Any] = {
                 ),
                 "400": NO_TOKEN,
                 "401": SIGNED_OUT,
+                "413": BODY_TOO_LARGE,
             },
         },
     },
