@@ -30,7 +30,7 @@ from typing import Any
 
 from emotionpix import create_app
 from emotionpix.recommend.service import RecommendationService
-from emotionpix.services import recommender
+from emotionpix.wiring import recommender
 
 JUDGEMENTS = Path(__file__).resolve().parent / "data" / "mood_judgements.csv"
 OLD = {"threshold": 0, "weight": 0, "variety": 0}

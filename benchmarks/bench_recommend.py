@@ -27,7 +27,7 @@ from tests.integration.server import in_thread
 
 from emotionpix import create_app
 from emotionpix.core.emotions import EMOTIONS
-from emotionpix.services import recommender
+from emotionpix.wiring import recommender
 
 QUERIES = [
     "sholay",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from emotionpix._version import __version__
+
+if TYPE_CHECKING:  # Flask is imported by create_app only: the domain parts never load it
+    from flask import Flask
 
 __all__ = ["__version__", "create_app"]
 
@@ -15,9 +16,11 @@ __all__ = ["__version__", "create_app"]
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: config -> database (migrated) -> services -> guards (CSRF,
     rate limits) -> accounts -> blueprints -> error handlers."""
+    from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from emotionpix import auth, db, errors, guards, migrations, services
+    from emotionpix import errors, guards, migrations, wiring
+    from emotionpix.auth import setup as auth
     from emotionpix.config import instance_path, load_config
     from emotionpix.web import api, library, ondevice, pages
     from emotionpix.web.uploads import InMemoryRequest
@@ -35,9 +38,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, config)
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
-    db.init_app(app)
+    wiring.init_database(app)
     migrations.init_app(app)
-    services.init_app(app)
+    wiring.init_app(app)
     guards.init_app(app)
     auth.init_app(app)
     app.register_blueprint(pages.bp)

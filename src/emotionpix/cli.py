@@ -19,11 +19,11 @@ from emotionpix.auth.base import Credentials
 from emotionpix.auth.local import LocalBackend
 from emotionpix.auth.session import backend, personal
 from emotionpix.config import ConfigError
+from emotionpix.core.errors import AppError
 from emotionpix.core.movies import Movie
-from emotionpix.db import DatabaseUnavailable, database, make_engine, unavailable
+from emotionpix.db import DatabaseUnavailable, make_engine, unavailable
 from emotionpix.emotion import EmotionError
-from emotionpix.errors import AppError
-from emotionpix.services import emotion_engine, recommender
+from emotionpix.wiring import database, emotion_engine, recommender
 
 
 def _app(ctx: click.Context) -> Flask:

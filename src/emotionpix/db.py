@@ -24,7 +24,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
-from flask import Flask, current_app
 from sqlalchemy import Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, InvalidatePoolError, SQLAlchemyError
@@ -35,7 +34,6 @@ log = logging.getLogger(__name__)
 
 metadata = MetaData()
 
-KEY = "emotionpix.db"
 
 # Any fixed number: the PostgreSQL advisory lock that serialises schema creation.
 SCHEMA_LOCK = 0x45504958  # "EPIX"
@@ -361,24 +359,6 @@ def _close_late(pending: Future[Any]) -> None:
             pending.result().close()
 
 
-def init_app(app: Flask) -> None:
-    """Create the engine once and keep it in app.extensions (``migrations.init_app`` then
-    brings its tables up to date). From the first request on, a PostgreSQL database's
-    statements get their deadline (``DATABASE_TIMEOUT``)."""
-    engine = make_engine(
-        app.config["DATABASE_URL"],
-        timeout=app.config["DATABASE_TIMEOUT"],
-        cooldown=app.config["DATABASE_COOLDOWN"],
-    )
-    app.extensions[KEY] = engine
-    deadlines = guard(engine)
-    if deadlines is not None:
-
-        @app.before_request
-        def _serving() -> None:
-            deadlines.serving = True
-
-
 def unavailable(engine: Engine, exc: BaseException) -> DatabaseUnavailable:
     """The start-up error for a database that cannot be used: it names the database
     (password hidden), not a traceback."""
@@ -434,9 +414,3 @@ def sqlite_file_present(engine: Engine) -> bool:
     """False when the engine's SQLite file has been deleted (other databases: True)."""
     path = sqlite_file(engine)
     return path is None or os.path.exists(path)
-
-
-def database(app: Flask | None = None) -> Engine:
-    """The app's database engine (the current app's by default)."""
-    engine: Engine = (app or current_app).extensions[KEY]
-    return engine

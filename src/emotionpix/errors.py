@@ -1,9 +1,9 @@
-"""One error tree for the app's own errors, and the one place where any error becomes a
-response.
+"""The one place where any error becomes a response.
 
 API clients get ``{"error": code, "message": text}`` with the right status; browsers get a
 friendly page. The parts below the web layer raise their own errors without knowing HTTP
-(the emotion engine's ``EmotionError``); ``DOMAIN_STATUS`` gives each its status here.
+(``core.errors``, the emotion engine's ``EmotionError``); ``STATUS`` gives each its status
+here.
 Nothing reaches a user as a bare 500 traceback.
 """
 
@@ -18,6 +18,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, SecurityError
 
 from emotionpix.cache.base import CacheUnavailable
+from emotionpix.core.errors import (
+    AppError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Refused,
+    ServiceUnavailable,
+    TooMany,
+    UnsupportedMedia,
+)
 from emotionpix.emotion.errors import (
     EmotionError,
     ImageTooLarge,
@@ -29,53 +39,41 @@ from emotionpix.emotion.errors import (
 log = logging.getLogger(__name__)
 
 
-class AppError(Exception):
-    """An error with a message meant for the user."""
-
-    status = 400
-    code = "bad_request"
-
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            self.code = code
-        if status is not None:
-            self.status = status
+class TooLarge(AppError):
+    """A request (its address or its body) over a limit of the web layer."""
 
 
-class InvalidInput(AppError):
-    """The request asked for something malformed (400)."""
+class UriTooLong(AppError):
+    """An address longer than the app ever makes."""
+
+    code = "uri_too_long"
 
 
-class NotFound(AppError):
-    """The thing asked for does not exist (404)."""
-
-    status = 404
-    code = "not_found"
-
-
-class UnsupportedMedia(AppError):
-    """A request body of a type we do not read (415)."""
-
-    status = 415
-    code = "unsupported_image"
-
-
-class ServiceUnavailable(AppError):
-    """A backing service (movie provider, database) failed and nothing cached can stand in."""
-
-    status = 503
-    code = "service_unavailable"
-
-
-# The HTTP status of each error the layers below the web raise.
-DOMAIN_STATUS: dict[type[Exception], int] = {
+# The HTTP status of each domain error (the nearest class in its MRO decides).
+STATUS: dict[type[Exception], int] = {
+    AppError: 400,
+    InvalidInput: 400,
+    NotFound: 404,
+    UnsupportedMedia: 415,
+    ServiceUnavailable: 503,
+    Refused: 401,
+    Forbidden: 403,
+    TooMany: 429,
+    TooLarge: 413,
+    UriTooLong: 414,
     InvalidImage: 400,
     ImageTooLarge: 413,
     UnsupportedImage: 415,
     NoFace: 422,
 }
+
+
+def status_of(exc: Exception) -> int:
+    """The HTTP status for a domain error: that of the nearest class listed in ``STATUS``."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
 
 
 def _wants_json() -> bool:
@@ -97,11 +95,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(AppError)
     def handle_app_error(exc: AppError) -> tuple[Response | str, int]:
-        return error_response(exc.code, exc.message, exc.status)
+        return error_response(exc.code, exc.message, status_of(exc))
 
     @app.errorhandler(EmotionError)
     def handle_emotion_error(exc: EmotionError) -> tuple[Response | str, int]:
-        return error_response(exc.code, exc.message, DOMAIN_STATUS.get(type(exc), 400))
+        return error_response(exc.code, exc.message, status_of(exc))
 
     @app.errorhandler(CacheUnavailable)
     @app.errorhandler(SQLAlchemyError)  # the accounts' tables, while the database is down

@@ -26,6 +26,7 @@ from emotionpix.auth.base import (
 )
 from emotionpix.auth.local import LocalBackend
 from emotionpix.db import create_tables
+from emotionpix.errors import status_of
 from tests.conftest import FakeClock
 
 pytestmark = pytest.mark.integration
@@ -353,4 +354,4 @@ def test_delete_removes_the_account(subject, backend):
 def test_errors_are_auth_errors_with_a_status(subject, backend):
     with pytest.raises(AuthError) as caught:
         backend.sign_in("nobody@example.com", PASSWORD)
-    assert (caught.value.status, caught.value.code) == (401, "invalid_credentials")
+    assert (status_of(caught.value), caught.value.code) == (401, "invalid_credentials")

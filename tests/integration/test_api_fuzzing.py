@@ -6,8 +6,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from emotionpix.db import database
 from emotionpix.web.openapi import document
+from emotionpix.wiring import database
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import text
 
 from emotionpix.auth.session import backend
-from emotionpix.db import DatabaseSkipped, DatabaseTimeout, database, guard, make_engine
+from emotionpix.db import DatabaseSkipped, DatabaseTimeout, guard, make_engine
+from emotionpix.wiring import database
 from tests.accounts import PASSWORD
 from tests.integration.private_postgres import PrivatePostgres
 from tests.integration.private_redis import PrivateRedis

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from emotionpix import create_app
-from emotionpix.db import database
+from emotionpix.wiring import database
 from tests.integration.server import free_port, get_json, in_thread, serving, wait_until_up
 from tests.integration.test_scale_out import nginx_config
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from emotionpix.db import database
+from emotionpix.wiring import database
 from tests.accounts import console, csrf_token, verified_user
 from tests.images import webcam_frame
 from tests.integration.private_postgres import PrivatePostgres

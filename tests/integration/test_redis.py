@@ -10,7 +10,7 @@ import pytest
 from emotionpix.cache import build_cache
 from emotionpix.cache.base import CacheUnavailable
 from emotionpix.cache.redis import connect
-from emotionpix.services import recommender
+from emotionpix.wiring import recommender
 from tests.integration.private_redis import PrivateRedis
 
 pytestmark = pytest.mark.integration

@@ -2,6 +2,9 @@
 import in the source keeps them so."""
 
 import ast
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -19,16 +22,16 @@ ALLOWED: dict[str, set[str]] = {
     "db": {"breaker"},  # the deadline guard's circuit breaker
     "breaker": set(),
     "server": set(),
-    "migrations": {"db", "cache", "auth"},
+    "migrations": {"db", "cache", "auth", "wiring"},
     "emotion": {"core"},
     "providers": {"core", "breaker"},
     "cache": {"core", "db", "breaker"},
-    "errors": {"emotion", "cache"},
-    "recommend": {"core", "providers", "cache", "errors"},
-    "services": {"core", "config", "db", "cache", "emotion", "providers", "recommend"},
+    "errors": {"core", "emotion", "cache"},
+    "recommend": {"core", "providers", "cache"},
+    "wiring": {"core", "config", "db", "cache", "emotion", "providers", "recommend"},
     "guards": set(),
-    "auth": {"core", "db", "errors", "config", "guards"},
-    "web": {"core", "db", "errors", "emotion", "recommend", "services", "auth", "guards"},
+    "auth": {"core", "db", "errors", "config", "guards", "wiring"},
+    "web": {"core", "db", "errors", "emotion", "recommend", "wiring", "auth", "guards"},
     "cli": {
         "__init__",
         "auth",
@@ -39,14 +42,17 @@ ALLOWED: dict[str, set[str]] = {
         "errors",
         "migrations",
         "server",
-        "services",
+        "wiring",
     },
-    "__init__": {"config", "db", "errors", "migrations", "services", "web", "auth", "guards"},
+    "__init__": {"config", "errors", "migrations", "wiring", "web", "auth", "guards"},
     "__main__": {"cli"},
 }
-# The parts that must know nothing of HTTP or Flask.
-NO_WEB = {"core", "emotion", "providers", "cache", "recommend"}
-WEB_MODULES = ("flask", "werkzeug", "jinja2")
+# The parts that must know nothing of HTTP or Flask, and the account modules likewise (the
+# backends, personal data, the session ledger, mail): only ``auth.session``, ``auth.views``
+# and ``auth.setup`` are the web side of accounts.
+NO_WEB = {"core", "emotion", "providers", "cache", "recommend", "db", "breaker"}
+AUTH_WEB_SIDE = {"session", "views", "setup"}
+WEB_MODULES = ("flask", "werkzeug", "jinja2", "flask_limiter", "flask_wtf")
 
 
 def part_of(path: Path) -> str:
@@ -97,8 +103,30 @@ def test_imports_follow_the_arrows(path):
     wrong = {m for m in modules if (t := target_part(m)) is not None and t not in allowed}
     assert not wrong, f"{part} may not import {sorted(wrong)}"
     assert not {m for m in modules if m.split(".")[0] == "emotionpix_training"}
-    if part in NO_WEB:
+    if part in NO_WEB or (part == "auth" and path.stem not in AUTH_WEB_SIDE):
         assert not {m for m in modules if m.split(".")[0] in WEB_MODULES}
+
+
+def test_the_domain_loads_no_web_framework_even_indirectly():
+    """Direct imports are not enough (``errors.py`` once brought Flask to the recommender):
+    a fresh interpreter imports every module of the domain, then looks at what got loaded."""
+    script = textwrap.dedent(
+        f"""
+        import importlib, pkgutil, sys
+        for name in {sorted(NO_WEB | {"auth"})!r}:
+            package = importlib.import_module("emotionpix." + name)
+            inside = getattr(package, "__path__", [])
+            for info in pkgutil.walk_packages(inside, package.__name__ + "."):
+                if info.name.rsplit(".", 1)[-1] not in {sorted(AUTH_WEB_SIDE)!r}:
+                    importlib.import_module(info.name)
+        loaded = sorted(m for m in {WEB_MODULES!r} if m in sys.modules)
+        print(",".join(loaded))
+        """
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert found == "", f"the domain loaded {found}"
 
 
 def test_the_allowed_arrows_have_no_cycle():

@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from emotionpix.cache.sql import SQLCache
+from emotionpix.core.errors import InvalidInput, NotFound, ServiceUnavailable
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
 from emotionpix.db import make_engine
-from emotionpix.errors import InvalidInput, NotFound, ServiceUnavailable
 from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.moods import build_moods
 from emotionpix.recommend.service import RecommendationService, Settings

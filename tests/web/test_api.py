@@ -202,7 +202,7 @@ def test_wrong_method_is_a_json_405(client):
 
 def test_provider_failure_with_nothing_cached_is_a_503(app, client, monkeypatch):
     from emotionpix.providers import ProviderError
-    from emotionpix.services import recommender
+    from emotionpix.wiring import recommender
 
     def broken(*_args, **_kwargs):
         raise ProviderError("down")
@@ -214,7 +214,7 @@ def test_provider_failure_with_nothing_cached_is_a_503(app, client, monkeypatch)
 
 
 def test_unexpected_errors_become_a_json_500_without_details(app, client, monkeypatch):
-    from emotionpix.services import recommender
+    from emotionpix.wiring import recommender
 
     def crash(*_args, **_kwargs):
         raise KeyError("secret internals")

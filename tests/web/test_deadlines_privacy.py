@@ -8,7 +8,8 @@ import os
 import stat
 
 from emotionpix.auth.session import SESSION_KEY
-from emotionpix.db import database, sqlite_file
+from emotionpix.db import sqlite_file
+from emotionpix.wiring import database
 from tests.accounts import console, verified_user
 
 

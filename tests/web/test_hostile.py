@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from emotionpix.db import database
+from emotionpix.wiring import database
 from tests.images import encode, malformed_exif, photo
 
 
@@ -60,7 +60,7 @@ def test_an_overlong_url_is_a_json_414(client):
 
 
 def test_a_path_cannot_forge_log_lines(app, client, monkeypatch, caplog):
-    from emotionpix.services import recommender
+    from emotionpix.wiring import recommender
 
     def broken(movie_id):
         raise RuntimeError("boom")
@@ -101,7 +101,7 @@ def test_unknown_ids_and_empty_searches_are_cached_briefly(make_app, clock, monk
     client.get("/api/movies/Q1")  # not in the catalog
     client.get("/api/search?q=zzzzqqqq")  # no match
     client.get("/api/recommendations?emotion=happy")
-    from emotionpix.services import recommender
+    from emotionpix.wiring import recommender
 
     store = recommender(app).cache.inner
     assert store.stats().entries == 3
@@ -115,6 +115,6 @@ def test_the_cache_keeps_at_most_its_maximum_entries(make_app):
     client = app.test_client()
     for i in range(200):
         client.get(f"/api/movies/Q{900000 + i}")
-    from emotionpix.services import recommender
+    from emotionpix.wiring import recommender
 
     assert recommender(app).cache.stats().entries <= 50 + 64  # trimmed every 64 writes

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from emotionpix.errors import InvalidInput
+from emotionpix.core.errors import InvalidInput
 from emotionpix.web.api import MAX_JSON_BYTES, MAX_JSON_DEPTH
 from tests.accounts import console, csrf_token, verified_user
 

@@ -9,7 +9,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from emotionpix.db import database, metadata
+from emotionpix.db import metadata
+from emotionpix.wiring import database
 from tests.accounts import console, csrf_token, sign_in, verified_user
 
 

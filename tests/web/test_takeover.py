@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from emotionpix.auth.local import local_users
-from emotionpix.db import database
+from emotionpix.wiring import database
 from tests.accounts import (
     PASSWORD,
     confirm,

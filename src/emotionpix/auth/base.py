@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from emotionpix.errors import AppError
+from emotionpix.core.errors import AppError, Forbidden, Refused, ServiceUnavailable, TooMany
 
 # What a mailed link's proof may hold: a local link's token, or what Supabase puts in the
 # fragment of the address its links redirect to (the page posts it back).
@@ -91,23 +91,28 @@ class AuthBackend(Protocol):
 
 
 class AuthError(AppError):
-    """An account operation that cannot be done as asked (400)."""
+    """An account operation that cannot be done as asked. ``remote_status`` is the status
+    an account service (Supabase) answered with, where one did."""
 
     code = "auth_error"
 
+    def __init__(
+        self, message: str, *, code: str | None = None, remote_status: int | None = None
+    ) -> None:
+        super().__init__(message, code=code)
+        self.remote_status = remote_status
 
-class InvalidCredentials(AuthError):
+
+class InvalidCredentials(AuthError, Refused):
     """Wrong email or password: one message for both, so nobody learns which emails exist."""
 
-    status = 401
     code = "invalid_credentials"
 
     def __init__(self, message: str = "The email or the password is not right.") -> None:
         super().__init__(message)
 
 
-class EmailNotVerified(AuthError):
-    status = 403
+class EmailNotVerified(AuthError, Forbidden):
     code = "email_not_verified"
 
     def __init__(
@@ -130,10 +135,9 @@ class InvalidLink(AuthError):
         super().__init__(message)
 
 
-class WrongSignUpPassword(AuthError):
+class WrongSignUpPassword(AuthError, Refused):
     """Confirming an address needs the password its account was signed up with."""
 
-    status = 401
     code = "wrong_sign_up_password"
 
     def __init__(
@@ -155,20 +159,18 @@ class InvalidEmail(AuthError):
     code = "invalid_email"
 
 
-class SignedOut(AuthError):
+class SignedOut(AuthError, Refused):
     """The action needs a signed-in user (401)."""
 
-    status = 401
     code = "sign_in_required"
 
     def __init__(self, message: str = "Sign in to do this.") -> None:
         super().__init__(message)
 
 
-class AuthUnavailable(AuthError):
+class AuthUnavailable(AuthError, ServiceUnavailable):
     """The account service (Supabase, the mail server) cannot be reached (503)."""
 
-    status = 503
     code = "auth_unavailable"
 
     def __init__(
@@ -177,10 +179,9 @@ class AuthUnavailable(AuthError):
         super().__init__(message)
 
 
-class TooManyRequests(AuthError):
+class TooManyRequests(AuthError, TooMany):
     """The backend itself refused for rate (Supabase's email limits)."""
 
-    status = 429
     code = "too_many_requests"
 
     def __init__(self, message: str = "Too many attempts. Please wait a while.") -> None:

@@ -237,7 +237,7 @@ class SupabaseBackend:
         except AuthUnavailable:
             raise
         except AuthError as exc:
-            if exc.status != 404:  # a user already gone is what was asked for
+            if exc.remote_status != 404:  # a user already gone is what was asked for
                 raise
 
     # one choke point for every call to Supabase
@@ -302,7 +302,7 @@ def _translate(exc: SupabaseError) -> AuthError:
     if code == "otp_expired":
         return InvalidLink()
     message = exc.message or "Your account request was refused."
-    return AuthError(message, code=code, status=status or None)
+    return AuthError(message, code=code, remote_status=status or None)
 
 
 def _link_tokens(proof: Mapping[str, str]) -> tuple[str, str]:

@@ -42,6 +42,7 @@ from emotionpix.auth.session import (
     safe_next,
     start_session,
 )
+from emotionpix.errors import status_of
 from emotionpix.guards import auth_limit, limiter
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -113,7 +114,7 @@ def _mail_a_link(form: str, purpose: str, send: Callable[[str], None]) -> Any:
     try:
         send(email)
     except AuthError as exc:
-        return _page(form, exc.status, error=exc.message, email=email)
+        return _page(form, status_of(exc), error=exc.message, email=email)
     return _page("check_email.html", email=email, where=_mailer_where(), purpose=purpose)
 
 
@@ -126,7 +127,7 @@ def sign_up() -> Any:
     try:
         backend().sign_up(email, _form("password"), confirm_url=_link_to("auth.confirm"))
     except AuthError as exc:
-        return _page("signup.html", exc.status, error=exc.message, email=email)
+        return _page("signup.html", status_of(exc), error=exc.message, email=email)
     return _page("check_email.html", email=email, where=_mailer_where(), purpose="confirm")
 
 
@@ -155,9 +156,9 @@ def confirm() -> Any:
     try:
         credentials = backend().confirm(_proof(), _form("password"))
     except WrongSignUpPassword as exc:
-        return _confirm_page(exc.status, error=exc.message)
+        return _confirm_page(status_of(exc), error=exc.message)
     except AuthError as exc:
-        return _page("confirm.html", exc.status, error=exc.message, proof={}, resend=True)
+        return _page("confirm.html", status_of(exc), error=exc.message, proof={}, resend=True)
     start_session(credentials, remember=False)
     return redirect(url_for("pages.index", welcome=1))
 
@@ -182,9 +183,9 @@ def sign_in() -> Any:
     try:
         credentials = backend().sign_in(email, _form("password"))
     except EmailNotVerified as exc:
-        return _page("signin.html", exc.status, error=exc.message, email=email, unverified=True)
+        return _page("signin.html", status_of(exc), error=exc.message, email=email, unverified=True)
     except AuthError as exc:
-        return _page("signin.html", exc.status, error=exc.message, email=email, next=next_url)
+        return _page("signin.html", status_of(exc), error=exc.message, email=email, next=next_url)
     start_session(credentials, remember=request.form.get("remember") == "on")
     return redirect(next_url)
 
@@ -215,7 +216,7 @@ def reset() -> Any:
     try:
         credentials = backend().reset_password(_proof(), _form("password"))
     except AuthError as exc:
-        return _page("reset.html", exc.status, error=exc.message, proof=_proof())
+        return _page("reset.html", status_of(exc), error=exc.message, proof=_proof())
     start_session(credentials, remember=False)
     return redirect(url_for("auth.account", changed=1))
 
@@ -257,7 +258,7 @@ def change_password() -> Any:
     try:
         renewed = backend().change_password(credentials, _form("current"), _form("password"))
     except AuthError as exc:
-        return _account_page(exc.status, password_error=exc.message)
+        return _account_page(status_of(exc), password_error=exc.message)
     start_session(renewed)
     return redirect(url_for("auth.account", changed=1))
 

@@ -29,11 +29,11 @@ import emotionpix.cache.sql  # noqa: F401  (declares cache_entries, cache_counte
 from emotionpix.db import (
     SCHEMA_LOCK,
     DatabaseUnavailable,
-    database,
     make_engine,
     metadata,
     unavailable,
 )
+from emotionpix.wiring import database
 
 __all__ = [
     "BASELINE",

@@ -20,10 +20,10 @@ from typing import Any
 
 from emotionpix.cache import Cache, CacheEntry, CacheUnavailable, GuardedCache
 from emotionpix.core.emotions import UnknownEmotion, normalise_emotion
+from emotionpix.core.errors import InvalidInput, NotFound, ServiceUnavailable
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
 from emotionpix.core.text import normalise
-from emotionpix.errors import InvalidInput, NotFound, ServiceUnavailable
 from emotionpix.providers import MovieProvider, ProviderError
 from emotionpix.recommend.enrich import Enricher
 from emotionpix.recommend.explain import describe, why

@@ -13,10 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from emotionpix._version import __version__
 from emotionpix.auth.personal import seen
 from emotionpix.auth.session import current_user, personal
-from emotionpix.errors import InvalidInput, NotFound, UnsupportedMedia
+from emotionpix.core.errors import InvalidInput, NotFound, UnsupportedMedia
+from emotionpix.errors import TooLarge
 from emotionpix.guards import csrf, emotion_limit, limiter
-from emotionpix.services import emotion_engine, recommender
 from emotionpix.web import openapi
+from emotionpix.wiring import emotion_engine, recommender
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -51,11 +52,9 @@ class BoundedJSONProvider(DefaultJSONProvider):
         return super().loads(text, **kwargs)
 
 
-def json_too_long() -> InvalidInput:
-    """The error for a JSON body over ``MAX_JSON_BYTES``."""
-    return InvalidInput(
-        f"A JSON body is limited to {MAX_JSON_BYTES // 1024} KB.", code="invalid_json", status=413
-    )
+def json_too_long() -> TooLarge:
+    """The error for a JSON body over ``MAX_JSON_BYTES`` (413)."""
+    return TooLarge(f"A JSON body is limited to {MAX_JSON_BYTES // 1024} KB.", code="invalid_json")
 
 
 def _int_arg(name: str) -> int | None:

@@ -11,9 +11,9 @@ from sqlalchemy import Table
 from emotionpix.auth.personal import Film, seen, watchlist
 from emotionpix.auth.session import current_user, personal, require_user
 from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
-from emotionpix.errors import InvalidInput, NotFound
-from emotionpix.services import recommender
+from emotionpix.core.errors import InvalidInput, NotFound
 from emotionpix.web.api import MAX_JSON_BYTES, MOVIE_ID, json_too_long
+from emotionpix.wiring import recommender
 
 bp = Blueprint("library", __name__, url_prefix="/api")
 

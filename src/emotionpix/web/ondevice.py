@@ -13,9 +13,9 @@ from typing import Any
 
 from flask import Blueprint, Response, request, send_file, url_for
 
+from emotionpix.core.errors import NotFound
 from emotionpix.emotion.contract import model_path, pipeline_contract
-from emotionpix.errors import NotFound
-from emotionpix.services import emotion_engine
+from emotionpix.wiring import emotion_engine
 
 bp = Blueprint("ondevice", __name__)
 

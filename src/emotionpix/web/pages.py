@@ -9,11 +9,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, render_template, request
 
 from emotionpix._version import __version__
-from emotionpix.db import database, sqlite_file_present, start_ping
-from emotionpix.errors import AppError
+from emotionpix.core.errors import AppError
+from emotionpix.db import sqlite_file_present, start_ping
+from emotionpix.errors import UriTooLong
 from emotionpix.guards import store_health
-from emotionpix.services import recommender
 from emotionpix.web.api import seen_by_viewer
+from emotionpix.wiring import database, recommender
 
 bp = Blueprint(
     "pages",
@@ -104,11 +105,7 @@ MAX_URL_LENGTH = 2048  # far beyond any link of the app; longer is abuse, answer
 @bp.before_app_request
 def refuse_overlong_urls() -> None:
     if len(request.full_path) > MAX_URL_LENGTH:
-        raise AppError(
-            f"The address is too long (at most {MAX_URL_LENGTH} characters).",
-            code="uri_too_long",
-            status=414,
-        )
+        raise UriTooLong(f"The address is too long (at most {MAX_URL_LENGTH} characters).")
 
 
 @bp.after_app_request

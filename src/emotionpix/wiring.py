@@ -1,4 +1,8 @@
-"""Build the long-lived services once per app and keep them in ``app.extensions``."""
+"""The app's long-lived parts, built once per app from its settings and kept in
+``app.extensions``: the database engine, the recommender (provider, cache, mood rules) and
+the emotion engine's settings; ``database()``, ``recommender()`` and ``emotion_engine()``
+hand them to the web layer. This is the only module that puts the parts together: below it
+nothing knows Flask (``tests/unit/test_architecture.py``)."""
 
 from __future__ import annotations
 
@@ -6,11 +10,12 @@ from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app
+from sqlalchemy import Engine
 
 from emotionpix.cache import build_cache
 from emotionpix.config import ConfigError
 from emotionpix.core.filters import Filters
-from emotionpix.db import database
+from emotionpix.db import guard, make_engine
 from emotionpix.emotion import EmotionEngine, FaceDetector
 from emotionpix.emotion.registry import DEFAULT_MODEL, get_model
 from emotionpix.providers import (
@@ -26,12 +31,37 @@ from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.moods import Moods, build_moods
 from emotionpix.recommend.service import RecommendationService, Settings
 
+DATABASE_KEY = "emotionpix.db"
 RECOMMENDER_KEY = "emotionpix.recommender"
-EMOTION_ENGINE_KEY = "emotionpix.emotion_engine"
+EMOTION_SETTINGS_KEY = "emotionpix.emotion_settings"  # the engine is made per process
+
+
+def init_database(app: Flask) -> None:
+    """Create the engine once (``migrations.init_app`` then brings its tables up to date).
+    From the first request on, a PostgreSQL database's statements get their deadline
+    (``DATABASE_TIMEOUT``)."""
+    engine = make_engine(
+        app.config["DATABASE_URL"],
+        timeout=app.config["DATABASE_TIMEOUT"],
+        cooldown=app.config["DATABASE_COOLDOWN"],
+    )
+    app.extensions[DATABASE_KEY] = engine
+    deadlines = guard(engine)
+    if deadlines is not None:
+
+        @app.before_request
+        def _serving() -> None:
+            deadlines.serving = True
+
+
+def database(app: Flask | None = None) -> Engine:
+    """The app's database engine (the current app's by default)."""
+    engine: Engine = (app or current_app).extensions[DATABASE_KEY]
+    return engine
 
 
 def init_app(app: Flask) -> None:
-    """Create the provider, cache, recommendation service and emotion engine."""
+    """Create the provider, cache, recommendation service and emotion engine settings."""
     config = app.config
     try:
         provider = build_provider(config)
@@ -105,7 +135,7 @@ def init_app(app: Flask) -> None:
     # Loaded on first use, in the process that uses it: a server's parent process (which
     # checks the configuration before forking workers) must hold no ONNX sessions, whose
     # thread pools do not survive a fork.
-    app.extensions[EMOTION_ENGINE_KEY] = (
+    app.extensions[EMOTION_SETTINGS_KEY] = (
         model.name,
         config["FACE_THRESHOLD"],
         config["ONNX_THREADS"],
@@ -136,7 +166,7 @@ def _emotion_engine(model: str, threshold: float, threads: int, max_pixels: int)
 def emotion_engine(app: Flask | None = None) -> EmotionEngine:
     """The app's emotion engine (detector + classifier), loaded once per process on first
     use (servers load it as each worker starts)."""
-    model, threshold, threads, max_pixels = (app or current_app).extensions[EMOTION_ENGINE_KEY]
+    model, threshold, threads, max_pixels = (app or current_app).extensions[EMOTION_SETTINGS_KEY]
     return _emotion_engine(model, threshold, threads, max_pixels)
 
 
