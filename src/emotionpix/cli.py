@@ -6,35 +6,76 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import UTC, datetime
 from typing import Any
 
 import click
-from alembic.util import CommandError
 from flask import Flask
-from sqlalchemy.exc import SQLAlchemyError
 
-from emotionpix import create_app, migrations, server
-from emotionpix.auth.base import Credentials
-from emotionpix.auth.local import LocalBackend
-from emotionpix.auth.session import backend, personal
-from emotionpix.config import ConfigError
+from emotionpix import create_app, server
+from emotionpix.auth.base import AuthBackend
+from emotionpix.auth.commands import users
+from emotionpix.auth.ledger import SessionLedger
+from emotionpix.auth.personal import PersonalData
+from emotionpix.auth.session import backend, ledger, personal
+from emotionpix.cache.base import Cache
+from emotionpix.cache.commands import cache
+from emotionpix.config import (
+    ConfigError,
+    describe,
+    instance_path,
+    load_config,
+    markdown_table,
+    read_settings,
+)
 from emotionpix.core.errors import AppError
 from emotionpix.core.movies import Movie
-from emotionpix.db import DatabaseUnavailable, make_engine, unavailable
+from emotionpix.db import DatabaseUnavailable
 from emotionpix.emotion import EmotionError
+from emotionpix.migrations.commands import db_group
 from emotionpix.wiring import database, emotion_engine, recommender
 
 
-def _app(ctx: click.Context) -> Flask:
-    app = ctx.find_object(Flask)
-    if app is None:
+class Parts:
+    """What the commands get from the command line (``ctx.obj``): the app, built from the
+    configuration on first use, and the parts each part's own commands need (``users``:
+    the accounts; ``cache``: the cache; ``db``: the database URL, read without starting the
+    app, which would migrate it)."""
+
+    def __init__(self, app: Flask | None = None) -> None:
+        self._app = app
+
+    def app(self) -> Flask:
+        if self._app is None:
+            try:
+                self._app = create_app()
+            except (ConfigError, DatabaseUnavailable) as exc:  # a message, not a traceback
+                raise click.ClickException(str(exc)) from None
+        return self._app
+
+    def accounts(self) -> tuple[AuthBackend, PersonalData, SessionLedger]:
+        app = self.app()
+        return backend(app), personal(app), ledger(app)
+
+    def cache(self) -> Cache:
+        return recommender(self.app()).cache
+
+    def cache_stats(self) -> dict[str, Any]:
+        return recommender(self.app()).cache_stats()
+
+    def database_url(self) -> str:
+        if self._app is not None:
+            return str(self._app.config["DATABASE_URL"])
+        app = Flask("emotionpix", instance_path=instance_path())
         try:
-            app = create_app()
-        except (ConfigError, DatabaseUnavailable) as exc:  # a message, not a traceback
+            load_config(app)
+        except ConfigError as exc:
             raise click.ClickException(str(exc)) from None
-        ctx.obj = app
-    return app
+        return str(app.config["DATABASE_URL"])
+
+
+def _app(ctx: click.Context) -> Flask:
+    parts: Parts = ctx.obj
+    return parts.app()
 
 
 def _fail(exc: AppError) -> None:
@@ -59,8 +100,32 @@ def _emit(data: dict[str, Any]) -> None:
 
 @click.group()
 @click.version_option(package_name="emotionpix")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """EmotionPix: movies for how you feel."""
+    if not isinstance(ctx.obj, Parts):  # an app handed in (tests), or none yet
+        ctx.obj = Parts(ctx.obj if isinstance(ctx.obj, Flask) else None)
+
+
+main.add_command(users)
+main.add_command(cache)
+main.add_command(db_group)
+
+
+@main.command("config")
+@click.option("--markdown", is_flag=True, help="Print the README's table of variables.")
+def show_config(markdown: bool) -> None:
+    """Print the effective settings (secrets masked), each with where it came from."""
+    if markdown:
+        click.echo(markdown_table(), nl=False)
+        return
+    try:
+        rows = describe(read_settings())
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, source in rows:
+        click.echo(f"{name.ljust(width)}  {source.ljust(11)}  {value}")
 
 
 @main.command()
@@ -205,168 +270,6 @@ def search(ctx: click.Context, query: str, as_json: bool) -> None:
         _emit(result.to_dict())
     else:
         _print_movies(result.movies)
-
-
-@main.group()
-def users() -> None:
-    """Manage local accounts (EMOTIONPIX_AUTH_BACKEND=local)."""
-
-
-def _local(ctx: click.Context) -> LocalBackend:
-    found = backend(_app(ctx))
-    if not isinstance(found, LocalBackend):
-        raise click.ClickException("these commands manage local accounts; Supabase has its own")
-    return found
-
-
-def _password() -> str:
-    """The new password: a prompt (typed twice, hidden) on a terminal, else stdin's line."""
-    if sys.stdin.isatty():
-        text: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        return text
-    return sys.stdin.readline().rstrip("\r\n")
-
-
-@users.command("create")
-@click.argument("email")
-@click.option("--verified", is_flag=True, help="Mark the email as verified (no email is sent).")
-@click.pass_context
-def users_create(ctx: click.Context, email: str, verified: bool) -> None:
-    """Create an account; the password comes from a prompt or standard input."""
-    local = _local(ctx)
-    with _app(ctx).app_context():
-        if local.find(email) is not None:
-            raise click.ClickException(f"{email} already has an account")
-        try:
-            identity = local.create_user(email, _password(), verified=verified)
-        except AppError as exc:
-            _fail(exc)
-            return
-        personal().ensure_account(identity, local.name)
-    state = "verified" if verified else "not verified: it must be confirmed before signing in"
-    click.echo(f"created {identity.email} ({state})")
-
-
-@users.command("delete")
-@click.argument("email")
-@click.pass_context
-def users_delete(ctx: click.Context, email: str) -> None:
-    """Delete an account and everything kept about it."""
-    local = _local(ctx)
-    with _app(ctx).app_context():
-        try:
-            identity = local.find(email)
-        except AppError as exc:
-            _fail(exc)
-            return
-        if identity is None:
-            raise click.ClickException(f"no account for {email}")
-        personal().delete(identity.user_id)
-        local.delete(Credentials(identity))
-    click.echo(f"deleted {identity.email} and everything kept about it")
-
-
-@users.command("list")
-@click.pass_context
-def users_list(ctx: click.Context) -> None:
-    """Every local account, with when it was created and whether it is verified."""
-    accounts = _local(ctx).users()
-    if not accounts:
-        click.echo("No accounts.")
-    for account in accounts:
-        created = datetime.fromtimestamp(account["created_at"], UTC).strftime("%Y-%m-%d %H:%M")
-        state = "verified" if account["verified_at"] else "unverified"
-        click.echo(f"{account['email']}  {state}  created {created} UTC")
-
-
-@main.group()
-def cache() -> None:
-    """Inspect or empty the provider cache."""
-
-
-@cache.command("stats")
-@click.pass_context
-def cache_stats(ctx: click.Context) -> None:
-    """Print hit, miss and provider-call counters."""
-    with _app(ctx).app_context():
-        _emit(recommender().cache_stats())
-
-
-@cache.command("purge")
-@click.pass_context
-def cache_purge(ctx: click.Context) -> None:
-    """Delete entries past their stale period."""
-    with _app(ctx).app_context():
-        click.echo(f"purged {recommender().cache.purge_expired()} entries")
-
-
-@cache.command("clear")
-@click.pass_context
-def cache_clear(ctx: click.Context) -> None:
-    """Delete every entry and reset the counters."""
-    with _app(ctx).app_context():
-        recommender().cache.clear()
-    click.echo("cache cleared")
-
-
-@main.group("db")
-def db_group() -> None:
-    """Migrate the app database (its tables: the cache's, and those added later)."""
-
-
-def _database_url(ctx: click.Context) -> str:
-    """The configured database URL, without starting the app (which would migrate it)."""
-    app = ctx.find_object(Flask)
-    if app is None:
-        from emotionpix.config import instance_path, load_config
-
-        app = Flask("emotionpix", instance_path=instance_path())
-        try:
-            load_config(app)
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from None
-    return str(app.config["DATABASE_URL"])
-
-
-@db_group.command("upgrade")
-@click.argument("revision", default="head")
-@click.pass_context
-def db_upgrade(ctx: click.Context, revision: str) -> None:
-    """Bring the database to REVISION (default: the newest)."""
-    engine = make_engine(_database_url(ctx))
-    try:
-        migrations.upgrade(engine, revision)
-        click.echo(f"database at {migrations.current(engine)}")
-    except SQLAlchemyError as exc:
-        raise click.ClickException(str(unavailable(engine, exc))) from None
-    except CommandError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        engine.dispose()
-
-
-@db_group.command("current")
-@click.pass_context
-def db_current(ctx: click.Context) -> None:
-    """Print the database's revision and the newest one this version has."""
-    engine = make_engine(_database_url(ctx))
-    try:
-        found = migrations.current(engine)
-    except SQLAlchemyError as exc:
-        raise click.ClickException(str(unavailable(engine, exc))) from None
-    finally:
-        engine.dispose()
-    newest = migrations.head()
-    state = "up to date" if found == newest else "run `emotionpix db upgrade`"
-    click.echo(f"database at {found or 'nothing'}, newest {newest} ({state})")
-
-
-@db_group.command("revision")
-@click.argument("message")
-def db_revision(message: str) -> None:
-    """Write a migration for the tables and columns the code declares beyond the newest
-    revision (for developers: edit and test it before committing)."""
-    click.echo(f"wrote {migrations.revision(message)}")
 
 
 @main.command()

@@ -1,143 +1,524 @@
-"""Configuration: built-in defaults, then ``EMOTIONPIX_*`` environment variables, then the
-mapping a caller passes to ``create_app`` (tests do).
+"""Settings: every ``EMOTIONPIX_*`` variable is declared once below (``SETTINGS``, plus the
+ones each movie provider declares in its own file) with its type, default and one line of
+help. Values come from the defaults, then the environment, then — with
+``EMOTIONPIX_ENV=development`` — a ``.env`` file in the working directory (the environment
+wins), then the mapping a caller passes to ``create_app`` (tests do). Each value is checked
+against its type (pydantic) at start-up: one that does not parse stops the app with a line
+naming the variable, the value (never a secret's) and what is allowed.
 
-Environment values are parsed as JSON when they can be (``EMOTIONPIX_CACHE_TTL=60`` is an int,
-``EMOTIONPIX_LANGUAGES='["Hindi"]'`` a list) and kept as text otherwise.
+Booleans accept true/false, 1/0, yes/no, on/off in any case; lists and objects are JSON
+(``EMOTIONPIX_LANGUAGES='["Hindi"]'``); text stays text. ``emotionpix config`` prints the
+effective settings, secrets masked, each with where it came from.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import secrets
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from flask import Flask
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
+
+from emotionpix.core.settings import Setting
 
 PREFIX = "EMOTIONPIX"
+log = logging.getLogger(__name__)
 
-DEFAULTS: dict[str, Any] = {
-    # "production", "development" or "testing"; development also reads a ./.env file.
-    "ENV": "production",
-    # SQLAlchemy URLs; None means an SQLite file in the instance folder.
-    "DATABASE_URL": None,
-    # None: the cache lives in the app database; redis://host:6379/0 for Redis (shared by
-    # every server), its keys starting with CACHE_KEY_PREFIX.
-    "CACHE_URL": None,
-    "CACHE_KEY_PREFIX": "emotionpix:cache:",
-    # Migrate the app database at start-up; false where deploys run `emotionpix db upgrade`
-    # first (a server then refuses to start on an outdated schema).
-    "DATABASE_AUTO_UPGRADE": True,
-    # A PostgreSQL server gets this long per call while the app serves (a connection, a
-    # statement, a commit); one that misses it is left alone for DATABASE_COOLDOWN seconds
-    # (signed-in visitors are served as guests meanwhile, writes answer 503).
-    "DATABASE_TIMEOUT": 0.5,
-    "DATABASE_COOLDOWN": 5.0,
-    "CACHE_TTL": 3600,  # seconds a cached provider answer stays fresh
-    "CACHE_STALE_TTL": 86400,  # seconds an expired answer is kept to serve if the provider fails
-    "CACHE_MAX_ENTRIES": 10_000,  # the oldest entries beyond this are deleted
-    # A store across the network gets this long per call; a failing one is bypassed and
-    # left alone for CACHE_COOLDOWN seconds (answers keep coming, uncached).
-    "CACHE_TIMEOUT": 1.0,
-    "CACHE_COOLDOWN": 5.0,
-    # Where films come from: "catalog" (embedded, offline), "tmdb" or "imdb236".
-    "PROVIDER": "catalog",
-    "CATALOG_PATH": None,  # None: the catalog bundled with the package
-    # TMDB: a v3 API key or a v4 read-access token. With the catalog as provider, a TMDB
-    # credential adds posters, plots and trailers to its films (by IMDb id).
-    "TMDB_API_KEY": None,
-    "TMDB_TOKEN": None,
-    "TMDB_BASE_URL": "https://api.themoviedb.org/3",
-    "RAPIDAPI_KEY": None,  # IMDb236 through RapidAPI
-    "IMDB236_BASE_URL": "https://imdb236.p.rapidapi.com/api/imdb",
-    # Every outbound call: timeouts (seconds), retries after 5xx/429/refused connections,
-    # and the circuit breaker (consecutive failures that open it, seconds it stays open).
-    "PROVIDER_CONNECT_TIMEOUT": 2.0,
-    "PROVIDER_TIMEOUT": 5.0,
-    "PROVIDER_RETRIES": 2,
-    "PROVIDER_FAILURES_TO_OPEN": 5,
-    "PROVIDER_COOLDOWN": 30.0,
-    "ENRICH_TTL": 3 * 86400,  # seconds TMDB posters/plots for catalog films stay cached
-    "ENRICH_WAIT": 0.3,  # seconds a page waits for posters not cached yet (the rest: later)
-    # Emotion -> genre overrides, merged over recommend.mapping.DEFAULT_GENRES.
-    "EMOTION_GENRES": {},
-    # Mood-fit overrides (rules per mode and emotion, threshold, weights), merged over
-    # recommend.moods; see README "Match my mood, or lift it".
-    "MOOD_FIT": {},
-    # Top two emotions of a photo closer than this are blended (measured: README).
-    "CLOSE_CALL_MARGIN": 0.3,
-    # The paper's filters. MIN_VOTES None: the provider's own default (see README).
-    "MIN_RATING": 7.0,
-    "MIN_VOTES": None,
-    "YEAR_FROM": 1970,
-    "YEAR_TO": 2026,
-    "LANGUAGES": ["Hindi", "English"],
-    "COUNTRIES": [],  # empty: films of any origin
-    # Every Nth slot of a results page goes to the best remaining film from these countries.
-    "SPOTLIGHT_COUNTRIES": ["India"],
-    "SPOTLIGHT_EVERY": 4,
-    "PAGE_SIZE": 20,
-    "MAX_CANDIDATES": 200,  # ranked films kept per genre (and cached)
-    "ROTATION_PAGES": 2,  # first pages are shuffled within windows of this many pages
-    "SEARCH_LIMIT": 20,
-    # The emotion engine: a model name from emotion/registry.py; None: the registry's default.
-    "EMOTION_MODEL": None,
-    "FACE_THRESHOLD": 0.6,  # BlazeFace score; a cat photo can reach 0.51
-    "ONNX_THREADS": 1,
-    "MAX_IMAGE_PIXELS": 40_000_000,  # decoded size limit (decompression bombs)
-    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,  # upload limit in bytes (Flask enforces it: 413)
-    # Accounts: "local" (users in the app database) or "supabase" (Supabase Auth).
-    "AUTH_BACKEND": "local",
-    "LOGIN_REQUIRED": False,  # true: only verified, signed-in users get pages and the API
-    "SMTP_URL": None,  # smtp://user:pass@host:587 or smtps://…; None: mail goes to the console
-    "MAIL_FROM": "EmotionPix <no-reply@localhost>",
-    "SUPABASE_URL": None,
-    "SUPABASE_ANON_KEY": None,
-    "SUPABASE_SERVICE_ROLE_KEY": None,  # optional: lets "delete my account" remove the login
-    "REMEMBER_DAYS": 30,  # how long "keep me signed in" lasts
-    "SESSION_COOKIE_SECURE": False,  # the cookie is Secure anyway on requests over HTTPS
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; raised at start-up, before serving anything."""
+
+
+def _limit(value: str) -> str:
+    """A Flask-Limiter limit ("10 per minute;100 per day")."""
+    from limits import parse_many
+
+    try:
+        if parse_many(value):
+            return value
+    except ValueError:
+        pass
+    raise ValueError("should read like '10 per minute' (several joined by ';')")
+
+
+def _origin(value: str | None) -> str | None:
+    """An http(s) address with a host and nothing after the path."""
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError("should be an http(s) address such as https://films.example.org")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError("should have no query, fragment or credentials")
+    return value
+
+
+Count = Annotated[int, Field(strict=True, ge=0)]
+Positive = Annotated[int, Field(strict=True, ge=1)]
+Seconds = Annotated[float, Field(ge=0)]
+Names = list[str]
+Text = str | None
+Limit = Annotated[str, AfterValidator(_limit)]
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "ENV",
+        Literal["production", "development", "testing"],
+        "production",
+        "`production`, `development` (reads `.env`) or `testing`",
+    ),
+    Setting(
+        "INSTANCE_PATH",
+        Text,
+        None,
+        "folder for the database, cache and secret key",
+        shown="<venv>/var/emotionpix-instance",
+    ),
+    Setting(
+        "SECRET_KEY",
+        Text,
+        None,
+        "signs sessions; required (the same on every server) when the database or cache "
+        "is shared (not SQLite)",
+        secret=True,
+        shown="generated once into the instance folder",
+    ),
+    Setting(
+        "DATABASE_URL",
+        Text,
+        None,
+        "SQLite or PostgreSQL SQLAlchemy URL, e.g. `postgresql+psycopg://user@host/db` "
+        "(`pip install '.[postgres]'`)",
+        secret=True,
+        shown="SQLite file in the instance folder",
+    ),
+    Setting(
+        "DATABASE_AUTO_UPGRADE",
+        bool,
+        True,
+        "migrate the database at start-up; `false` where deploys run `emotionpix db "
+        "upgrade` (a server then refuses an outdated schema)",
+    ),
+    Setting(
+        "DATABASE_TIMEOUT",
+        Seconds,
+        0.5,
+        "seconds a call to a PostgreSQL server may take while serving (then its requests "
+        "are served as for guests, writes get 503)",
+    ),
+    Setting(
+        "DATABASE_COOLDOWN",
+        Seconds,
+        5.0,
+        "seconds a PostgreSQL server that missed its deadline is left alone",
+    ),
+    Setting(
+        "CACHE_URL",
+        Text,
+        None,
+        "where the cache lives: an SQLite or PostgreSQL URL, or Redis, "
+        "`redis://host:6379/0` (`pip install '.[redis]'`)",
+        secret=True,
+        shown="the database URL",
+    ),
+    Setting(
+        "CACHE_KEY_PREFIX",
+        str,
+        "emotionpix:cache:",
+        "the start of every Redis key of the cache (one per app sharing a Redis)",
+    ),
+    Setting("CACHE_TTL", Count, 3600, "seconds a cached provider answer stays fresh"),
+    Setting(
+        "CACHE_STALE_TTL",
+        Count,
+        86400,
+        "seconds an expired answer is kept as a fallback for provider failures; purged after",
+    ),
+    Setting("CACHE_MAX_ENTRIES", Count, 10_000, "the oldest entries beyond this are deleted"),
+    Setting("CACHE_TIMEOUT", Seconds, 1.0, "seconds a call to a cache across the network may take"),
+    Setting("CACHE_COOLDOWN", Seconds, 5.0, "seconds a failing cache store is left alone"),
+    Setting(
+        "PROVIDER",
+        str,
+        "catalog",
+        "movie source: `catalog`, `tmdb` or `imdb236` (see Movie providers)",
+    ),
+    Setting("PROVIDER_CONNECT_TIMEOUT", Seconds, 2.0, "seconds to connect to a movie provider"),
+    Setting("PROVIDER_TIMEOUT", Seconds, 5.0, "seconds to wait for a movie provider's answer"),
+    Setting("PROVIDER_RETRIES", Count, 2, "extra attempts after 5xx, 429 or a refused connection"),
+    Setting(
+        "PROVIDER_FAILURES_TO_OPEN",
+        Count,
+        5,
+        "failed calls in a row that open the provider's circuit",
+    ),
+    Setting("PROVIDER_COOLDOWN", Seconds, 30.0, "seconds the provider's circuit stays open"),
+    Setting(
+        "ENRICH_TTL", Count, 3 * 86400, "seconds TMDB posters and plots for catalog films are kept"
+    ),
+    Setting(
+        "ENRICH_WAIT",
+        Seconds,
+        0.3,
+        "seconds a page waits for posters not cached yet (the rest come later)",
+    ),
+    Setting("EMOTION_GENRES", dict[str, str], {}, "overrides of the emotion → genre table"),
+    Setting(
+        "MOOD_FIT",
+        dict[str, Any],
+        {},
+        "overrides of the mood rules (`match`, `lift`: per emotion `genre` (lift only), "
+        "`feature`, `support`, `conflict`, `cues`) and of `threshold` (0.5), `weight` "
+        '(3), `other` (0.5), `variety` (0.75), `cue_cap` (1) — see "Match my mood, or '
+        'lift it"',
+    ),
+    Setting(
+        "BLEND_MARGIN",
+        Annotated[float, Field(ge=0, le=1)],
+        0.3,
+        "a photo's top two emotions closer than this are blended (the page asks which "
+        "only within 0.15, the emotion API's `close_call`)",
+        old_names=("CLOSE_CALL_MARGIN",),
+    ),
+    Setting("MIN_RATING", Annotated[float, Field(ge=0, le=10)], 7.0, "minimum rating (0 to 10)"),
+    Setting(
+        "MIN_VOTES",
+        Annotated[int, Field(strict=True, ge=0)] | None,
+        None,
+        "minimum votes, in the provider's unit",
+        shown="provider's default (catalog: 10 reviews; TMDB, IMDb236: 1,000 votes)",
+    ),
+    Setting("YEAR_FROM", Count, 1970, "first release year, inclusive"),
+    Setting("YEAR_TO", Count, 2026, "last release year, inclusive"),
+    Setting(
+        "LANGUAGES",
+        Names,
+        ["Hindi", "English"],
+        "a film qualifies if it has any of these; `[]` = any",
+    ),
+    Setting("COUNTRIES", Names, [], "origin countries; `[]` = any"),
+    Setting(
+        "SPOTLIGHT_COUNTRIES",
+        Names,
+        ["India"],
+        "every Nth slot of a page goes to the best remaining film from these countries",
+    ),
+    Setting("SPOTLIGHT_EVERY", Positive, 4, "N for the spotlight slots"),
+    Setting("PAGE_SIZE", Positive, 20, "films per page"),
+    Setting("MAX_CANDIDATES", Positive, 200, "ranked films kept (and cached) per mood and mode"),
+    Setting(
+        "ROTATION_PAGES",
+        Positive,
+        2,
+        "pages per shuffle window (1 = shuffle within each page only)",
+    ),
+    Setting("SEARCH_LIMIT", Positive, 20, "search results"),
+    Setting(
+        "EMOTION_MODEL",
+        Text,
+        None,
+        "registered facial-expression model (`emotionpix-wide` or `fer-mini-xception`; "
+        "with `./training` installed also `emotionpix-distilled-2`, "
+        "`emotionpix-distilled`, `emotionpix-ensemble`, `emotionpix-vgg`)",
+        shown="emotionpix-wide",
+    ),
+    Setting(
+        "FACE_THRESHOLD",
+        Annotated[float, Field(gt=0, lt=1)],
+        0.6,
+        "minimum BlazeFace score for a face (the keypoint layout is checked as well)",
+    ),
+    Setting(
+        "ONNX_THREADS", Positive, 1, "ONNX Runtime threads per model (1 is fastest on 2 cores)"
+    ),
+    Setting("MAX_IMAGE_PIXELS", Positive, 40_000_000, "largest decoded image (pixels)"),
+    Setting("MAX_CONTENT_LENGTH", Positive, 10 * 1024 * 1024, "largest upload (bytes)"),
+    Setting(
+        "AUTH_BACKEND",
+        Literal["local", "supabase"],
+        "local",
+        "`local` (accounts in the app database) or `supabase`",
+    ),
+    Setting(
+        "LOGIN_REQUIRED",
+        bool,
+        False,
+        "`true`: only verified, signed-in users get pages and the API",
+    ),
+    Setting(
+        "SMTP_URL",
+        Text,
+        None,
+        "mail server for account emails, `smtp://user:pass@host:587` or `smtps://…` "
+        "(none: the console)",
+        secret=True,
+    ),
+    Setting("MAIL_FROM", str, "EmotionPix <no-reply@localhost>", "the account emails' sender"),
+    Setting("SUPABASE_URL", Text, None, "the Supabase project (backend `supabase`)"),
+    Setting("SUPABASE_ANON_KEY", Text, None, "the Supabase project's anon key", secret=True),
+    Setting(
+        "SUPABASE_SERVICE_ROLE_KEY",
+        Text,
+        None,
+        "optional: lets account deletion remove the Supabase login too",
+        secret=True,
+    ),
+    Setting(
+        "PASSWORD_HASHING",
+        Literal["low-memory", "high-memory", "cheapest"],
+        "low-memory",
+        "argon2id cost: RFC 9106 `low-memory` (64 MiB) or `high-memory` (2 GiB); "
+        "`cheapest` is for the test suite only",
+    ),
+    Setting("REMEMBER_DAYS", Positive, 30, 'how long "keep me signed in" (and any session) lasts'),
+    Setting(
+        "SESSION_COOKIE_SECURE",
+        bool,
+        False,
+        "always mark the session cookie Secure (it is anyway on HTTPS requests)",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        Count,
+        0,
+        "proxies in front of the app whose `X-Forwarded-For`/`-Proto`/`-Host` are "
+        "believed (nginx: 1)",
+    ),
+    Setting(
+        "PUBLIC_URL",
+        Annotated[str | None, AfterValidator(_origin)],
+        None,
+        "the address people use (`https://films.example.org`): mailed links are built on "
+        "it; required for accounts anywhere but `localhost`",
+    ),
+    Setting(
+        "TRUSTED_HOSTS",
+        Names | None,
+        None,
+        "JSON list of host names the app answers to (others: 400)",
+        shown="the public URL's host and `localhost`, `127.0.0.1`, `::1` when it is set; "
+        "any host otherwise",
+    ),
+    Setting(
+        "RATE_LIMIT_AUTH",
+        Limit,
+        "10 per minute;100 per day",
+        "per client address: sign-in, sign-up, confirmation, resend, reset",
+    ),
+    Setting("RATE_LIMIT_EMOTION", Limit, "120 per minute", "per client address: photo analysis"),
+    Setting("RATELIMIT_ENABLED", bool, True, "`false` turns every rate limit off"),
+    Setting(
+        "RATELIMIT_STORAGE_URI",
+        Text,
+        None,
+        "where the limits count (`memory://` is per process; Redis is shared by every "
+        "worker and server)",
+        secret=True,
+        shown="the cache's Redis when `EMOTIONPIX_CACHE_URL` is `redis://…`, else `memory://`",
+    ),
+    Setting(
+        "RATELIMIT_KEY_PREFIX",
+        str,
+        "emotionpix:limits",
+        "the start of every Redis key of the rate limits",
+    ),
+    Setting(
+        "RATELIMIT_STORAGE_TIMEOUT",
+        Seconds,
+        0.3,
+        "seconds per call to a Redis rate-limit store (then sign-in and reset are "
+        "refused, the rest counted per process, until it answers)",
+    ),
+)
+
+# Flask's and its extensions' own settings the app sets (not read from the environment).
+FLASK_DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
-    # argon2id cost: RFC 9106's "low-memory" profile (64 MiB, 3 passes) or "high-memory"
-    # (2 GiB); "cheapest" is for the test suite only (refused outside ENV=testing).
-    "PASSWORD_HASHING": "low-memory",
-    # Requests come through this many proxies (nginx: 1), which say the client's address
-    # and scheme in X-Forwarded-For/-Proto; 0: the connection's own.
-    "TRUSTED_PROXIES": 0,
-    # The address people use to reach the app (https://films.example.org): mailed links
-    # (confirmation, password reset) are built on it, never on a request's Host header.
-    # Without it, accounts mail links only for a development server on localhost.
-    "PUBLIC_URL": None,
-    # Host names the app answers to (others get 400); None: PUBLIC_URL's host and this
-    # machine's (localhost, 127.0.0.1, ::1) when PUBLIC_URL is set, any host otherwise.
-    "TRUSTED_HOSTS": None,
-    # Rate limits per client address (Flask-Limiter notation), counted in RATELIMIT_STORAGE_URI
-    # (memory:// is per process; redis://… is shared by every worker and server).
-    "RATELIMIT_ENABLED": True,
-    # None: the cache's Redis when EMOTIONPIX_CACHE_URL is redis://…, else memory://.
-    "RATELIMIT_STORAGE_URI": None,
-    "RATELIMIT_KEY_PREFIX": "emotionpix:limits",
-    # Seconds a Redis rate-limit store gets per call (connect, each reply; no retries).
-    # While it is unreachable: sign-in, sign-up and password reset are refused (429), other
-    # limits are counted in each process's memory (see guards.py).
-    "RATELIMIT_STORAGE_TIMEOUT": 0.3,
-    "RATE_LIMIT_AUTH": "10 per minute;100 per day",
-    "RATE_LIMIT_EMOTION": "120 per minute",
     "WTF_CSRF_TIME_LIMIT": None,  # a page's CSRF token lasts as long as its session
 }
 
 
-# Credentials: read as text, never parsed, never echoed in an error message.
-SECRETS = (
-    "SECRET_KEY",
-    "TMDB_API_KEY",
-    "TMDB_TOKEN",
-    "RAPIDAPI_KEY",
-    "SMTP_URL",
-    "SUPABASE_ANON_KEY",
-    "SUPABASE_SERVICE_ROLE_KEY",
-)
+def declared() -> tuple[Setting, ...]:
+    """Every setting: the app's own, then each registered movie provider's."""
+    return SETTINGS + _provider_settings()
+
+
+def _provider_settings() -> tuple[Setting, ...]:
+    try:
+        from emotionpix.providers import registry
+    except ImportError:  # before the registry: the providers' settings, declared here
+        return (
+            Setting(
+                "CATALOG_PATH",
+                Text,
+                None,
+                "another catalog built by `scripts/build_catalog.py`",
+                shown="bundled file",
+            ),
+            Setting(
+                "TMDB_API_KEY",
+                Text,
+                None,
+                "TMDB v3 key (provider `tmdb`, or posters for the catalog)",
+                secret=True,
+            ),
+            Setting(
+                "TMDB_TOKEN",
+                Text,
+                None,
+                "TMDB v4 read-access token (instead of the key)",
+                secret=True,
+            ),
+            Setting(
+                "TMDB_BASE_URL",
+                str,
+                "https://api.themoviedb.org/3",
+                "TMDB's API root (a proxy, or a test stand-in)",
+            ),
+            Setting("RAPIDAPI_KEY", Text, None, "RapidAPI key for `imdb236`", secret=True),
+            Setting(
+                "IMDB236_BASE_URL",
+                str,
+                "https://imdb236.p.rapidapi.com/api/imdb",
+                "IMDb236's API root",
+            ),
+        )
+    return tuple(registry.settings())
+
+
+@dataclass(frozen=True)
+class Value:
+    """A setting's effective value and where it came from."""
+
+    setting: Setting
+    value: Any
+    source: str  # "default", "environment", "file (.env)" or "caller"
+
+    def shown(self) -> str:
+        if self.setting.secret and self.value is not None:
+            return "********"
+        if self.value is None and self.setting.shown:
+            return f"({self.setting.shown})"
+        return json.dumps(self.value, ensure_ascii=False)
+
+
+def read_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Value]:
+    """Every declared setting's value, checked; ConfigError naming each bad variable."""
+    environ = os.environ if environ is None else environ
+    settings = declared()
+    texts: dict[str, tuple[str, str]] = {}  # name -> (raw text, source)
+    if environ.get(f"{PREFIX}_ENV") == "development" and overrides is None:
+        from dotenv import dotenv_values
+
+        for key, raw in dotenv_values(Path.cwd() / ".env").items():
+            if key.startswith(f"{PREFIX}_") and raw is not None:
+                texts[key.removeprefix(f"{PREFIX}_")] = (raw, "file (.env)")
+    for key, raw in environ.items():
+        if key.startswith(f"{PREFIX}_"):
+            texts[key.removeprefix(f"{PREFIX}_")] = (raw, "environment")
+    _rename_old(settings, texts)
+    overrides = _renamed_overrides(settings, overrides)
+    _warn_unknown(settings, texts)
+    values: dict[str, Value] = {}
+    problems: list[str] = []
+    for setting in settings:
+        try:
+            if overrides and setting.name in overrides:
+                found = _check_value(setting, overrides[setting.name])
+                values[setting.name] = Value(setting, found, "caller")
+            elif setting.name in texts:
+                raw, source = texts[setting.name]
+                values[setting.name] = Value(setting, _parse(setting, raw), source)
+            else:
+                values[setting.name] = Value(setting, setting.default, "default")
+        except ValidationError as exc:
+            problems.append(_problem(setting, exc, texts.get(setting.name, ("", ""))[0]))
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return values
+
+
+def _rename_old(settings: Iterable[Setting], texts: dict[str, tuple[str, str]]) -> None:
+    for setting in settings:
+        for old in setting.old_names:
+            if old in texts:
+                warnings.warn(
+                    f"{PREFIX}_{old} is deprecated: use {PREFIX}_{setting.name}",
+                    DeprecationWarning,
+                    stacklevel=3,
+                )
+                log.warning("%s_%s is deprecated: use %s_%s", PREFIX, old, PREFIX, setting.name)
+                texts.setdefault(setting.name, texts.pop(old))
+
+
+def _renamed_overrides(
+    settings: Iterable[Setting], overrides: Mapping[str, Any] | None
+) -> Mapping[str, Any] | None:
+    """The caller's mapping with deprecated names turned into the current ones."""
+    if not overrides:
+        return overrides
+    renamed = dict(overrides)
+    for setting in settings:
+        for old in setting.old_names:
+            if old in renamed:
+                warnings.warn(
+                    f"{old} is deprecated: use {setting.name}", DeprecationWarning, stacklevel=4
+                )
+                renamed.setdefault(setting.name, renamed.pop(old))
+    return renamed
+
+
+def _warn_unknown(settings: Iterable[Setting], texts: Mapping[str, Any]) -> None:
+    known = {s.name for s in settings}
+    for name in sorted(set(texts) - known):
+        if not name.startswith("TEST_"):  # the test suite's own (EMOTIONPIX_TEST_*)
+            log.warning("%s_%s is not a setting of EmotionPix: ignored", PREFIX, name)
+
+
+def _is_text(kind: Any) -> bool:
+    """Whether a setting's value is text as written (never parsed as JSON)."""
+    return (
+        kind in (str, Text)
+        or getattr(kind, "__origin__", None) is Literal
+        or (getattr(kind, "__metadata__", None) is not None and kind.__origin__ in (str, Text))
+    )
+
+
+def _parse(setting: Setting, raw: str) -> Any:
+    """A value from the environment or .env: text for text settings and secrets, JSON where
+    it parses (numbers, lists, objects, null), else the text for pydantic to read (booleans
+    such as "off")."""
+    if setting.secret or _is_text(setting.type):
+        return _check_value(setting, raw)
+    try:
+        decoded = json.loads(raw)
+    except ValueError:
+        decoded = raw
+    return _check_value(setting, decoded)
+
+
+def _check_value(setting: Setting, value: Any) -> Any:
+    return TypeAdapter(setting.type).validate_python(value)
+
+
+def _problem(setting: Setting, exc: ValidationError, raw: str) -> str:
+    error = exc.errors()[0]
+    message = str(error.get("msg", "not allowed")).removeprefix("Value error, ")
+    if setting.type is bool:
+        message += " (true/false, 1/0, yes/no, on/off)"
+    shown = "" if setting.secret else f"={raw or error.get('input')!r}"
+    return f"{PREFIX}_{setting.name}{shown}: {message}"
 
 
 def instance_path(overrides: Mapping[str, Any] | None = None) -> str | None:
@@ -147,25 +528,17 @@ def instance_path(overrides: Mapping[str, Any] | None = None) -> str | None:
     return str(Path(path).resolve()) if path else None
 
 
-class ConfigError(RuntimeError):
-    """The configuration cannot work; raised at start-up, before serving anything."""
-
-
 def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
-    """Fill ``app.config`` from defaults, the environment and ``overrides``, then check it."""
-    app.config.update(DEFAULTS)
-    if os.environ.get(f"{PREFIX}_ENV", "production") == "development" and overrides is None:
-        from dotenv import load_dotenv
-
-        load_dotenv(Path.cwd() / ".env", override=False)
-    app.config.from_prefixed_env(PREFIX)
-    for key in SECRETS:  # always text, even when a key happens to read as a JSON number
-        if f"{PREFIX}_{key}" in os.environ:
-            app.config[key] = os.environ[f"{PREFIX}_{key}"]
-    if overrides:
-        app.config.update(overrides)
+    """Fill ``app.config`` from the declared settings (defaults, environment, .env, the
+    caller's ``overrides``) and Flask's own; then derive and check what depends on several."""
+    app.config.update(FLASK_DEFAULTS)
+    values = read_settings(overrides)
+    app.config.update({name: found.value for name, found in values.items()})
+    declared_names = set(values)
+    app.config.update({k: v for k, v in (overrides or {}).items() if k not in declared_names})
+    app.extensions["emotionpix.settings"] = values
     _fill_derived(app)
-    _check(app.config)
+    _check_together(app.config)
     # Flask's own setting: Werkzeug refuses (400) a request whose Host is not among these.
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
 
@@ -234,115 +607,69 @@ def _read_secret(path: Path) -> str:
     return secret
 
 
-def _check(config: Mapping[str, Any]) -> None:
+def _check_together(config: Mapping[str, Any]) -> None:
+    """What no single setting's type can say: settings that need each other."""
     problems = []
-    if config["ENV"] not in {"production", "development", "testing"}:
-        problems.append("ENV must be production, development or testing")
-    for key in (
-        "CACHE_TTL",
-        "CACHE_STALE_TTL",
-        "PAGE_SIZE",
-        "MAX_CANDIDATES",
-        "ROTATION_PAGES",
-        "SEARCH_LIMIT",
-        "PROVIDER_RETRIES",
-        "CACHE_MAX_ENTRIES",
-        "PROVIDER_FAILURES_TO_OPEN",
-        "ENRICH_TTL",
-        "YEAR_FROM",
-        "YEAR_TO",
-        "ONNX_THREADS",
-        "MAX_IMAGE_PIXELS",
-        "MAX_CONTENT_LENGTH",
-        "REMEMBER_DAYS",
-        "TRUSTED_PROXIES",
-    ):
-        value = config[key]
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            problems.append(f"{key} must be a whole number >= 0, got {value!r}")
-    if config["MIN_VOTES"] is not None and not isinstance(config["MIN_VOTES"], int):
-        problems.append(f"MIN_VOTES must be a whole number, got {config['MIN_VOTES']!r}")
-    if not isinstance(config["CACHE_KEY_PREFIX"], str):
-        problems.append("CACHE_KEY_PREFIX must be text")
-    if not isinstance(config["DATABASE_AUTO_UPGRADE"], bool):
-        problems.append("DATABASE_AUTO_UPGRADE must be true or false")
-    threshold = config["FACE_THRESHOLD"]
-    if not isinstance(threshold, int | float) or not 0 < threshold < 1:
-        problems.append(f"FACE_THRESHOLD must be a number between 0 and 1, got {threshold!r}")
-    for key in (
-        "PROVIDER_CONNECT_TIMEOUT",
-        "PROVIDER_TIMEOUT",
-        "PROVIDER_COOLDOWN",
-        "ENRICH_WAIT",
-        "CACHE_TIMEOUT",
-        "CACHE_COOLDOWN",
-        "DATABASE_TIMEOUT",
-        "DATABASE_COOLDOWN",
-        "RATELIMIT_STORAGE_TIMEOUT",
-    ):
-        value = config[key]
-        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-            problems.append(f"{key} must be a number of seconds >= 0, got {value!r}")
-    for key in SECRETS:
-        if config[key] is not None and not isinstance(config[key], str):
-            problems.append(f"{key} must be text")  # never echo a credential
-    if config["PROVIDER"] not in {"catalog", "tmdb", "imdb236"}:
-        problems.append(f"PROVIDER must be catalog, tmdb or imdb236, got {config['PROVIDER']!r}")
-    elif config["PROVIDER"] == "tmdb" and not (config["TMDB_API_KEY"] or config["TMDB_TOKEN"]):
-        problems.append("PROVIDER tmdb needs EMOTIONPIX_TMDB_API_KEY or EMOTIONPIX_TMDB_TOKEN")
-    elif config["PROVIDER"] == "imdb236" and not config["RAPIDAPI_KEY"]:
-        problems.append("PROVIDER imdb236 needs EMOTIONPIX_RAPIDAPI_KEY")
-    if not isinstance(config["MIN_RATING"], int | float):
-        problems.append(f"MIN_RATING must be a number, got {config['MIN_RATING']!r}")
-    for key in ("LANGUAGES", "COUNTRIES", "SPOTLIGHT_COUNTRIES"):
-        if not isinstance(config[key], list) or not all(isinstance(v, str) for v in config[key]):
-            problems.append(f"{key} must be a JSON list of names, got {config[key]!r}")
-    if not isinstance(config["EMOTION_GENRES"], dict):
-        problems.append("EMOTION_GENRES must be a JSON object of emotion -> genre")
-    if not isinstance(config["MOOD_FIT"], dict):
-        problems.append("MOOD_FIT must be a JSON object (see README)")
-    margin = config["CLOSE_CALL_MARGIN"]
-    if not isinstance(margin, int | float) or isinstance(margin, bool) or not 0 <= margin <= 1:
-        problems.append(f"CLOSE_CALL_MARGIN must be a number from 0 to 1, got {margin!r}")
-    if config["AUTH_BACKEND"] not in {"local", "supabase"}:
-        problems.append(f"AUTH_BACKEND must be local or supabase, got {config['AUTH_BACKEND']!r}")
-    elif config["AUTH_BACKEND"] == "supabase" and not (
+    if config["YEAR_FROM"] > config["YEAR_TO"]:
+        problems.append(f"{PREFIX}_YEAR_FROM must not be after {PREFIX}_YEAR_TO")
+    if config["PROVIDER"] not in _provider_names():
+        known = ", ".join(sorted(_provider_names()))
+        problems.append(f"{PREFIX}_PROVIDER={config['PROVIDER']!r}: should be one of {known}")
+    else:
+        problems.extend(_provider_needs(config))
+    if config["AUTH_BACKEND"] == "supabase" and not (
         config["SUPABASE_URL"] and config["SUPABASE_ANON_KEY"]
     ):
-        problems.append("AUTH_BACKEND supabase needs SUPABASE_URL and SUPABASE_ANON_KEY")
-    hashing = config["PASSWORD_HASHING"]
-    if hashing not in {"low-memory", "high-memory", "cheapest"}:
-        problems.append(f"PASSWORD_HASHING must be low-memory or high-memory, got {hashing!r}")
-    elif hashing == "cheapest" and config["ENV"] != "testing":
-        problems.append("PASSWORD_HASHING cheapest is for the test suite only (ENV=testing)")
-    for key in ("RATE_LIMIT_AUTH", "RATE_LIMIT_EMOTION"):
-        if not _is_limit(config[key]):
-            problems.append(f"{key} must read like '10 per minute', got {config[key]!r}")
-    public = config["PUBLIC_URL"]
-    if public is not None and not _is_origin(public):
         problems.append(
-            "PUBLIC_URL must be an http(s) address such as https://films.example.org, "
-            f"got {public!r}"
+            f"{PREFIX}_AUTH_BACKEND=supabase needs {PREFIX}_SUPABASE_URL and "
+            f"{PREFIX}_SUPABASE_ANON_KEY"
         )
-    hosts = config["TRUSTED_HOSTS"]
-    if hosts is not None and (
-        not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts)
-    ):
-        problems.append(f"TRUSTED_HOSTS must be a JSON list of host names, got {hosts!r}")
+    if config["PASSWORD_HASHING"] == "cheapest" and config["ENV"] != "testing":
+        problems.append(
+            f"{PREFIX}_PASSWORD_HASHING=cheapest is for the test suite only (ENV=testing)"
+        )
     if problems:
-        raise ConfigError("; ".join(f"{PREFIX}_{p}" for p in problems))
+        raise ConfigError("; ".join(problems))
 
 
-def _is_origin(value: Any) -> bool:
-    """An http(s) address with a host and nothing after the path (no query, no fragment)."""
-    if not isinstance(value, str):
-        return False
-    parts = urlsplit(value)
-    return (
-        parts.scheme in {"http", "https"}
-        and bool(parts.hostname)
-        and not (parts.query or parts.fragment or parts.username or parts.password)
-    )
+def _provider_names() -> set[str]:
+    try:
+        from emotionpix.providers import registry
+    except ImportError:
+        return {"catalog", "tmdb", "imdb236"}
+    return set(registry.names())
+
+
+def _provider_needs(config: Mapping[str, Any]) -> list[str]:
+    """What the chosen provider says is missing (e.g. its API key)."""
+    try:
+        from emotionpix.providers import registry
+    except ImportError:
+        if config["PROVIDER"] == "tmdb" and not (config["TMDB_API_KEY"] or config["TMDB_TOKEN"]):
+            return [f"PROVIDER tmdb needs {PREFIX}_TMDB_API_KEY or {PREFIX}_TMDB_TOKEN"]
+        if config["PROVIDER"] == "imdb236" and not config["RAPIDAPI_KEY"]:
+            return [f"PROVIDER imdb236 needs {PREFIX}_RAPIDAPI_KEY"]
+        return []
+    return list(registry.problems(config["PROVIDER"], config))
+
+
+def describe(values: Mapping[str, Value]) -> list[tuple[str, str, str]]:
+    """(variable, shown value, source) for every setting, secrets masked."""
+    return [(f"{PREFIX}_{name}", v.shown(), v.source) for name, v in values.items()]
+
+
+def markdown_table(settings: Iterable[Setting] | None = None) -> str:
+    """The README's table of variables, made from the declarations."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for setting in settings if settings is not None else declared():
+        if setting.shown is not None:
+            default = setting.shown
+        elif setting.default is None:
+            default = "none"
+        else:
+            default = f"`{json.dumps(setting.default, ensure_ascii=False)}`"
+        rows.append(f"| `{PREFIX}_{setting.name}` | {default} | {setting.help} |")
+    return "\n".join(rows) + "\n"
 
 
 def trusted_hosts(config: Mapping[str, Any]) -> list[str] | None:
@@ -353,13 +680,3 @@ def trusted_hosts(config: Mapping[str, Any]) -> list[str] | None:
     if config["PUBLIC_URL"]:
         return [str(urlsplit(config["PUBLIC_URL"]).hostname), "localhost", "127.0.0.1", "::1"]
     return None
-
-
-def _is_limit(value: Any) -> bool:
-    """A Flask-Limiter limit string ("10 per minute;100 per day")."""
-    from limits import parse_many
-
-    try:
-        return isinstance(value, str) and bool(parse_many(value))
-    except ValueError:
-        return False

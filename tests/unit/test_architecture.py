@@ -18,7 +18,7 @@ TRAINING = Path(__file__).resolve().parents[2] / "training" / "emotionpix_traini
 # wires everything; _version is a leaf anyone may read.
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
-    "config": set(),
+    "config": {"core", "providers"},  # the Setting type; the providers' own settings
     "db": {"breaker"},  # the deadline guard's circuit breaker
     "breaker": set(),
     "server": set(),
@@ -35,6 +35,7 @@ ALLOWED: dict[str, set[str]] = {
     "cli": {
         "__init__",
         "auth",
+        "cache",
         "config",
         "core",
         "db",

@@ -39,10 +39,10 @@ def test_env_file_is_read_in_development_only(monkeypatch, tmp_path):
     monkeypatch.delenv("EMOTIONPIX_PAGE_SIZE", raising=False)
     assert create_app().config["PAGE_SIZE"] == 20
     monkeypatch.setenv("EMOTIONPIX_ENV", "development")
-    try:
-        assert create_app().config["PAGE_SIZE"] == 7
-    finally:
-        os.environ.pop("EMOTIONPIX_PAGE_SIZE", None)  # load_dotenv wrote it
+    assert create_app().config["PAGE_SIZE"] == 7
+    assert "EMOTIONPIX_PAGE_SIZE" not in os.environ  # read, not written into the environment
+    monkeypatch.setenv("EMOTIONPIX_PAGE_SIZE", "9")
+    assert create_app().config["PAGE_SIZE"] == 9  # the environment wins over the file
 
 
 @pytest.mark.parametrize(
@@ -58,12 +58,15 @@ def test_env_file_is_read_in_development_only(monkeypatch, tmp_path):
         ({"MOOD_FIT": [1]}, "MOOD_FIT"),
         ({"MOOD_FIT": {"threshold": 2}}, "EMOTIONPIX_MOOD_FIT: threshold"),
         ({"MOOD_FIT": {"lift": {"sad": {"support": {"Drama": "x"}}}}}, "lift.sad.support"),
-        ({"CLOSE_CALL_MARGIN": 1.5}, "CLOSE_CALL_MARGIN"),
-        ({"CLOSE_CALL_MARGIN": "close"}, "CLOSE_CALL_MARGIN"),
-        ({"AUTH_BACKEND": "ldap"}, "AUTH_BACKEND must be local or supabase"),
-        ({"AUTH_BACKEND": "supabase"}, "needs SUPABASE_URL and SUPABASE_ANON_KEY"),
+        ({"BLEND_MARGIN": 1.5}, "BLEND_MARGIN"),
+        ({"BLEND_MARGIN": "close"}, "BLEND_MARGIN"),
+        ({"AUTH_BACKEND": "ldap"}, "AUTH_BACKEND='ldap': Input should be 'local' or 'supabase'"),
+        ({"AUTH_BACKEND": "supabase"}, "needs EMOTIONPIX_SUPABASE_URL and"),
         ({"SMTP_URL": "mail.example.com"}, "EMOTIONPIX_SMTP_URL: use smtp://"),
-        ({"RATE_LIMIT_AUTH": "lots"}, "RATE_LIMIT_AUTH must read like"),
+        ({"RATE_LIMIT_AUTH": "lots"}, "RATE_LIMIT_AUTH='lots': should read like"),
+        ({"SPOTLIGHT_EVERY": "abc"}, "SPOTLIGHT_EVERY='abc'"),
+        ({"LOGIN_REQUIRED": "maybe"}, "LOGIN_REQUIRED='maybe'.*true/false"),
+        ({"YEAR_FROM": 2020, "YEAR_TO": 1990}, "YEAR_FROM must not be after"),
         ({"PASSWORD_HASHING": "md5"}, "PASSWORD_HASHING"),
         ({"PASSWORD_HASHING": "cheapest"}, "for the test suite only"),
         ({"REMEMBER_DAYS": "a month"}, "REMEMBER_DAYS"),
@@ -75,7 +78,7 @@ def test_bad_configuration_fails_fast(tmp_path, overrides, message):
 
 
 def test_unknown_provider_fails_fast(tmp_path):
-    with pytest.raises(ConfigError, match="PROVIDER must be catalog, tmdb or imdb236"):
+    with pytest.raises(ConfigError, match="PROVIDER='netflix': should be one of catalog"):
         create_app({"INSTANCE_PATH": str(tmp_path), "PROVIDER": "netflix"})
 
 
@@ -149,8 +152,8 @@ def test_mood_fit_overrides_reach_the_recommendations(make_app):
     assert body["genre"] == "Musical"
 
 
-def test_close_call_margin_is_configurable(make_app):
-    client = make_app(CLOSE_CALL_MARGIN=0.05).test_client()
+def test_the_blend_margin_is_configurable(make_app):
+    client = make_app(BLEND_MARGIN=0.05).test_client()
     body = client.get("/api/recommendations?emotions=happy:0.48,surprise:0.41").get_json()
     assert body["blend"] is None
 
@@ -174,3 +177,82 @@ def test_a_shared_database_or_cache_needs_one_secret_for_every_server(tmp_path, 
     with pytest.raises(ConfigError, match="EMOTIONPIX_SECRET_KEY: give every server the same"):
         create_app({"INSTANCE_PATH": str(tmp_path), key: url})
     assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize(
+    ("written", "closed"),
+    [
+        *[(v, False) for v in ("False", "false", "0", "no", "off", "OFF", "No")],
+        *[(v, True) for v in ("True", "true", "1", "yes", "on", "ON", "Yes")],
+    ],
+)
+def test_booleans_read_as_people_write_them(monkeypatch, tmp_path, written, closed):
+    """``EMOTIONPIX_LOGIN_REQUIRED=False`` once closed the app (the text "False" is truthy)."""
+    monkeypatch.setenv("EMOTIONPIX_LOGIN_REQUIRED", written)
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "ENV": "testing"})
+    assert app.config["LOGIN_REQUIRED"] is closed
+    answer = app.test_client().get("/api/recommendations?emotion=happy&seed=1")
+    assert answer.status_code == (401 if closed else 200)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SPOTLIGHT_EVERY", "abc"),
+        ("LOGIN_REQUIRED", "perhaps"),
+        ("RATELIMIT_ENABLED", "sometimes"),
+        ("SESSION_COOKIE_SECURE", "2"),
+        ("CACHE_TTL", "-5"),
+        ("LANGUAGES", "Hindi"),
+        ("PUBLIC_URL", "films.example.org"),
+    ],
+)
+def test_an_unparsable_value_stops_serve_with_one_line_naming_it(
+    monkeypatch, tmp_path, variable, value
+):
+    from click.testing import CliRunner
+
+    from emotionpix.cli import main
+
+    monkeypatch.setenv("EMOTIONPIX_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv(f"EMOTIONPIX_{variable}", value)
+    result = CliRunner().invoke(main, ["serve", "--port", "1"])
+    assert result.exit_code != 0
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"Error: EMOTIONPIX_{variable}={value!r}")
+    assert "Traceback" not in result.output
+
+
+def test_a_secrets_value_is_never_shown(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from emotionpix.cli import main
+
+    monkeypatch.setenv("EMOTIONPIX_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("EMOTIONPIX_TMDB_API_KEY", "sekrit-value-123")
+    monkeypatch.setenv("EMOTIONPIX_PAGE_SIZE", "12")
+    result = CliRunner().invoke(main, ["config"])
+    assert result.exit_code == 0, result.output
+    assert "sekrit-value-123" not in result.output
+    lines = {line.split()[0]: line.split(maxsplit=2)[1:] for line in result.output.splitlines()}
+    assert lines["EMOTIONPIX_TMDB_API_KEY"] == ["environment", "********"]
+    assert lines["EMOTIONPIX_PAGE_SIZE"] == ["environment", "12"]
+    assert lines["EMOTIONPIX_CACHE_TTL"] == ["default", "3600"]
+
+
+def test_an_old_setting_name_still_works_with_a_warning(monkeypatch, tmp_path):
+    monkeypatch.setenv("EMOTIONPIX_CLOSE_CALL_MARGIN", "0.05")
+    with pytest.warns(DeprecationWarning, match="use EMOTIONPIX_BLEND_MARGIN"):
+        app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["BLEND_MARGIN"] == 0.05
+
+
+def test_the_readme_lists_every_setting_as_declared():
+    """The README's table of variables is the one ``emotionpix config --markdown`` prints."""
+    from pathlib import Path
+
+    from emotionpix.config import markdown_table
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert markdown_table() in readme
