@@ -14,12 +14,12 @@ __all__ = ["__version__", "create_app"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Application factory: config -> database (migrated) -> services -> guards (CSRF,
-    rate limits) -> accounts -> blueprints -> error handlers."""
+    """Application factory: config -> database (migrated) -> wiring (provider, cache,
+    recommender, emotion engine) -> protection (CSRF, rate limits) -> accounts -> blueprints -> error handlers."""
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from emotionpix import errors, guards, migrations, wiring
+    from emotionpix import errors, migrations, protection, wiring
     from emotionpix.auth import setup as auth
     from emotionpix.config import instance_path, load_config
     from emotionpix.web import api, library, ondevice, pages
@@ -41,7 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     wiring.init_database(app)
     migrations.init_app(app)
     wiring.init_app(app)
-    guards.init_app(app)
+    protection.init_app(app)
     auth.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

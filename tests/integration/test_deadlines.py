@@ -216,7 +216,7 @@ def test_statements_get_the_deadline_only_once_the_app_serves(private_postgres):
 
 def test_healthz_answers_within_a_second_whatever_hangs(make_app, private_postgres):
     """The database and the rate-limit store hung at once (the provider is never asked)."""
-    from emotionpix.guards import limiter
+    from emotionpix.protection import limiter
 
     redis = PrivateRedis()
     redis.start()

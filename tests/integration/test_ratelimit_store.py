@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from emotionpix.guards import limiter
+from emotionpix.protection import limiter
 from tests.accounts import sign_in
 from tests.images import webcam_frame
 from tests.integration.private_redis import PrivateRedis

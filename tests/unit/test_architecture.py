@@ -29,9 +29,9 @@ ALLOWED: dict[str, set[str]] = {
     "errors": {"core", "emotion", "cache"},
     "recommend": {"core", "providers", "cache"},
     "wiring": {"core", "config", "db", "cache", "emotion", "providers", "recommend"},
-    "guards": set(),
-    "auth": {"core", "db", "errors", "config", "guards", "wiring"},
-    "web": {"core", "db", "errors", "emotion", "recommend", "wiring", "auth", "guards"},
+    "protection": set(),
+    "auth": {"core", "db", "errors", "config", "protection", "wiring"},
+    "web": {"core", "db", "errors", "emotion", "recommend", "wiring", "auth", "protection"},
     "cli": {
         "__init__",
         "auth",
@@ -45,7 +45,7 @@ ALLOWED: dict[str, set[str]] = {
         "server",
         "wiring",
     },
-    "__init__": {"config", "errors", "migrations", "wiring", "web", "auth", "guards"},
+    "__init__": {"config", "errors", "migrations", "wiring", "web", "auth", "protection"},
     "__main__": {"cli"},
 }
 # The parts that must know nothing of HTTP or Flask, and the account modules likewise (the

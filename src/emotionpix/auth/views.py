@@ -43,7 +43,7 @@ from emotionpix.auth.session import (
     start_session,
 )
 from emotionpix.errors import status_of
-from emotionpix.guards import auth_limit, limiter
+from emotionpix.protection import auth_limit, limiter
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 

@@ -15,7 +15,7 @@ from emotionpix.auth.personal import seen
 from emotionpix.auth.session import current_user, personal
 from emotionpix.core.errors import InvalidInput, NotFound, UnsupportedMedia
 from emotionpix.errors import TooLarge
-from emotionpix.guards import csrf, emotion_limit, limiter
+from emotionpix.protection import csrf, emotion_limit, limiter
 from emotionpix.web import openapi
 from emotionpix.wiring import emotion_engine, recommender
 

@@ -12,7 +12,7 @@ from emotionpix._version import __version__
 from emotionpix.core.errors import AppError
 from emotionpix.db import sqlite_file_present, start_ping
 from emotionpix.errors import UriTooLong
-from emotionpix.guards import store_health
+from emotionpix.protection import store_health
 from emotionpix.web.api import seen_by_viewer
 from emotionpix.wiring import database, recommender
 
