@@ -15,7 +15,8 @@ __all__ = ["__version__", "create_app"]
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: config -> database (migrated) -> wiring (provider, cache,
-    recommender, emotion engine) -> protection (CSRF, rate limits) -> accounts -> blueprints -> error handlers."""
+    recommender, emotion engine) -> protection (CSRF, rate limits) -> accounts ->
+    blueprints -> error handlers."""
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
