@@ -6,19 +6,40 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from emotionpix.providers.base import MovieProvider, ProviderError
+from emotionpix.providers.base import EnrichingProvider, MovieProvider, ProviderError
 from emotionpix.providers.catalog import BUNDLED_CATALOG, CatalogProvider
 from emotionpix.providers.http import HttpSettings
 from emotionpix.providers.imdb236 import Imdb236Provider
+from emotionpix.providers.registry import (
+    MovieSources,
+    ProviderSpec,
+    build_sources,
+    get_provider,
+    provider_problems,
+    provider_settings,
+    providers,
+    register,
+    unregister,
+)
 from emotionpix.providers.tmdb import TmdbProvider
 
 __all__ = [
+    "EnrichingProvider",
     "MovieProvider",
+    "MovieSources",
     "ProviderError",
+    "ProviderSpec",
     "build_catalog",
     "build_provider",
+    "build_sources",
     "build_tmdb",
+    "get_provider",
     "has_tmdb_credentials",
+    "provider_problems",
+    "provider_settings",
+    "providers",
+    "register",
+    "unregister",
 ]
 
 PROVIDERS = ("catalog", "tmdb", "imdb236")
