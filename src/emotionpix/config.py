@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from emotionpix.providers.registry import provider_problems, provider_settings
+
 PREFIX = "EMOTIONPIX"
 
 DEFAULTS: dict[str, Any] = {
@@ -140,6 +142,11 @@ SECRETS = (
 )
 
 
+def _secrets() -> tuple[str, ...]:
+    """The app's credentials and those the movie providers declare."""
+    return (*SECRETS, *(s.name for s in provider_settings() if s.secret))
+
+
 def instance_path(overrides: Mapping[str, Any] | None = None) -> str | None:
     """Where the app keeps its files: ``INSTANCE_PATH`` if given, else Flask's default
     (``<venv>/var/emotionpix-instance`` for an installed package)."""
@@ -154,12 +161,14 @@ class ConfigError(RuntimeError):
 def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     """Fill ``app.config`` from defaults, the environment and ``overrides``, then check it."""
     app.config.update(DEFAULTS)
+    for setting in provider_settings():  # each provider declares its own (providers/)
+        app.config.setdefault(setting.name, setting.default)
     if os.environ.get(f"{PREFIX}_ENV", "production") == "development" and overrides is None:
         from dotenv import load_dotenv
 
         load_dotenv(Path.cwd() / ".env", override=False)
     app.config.from_prefixed_env(PREFIX)
-    for key in SECRETS:  # always text, even when a key happens to read as a JSON number
+    for key in _secrets():  # always text, even when a key happens to read as a JSON number
         if f"{PREFIX}_{key}" in os.environ:
             app.config[key] = os.environ[f"{PREFIX}_{key}"]
     if overrides:
@@ -283,15 +292,10 @@ def _check(config: Mapping[str, Any]) -> None:
         value = config[key]
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
             problems.append(f"{key} must be a number of seconds >= 0, got {value!r}")
-    for key in SECRETS:
+    for key in _secrets():
         if config[key] is not None and not isinstance(config[key], str):
             problems.append(f"{key} must be text")  # never echo a credential
-    if config["PROVIDER"] not in {"catalog", "tmdb", "imdb236"}:
-        problems.append(f"PROVIDER must be catalog, tmdb or imdb236, got {config['PROVIDER']!r}")
-    elif config["PROVIDER"] == "tmdb" and not (config["TMDB_API_KEY"] or config["TMDB_TOKEN"]):
-        problems.append("PROVIDER tmdb needs EMOTIONPIX_TMDB_API_KEY or EMOTIONPIX_TMDB_TOKEN")
-    elif config["PROVIDER"] == "imdb236" and not config["RAPIDAPI_KEY"]:
-        problems.append("PROVIDER imdb236 needs EMOTIONPIX_RAPIDAPI_KEY")
+    problems.extend(provider_problems(config))  # a registered name, with what it needs
     if not isinstance(config["MIN_RATING"], int | float):
         problems.append(f"MIN_RATING must be a number, got {config['MIN_RATING']!r}")
     for key in ("LANGUAGES", "COUNTRIES", "SPOTLIGHT_COUNTRIES"):

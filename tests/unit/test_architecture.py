@@ -18,7 +18,7 @@ TRAINING = Path(__file__).resolve().parents[2] / "training" / "emotionpix_traini
 # wires everything; _version is a leaf anyone may read.
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
-    "config": set(),
+    "config": {"providers"},  # the settings each provider declares (providers/registry.py)
     "db": {"breaker"},  # the deadline guard's circuit breaker
     "breaker": set(),
     "server": set(),
