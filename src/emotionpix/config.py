@@ -28,6 +28,7 @@ from flask import Flask
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 
 from emotionpix.core.settings import Setting
+from emotionpix.providers.registry import provider_problems, provider_settings
 
 PREFIX = "EMOTIONPIX"
 log = logging.getLogger(__name__)
@@ -352,46 +353,7 @@ def declared() -> tuple[Setting, ...]:
 
 
 def _provider_settings() -> tuple[Setting, ...]:
-    try:
-        from emotionpix.providers import registry
-    except ImportError:  # before the registry: the providers' settings, declared here
-        return (
-            Setting(
-                "CATALOG_PATH",
-                Text,
-                None,
-                "another catalog built by `scripts/build_catalog.py`",
-                shown="bundled file",
-            ),
-            Setting(
-                "TMDB_API_KEY",
-                Text,
-                None,
-                "TMDB v3 key (provider `tmdb`, or posters for the catalog)",
-                secret=True,
-            ),
-            Setting(
-                "TMDB_TOKEN",
-                Text,
-                None,
-                "TMDB v4 read-access token (instead of the key)",
-                secret=True,
-            ),
-            Setting(
-                "TMDB_BASE_URL",
-                str,
-                "https://api.themoviedb.org/3",
-                "TMDB's API root (a proxy, or a test stand-in)",
-            ),
-            Setting("RAPIDAPI_KEY", Text, None, "RapidAPI key for `imdb236`", secret=True),
-            Setting(
-                "IMDB236_BASE_URL",
-                str,
-                "https://imdb236.p.rapidapi.com/api/imdb",
-                "IMDb236's API root",
-            ),
-        )
-    return tuple(registry.settings())
+    return tuple(provider_settings())
 
 
 @dataclass(frozen=True)
@@ -612,11 +574,7 @@ def _check_together(config: Mapping[str, Any]) -> None:
     problems = []
     if config["YEAR_FROM"] > config["YEAR_TO"]:
         problems.append(f"{PREFIX}_YEAR_FROM must not be after {PREFIX}_YEAR_TO")
-    if config["PROVIDER"] not in _provider_names():
-        known = ", ".join(sorted(_provider_names()))
-        problems.append(f"{PREFIX}_PROVIDER={config['PROVIDER']!r}: should be one of {known}")
-    else:
-        problems.extend(_provider_needs(config))
+    problems.extend(f"{PREFIX}_{problem}" for problem in provider_problems(config))
     if config["AUTH_BACKEND"] == "supabase" and not (
         config["SUPABASE_URL"] and config["SUPABASE_ANON_KEY"]
     ):
@@ -630,27 +588,6 @@ def _check_together(config: Mapping[str, Any]) -> None:
         )
     if problems:
         raise ConfigError("; ".join(problems))
-
-
-def _provider_names() -> set[str]:
-    try:
-        from emotionpix.providers import registry
-    except ImportError:
-        return {"catalog", "tmdb", "imdb236"}
-    return set(registry.names())
-
-
-def _provider_needs(config: Mapping[str, Any]) -> list[str]:
-    """What the chosen provider says is missing (e.g. its API key)."""
-    try:
-        from emotionpix.providers import registry
-    except ImportError:
-        if config["PROVIDER"] == "tmdb" and not (config["TMDB_API_KEY"] or config["TMDB_TOKEN"]):
-            return [f"PROVIDER tmdb needs {PREFIX}_TMDB_API_KEY or {PREFIX}_TMDB_TOKEN"]
-        if config["PROVIDER"] == "imdb236" and not config["RAPIDAPI_KEY"]:
-            return [f"PROVIDER imdb236 needs {PREFIX}_RAPIDAPI_KEY"]
-        return []
-    return list(registry.problems(config["PROVIDER"], config))
 
 
 def describe(values: Mapping[str, Value]) -> list[tuple[str, str, str]]:

@@ -1,13 +1,13 @@
 """The app's long-lived parts, built once per app from its settings and kept in
 ``app.extensions``: the database engine, the recommender (provider, cache, mood rules) and
-the emotion engine's settings; ``database()``, ``recommender()`` and ``emotion_engine()``
-hand them to the web layer. This is the only module that puts the parts together: below it
-nothing knows Flask (``tests/unit/test_architecture.py``)."""
+the emotion engine's settings; ``database()``, ``recommender()``, ``emotion_engine()`` and
+``image_origins()`` hand them to the web layer. This is the only module that puts the parts
+together: below it nothing knows Flask (``tests/unit/test_architecture.py``)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, current_app
 from sqlalchemy import Engine
@@ -18,14 +18,7 @@ from emotionpix.core.filters import Filters
 from emotionpix.db import guard, make_engine
 from emotionpix.emotion import EmotionEngine, FaceDetector
 from emotionpix.emotion.registry import DEFAULT_MODEL, get_model
-from emotionpix.providers import (
-    MovieProvider,
-    build_catalog,
-    build_provider,
-    build_tmdb,
-    has_tmdb_credentials,
-)
-from emotionpix.providers.tmdb import TmdbProvider
+from emotionpix.providers import build_sources
 from emotionpix.recommend.enrich import Enricher
 from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.moods import Moods, build_moods
@@ -34,6 +27,7 @@ from emotionpix.recommend.service import RecommendationService, Settings
 DATABASE_KEY = "emotionpix.db"
 RECOMMENDER_KEY = "emotionpix.recommender"
 EMOTION_SETTINGS_KEY = "emotionpix.emotion_settings"  # the engine is made per process
+IMAGE_ORIGINS_KEY = "emotionpix.image_origins"
 
 
 def init_database(app: Flask) -> None:
@@ -63,10 +57,13 @@ def database(app: Flask | None = None) -> Engine:
 def init_app(app: Flask) -> None:
     """Create the provider, cache, recommendation service and emotion engine settings."""
     config = app.config
+    # The configured provider; a remote one that fails is stood in for by the embedded
+    # catalog, and the catalog gains TMDB's posters and plots when TMDB is configured.
     try:
-        provider = build_provider(config)
+        sources = build_sources(config)
     except ValueError as exc:
         raise ConfigError(f"EMOTIONPIX_PROVIDER: {exc}") from None
+    provider = sources.provider
     try:
         cache = build_cache(
             config["CACHE_URL"],
@@ -105,19 +102,17 @@ def init_app(app: Flask) -> None:
         raise ConfigError(
             f"EMOTIONPIX_LANGUAGES / _COUNTRIES / _SPOTLIGHT_COUNTRIES: {exc}"
         ) from None
-    # A remote provider that fails is stood in for by the embedded catalog; the catalog
-    # itself gains TMDB's posters and plots when a TMDB credential is configured.
-    fallback: MovieProvider | None = None
     enricher = None
-    if provider.name != "catalog":
-        fallback = build_catalog(config)
-    elif has_tmdb_credentials(config):
+    if sources.enrichment is not None:
+        # Enricher's parameter is still annotated with the TMDB class; any
+        # EnrichingProvider does (providers/base.py).
         enricher = Enricher(
-            build_tmdb(config), cache, ttl=config["ENRICH_TTL"], wait=config["ENRICH_WAIT"]
+            cast(Any, sources.enrichment),
+            cache,
+            ttl=config["ENRICH_TTL"],
+            wait=config["ENRICH_WAIT"],
         )
-    tmdb = enricher.tmdb if enricher else provider
-    if isinstance(tmdb, TmdbProvider):
-        tmdb.warm_up()
+    sources.warm_up()
     app.extensions[RECOMMENDER_KEY] = RecommendationService(
         provider,
         cache,
@@ -125,9 +120,10 @@ def init_app(app: Flask) -> None:
         filters,
         settings,
         moods,
-        fallback=fallback,
+        fallback=sources.fallback,
         enricher=enricher,
     )
+    app.extensions[IMAGE_ORIGINS_KEY] = sources.image_origins
     try:
         model = get_model(config["EMOTION_MODEL"] or DEFAULT_MODEL)
     except ValueError as exc:
@@ -168,6 +164,13 @@ def emotion_engine(app: Flask | None = None) -> EmotionEngine:
     use (servers load it as each worker starts)."""
     model, threshold, threads, max_pixels = (app or current_app).extensions[EMOTION_SETTINGS_KEY]
     return _emotion_engine(model, threshold, threads, max_pixels)
+
+
+def image_origins(app: Flask | None = None) -> tuple[str, ...]:
+    """Where the pictures of the app's films come from (its provider's and its enricher's
+    origins), for the page's Content-Security-Policy; none before the services exist."""
+    origins: tuple[str, ...] = (app or current_app).extensions.get(IMAGE_ORIGINS_KEY, ())
+    return origins
 
 
 def recommender(app: Flask | None = None) -> RecommendationService:

@@ -78,7 +78,7 @@ def test_bad_configuration_fails_fast(tmp_path, overrides, message):
 
 
 def test_unknown_provider_fails_fast(tmp_path):
-    with pytest.raises(ConfigError, match="PROVIDER='netflix': should be one of catalog"):
+    with pytest.raises(ConfigError, match="PROVIDER must be catalog, imdb236 or tmdb"):
         create_app({"INSTANCE_PATH": str(tmp_path), "PROVIDER": "netflix"})
 
 

@@ -1,10 +1,11 @@
-"""The contract every movie source fulfils: the embedded catalog, TMDB and IMDb236."""
+"""The contract every movie source fulfils: the embedded catalog, TMDB, IMDb236 and any
+provider another distribution registers (``registry.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
@@ -66,6 +67,9 @@ class MovieProvider(Protocol):
     best title matches first; ``get`` returns None for an unknown id. All three raise
     ProviderError when the source fails, never return a partial answer silently. ``stats``
     describes this process's calls to the source (empty for an in-memory one).
+    ``warm_up`` starts, in the background, what the first request would otherwise wait for
+    (a remote source's reference lists); it never raises. A provider that subclasses this
+    protocol inherits a ``warm_up`` that does nothing.
     """
 
     name: str
@@ -86,3 +90,18 @@ class MovieProvider(Protocol):
     def get(self, movie_id: str) -> Movie | None: ...
 
     def stats(self) -> dict[str, Any]: ...
+
+    def warm_up(self) -> None:
+        """Nothing to fetch ahead."""
+        return None
+
+
+@runtime_checkable
+class EnrichingProvider(MovieProvider, Protocol):
+    """A provider that can dress another source's films (posters, plots, trailers), found
+    by their IMDb ids: ``find_by_imdb`` gives the film as the provider lists it (None when it
+    has none under that id), ``details`` everything it knows of one of its own ids."""
+
+    def find_by_imdb(self, imdb_id: str) -> Movie | None: ...
+
+    def details(self, provider_id: str) -> Movie | None: ...

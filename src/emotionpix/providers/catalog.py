@@ -12,17 +12,44 @@ import dataclasses
 import gzip
 import json
 import math
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
-from emotionpix.providers.base import ProviderError
+from emotionpix.core.settings import Setting
+from emotionpix.providers.base import MovieProvider, ProviderError
+from emotionpix.providers.registry import ProviderSpec
 from emotionpix.providers.titles import TitleIndex
 
 BUNDLED_CATALOG = Path(__file__).parent / "data" / "catalog.json.gz"
 BUNDLED_ALIASES = Path(__file__).parent / "data" / "aliases.json"
+# The bundled catalog's genres (IMDb's names, as Wikidata gives them; a test checks them).
+GENRES = (
+    "Action",
+    "Adventure",
+    "Animation",
+    "Biography",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Family",
+    "Fantasy",
+    "History",
+    "Horror",
+    "Music",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Sport",
+    "Thriller",
+    "War",
+    "Western",
+)
 
 
 def describe(row: dict[str, Any]) -> str:
@@ -92,7 +119,7 @@ def load_aliases(path: Path) -> dict[str, dict[str, Any]]:
     return films
 
 
-class CatalogProvider:
+class CatalogProvider(MovieProvider):
     """MovieProvider over the embedded catalog. Votes are critic reviews (tens, not
     thousands), so the default minimum and the ranking prior are scaled to match."""
 
@@ -155,3 +182,25 @@ class CatalogProvider:
 def _prominence(movie: Movie) -> float:
     """Roughly log10(reviews) scaled by rating: famous and well liked scores highest."""
     return math.log10(movie.votes + 1) * (movie.rating or 5.0) / 10
+
+
+def _open(config: Mapping[str, Any]) -> CatalogProvider:
+    return CatalogProvider(Path(config["CATALOG_PATH"] or BUNDLED_CATALOG))
+
+
+PROVIDER = ProviderSpec(
+    name="catalog",
+    build=_open,
+    settings=(
+        Setting(
+            "CATALOG_PATH",
+            str | None,
+            None,
+            "another catalog built by scripts/build_catalog.py",
+            shown="the bundled catalog",
+        ),
+    ),
+    genres=GENRES,
+    enrichable=True,  # no posters or plots of its own
+    fallback=True,  # in memory: it answers while a remote provider fails
+)

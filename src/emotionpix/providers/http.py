@@ -44,6 +44,19 @@ class HttpSettings:
     cooldown: float = 30.0  # seconds the circuit stays open before one trial call
     pool_size: int = 16  # connections kept, and parallel requests at most
 
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], base_url: str) -> HttpSettings:
+        """The app's ``PROVIDER_*`` settings (shared by every remote provider) for the API
+        at ``base_url``."""
+        return cls(
+            base_url=base_url,
+            connect_timeout=float(config["PROVIDER_CONNECT_TIMEOUT"]),
+            read_timeout=float(config["PROVIDER_TIMEOUT"]),
+            retries=int(config["PROVIDER_RETRIES"]),
+            failures_to_open=int(config["PROVIDER_FAILURES_TO_OPEN"]),
+            cooldown=float(config["PROVIDER_COOLDOWN"]),
+        )
+
 
 class _Redact(logging.Filter):
     """Replaces secrets in the records of a library logger (httpx logs each request's URL,

@@ -10,12 +10,14 @@ shown in the provider statistics. Votes are IMDb user votes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
-from emotionpix.providers.base import ProviderError, most_voted, titles
+from emotionpix.core.settings import Setting
+from emotionpix.providers.base import MovieProvider, ProviderError, most_voted, titles
 from emotionpix.providers.codes import (
     check_codes,
     country_name,
@@ -23,9 +25,42 @@ from emotionpix.providers.codes import (
     query_variants,
 )
 from emotionpix.providers.http import HttpClient, HttpSettings, Params
+from emotionpix.providers.registry import ProviderSpec, origin
 
 DEFAULT_BASE_URL = "https://imdb236.p.rapidapi.com/api/imdb"
 HOST = "imdb236.p.rapidapi.com"
+IMAGE_ORIGIN = "https://m.media-amazon.com"  # IMDb's posters and thumbnails
+# IMDb's genres (the names its title data uses).
+GENRES = (
+    "Action",
+    "Adult",
+    "Adventure",
+    "Animation",
+    "Biography",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Family",
+    "Fantasy",
+    "Film-Noir",
+    "Game-Show",
+    "History",
+    "Horror",
+    "Music",
+    "Musical",
+    "Mystery",
+    "News",
+    "Reality-TV",
+    "Romance",
+    "Sci-Fi",
+    "Short",
+    "Sport",
+    "Talk-Show",
+    "Thriller",
+    "War",
+    "Western",
+)
 QUOTA_HEADERS = (
     "x-ratelimit-requests-limit",
     "x-ratelimit-requests-remaining",
@@ -35,7 +70,7 @@ ROWS = 50
 ACTING_JOBS = {"actor", "actress", "self"}
 
 
-class Imdb236Provider:
+class Imdb236Provider(MovieProvider):
     """MovieProvider over RapidAPI's IMDb236."""
 
     name = "imdb236"
@@ -189,3 +224,29 @@ def _poster(item: dict[str, Any]) -> str | None:
 
 def _url(value: Any) -> str | None:
     return value if isinstance(value, str) and value.startswith("https://") else None
+
+
+def _connect(config: Mapping[str, Any]) -> Imdb236Provider:
+    return Imdb236Provider.connect(
+        HttpSettings.from_config(config, config["IMDB236_BASE_URL"]),
+        config["RAPIDAPI_KEY"],
+        origin_hints=tuple(config["SPOTLIGHT_COUNTRIES"]),
+    )
+
+
+def _images(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """IMDb's image host, and the API's origin (a proxy or stand-in in its place)."""
+    return IMAGE_ORIGIN, origin(config["IMDB236_BASE_URL"])
+
+
+PROVIDER = ProviderSpec(
+    name="imdb236",
+    build=_connect,
+    settings=(
+        Setting("RAPIDAPI_KEY", str | None, None, "RapidAPI key for imdb236", secret=True),
+        Setting("IMDB236_BASE_URL", str, DEFAULT_BASE_URL, "IMDb236's API root"),
+    ),
+    needs=(("RAPIDAPI_KEY",),),
+    images=_images,
+    genres=GENRES,
+)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
-from emotionpix.providers.base import ProviderError, most_voted, titles
+from emotionpix.core.settings import Setting
+from emotionpix.providers.base import MovieProvider, ProviderError, most_voted, titles
 from emotionpix.providers.codes import (
     check_codes,
     country_name,
@@ -26,13 +27,38 @@ from emotionpix.providers.codes import (
     query_variants,
 )
 from emotionpix.providers.http import HttpClient, HttpSettings
+from emotionpix.providers.registry import ProviderSpec, origin
 
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
+IMAGE_ORIGIN = "https://image.tmdb.org"  # where /configuration sends for pictures
 PAGE_SIZE = 20  # TMDB's fixed page size
 POSTER_SIZE, BACKDROP_SIZE = "w342", "w780"
 DAY = 86400.0
+# TMDB's genres (its /genre/movie/list; the ids are fetched, never written here).
+GENRES = (
+    "Action",
+    "Adventure",
+    "Animation",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Family",
+    "Fantasy",
+    "History",
+    "Horror",
+    "Music",
+    "Mystery",
+    "Romance",
+    "Science Fiction",
+    "TV Movie",
+    "Thriller",
+    "War",
+    "Western",
+)
 # Genres the mood rules name as IMDb and the embedded catalog do, which TMDB names otherwise.
-GENRE_NAMES = {"musical": "Music", "sci-fi": "Science Fiction"}
+GENRE_NAMES = {"Musical": "Music", "Sci-Fi": "Science Fiction"}
+_TMDB_NAME = {name.casefold(): tmdb for name, tmdb in GENRE_NAMES.items()}
 
 
 class _Daily:
@@ -56,7 +82,7 @@ class _Daily:
             return self._value
 
 
-class TmdbProvider:
+class TmdbProvider(MovieProvider):
     """MovieProvider over TMDB. ``origin_hints``: countries whose films discover tags with
     their origin (an extra parallel query each; TMDB's lists do not say where a film is
     from), so that the origin spotlight can find them."""
@@ -115,7 +141,7 @@ class TmdbProvider:
 
     def discover(self, genre: str, filters: Filters, limit: int) -> list[Movie]:
         ids = {name.casefold(): genre_id for genre_id, name in self._genres.get().items()}
-        names = (genre.casefold(), GENRE_NAMES.get(genre.casefold(), "").casefold())
+        names = (genre.casefold(), _TMDB_NAME.get(genre.casefold(), "").casefold())
         genre_id = next((ids[name] for name in names if name in ids), None)
         if genre_id is None:  # a genre TMDB does not have: nothing, as the protocol says
             return []
@@ -281,3 +307,46 @@ def _trailer(videos: list[dict[str, Any]]) -> str | None:
     if best is None or preference(best) == 9:
         return None
     return f"https://www.youtube.com/watch?v={best['key']}"
+
+
+def _connect(config: Mapping[str, Any]) -> TmdbProvider:
+    """TMDB with the configured key or token (as the provider, or to enrich the catalog)."""
+    return TmdbProvider.connect(
+        HttpSettings.from_config(config, config["TMDB_BASE_URL"]),
+        api_key=config["TMDB_API_KEY"],
+        token=config["TMDB_TOKEN"],
+        origin_hints=tuple(config["SPOTLIGHT_COUNTRIES"]),
+    )
+
+
+def _images(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """TMDB's image host, and the API's origin: a proxy or stand-in in TMDB's place serves
+    the pictures as well."""
+    return IMAGE_ORIGIN, origin(config["TMDB_BASE_URL"])
+
+
+PROVIDER = ProviderSpec(
+    name="tmdb",
+    build=_connect,
+    settings=(
+        Setting(
+            "TMDB_API_KEY",
+            str | None,
+            None,
+            "TMDB v3 API key (provider tmdb, or posters for the catalog)",
+            secret=True,
+        ),
+        Setting(
+            "TMDB_TOKEN",
+            str | None,
+            None,
+            "TMDB v4 read-access token, sent as a Bearer header (instead of the key)",
+            secret=True,
+        ),
+        Setting("TMDB_BASE_URL", str, DEFAULT_BASE_URL, "TMDB's API root (a proxy, or a stand-in)"),
+    ),
+    needs=(("TMDB_API_KEY", "TMDB_TOKEN"),),
+    images=_images,
+    genres=(*GENRES, *GENRE_NAMES),
+    enriches=True,
+)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, render_template, request
 
@@ -14,7 +13,7 @@ from emotionpix.db import sqlite_file_present, start_ping
 from emotionpix.errors import UriTooLong
 from emotionpix.protection import store_health
 from emotionpix.web.api import seen_by_viewer
-from emotionpix.wiring import database, recommender
+from emotionpix.wiring import database, image_origins, recommender
 
 bp = Blueprint(
     "pages",
@@ -80,8 +79,8 @@ def mood_heading(genre: str, emotion: str, mode: str = "match") -> str:
 
 # Everything the page uses is served from here (no CDN); scripts only from our own files, and
 # 'wasm-unsafe-eval' to compile WebAssembly (the on-device reader's ONNX Runtime), not eval.
-# Posters come from the movie API's image host (https), or from a provider URL configured
-# as plain http (a local proxy or stand-in), added by _image_sources.
+# Posters come from the movie API's image host (https), or from a plain-http origin a
+# provider declares (a local proxy or stand-in configured as its API), added by _image_sources.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self';"
     " img-src 'self' data: blob: https:{};"
@@ -90,13 +89,11 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def _image_sources(config: Mapping[str, Any]) -> str:
-    """Plain-http origins of the configured movie APIs (https: is allowed already)."""
-    urls = [config["TMDB_BASE_URL"]] if config["TMDB_API_KEY"] or config["TMDB_TOKEN"] else []
-    if config["PROVIDER"] == "imdb236":
-        urls.append(config["IMDB236_BASE_URL"])
-    origins = {f"http://{urlsplit(u).netloc}" for u in urls if urlsplit(u).scheme == "http"}
-    return "".join(f" {origin}" for origin in sorted(origins))
+def _image_sources(origins: Iterable[str]) -> str:
+    """The plain-http ones of the origins the providers in use declare for their pictures
+    (https: is allowed already)."""
+    plain = {origin for origin in origins if origin.startswith("http://")}
+    return "".join(f" {origin}" for origin in sorted(plain))
 
 
 MAX_URL_LENGTH = 2048  # far beyond any link of the app; longer is abuse, answered in JSON
@@ -111,7 +108,7 @@ def refuse_overlong_urls() -> None:
 @bp.after_app_request
 def security_headers(response: Response) -> Response:
     if response.mimetype == "text/html":
-        policy = CONTENT_SECURITY_POLICY.format(_image_sources(current_app.config))
+        policy = CONTENT_SECURITY_POLICY.format(_image_sources(image_origins()))
         response.headers.setdefault("Content-Security-Policy", policy)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
