@@ -96,7 +96,7 @@ def init_app(app: Flask) -> None:
         spotlight_countries=tuple(config["SPOTLIGHT_COUNTRIES"]),
         spotlight_every=config["SPOTLIGHT_EVERY"],
         search_limit=config["SEARCH_LIMIT"],
-        close_call_margin=float(config["CLOSE_CALL_MARGIN"]),
+        blend_margin=float(config["CLOSE_CALL_MARGIN"]),
     )
     mapping, moods = _mood_tables(config["EMOTION_GENRES"], config["MOOD_FIT"])
     try:

@@ -51,7 +51,7 @@ class Settings:
     search_limit: int = 20
     fetch_limit: int = 5000
     # Top two emotions closer than this (probability) are blended (README, "Close calls").
-    close_call_margin: float = 0.3
+    blend_margin: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ class RecommendationService:
         """One page of films for ``emotion`` in ``mode`` ("match" the mood or "lift" it).
 
         ``probabilities`` (the photo's, as the emotion API gives them) make a close call
-        possible: when the runner-up is within ``close_call_margin`` of ``emotion`` (or,
+        possible: when the runner-up is within ``blend_margin`` of ``emotion`` (or,
         without one, of the most probable emotion), the two moods' films are blended in
         proportion. The same ``seed`` pages through one stable order; without a seed each
         call picks a fresh one (so a new first page). Films whose ids are in ``exclude``
@@ -308,7 +308,7 @@ class RecommendationService:
         if top not in p:
             raise InvalidInput(f"emotions must include {top!r}.", code="invalid_emotions")
         second = next((label for label in ranked if label != top), None)
-        if second is None or p[second] <= 0 or p[top] - p[second] > self.settings.close_call_margin:
+        if second is None or p[second] <= 0 or p[top] - p[second] > self.settings.blend_margin:
             return [(top, 1.0)]
         total = p[top] + p[second]
         return [(top, p[top] / total), (second, p[second] / total)]
