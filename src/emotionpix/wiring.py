@@ -29,7 +29,7 @@ from emotionpix.providers.tmdb import TmdbProvider
 from emotionpix.recommend.enrich import Enricher
 from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.moods import Moods, build_moods
-from emotionpix.recommend.service import RecommendationService, Settings
+from emotionpix.recommend.recommender import Recommender, Settings
 
 DATABASE_KEY = "emotionpix.db"
 RECOMMENDER_KEY = "emotionpix.recommender"
@@ -61,7 +61,7 @@ def database(app: Flask | None = None) -> Engine:
 
 
 def init_app(app: Flask) -> None:
-    """Create the provider, cache, recommendation service and emotion engine settings."""
+    """Create the provider, cache, recommender and emotion engine settings."""
     config = app.config
     try:
         provider = build_provider(config)
@@ -118,7 +118,7 @@ def init_app(app: Flask) -> None:
     tmdb = enricher.tmdb if enricher else provider
     if isinstance(tmdb, TmdbProvider):
         tmdb.warm_up()
-    app.extensions[RECOMMENDER_KEY] = RecommendationService(
+    app.extensions[RECOMMENDER_KEY] = Recommender(
         provider,
         cache,
         mapping,
@@ -170,7 +170,7 @@ def emotion_engine(app: Flask | None = None) -> EmotionEngine:
     return _emotion_engine(model, threshold, threads, max_pixels)
 
 
-def recommender(app: Flask | None = None) -> RecommendationService:
-    """The app's recommendation service (the current app's by default)."""
-    service: RecommendationService = (app or current_app).extensions[RECOMMENDER_KEY]
-    return service
+def recommender(app: Flask | None = None) -> Recommender:
+    """The app's recommender (the current app's by default)."""
+    found: Recommender = (app or current_app).extensions[RECOMMENDER_KEY]
+    return found

@@ -63,7 +63,16 @@ class Cache(Protocol):
     counter that every process using the same store shares; ``stats`` reports them
     (``entries`` counts fresh entries only); ``clear`` empties the store and resets every
     counter.
+
+    ``available`` is False while calls skip a failing store, and ``bypassed`` counts the calls
+    this process skipped; a store itself skips none (the defaults), a guard around it does.
     """
+
+    bypassed: int = 0
+
+    @property
+    def available(self) -> bool:
+        return True
 
     def get(self, key: str) -> CacheEntry | None: ...
 

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class GuardedCache:
+class GuardedCache(Cache):
     """Wraps any Cache. ``timeout`` None calls the store directly (a local SQLite file, whose
     own busy timeout bounds a wait); a number runs each call on a small thread pool and gives
     up after that many seconds (a store across the network)."""
@@ -65,6 +65,7 @@ class GuardedCache:
 
     @property
     def available(self) -> bool:
+        """False while the store is left alone after a failure."""
         return self.breaker.state == "closed"
 
     def _call(self, operation: Callable[..., T], *args: Any, default: T) -> T:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from emotionpix.cache.base import (
+    Cache,
     CacheEntry,
     CacheStats,
     CacheUnavailable,
@@ -81,7 +82,7 @@ end
 _PURGE = _PURGE_FUNCTION + "return purge(ARGV[2])"
 
 
-class RedisCache:
+class RedisCache(Cache):
     """Entries and counters in Redis under ``prefix``. Like ``SQLCache`` it keeps the last
     decoded values (up to ``memo_size``) and reuses one while the entry has not been
     rewritten, so returned values may be shared: treat them as read-only."""

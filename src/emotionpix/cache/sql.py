@@ -36,6 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from emotionpix.cache.base import (
+    Cache,
     CacheEntry,
     CacheStats,
     CacheUnavailable,
@@ -111,7 +112,7 @@ _FIND = select(cache_entries.c.created_at, cache_entries.c.expires_at).where(
 _VALUE = select(cache_entries.c.value).where(cache_entries.c.key == bindparam("key"))
 
 
-class SQLCache:
+class SQLCache(Cache):
     """Cache rows in ``cache_entries``; counters in ``cache_counters``.
 
     Decoding a large JSON value costs more than the database round trip, so each process

@@ -23,6 +23,7 @@ from emotionpix.cache import Cache
 from emotionpix.core.movies import Movie
 from emotionpix.providers.base import ProviderError
 from emotionpix.providers.tmdb import TmdbProvider
+from emotionpix.recommend.single_flight import SingleFlight
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class Enricher:
         self._clock = clock
         self._memo: OrderedDict[str, tuple[float, dict[str, Any] | None]] = OrderedDict()
         self._memo_size = memo_size
-        self._running: dict[str, Future[dict[str, Any] | None]] = {}
+        self._flight = SingleFlight()
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(8, thread_name_prefix="enrich")
         self.counts = {"looked_up": 0, "failed": 0, "late": 0}
@@ -91,21 +92,7 @@ class Enricher:
 
     def _look_up(self, key: str, imdb_id: str, kind: str) -> Future[dict[str, Any] | None]:
         """One lookup per film at a time, however many pages ask for it."""
-        with self._lock:
-            running = self._running.get(key)
-            started = running is None
-            if running is None:
-                running = self._pool.submit(self._fetch, key, imdb_id, kind)
-                self._running[key] = running
-        if started:
-            # Outside the lock: a lookup already done runs the callback here, and _done
-            # takes the lock.
-            running.add_done_callback(lambda _: self._done(key))
-        return running
-
-    def _done(self, key: str) -> None:
-        with self._lock:
-            self._running.pop(key, None)
+        return self._flight.share(key, lambda: self._pool.submit(self._fetch, key, imdb_id, kind))
 
     def _fetch(self, key: str, imdb_id: str, kind: str) -> dict[str, Any] | None:
         entry = self.cache.get(f"enrich:tmdb:{key}")
