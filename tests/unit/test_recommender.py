@@ -1,12 +1,16 @@
 """The recommender: mapping, paging, variety, close calls and cache behaviour."""
 
-import pytest
+import json
 
-from emotionpix.cache.sql import SQLCache
+import pytest
+from sqlalchemy import select
+
+from emotionpix.cache.sql import SQLCache, cache_entries
 from emotionpix.core.errors import InvalidInput, NotFound, ServiceUnavailable
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
 from emotionpix.db import make_engine
+from emotionpix.recommend import recommender as recommender_module
 from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.moods import build_moods
 from emotionpix.recommend.recommender import Recommender, Settings
@@ -307,3 +311,37 @@ def test_fit_settings_are_part_of_the_cache_key(provider, cache):
     assert service({}).recommend("happy").source == "provider"
     assert service({}).recommend("happy").source == "cache"
     assert service({"threshold": 0.3}).recommend("happy").source == "provider"
+
+
+def with_tagline(value):
+    """A cached value as a Movie with one more field would have written it."""
+    if isinstance(value, list):
+        return [with_tagline(item) for item in value]
+    if isinstance(value, dict):
+        found = {key: with_tagline(item) for key, item in value.items()}
+        return {**found, "tagline": "Older"} if {"id", "title"} <= set(value) else found
+    return value
+
+
+def test_entries_written_for_another_shape_of_movie_are_misses_not_errors(
+    provider, cache, monkeypatch
+):
+    def recommender():
+        return Recommender(provider, cache, build_mapping(), Filters(min_votes=10))
+
+    monkeypatch.setattr(recommender_module, "MOVIE_SHAPE", "older")
+    old = recommender()
+    old.recommend("happy"), old.search("Comedy Film 1"), old.movie("com1")
+    with cache.engine.connect() as conn:
+        written = conn.execute(select(cache_entries.c.key, cache_entries.c.value)).all()
+    assert len(written) == 3
+    for key, value in written:  # as that older Movie, with a field of its own, wrote them
+        cache.set(key, with_tagline(json.loads(value)))
+    with pytest.raises(TypeError, match="tagline"):  # what reading them would do
+        old.movie("com1")
+    monkeypatch.undo()
+    calls, new = provider.calls, recommender()
+    assert new.recommend("happy").source == "provider"
+    assert new.search("Comedy Film 1").source == "provider"
+    assert new.movie("com1").title == "Comedy Film 1"
+    assert provider.calls == calls + 3

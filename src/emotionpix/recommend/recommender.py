@@ -17,6 +17,7 @@ from emotionpix.cache import Cache
 from emotionpix.core.errors import InvalidInput, NotFound, ServiceUnavailable
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
+from emotionpix.core.records import shape
 from emotionpix.providers import MovieProvider, ProviderError
 from emotionpix.recommend import requests, stats
 from emotionpix.recommend.enrich import Enricher
@@ -26,6 +27,10 @@ from emotionpix.recommend.pools import MoodPools
 from emotionpix.recommend.ranking import blend, rotate
 from emotionpix.recommend.records import BlendPart, Pick, Recommendations, SearchResults
 from emotionpix.recommend.sources import Sources, worst
+
+# Folded into every key under which films are cached: after a change of Movie's fields the
+# entries written before are misses, never values that no longer decode.
+MOVIE_SHAPE = shape(Movie)
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ class Recommender:
             spotlight_every=self.settings.spotlight_every,
         )
         self._pools_digest = self.pools.digest()
+        self._movie_shape = MOVIE_SHAPE
 
     def genre_for(self, emotion: str, mode: str = "match") -> str:
         """The genre the (normalised) emotion maps to; InvalidInput for an unknown label."""
@@ -185,8 +191,9 @@ class Recommender:
         return [{"text": p.attribution, "url": p.attribution_url} for p in sources]
 
     def _key(self, kind: str, *parts: str) -> str:
-        """The cache key of an answer: what it is, from which provider, then what was asked."""
-        return ":".join((kind, self.provider.name, *parts))
+        """The cache key of an answer: what it is, from which provider, in which shape of
+        Movie, then what was asked."""
+        return ":".join((kind, self.provider.name, self._movie_shape, *parts))
 
     def _for_cards(self, movies: list[Movie]) -> list[Movie]:
         return self.enricher.cards(movies) if self.enricher else movies
