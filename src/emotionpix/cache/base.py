@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -56,12 +57,14 @@ class Cache(Protocol):
     """A JSON-value store with expiry and shared counters, in front of anything slow.
 
     ``get`` counts a hit for a fresh entry and a miss otherwise, and still returns a stale
-    entry (``fresh=False``) so the caller can fall back on it. ``set`` stores a value (None and
-    empty lists included: "nothing found" is an answer worth caching), fresh for ``ttl``
-    seconds when given (then stale for at most as long again; the backend's defaults
-    otherwise), and purges entries whose stale period is over. ``count`` adds to a named
-    counter that every process using the same store shares; ``stats`` reports them
-    (``entries`` counts fresh entries only); ``clear`` empties the store and resets every
+    entry (``fresh=False``) so the caller can fall back on it. ``get_many`` does the same for
+    several keys in one round trip to the store (a page of films is one call, not one per
+    film) and returns the entries found by key, leaving out the keys it has nothing for.
+    ``set`` stores a value (None and empty lists included: "nothing found" is an answer worth
+    caching), fresh for ``ttl`` seconds when given (then stale for at most as long again; the
+    backend's defaults otherwise), and purges entries whose stale period is over. ``count``
+    adds to a named counter that every process using the same store shares; ``stats`` reports
+    them (``entries`` counts fresh entries only); ``clear`` empties the store and resets every
     counter.
 
     ``available`` is False while calls skip a failing store, and ``bypassed`` counts the calls
@@ -75,6 +78,8 @@ class Cache(Protocol):
         return True
 
     def get(self, key: str) -> CacheEntry | None: ...
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, CacheEntry]: ...
 
     def set(self, key: str, value: Any, ttl: int | None = None) -> None: ...
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as Timeout
 from typing import Any, TypeVar
@@ -46,6 +46,10 @@ class GuardedCache(Cache):
 
     def get(self, key: str) -> CacheEntry | None:
         return self._call(self.inner.get, key, default=None)
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, CacheEntry]:
+        found: dict[str, CacheEntry] = self._call(self.inner.get_many, list(keys), default={})
+        return found
 
     def set(self, key: str, value: Any, ttl: int | None = None) -> None:
         self._call(lambda: self.inner.set(key, value, ttl), default=None)

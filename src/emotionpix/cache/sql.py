@@ -15,7 +15,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -110,6 +110,16 @@ _FIND = select(cache_entries.c.created_at, cache_entries.c.expires_at).where(
     cache_entries.c.key == bindparam("key"), cache_entries.c.purge_at > bindparam("now")
 )
 _VALUE = select(cache_entries.c.value).where(cache_entries.c.key == bindparam("key"))
+# Several lookups in one statement, values included (a page's enrichments are small).
+_FIND_MANY = select(
+    cache_entries.c.key,
+    cache_entries.c.created_at,
+    cache_entries.c.expires_at,
+    cache_entries.c.value,
+).where(
+    cache_entries.c.key.in_(bindparam("keys", expanding=True)),
+    cache_entries.c.purge_at > bindparam("now"),
+)
 
 
 class SQLCache(Cache):
@@ -201,16 +211,46 @@ class SQLCache(Cache):
                 text = conn.scalar(_VALUE, {"key": key})
                 if text is None:  # deleted between the two statements
                     return None
-                value = json.loads(text)
-                self._decoded.put(key, row.created_at, value)
+                value = self._decode(key, row.created_at, text)
         return CacheEntry(value=value, fresh=fresh)
 
-    def _count_lookup(self, conn: Any, name: str) -> None:
+    def get_many(self, keys: Sequence[str]) -> dict[str, CacheEntry]:
+        asked = {storable_key(key): key for key in keys}
+        if not asked:
+            return {}
+        return self._run(lambda: self._get_many(asked))  # type: ignore[no-any-return]
+
+    def _get_many(self, asked: dict[str, str]) -> dict[str, CacheEntry]:
+        now = self._clock()
+        with self.engine.begin() as conn:
+            rows = conn.execute(_FIND_MANY, {"keys": list(asked), "now": now}).all()
+            hits = sum(row.expires_at > now for row in rows)
+            self._count_lookup(conn, "hits", hits)
+            self._count_lookup(conn, "misses", len(asked) - hits)
+        found = {}
+        for row in rows:
+            known = self._decoded.get(row.key)
+            if known is not None and known[0] == row.created_at:
+                value = known[1]
+            else:
+                value = self._decode(row.key, row.created_at, row.value)
+            found[asked[row.key]] = CacheEntry(value=value, fresh=row.expires_at > now)
+        return found
+
+    def _decode(self, key: str, version: float, text: str) -> Any:
+        """The value of a row's JSON, kept decoded for the next lookup of that version."""
+        value = json.loads(text)
+        self._decoded.put(key, version, value)
+        return value
+
+    def _count_lookup(self, conn: Any, name: str, amount: int = 1) -> None:
+        if not amount:
+            return
         if not self.tally_every:
-            _add_to_counter(conn, name, 1)
+            _add_to_counter(conn, name, amount)
             return
         with self._lock:
-            self._tally[name] = self._tally.get(name, 0) + 1
+            self._tally[name] = self._tally.get(name, 0) + amount
             due = time.monotonic() - self._tallied >= self.tally_every
         if due:
             self._write_tally(conn)
