@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
+
+from cachetools import LRUCache
 
 V = TypeVar("V")  # what a backend's entries are versioned by (a timestamp, Redis's bytes)
 
@@ -109,28 +110,22 @@ def lifetimes(ttl: int | None, default_ttl: int, stale_ttl: int) -> tuple[int, i
 
 class DecodedValues(Generic[V]):
     """The values last read, already decoded, with the version of the entry they came from:
-    a hit on an unchanged entry skips transferring and parsing its JSON again. Bounded; the
-    least recently used go first. Thread-safe."""
+    a hit on an unchanged entry skips transferring and parsing its JSON again. Bounded, the
+    least recently used out first (cachetools' LRUCache); thread-safe (a lock: reads reorder
+    it)."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._values: OrderedDict[str, tuple[V, Any]] = OrderedDict()
+        self._values: LRUCache[str, tuple[V, Any]] = LRUCache(size)
         self._lock = threading.Lock()
 
     def get(self, key: str) -> tuple[V, Any] | None:
         """(version, value) last kept for ``key``, or None."""
         with self._lock:
-            found = self._values.get(key)
-            if found is not None:
-                self._values.move_to_end(key)
-            return found
+            return self._values.get(key)
 
     def put(self, key: str, version: V, value: Any) -> None:
         with self._lock:
             self._values[key] = (version, value)
-            self._values.move_to_end(key)
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:

@@ -47,6 +47,7 @@ from emotionpix.cache.base import (
 from emotionpix.db import create_tables, metadata, sqlite_file
 
 TRIM_EVERY = 64  # writes between two checks of the number of entries
+_GONE = object()  # a row deleted while it was being read
 
 cache_entries = Table(
     "cache_entries",
@@ -204,14 +205,9 @@ class SQLCache(Cache):
             self._count_lookup(conn, name)
             if row is None:
                 return None
-            known = self._decoded.get(key)
-            if known is not None and known[0] == row.created_at:
-                value = known[1]
-            else:
-                text = conn.scalar(_VALUE, {"key": key})
-                if text is None:  # deleted between the two statements
-                    return None
-                value = self._decode(key, row.created_at, text)
+            value = self._value(key, row.created_at, lambda: conn.scalar(_VALUE, {"key": key}))
+        if value is _GONE:  # deleted between the two statements
+            return None
         return CacheEntry(value=value, fresh=fresh)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, CacheEntry]:
@@ -227,19 +223,25 @@ class SQLCache(Cache):
             hits = sum(row.expires_at > now for row in rows)
             self._count_lookup(conn, "hits", hits)
             self._count_lookup(conn, "misses", len(asked) - hits)
-        found = {}
-        for row in rows:
-            known = self._decoded.get(row.key)
-            if known is not None and known[0] == row.created_at:
-                value = known[1]
-            else:
-                value = self._decode(row.key, row.created_at, row.value)
-            found[asked[row.key]] = CacheEntry(value=value, fresh=row.expires_at > now)
-        return found
+        return {
+            asked[row.key]: CacheEntry(
+                value=self._value(row.key, row.created_at, row.value),
+                fresh=row.expires_at > now,
+            )
+            for row in rows
+        }
 
-    def _decode(self, key: str, version: float, text: str) -> Any:
-        """The value of a row's JSON, kept decoded for the next lookup of that version."""
-        value = json.loads(text)
+    def _value(self, key: str, version: float, text: str | Callable[[], str | None]) -> Any:
+        """The value of a row written at ``version``: the one decoded before if the row is
+        unchanged since, else its JSON (``text``, or read by it) decoded and kept; _GONE when
+        the row has none any more."""
+        known = self._decoded.get(key)
+        if known is not None and known[0] == version:
+            return known[1]
+        found = text() if callable(text) else text
+        if found is None:
+            return _GONE
+        value = json.loads(found)
         self._decoded.put(key, version, value)
         return value
 
