@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from emotionpix import create_app
-from emotionpix.recommend.service import RecommendationService
+from emotionpix.recommend.recommender import Recommender
 from emotionpix.wiring import recommender
 
 JUDGEMENTS = Path(__file__).resolve().parent / "data" / "mood_judgements.csv"
@@ -46,12 +46,12 @@ def judgements() -> dict[str, tuple[set[str], set[str]]]:
         }
 
 
-def first_films(service: RecommendationService, emotion: str, mode: str) -> list[Any]:
+def first_films(service: Recommender, emotion: str, mode: str) -> list[Any]:
     pages = [service.recommend(emotion, page=p, seed=1, mode=mode) for p in (1, 2)]
     return [pick for page in pages for pick in page.picks][:FIRST]
 
 
-def warm_p50_ms(service: RecommendationService, blended: bool = False, rounds: int = 700) -> float:
+def warm_p50_ms(service: Recommender, blended: bool = False, rounds: int = 700) -> float:
     """p50 of a cached recommendation, one mood after another; ``blended``: each a close
     call between that mood and the next."""
     moods = list(service.mapping)

@@ -7,7 +7,7 @@ together: below it nothing knows Flask (``tests/unit/test_architecture.py``)."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import Engine
@@ -22,7 +22,7 @@ from emotionpix.providers import build_sources
 from emotionpix.recommend.enrich import Enricher
 from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.moods import Moods, build_moods
-from emotionpix.recommend.service import RecommendationService, Settings
+from emotionpix.recommend.recommender import Recommender, Settings
 
 DATABASE_KEY = "emotionpix.db"
 RECOMMENDER_KEY = "emotionpix.recommender"
@@ -55,7 +55,7 @@ def database(app: Flask | None = None) -> Engine:
 
 
 def init_app(app: Flask) -> None:
-    """Create the provider, cache, recommendation service and emotion engine settings."""
+    """Create the provider, cache, recommender and emotion engine settings."""
     config = app.config
     # The configured provider; a remote one that fails is stood in for by the embedded
     # catalog, and the catalog gains TMDB's posters and plots when TMDB is configured.
@@ -93,7 +93,7 @@ def init_app(app: Flask) -> None:
         spotlight_countries=tuple(config["SPOTLIGHT_COUNTRIES"]),
         spotlight_every=config["SPOTLIGHT_EVERY"],
         search_limit=config["SEARCH_LIMIT"],
-        close_call_margin=float(config["BLEND_MARGIN"]),
+        blend_margin=float(config["BLEND_MARGIN"]),
     )
     mapping, moods = _mood_tables(config["EMOTION_GENRES"], config["MOOD_FIT"])
     try:
@@ -104,16 +104,14 @@ def init_app(app: Flask) -> None:
         ) from None
     enricher = None
     if sources.enrichment is not None:
-        # Enricher's parameter is still annotated with the TMDB class; any
-        # EnrichingProvider does (providers/base.py).
         enricher = Enricher(
-            cast(Any, sources.enrichment),
+            sources.enrichment,
             cache,
             ttl=config["ENRICH_TTL"],
             wait=config["ENRICH_WAIT"],
         )
     sources.warm_up()
-    app.extensions[RECOMMENDER_KEY] = RecommendationService(
+    app.extensions[RECOMMENDER_KEY] = Recommender(
         provider,
         cache,
         mapping,
@@ -173,7 +171,7 @@ def image_origins(app: Flask | None = None) -> tuple[str, ...]:
     return origins
 
 
-def recommender(app: Flask | None = None) -> RecommendationService:
-    """The app's recommendation service (the current app's by default)."""
-    service: RecommendationService = (app or current_app).extensions[RECOMMENDER_KEY]
-    return service
+def recommender(app: Flask | None = None) -> Recommender:
+    """The app's recommender (the current app's by default)."""
+    found: Recommender = (app or current_app).extensions[RECOMMENDER_KEY]
+    return found

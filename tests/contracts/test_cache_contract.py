@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from emotionpix.cache import CacheEntry
 from emotionpix.cache.redis import RedisCache, connect
 from emotionpix.cache.sql import SQLCache
 from emotionpix.db import make_engine
@@ -218,6 +219,37 @@ def test_any_key_fits(make_cache):
     for i, key in enumerate(keys):
         cache.set(key, i)
     assert [cache.get(key).value for key in keys] == [0, 1, 2, 3]
+
+
+def test_get_many_finds_fresh_and_stale_entries_in_one_call_and_counts_each(make_cache, clock):
+    cache = make_cache(ttl=60, stale_ttl=600)
+    cache.set("old", ["o"])
+    clock.advance(61)
+    long_key = "ü" * 300
+    cache.set("new", {"n": 1})
+    cache.set(long_key, None)
+    found = cache.get_many(["new", "old", "absent", long_key])
+    assert found == {
+        "new": CacheEntry({"n": 1}, fresh=True),
+        "old": CacheEntry(["o"], fresh=False),
+        long_key: CacheEntry(None, fresh=True),
+    }
+    assert (cache.stats().hits, cache.stats().misses) == (2, 2)
+    assert cache.get_many([]) == {}
+
+
+def test_get_many_sees_a_value_rewritten_elsewhere(make_cache, clock):
+    reader, writer = make_cache(), make_cache()
+    writer.set("a", ["old"])
+    writer.set("b", ["kept"])
+    assert reader.get_many(["a", "b"])["a"].value == ["old"]
+    clock.advance(1)
+    writer.set("a", ["new"])
+    assert {k: e.value for k, e in reader.get_many(["a", "b"]).items()} == {
+        "a": ["new"],
+        "b": ["kept"],
+    }
+    assert reader.get("a").value == ["new"]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])

@@ -1,5 +1,6 @@
-"""The decoded values the cache backends keep: bounded, least recently used out, and only
-ever reused for the version they were read at (the backends compare versions)."""
+"""The decoded values the cache backends keep (a cachetools LRUCache behind a lock): bounded,
+least recently used out, and only ever reused for the version they were read at (the backends
+compare versions)."""
 
 from emotionpix.cache.base import DecodedValues, lifetimes
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from emotionpix.emotion.engine import CLOSE_CALL_MARGIN, EmotionEngine, FaceEmotion
+from emotionpix.emotion.engine import ASK_MARGIN, EmotionEngine, FaceEmotion
 from emotionpix.emotion.errors import NoFace
 from emotionpix.emotion.framing import face_crop, square_crop_box
 from tests.images import encode, photo, webcam_frame
@@ -69,7 +69,7 @@ def test_a_colour_crop_is_the_grey_crop_of_the_grey_image():
 
 @pytest.mark.parametrize(
     ("happy", "neutral", "close"),
-    [(0.5, 0.4, True), (0.45, 0.45, True), (0.6, 0.6 - CLOSE_CALL_MARGIN - 0.01, False)],
+    [(0.5, 0.4, True), (0.45, 0.45, True), (0.6, 0.6 - ASK_MARGIN - 0.01, False)],
 )
 def test_close_top_two_emotions_are_a_close_call(happy, neutral, close):
     rest = (1 - happy - neutral) / 5

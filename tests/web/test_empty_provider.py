@@ -14,7 +14,7 @@ from emotionpix.providers.http import HttpSettings
 from emotionpix.providers.tmdb import TmdbProvider
 from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.moods import MODES
-from emotionpix.recommend.service import RecommendationService
+from emotionpix.recommend.recommender import Recommender
 from tests.fakes import FakeProvider, make_movies
 from tests.standins import tmdb
 
@@ -27,9 +27,7 @@ def cache(tmp_path, clock):
 
 
 def service(provider, cache, fallback=None):
-    return RecommendationService(
-        provider, cache, build_mapping(), Filters(min_votes=10), fallback=fallback
-    )
+    return Recommender(provider, cache, build_mapping(), Filters(min_votes=10), fallback=fallback)
 
 
 CATALOG = make_movies("Musical", 30, genres=("Musical", "Comedy")) + make_movies("Comedy", 30)

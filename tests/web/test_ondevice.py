@@ -8,7 +8,7 @@ import pytest
 
 from emotionpix.core.emotions import EMOTIONS
 from emotionpix.emotion.detector import FULL_RANGE, SHORT_RANGE
-from emotionpix.emotion.engine import CLOSE_CALL_MARGIN
+from emotionpix.emotion.engine import ASK_MARGIN
 from emotionpix.emotion.framing import TEMPLATE, WORK
 from emotionpix.emotion.image import WORKING_SIZE
 from emotionpix.emotion.registry import DEFAULT_MODEL, get_model
@@ -42,7 +42,7 @@ def test_the_contract_is_the_engine_s_pipeline(contract):
     assert contract["classifier"]["align"] == {"template": template, "work": WORK}
     assert contract["working_size"] == list(WORKING_SIZE)
     assert contract["pixel_scale"] == 127.5
-    assert contract["close_call_margin"] == CLOSE_CALL_MARGIN
+    assert contract["close_call_margin"] == ASK_MARGIN
     short, full = contract["detector"]["models"]
     assert (short["size"], short["strides"], short["layout"]) == (128, [8, 16], "nchw")
     assert (full["size"], full["strides"], full["layout"]) == (192, [4], "nhwc")

@@ -1,8 +1,17 @@
-"""The OpenAPI document describes exactly the API's routes, and is itself valid."""
+"""The OpenAPI document describes exactly the API's routes and the records it answers with,
+and is itself valid."""
 
 import re
+from dataclasses import is_dataclass
+from types import NoneType, UnionType
+from typing import Union, get_args, get_origin
 
-from emotionpix.web.openapi import document
+import pytest
+
+from emotionpix.core.movies import Movie
+from emotionpix.core.records import json_fields
+from emotionpix.recommend.records import Pick, Recommendations, SearchResults
+from emotionpix.web.openapi import SCHEMAS, document
 
 
 def api_routes(app):
@@ -36,3 +45,65 @@ def test_every_operation_documents_its_errors_as_json(client):
                 if int(status) >= 400:
                     schema = response["content"]["application/json"]["schema"]
                     assert schema == {"$ref": "#/components/schemas/Error"}
+
+
+# The records the API answers with, and the schema of each (web/openapi.py writes the schemas
+# by hand, with the bounds and descriptions the records do not carry: they must agree).
+RECORDS = [
+    (Movie, "Movie"),
+    (Pick, "Pick"),
+    (Recommendations, "Recommendations"),
+    (SearchResults, "SearchResults"),
+]
+JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", NoneType: "null"}
+
+
+def properties(schema):
+    """A schema's properties, those of every part of an allOf (references followed) too."""
+    if "$ref" in schema:
+        return properties(SCHEMAS[schema["$ref"].rsplit("/", 1)[1]])
+    found = dict(schema.get("properties", {}))
+    for part in schema.get("allOf", []):
+        found |= properties(part)
+    return found
+
+
+def json_types(hint):
+    """The JSON types a field's annotation allows."""
+    if get_origin(hint) in (UnionType, Union):
+        return {kind for arg in get_args(hint) for kind in json_types(arg)}
+    if get_origin(hint) in (list, tuple):
+        return {"array"}
+    return {JSON_TYPES[hint]}
+
+
+def record_in(hint):
+    """The record a list field holds, if any."""
+    for arg in get_args(hint):
+        if get_origin(arg) in (list, tuple) or arg is NoneType:
+            return record_in(arg)
+        if is_dataclass(arg):
+            return arg
+    return None
+
+
+def assert_agree(record, schema):
+    described, fields = properties(schema), json_fields(record)
+    assert set(described) == set(fields), record.__name__
+    for key, hint in fields.items():
+        declared = described[key]["type"]
+        assert json_types(hint) == ({declared} if isinstance(declared, str) else set(declared)), key
+        inner = record_in(hint)
+        if inner is not None:
+            items = described[key]["items"]
+            if "$ref" in items:
+                assert items["$ref"] == f"#/components/schemas/{inner.__name__}"
+            else:
+                assert_agree(inner, items)
+
+
+@pytest.mark.parametrize(("record", "name"), RECORDS)
+def test_each_answer_schema_describes_its_record_field_for_field(record, name):
+    assert_agree(record, SCHEMAS[name])
+    required = set(SCHEMAS[name].get("required", ()))
+    assert required <= set(json_fields(record))

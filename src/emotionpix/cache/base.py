@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
+
+from cachetools import LRUCache
 
 V = TypeVar("V")  # what a backend's entries are versioned by (a timestamp, Redis's bytes)
 
@@ -56,16 +58,29 @@ class Cache(Protocol):
     """A JSON-value store with expiry and shared counters, in front of anything slow.
 
     ``get`` counts a hit for a fresh entry and a miss otherwise, and still returns a stale
-    entry (``fresh=False``) so the caller can fall back on it. ``set`` stores a value (None and
-    empty lists included: "nothing found" is an answer worth caching), fresh for ``ttl``
-    seconds when given (then stale for at most as long again; the backend's defaults
-    otherwise), and purges entries whose stale period is over. ``count`` adds to a named
-    counter that every process using the same store shares; ``stats`` reports them
-    (``entries`` counts fresh entries only); ``clear`` empties the store and resets every
+    entry (``fresh=False``) so the caller can fall back on it. ``get_many`` does the same for
+    several keys in one round trip to the store (a page of films is one call, not one per
+    film) and returns the entries found by key, leaving out the keys it has nothing for.
+    ``set`` stores a value (None and empty lists included: "nothing found" is an answer worth
+    caching), fresh for ``ttl`` seconds when given (then stale for at most as long again; the
+    backend's defaults otherwise), and purges entries whose stale period is over. ``count``
+    adds to a named counter that every process using the same store shares; ``stats`` reports
+    them (``entries`` counts fresh entries only); ``clear`` empties the store and resets every
     counter.
+
+    ``available`` is False while calls skip a failing store, and ``bypassed`` counts the calls
+    this process skipped; a store itself skips none (the defaults), a guard around it does.
     """
 
+    bypassed: int = 0
+
+    @property
+    def available(self) -> bool:
+        return True
+
     def get(self, key: str) -> CacheEntry | None: ...
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, CacheEntry]: ...
 
     def set(self, key: str, value: Any, ttl: int | None = None) -> None: ...
 
@@ -95,28 +110,22 @@ def lifetimes(ttl: int | None, default_ttl: int, stale_ttl: int) -> tuple[int, i
 
 class DecodedValues(Generic[V]):
     """The values last read, already decoded, with the version of the entry they came from:
-    a hit on an unchanged entry skips transferring and parsing its JSON again. Bounded; the
-    least recently used go first. Thread-safe."""
+    a hit on an unchanged entry skips transferring and parsing its JSON again. Bounded, the
+    least recently used out first (cachetools' LRUCache); thread-safe (a lock: reads reorder
+    it)."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._values: OrderedDict[str, tuple[V, Any]] = OrderedDict()
+        self._values: LRUCache[str, tuple[V, Any]] = LRUCache(size)
         self._lock = threading.Lock()
 
     def get(self, key: str) -> tuple[V, Any] | None:
         """(version, value) last kept for ``key``, or None."""
         with self._lock:
-            found = self._values.get(key)
-            if found is not None:
-                self._values.move_to_end(key)
-            return found
+            return self._values.get(key)
 
     def put(self, key: str, version: V, value: Any) -> None:
         with self._lock:
             self._values[key] = (version, value)
-            self._values.move_to_end(key)
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:

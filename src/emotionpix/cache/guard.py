@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as Timeout
 from typing import Any, TypeVar
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class GuardedCache:
+class GuardedCache(Cache):
     """Wraps any Cache. ``timeout`` None calls the store directly (a local SQLite file, whose
     own busy timeout bounds a wait); a number runs each call on a small thread pool and gives
     up after that many seconds (a store across the network)."""
@@ -47,6 +47,10 @@ class GuardedCache:
     def get(self, key: str) -> CacheEntry | None:
         return self._call(self.inner.get, key, default=None)
 
+    def get_many(self, keys: Sequence[str]) -> dict[str, CacheEntry]:
+        found: dict[str, CacheEntry] = self._call(self.inner.get_many, list(keys), default={})
+        return found
+
     def set(self, key: str, value: Any, ttl: int | None = None) -> None:
         self._call(lambda: self.inner.set(key, value, ttl), default=None)
 
@@ -65,6 +69,7 @@ class GuardedCache:
 
     @property
     def available(self) -> bool:
+        """False while the store is left alone after a failure."""
         return self.breaker.state == "closed"
 
     def _call(self, operation: Callable[..., T], *args: Any, default: T) -> T:

@@ -3,19 +3,21 @@
 Each entry is a hash (the JSON value and its created, expires and purge times); three sorted
 sets index the entries by those times, so that purging, counting fresh entries and dropping
 the oldest beyond ``max_entries`` never scan the keyspace; counters are one hash. Reads and
-writes run as Lua scripts: one round trip each, atomic against other workers. Redis also
-expires each entry by itself when its stale period ends. All keys start with ``prefix``, so
-one Redis can serve several apps (or test runs); a single Redis (or a primary), not a Cluster.
+writes run as Lua scripts: one round trip each (a lookup of several keys too), atomic against
+other workers. Redis also expires each entry by itself when its stale period ends. All keys
+start with ``prefix``, so one Redis can serve several apps (or test runs); a single Redis (or a
+primary), not a Cluster.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from emotionpix.cache.base import (
+    Cache,
     CacheEntry,
     CacheStats,
     CacheUnavailable,
@@ -28,20 +30,28 @@ if TYPE_CHECKING:
     import redis
 
 
-# KEYS: entry, counters. ARGV: now, the version the caller has decoded already.
-# Returns nil (absent or past its stale period) or {version, fresh, value or nil}.
-_GET = """
-local e = redis.call('HMGET', KEYS[1], 'c', 'x', 'p')
+# KEYS: the entries, then the counters. ARGV: now, then for each entry the version the
+# caller has decoded already. Returns for each entry false (absent, or past its stale
+# period) or {version, fresh, value or false}; counts a hit or a miss for each.
+_GET_MANY = """
 local now = tonumber(ARGV[1])
-if not e[1] or tonumber(e[3]) <= now then
-  redis.call('HINCRBY', KEYS[2], 'misses', 1)
-  return false
+local counters = KEYS[#KEYS]
+local found, hits = {}, 0
+for i = 1, #KEYS - 1 do
+  local e = redis.call('HMGET', KEYS[i], 'c', 'x', 'p')
+  if not e[1] or tonumber(e[3]) <= now then
+    found[i] = false
+  else
+    local fresh = tonumber(e[2]) > now
+    if fresh then hits = hits + 1 end
+    local value = false
+    if e[1] ~= ARGV[i + 1] then value = redis.call('HGET', KEYS[i], 'v') end
+    found[i] = {e[1], fresh and 1 or 0, value}
+  end
 end
-local fresh = tonumber(e[2]) > now
-redis.call('HINCRBY', KEYS[2], fresh and 'hits' or 'misses', 1)
-local value = false
-if e[1] ~= ARGV[2] then value = redis.call('HGET', KEYS[1], 'v') end
-return {e[1], fresh and 1 or 0, value}
+if hits > 0 then redis.call('HINCRBY', counters, 'hits', hits) end
+if #KEYS - 1 > hits then redis.call('HINCRBY', counters, 'misses', #KEYS - 1 - hits) end
+return found
 """
 
 # Drops the entries whose stale period is over (at most 1000 a call); returns how many.
@@ -81,7 +91,7 @@ end
 _PURGE = _PURGE_FUNCTION + "return purge(ARGV[2])"
 
 
-class RedisCache:
+class RedisCache(Cache):
     """Entries and counters in Redis under ``prefix``. Like ``SQLCache`` it keeps the last
     decoded values (up to ``memo_size``) and reuses one while the entry has not been
     rewritten, so returned values may be shared: treat them as read-only."""
@@ -105,7 +115,7 @@ class RedisCache:
         self._counters = f"{prefix}counters"
         self._indexes = [f"{prefix}expires", f"{prefix}purge", f"{prefix}age"]
         self._prefix = prefix
-        self._get = client.register_script(_GET)
+        self._get_many = client.register_script(_GET_MANY)
         self._set = client.register_script(_SET)
         self._purge = client.register_script(_PURGE)
         self._decoded: DecodedValues[bytes] = DecodedValues(memo_size)
@@ -120,23 +130,34 @@ class RedisCache:
             raise CacheUnavailable(f"the cache store failed ({type(exc).__name__})") from None
 
     def get(self, key: str) -> CacheEntry | None:
-        key = storable_key(key)
-        known = self._decoded.get(key)
-        found = self._run(
-            lambda: self._get(
-                keys=[self._entry + key, self._counters],
-                args=[repr(self._clock()), known[0] if known else b""],
+        return self.get_many([key]).get(key)
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, CacheEntry]:
+        """One script call, however many keys: it sends only the values this process has
+        not decoded at their current version."""
+        asked = {storable_key(key): key for key in keys}
+        if not asked:
+            return {}
+        known = {key: self._decoded.get(key) for key in asked}
+        versions = [found[0] if found else b"" for found in known.values()]
+        replies = self._run(
+            lambda: self._get_many(
+                keys=[*(self._entry + key for key in asked), self._counters],
+                args=[repr(self._clock()), *versions],
             )
         )
-        if found is None:
-            return None
-        version, fresh, text = found
-        if text is None and known is not None:
-            value = known[1]
-        else:
-            value = json.loads(text)
-            self._decoded.put(key, version, value)
-        return CacheEntry(value=value, fresh=bool(fresh))
+        entries = {}
+        for (key, kept), reply in zip(known.items(), replies, strict=True):
+            if reply is None:
+                continue
+            version, fresh, text = reply
+            if text is None and kept is not None:
+                value = kept[1]
+            else:
+                value = json.loads(text)
+                self._decoded.put(key, version, value)
+            entries[asked[key]] = CacheEntry(value=value, fresh=bool(fresh))
+        return entries
 
     def set(self, key: str, value: Any, ttl: int | None = None) -> None:
         key = storable_key(key)

@@ -15,7 +15,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -36,6 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from emotionpix.cache.base import (
+    Cache,
     CacheEntry,
     CacheStats,
     CacheUnavailable,
@@ -46,6 +47,7 @@ from emotionpix.cache.base import (
 from emotionpix.db import create_tables, metadata, sqlite_file
 
 TRIM_EVERY = 64  # writes between two checks of the number of entries
+_GONE = object()  # a row deleted while it was being read
 
 cache_entries = Table(
     "cache_entries",
@@ -109,9 +111,19 @@ _FIND = select(cache_entries.c.created_at, cache_entries.c.expires_at).where(
     cache_entries.c.key == bindparam("key"), cache_entries.c.purge_at > bindparam("now")
 )
 _VALUE = select(cache_entries.c.value).where(cache_entries.c.key == bindparam("key"))
+# Several lookups in one statement, values included (a page's enrichments are small).
+_FIND_MANY = select(
+    cache_entries.c.key,
+    cache_entries.c.created_at,
+    cache_entries.c.expires_at,
+    cache_entries.c.value,
+).where(
+    cache_entries.c.key.in_(bindparam("keys", expanding=True)),
+    cache_entries.c.purge_at > bindparam("now"),
+)
 
 
-class SQLCache:
+class SQLCache(Cache):
     """Cache rows in ``cache_entries``; counters in ``cache_counters``.
 
     Decoding a large JSON value costs more than the database round trip, so each process
@@ -193,23 +205,54 @@ class SQLCache:
             self._count_lookup(conn, name)
             if row is None:
                 return None
-            known = self._decoded.get(key)
-            if known is not None and known[0] == row.created_at:
-                value = known[1]
-            else:
-                text = conn.scalar(_VALUE, {"key": key})
-                if text is None:  # deleted between the two statements
-                    return None
-                value = json.loads(text)
-                self._decoded.put(key, row.created_at, value)
+            value = self._value(key, row.created_at, lambda: conn.scalar(_VALUE, {"key": key}))
+        if value is _GONE:  # deleted between the two statements
+            return None
         return CacheEntry(value=value, fresh=fresh)
 
-    def _count_lookup(self, conn: Any, name: str) -> None:
+    def get_many(self, keys: Sequence[str]) -> dict[str, CacheEntry]:
+        asked = {storable_key(key): key for key in keys}
+        if not asked:
+            return {}
+        return self._run(lambda: self._get_many(asked))  # type: ignore[no-any-return]
+
+    def _get_many(self, asked: dict[str, str]) -> dict[str, CacheEntry]:
+        now = self._clock()
+        with self.engine.begin() as conn:
+            rows = conn.execute(_FIND_MANY, {"keys": list(asked), "now": now}).all()
+            hits = sum(row.expires_at > now for row in rows)
+            self._count_lookup(conn, "hits", hits)
+            self._count_lookup(conn, "misses", len(asked) - hits)
+        return {
+            asked[row.key]: CacheEntry(
+                value=self._value(row.key, row.created_at, row.value),
+                fresh=row.expires_at > now,
+            )
+            for row in rows
+        }
+
+    def _value(self, key: str, version: float, text: str | Callable[[], str | None]) -> Any:
+        """The value of a row written at ``version``: the one decoded before if the row is
+        unchanged since, else its JSON (``text``, or read by it) decoded and kept; _GONE when
+        the row has none any more."""
+        known = self._decoded.get(key)
+        if known is not None and known[0] == version:
+            return known[1]
+        found = text() if callable(text) else text
+        if found is None:
+            return _GONE
+        value = json.loads(found)
+        self._decoded.put(key, version, value)
+        return value
+
+    def _count_lookup(self, conn: Any, name: str, amount: int = 1) -> None:
+        if not amount:
+            return
         if not self.tally_every:
-            _add_to_counter(conn, name, 1)
+            _add_to_counter(conn, name, amount)
             return
         with self._lock:
-            self._tally[name] = self._tally.get(name, 0) + 1
+            self._tally[name] = self._tally.get(name, 0) + amount
             due = time.monotonic() - self._tallied >= self.tally_every
         if due:
             self._write_tally(conn)

@@ -5,6 +5,7 @@ package (a test walks the imports to keep it so).
 - ``movies``: ``Movie``, the record every provider returns and every API speaks
 - ``filters``: ``Filters``, the quality filters a query asks for
 - ``text``: text normalisation for search and cache keys
+- ``records``: one way a record becomes JSON (``as_json``), and a digest of its shape
 """
 
 from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion

@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from emotionpix.core.records import JsonRecord
+
 
 @dataclass(frozen=True, slots=True)
-class Movie:
+class Movie(JsonRecord):
     """One film. ``rating`` is on a 0-10 scale; what ``votes`` counts depends on the provider;
     ``cast`` is in billing order where the source has one (the provider says). ``original_title``
     is the title in the film's own language where ``title`` translates it (people search for
     *Kabhi Khushi Kabhie Gham*, the catalog says *Sometimes Happiness...*). ``keywords`` are
-    the provider's subject tags ("heist", "coming of age"), empty if it has none."""
+    the provider's subject tags ("heist", "coming of age"), empty if it has none. Its JSON
+    (``to_dict``) is the API's."""
 
     id: str
     title: str
@@ -32,29 +35,6 @@ class Movie:
     trailer_url: str | None = None
     original_title: str | None = None
     keywords: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of the API (lists, not tuples)."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "year": self.year,
-            "genres": list(self.genres),
-            "rating": self.rating,
-            "votes": self.votes,
-            "languages": list(self.languages),
-            "countries": list(self.countries),
-            "overview": self.overview,
-            "poster_url": self.poster_url,
-            "backdrop_url": self.backdrop_url,
-            "runtime": self.runtime,
-            "director": self.director,
-            "cast": list(self.cast),
-            "imdb_id": self.imdb_id,
-            "trailer_url": self.trailer_url,
-            "original_title": self.original_title,
-            "keywords": list(self.keywords),
-        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Movie:

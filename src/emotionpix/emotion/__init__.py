@@ -1,5 +1,5 @@
 """The emotion engine: face detection (BlazeFace) and facial-expression classification on
-ONNX Runtime. ``EmotionEngine(model_name)`` builds one; ``services.py`` builds it from
+ONNX Runtime. ``EmotionEngine(model_name)`` builds one; ``wiring.py`` builds it from
 configuration."""
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from emotionpix.emotion.detector import LETTERBOX_REDUCING_GAP, NMS_IOU, BlazeFaceModel
-from emotionpix.emotion.engine import CLOSE_CALL_MARGIN, MAX_FACES, EmotionEngine
+from emotionpix.emotion.engine import ASK_MARGIN, MAX_FACES, EmotionEngine
 from emotionpix.emotion.framing import TEMPLATE, WORK
 from emotionpix.emotion.image import WORKING_REDUCING_GAP, WORKING_SIZE
 from emotionpix.emotion.runtime import MODELS_DIR, PIXEL_SCALE
@@ -64,5 +64,5 @@ def pipeline_contract(engine: EmotionEngine) -> dict[str, Any]:
             "accuracy": spec.accuracy,
         },
         "max_faces": MAX_FACES,
-        "close_call_margin": CLOSE_CALL_MARGIN,
+        "close_call_margin": ASK_MARGIN,  # the field keeps its name: the page reads it
     }

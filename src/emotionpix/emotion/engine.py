@@ -18,10 +18,11 @@ from emotionpix.emotion.errors import NoFace
 from emotionpix.emotion.image import decode_image
 from emotionpix.emotion.registry import ModelSpec, get_model
 
-# Top two emotions this close are a close call, said as such: on FER2013 PublicTest, 14 % of
-# faces, for which the top emotion is right 44 % of the time and the runner-up 29 % (the rest:
-# 74 %). docs/face-gate.md, "The honest 'not sure'".
-CLOSE_CALL_MARGIN = 0.15
+# Top two emotions this close are a close call, said as such (``close_call``: the page then
+# asks which of the two): on FER2013 PublicTest, 14 % of faces, for which the top emotion is
+# right 44 % of the time and the runner-up 29 % (the rest: 74 %). docs/face-gate.md, "The
+# honest 'not sure'". The recommender blends two moods within a wider margin (blend_margin).
+ASK_MARGIN = 0.15
 MAX_FACES = 10  # the most faces one picture is read for
 
 
@@ -49,7 +50,7 @@ class FaceEmotion:
     @property
     def close_call(self) -> bool:
         """The top two emotions are too close to name one honestly."""
-        return self.confidence - self.emotions[self.runner_up] < CLOSE_CALL_MARGIN
+        return self.confidence - self.emotions[self.runner_up] < ASK_MARGIN
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -2,9 +2,10 @@
 embedded catalog), looked up by IMDb id.
 
 Only the films actually shown are looked up, in parallel, and each answer is cached for days
-(in this process's memory, then in the shared cache). A page waits at most ``wait`` seconds
-for the films not cached yet; the lookups still running go on in the background and the films
-show their posters on the next visit. A failing TMDB costs the page nothing but its posters.
+(in this process's memory, then in the shared cache, which a page reads in one round trip). A
+page waits at most ``wait`` seconds for the films not cached yet; the lookups still running go
+on in the background and the films show their posters on the next visit. A failing TMDB
+costs the page nothing but its posters.
 """
 
 from __future__ import annotations
@@ -12,33 +13,36 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
+from contextlib import suppress
 from dataclasses import replace
 from typing import Any
 
-from emotionpix.cache import Cache
+from cachetools import TTLCache
+
+from emotionpix.cache import Cache, CacheEntry
 from emotionpix.core.movies import Movie
-from emotionpix.providers.base import ProviderError
-from emotionpix.providers.tmdb import TmdbProvider
+from emotionpix.providers.base import EnrichingProvider, ProviderError
+from emotionpix.recommend.single_flight import SingleFlight
 
 log = logging.getLogger(__name__)
 
 # What a lookup keeps: the card fields (from /find), and with details the trailer too.
 CARD_FIELDS = ("poster_url", "backdrop_url", "overview")
 DETAIL_FIELDS = (*CARD_FIELDS, "trailer_url")
-_MISSING = object()
+Found = dict[str, Any] | None  # what TMDB adds to a film (None: it does not know the film)
 
 
 class Enricher:
     """Adds TMDB's poster, backdrop and plot (and, for details, the trailer) to films that
-    have an IMDb id. ``ttl``: seconds an answer is kept; ``wait``: seconds a page waits."""
+    have an IMDb id. ``ttl``: seconds an answer is kept; ``wait``: seconds a page waits;
+    ``memo_size``: answers kept in memory (the least recently used go first)."""
 
     def __init__(
         self,
-        tmdb: TmdbProvider,
+        tmdb: EnrichingProvider,
         cache: Cache,
         *,
         ttl: int = 3 * 86400,
@@ -50,11 +54,9 @@ class Enricher:
         self.tmdb = tmdb
         self.cache = cache
         self.ttl, self.wait, self.details_wait = ttl, wait, details_wait
-        self._clock = clock
-        self._memo: OrderedDict[str, tuple[float, dict[str, Any] | None]] = OrderedDict()
-        self._memo_size = memo_size
-        self._running: dict[str, Future[dict[str, Any] | None]] = {}
-        self._lock = threading.Lock()
+        self._memo: TTLCache[str, Found] = TTLCache(memo_size, ttl, timer=clock)
+        self._flight = SingleFlight()
+        self._lock = threading.Lock()  # the memo and the counts
         self._pool = ThreadPoolExecutor(8, thread_name_prefix="enrich")
         self.counts = {"looked_up": 0, "failed": 0, "late": 0}
 
@@ -69,49 +71,49 @@ class Enricher:
     def _enrich(
         self, movies: Sequence[Movie], kind: str, patience: float, fields: Sequence[str]
     ) -> list[Movie]:
-        known: dict[str, dict[str, Any] | None] = {}
-        pending: dict[str, Future[dict[str, Any] | None]] = {}
-        for movie in movies:
-            if not movie.imdb_id or movie.imdb_id in known or movie.imdb_id in pending:
-                continue
-            key = f"{kind}:{movie.imdb_id}"
-            found = self._remembered(key)
-            if found is _MISSING:
-                pending[movie.imdb_id] = self._look_up(key, movie.imdb_id, kind)
-            else:
-                known[movie.imdb_id] = found
+        keys = {f"{kind}:{movie.imdb_id}": movie.imdb_id for movie in movies if movie.imdb_id}
+        known, unknown = self._known(keys)
+        pending = {key: self._look_up(key, keys[key], kind, unknown[key]) for key in unknown}
         if pending:
             done, not_done = wait_for(pending.values(), timeout=patience)
             with self._lock:
                 self.counts["late"] += len(not_done)
-            for imdb_id, future in pending.items():
+            for key, future in pending.items():
                 if future in done and future.exception() is None:
-                    known[imdb_id] = future.result()
-        return [_merged(movie, known.get(movie.imdb_id or ""), fields) for movie in movies]
+                    known[key] = future.result()
+        return [_merged(movie, known.get(f"{kind}:{movie.imdb_id}"), fields) for movie in movies]
 
-    def _look_up(self, key: str, imdb_id: str, kind: str) -> Future[dict[str, Any] | None]:
+    def _known(
+        self, keys: Collection[str]
+    ) -> tuple[dict[str, Found], dict[str, CacheEntry | None]]:
+        """What is known of each key: from memory, else from a fresh cache entry (one round
+        trip for them all). The rest, with their expired entry if any, are to look up."""
+        known: dict[str, Found] = {}
+        with self._lock:
+            for key in keys:
+                with suppress(KeyError):  # not remembered, or no longer
+                    known[key] = self._memo[key]
+        missing = [key for key in keys if key not in known]
+        entries = self.cache.get_many([_cache_key(key) for key in missing]) if missing else {}
+        unknown: dict[str, CacheEntry | None] = {}
+        for key in missing:
+            entry = entries.get(_cache_key(key))
+            if entry is not None and entry.fresh:
+                known[key] = entry.value
+                self._remember(key, entry.value)
+            else:
+                unknown[key] = entry
+        return known, unknown
+
+    def _look_up(
+        self, key: str, imdb_id: str, kind: str, stale: CacheEntry | None
+    ) -> Future[Found]:
         """One lookup per film at a time, however many pages ask for it."""
-        with self._lock:
-            running = self._running.get(key)
-            started = running is None
-            if running is None:
-                running = self._pool.submit(self._fetch, key, imdb_id, kind)
-                self._running[key] = running
-        if started:
-            # Outside the lock: a lookup already done runs the callback here, and _done
-            # takes the lock.
-            running.add_done_callback(lambda _: self._done(key))
-        return running
+        return self._flight.share(
+            key, lambda: self._pool.submit(self._fetch, key, imdb_id, kind, stale)
+        )
 
-    def _done(self, key: str) -> None:
-        with self._lock:
-            self._running.pop(key, None)
-
-    def _fetch(self, key: str, imdb_id: str, kind: str) -> dict[str, Any] | None:
-        entry = self.cache.get(f"enrich:tmdb:{key}")
-        if entry is not None and entry.fresh:
-            self._remember(key, entry.value)
-            return entry.value  # type: ignore[no-any-return]
+    def _fetch(self, key: str, imdb_id: str, kind: str, stale: CacheEntry | None) -> Found:
         with self._lock:
             self.counts["looked_up"] += 1
         try:
@@ -122,30 +124,23 @@ class Enricher:
             with self._lock:
                 self.counts["failed"] += 1
             log.info("no TMDB enrichment for %s: %s", imdb_id, exc)
-            return entry.value if entry is not None else None  # stale beats nothing
+            return stale.value if stale is not None else None
         value = None if found is None else {f: getattr(found, f) for f in DETAIL_FIELDS}
-        self.cache.set(f"enrich:tmdb:{key}", value, ttl=self.ttl)
+        self.cache.set(_cache_key(key), value, ttl=self.ttl)
         self._remember(key, value)
         return value
 
-    def _remembered(self, key: str) -> Any:
+    def _remember(self, key: str, value: Found) -> None:
         with self._lock:
-            found = self._memo.get(key)
-            if found is None or self._clock() > found[0]:
-                return _MISSING
-            self._memo.move_to_end(key)
-            return found[1]
-
-    def _remember(self, key: str, value: dict[str, Any] | None) -> None:
-        with self._lock:
-            self._memo[key] = (self._clock() + self.ttl, value)
-            self._memo.move_to_end(key)
-            while len(self._memo) > self._memo_size:
-                self._memo.popitem(last=False)
+            self._memo[key] = value
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
             return {**self.counts, "remembered": len(self._memo), "tmdb": self.tmdb.stats()}
+
+
+def _cache_key(key: str) -> str:
+    return f"enrich:tmdb:{key}"
 
 
 def _merged(movie: Movie, found: dict[str, Any] | None, fields: Sequence[str]) -> Movie:

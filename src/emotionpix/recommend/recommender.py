@@ -1,0 +1,255 @@
+"""The recommender: the paper's Algorithm 1 with a cache in front of the provider.
+
+emotion (+ mode) -> mood rule (genre, supporting and conflicting genres) -> the mood's
+ranked pool, through the cache (``pools``, ``sources``) -> on a close call, the runner-up's
+pool blended in -> a seeded rotation of the best films -> one page of films, each with the
+reason it was picked. Also title search and a film's details, through the same cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from typing import Any
+
+from emotionpix.cache import Cache
+from emotionpix.core.errors import InvalidInput, NotFound, ServiceUnavailable
+from emotionpix.core.filters import Filters
+from emotionpix.core.movies import Movie
+from emotionpix.core.records import shape
+from emotionpix.providers import MovieProvider, ProviderError
+from emotionpix.recommend import requests, stats
+from emotionpix.recommend.enrich import Enricher
+from emotionpix.recommend.explain import why
+from emotionpix.recommend.moods import Moods, build_moods
+from emotionpix.recommend.pools import MoodPools
+from emotionpix.recommend.ranking import blend, rotate
+from emotionpix.recommend.records import BlendPart, Pick, Recommendations, SearchResults
+from emotionpix.recommend.sources import Sources, worst
+
+# Folded into every key under which films are cached: after a change of Movie's fields the
+# entries written before are misses, never values that no longer decode.
+MOVIE_SHAPE = shape(Movie)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How results are shaped; built from configuration by ``wiring.py``."""
+
+    page_size: int = 20
+    max_candidates: int = 200
+    rotation_pages: int = 2
+    spotlight_countries: tuple[str, ...] = ("India",)
+    spotlight_every: int = 4
+    search_limit: int = 20
+    fetch_limit: int = 5000
+    # Top two emotions closer than this (probability) are blended (README, "Close calls").
+    blend_margin: float = 0.3
+
+
+class Recommender:
+    """Emotion-to-movies, title search and movie details, each answered through the cache
+    (``sources``: a failing provider is stood in for by a stale entry, else the ``fallback``
+    provider). An ``enricher`` adds TMDB posters, plots and trailers to the films shown."""
+
+    def __init__(
+        self,
+        provider: MovieProvider,
+        cache: Cache,
+        mapping: Mapping[str, str],
+        filters: Filters,
+        settings: Settings | None = None,
+        moods: Moods | None = None,
+        *,
+        fallback: MovieProvider | None = None,
+        enricher: Enricher | None = None,
+    ):
+        self.provider = provider
+        self.cache = cache
+        self.mapping = dict(mapping)
+        self.filters = filters
+        self.settings = settings or Settings()
+        self.fallback = fallback
+        self.enricher = enricher
+        self.moods = moods or build_moods(self.mapping)
+        self.sources = Sources(provider, cache, fallback)
+        self.pools = MoodPools(
+            provider,
+            filters,
+            self.moods,
+            size=self.settings.max_candidates,
+            fetch_limit=self.settings.fetch_limit,
+            spotlight_countries=self.settings.spotlight_countries,
+            spotlight_every=self.settings.spotlight_every,
+        )
+        self._pools_digest = self.pools.digest()
+        self._movie_shape = MOVIE_SHAPE
+
+    def genre_for(self, emotion: str, mode: str = "match") -> str:
+        """The genre the (normalised) emotion maps to; InvalidInput for an unknown label."""
+        rules = self.moods.rules(requests.checked_mode(mode))
+        return rules[requests.checked_emotion(emotion, self.mapping)].genre
+
+    def recommend(
+        self,
+        emotion: str | None = None,
+        page: int = 1,
+        seed: int | None = None,
+        mode: str = "match",
+        probabilities: Mapping[str, float] | None = None,
+        exclude: Collection[str] = (),
+    ) -> Recommendations:
+        """One page of films for ``emotion`` in ``mode`` ("match" the mood or "lift" it).
+
+        ``probabilities`` (the photo's, as the emotion API gives them) make a close call
+        possible: when the runner-up is within ``blend_margin`` of ``emotion`` (or,
+        without one, of the most probable emotion), the two moods' films are blended in
+        proportion. The same ``seed`` pages through one stable order; without a seed each
+        call picks a fresh one (so a new first page). Films whose ids are in ``exclude``
+        (those the viewer has seen) are left out.
+        """
+        mode = requests.checked_mode(mode)
+        plan = self._plan(emotion, probabilities)
+        seed = requests.checked_seed(page, seed)
+        size = self.settings.page_size
+        window = size * self.settings.rotation_pages
+        # Only the windows up to this page need blending and shuffling.
+        needed = -(-page * size // window) * window
+        candidates, total, source = self._candidates(mode, plan, needed, frozenset(exclude))
+        head = rotate(candidates, window, seed)
+        rules = self.moods.rules(mode)
+        labels = [label for label, _ in plan]
+        picks = [
+            _pick(item, labels[which], mode, runner_up=which > 0)
+            for which, item in head[(page - 1) * size : page * size]
+        ]
+        shown = self._for_cards([pick.movie for pick in picks])
+        return Recommendations(
+            emotion=labels[0],
+            genre=rules[labels[0]].genre,
+            mode=mode,
+            blend=[BlendPart(label, rules[label].genre, round(weight, 3)) for label, weight in plan]
+            if len(plan) > 1
+            else None,
+            source=source,
+            page=page,
+            seed=seed,
+            total=total,
+            has_more=page * size < total,
+            picks=[replace(pick, movie=movie) for pick, movie in zip(picks, shown, strict=True)],
+        )
+
+    def search(self, query: str) -> SearchResults:
+        """Films whose titles best match ``query`` (typos, accents and case forgiven)."""
+        normalised = requests.checked_query(query)
+        limit = self.settings.search_limit
+        found, source = self.sources.answer(
+            self._key("search", str(limit), normalised),
+            lambda provider: [m.to_dict() for m in provider.search(query, limit)],
+        )
+        movies = self._for_cards([Movie.from_dict(item) for item in found])
+        return SearchResults(query=query, source=source, movies=movies)
+
+    def movie(self, movie_id: str) -> Movie:
+        """One film by id; NotFound when the provider does not know it."""
+        found, source = self.sources.answer(
+            self._key("movie", movie_id), lambda provider: _as_dict(provider.get(movie_id))
+        )
+        if found is None and source != "fallback" and self.fallback is not None:
+            # Unknown to the provider: it may be a film the fallback showed during an outage.
+            with suppress(ProviderError):
+                found = _as_dict(self.fallback.get(movie_id))
+        if found is None and source == "fallback":
+            raise ServiceUnavailable(
+                "The movie service is unavailable right now, and this film is not in the "
+                "built-in catalog. Please try again shortly."
+            )
+        if found is None:
+            raise NotFound(f"No movie with id {movie_id!r}.", code="movie_not_found")
+        movie = Movie.from_dict(found)
+        return self.enricher.details(movie) if self.enricher else movie
+
+    def cache_stats(self) -> dict[str, Any]:
+        """The cache's counters, with the provider calls it did not save (0 before any)."""
+        return stats.cache_stats(self.cache)
+
+    def stats(self) -> dict[str, Any]:
+        """The cache's shared counters, and this process's view of the provider and of the
+        enrichment (``recommend/stats.py``)."""
+        return stats.stats(self.cache, self.provider, self.enricher)
+
+    def cache_available(self) -> bool:
+        """False while the cache's store is being bypassed after a failure."""
+        return self.cache.available
+
+    def credits(self) -> list[dict[str, str]]:
+        """Who to credit on the page for the films it shows."""
+        sources = [self.provider]
+        if self.enricher:
+            sources.append(self.enricher.tmdb)
+        return [{"text": p.attribution, "url": p.attribution_url} for p in sources]
+
+    def _key(self, kind: str, *parts: str) -> str:
+        """The cache key of an answer: what it is, from which provider, in which shape of
+        Movie, then what was asked."""
+        return ":".join((kind, self.provider.name, self._movie_shape, *parts))
+
+    def _for_cards(self, movies: list[Movie]) -> list[Movie]:
+        return self.enricher.cards(movies) if self.enricher else movies
+
+    def _plan(
+        self, emotion: str | None, probabilities: Mapping[str, float] | None
+    ) -> list[tuple[str, float]]:
+        """[(emotion, weight)]: the emotion alone or, on a close call, with the runner-up
+        (the most probable other emotion), weighted in proportion to their probabilities.
+        Without ``emotion`` the most probable one leads."""
+        if not probabilities:
+            if not emotion:
+                raise InvalidInput("Say which emotion: ?emotion=happy", code="invalid_emotion")
+            return [(requests.checked_emotion(emotion, self.mapping), 1.0)]
+        p = requests.checked_probabilities(probabilities)
+        order = list(self.mapping)
+        ranked = sorted(p, key=lambda label: (-p[label], order.index(label)))
+        top = requests.checked_emotion(emotion, self.mapping) if emotion else ranked[0]
+        if top not in p:
+            raise InvalidInput(f"emotions must include {top!r}.", code="invalid_emotions")
+        second = next((label for label in ranked if label != top), None)
+        if second is None or p[second] <= 0 or p[top] - p[second] > self.settings.blend_margin:
+            return [(top, 1.0)]
+        total = p[top] + p[second]
+        return [(top, p[top] / total), (second, p[second] / total)]
+
+    def _candidates(
+        self, mode: str, plan: list[tuple[str, float]], needed: int, exclude: frozenset[str]
+    ) -> tuple[list[tuple[int, dict[str, Any]]], int, str]:
+        """The first ``needed`` films of the plan's moods blended, as (which mood, item); how
+        many there are in all; and where they came from."""
+        pools = [self._pool(mode, label) for label, _ in plan]
+        lists = [[i for i in items if i["movie"]["id"] not in exclude] for items, _ in pools]
+        ids = {item["movie"]["id"] for items in lists for item in items}
+        total = min(len(ids), self.settings.max_candidates)
+        head = blend(lists, [w for _, w in plan], lambda item: item["movie"]["id"], needed)
+        return head[:total], total, worst(source for _, source in pools)
+
+    def _pool(self, mode: str, emotion: str) -> tuple[list[dict[str, Any]], str]:
+        """The ranked films of one mood, through the cache: ([{movie, fit, about}], source).
+        Each mood and mode has an entry of its own (sad and neutral share a genre, not a
+        pool), and a change of filters, ranking or mood rules reads no old entry."""
+        pool: list[dict[str, Any]]
+        pool, source = self.sources.answer(
+            self._key("mood", mode, emotion, self._pools_digest),
+            lambda provider: self.pools.ranked(provider, mode, emotion),
+            usable=bool,
+        )
+        return pool, source
+
+
+def _as_dict(movie: Movie | None) -> dict[str, Any] | None:
+    return movie.to_dict() if movie else None
+
+
+def _pick(item: dict[str, Any], emotion: str, mode: str, runner_up: bool) -> Pick:
+    """A cached pool item as a Pick, its reason ended for the mood it was picked for."""
+    reason = f"{item['about']} — {why(emotion, mode, runner_up)}"
+    return Pick(Movie.from_dict(item["movie"]), reason)
