@@ -28,7 +28,6 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
-    func,
     insert,
     select,
     update,
@@ -218,12 +217,10 @@ class RoomStore:
         token = secrets.token_urlsafe(24)
         with self.engine.begin() as conn:
             self._live(conn, code)
-            count, last = conn.execute(
-                select(func.count(), func.max(room_members.c.seat)).where(
-                    room_members.c.room == code
-                )
-            ).one()
-            if count >= self.max_members:
+            taken = conn.execute(
+                select(room_members.c.name, room_members.c.seat).where(room_members.c.room == code)
+            ).all()
+            if len(taken) >= self.max_members:
                 raise Forbidden(
                     f"This room is full: a movie night has at most {self.max_members} people.",
                     code="room_full",
@@ -232,8 +229,8 @@ class RoomStore:
                 insert(room_members).values(
                     room=code,
                     member=_key(token),
-                    seat=(last or 0) + 1,
-                    name=name,
+                    seat=max(seat for _, seat in taken) + 1,
+                    name=_unique(name, {n for n, _ in taken}),
                     account_id=account_id,
                 )
             )
@@ -329,6 +326,16 @@ class RoomStore:
 def member_key(token: str) -> str:
     """The key the store knows a member by, from the token their session holds."""
     return _key(token)
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or "name 2", "name 3" … when someone in the room already has it."""
+    number = 1
+    found = name
+    while found in taken:
+        number += 1
+        found = f"{name[: MAX_NAME - 4]} {number}"
+    return found
 
 
 def _name(raw: Any) -> str:

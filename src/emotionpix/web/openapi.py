@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from emotionpix._version import __version__
+from emotionpix.web.rooms_openapi import ROOM_PATHS
 
 
 def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
@@ -569,6 +570,7 @@ PATHS: dict[str, Any] = {
         }
     },
     **ACCOUNT_PATHS,
+    **ROOM_PATHS,
     "/api/openapi.json": {
         "get": {
             "summary": "This document",
