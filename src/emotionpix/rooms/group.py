@@ -110,11 +110,11 @@ def _reason(
         return f"{description} — picked for {fitting[0]}'s mood"
     if not missing:
         return f"{description} — fits everyone's mood: {_join(fitting)}"
-    return f"{description} — fits {_join(fitting)}; not {_join(missing)}"
+    return f"{description} — fits {_join(fitting)}; not {_join(missing, 'or')}"
 
 
-def _join(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _join(names: Sequence[str], word: str = "and") -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
 
 
 def room_mood(moods: Sequence[MoodKey]) -> dict[str, Any] | None:

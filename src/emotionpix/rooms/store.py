@@ -117,6 +117,11 @@ class Room:
     def member(self, key: str | None) -> Member | None:
         return next((m for m in self.members if m.key == key), None)
 
+    @property
+    def moods(self) -> str:
+        """What the room's films depend on (the members, their moods, their accounts)."""
+        return _moods_signature(self.members)
+
 
 class RoomStore:
     """Rooms, their members, vetoes and votes."""
@@ -155,11 +160,7 @@ class RoomStore:
             if row is None or row.active_at < self.clock() - self.ttl:
                 pass
             else:
-                members = conn.execute(
-                    select(room_members)
-                    .where(room_members.c.room == code)
-                    .order_by(room_members.c.seat)
-                ).all()
+                members = self._members(conn, code)
                 marks = conn.execute(select(room_marks).where(room_marks.c.room == code)).all()
                 return Room(
                     code=code,
@@ -167,17 +168,7 @@ class RoomStore:
                     active_at=row.active_at,
                     films=json.loads(row.films),
                     pick=row.pick,
-                    members=[
-                        Member(
-                            m.member,
-                            m.seat,
-                            m.name,
-                            m.emotion,
-                            json.loads(m.emotions) if m.emotions else None,
-                            m.account_id,
-                        )
-                        for m in members
-                    ],
+                    members=members,
                     vetoes={k.movie_id: k.member for k in marks if k.kind == "veto"},
                     votes={k.member: k.movie_id for k in marks if k.kind == "vote"},
                 )
@@ -249,11 +240,18 @@ class RoomStore:
             )
             self._changed(conn, code)
 
-    def set_films(self, code: str, films: list[dict[str, Any]]) -> None:
-        """Keep the room's films (computed from the members' moods by the caller)."""
+    def set_films(self, code: str, films: list[dict[str, Any]], moods: str) -> bool:
+        """Keep the room's films, computed by the caller from the members' moods as
+        ``Room.moods`` had them; refused (False) if they changed meanwhile: the request that
+        changed them computes the newer films (so two members changing their mood at once
+        never leave the films of an older state)."""
         with self.engine.begin() as conn:
             self._live(conn, code)
+            now = _moods_signature(self._members(conn, code))
+            if now != moods:
+                return False
             self._changed(conn, code, films=json.dumps(films))
+        return True
 
     def veto(self, code: str, token: str, movie_id: str) -> None:
         """Take a film out for everyone (and the votes it had)."""
@@ -298,6 +296,23 @@ class RoomStore:
 
     # -- helpers --------------------------------------------------------------------------
 
+    @staticmethod
+    def _members(conn: Connection, code: str) -> list[Member]:
+        rows = conn.execute(
+            select(room_members).where(room_members.c.room == code).order_by(room_members.c.seat)
+        ).all()
+        return [
+            Member(
+                m.member,
+                m.seat,
+                m.name,
+                m.emotion,
+                json.loads(m.emotions) if m.emotions else None,
+                m.account_id,
+            )
+            for m in rows
+        ]
+
     def _live(self, conn: Connection, code: str) -> None:
         found = conn.execute(
             select(rooms.c.code).where(
@@ -321,6 +336,11 @@ class RoomStore:
             "change). Start a new movie night from the main page.",
             code="room_not_found",
         )
+
+
+def _moods_signature(members: list[Member]) -> str:
+    parts = [(m.name, m.mood, m.account_id) for m in members]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def member_key(token: str) -> str:

@@ -12,6 +12,7 @@ simply misses polls and catches up with the next one.
 from __future__ import annotations
 
 import hashlib
+import io
 from typing import Any, cast
 
 import segno
@@ -165,7 +166,7 @@ def _refresh_films(code: str) -> None:
     seed = int(hashlib.sha256(code.encode()).hexdigest()[:7], 16)
     rankings = {key: _ranked(key, exclude, seed) for _, key in members}
     films = room_films(members, rankings, limit=KEPT)
-    store().set_films(code, [film.to_dict() for film in films])
+    store().set_films(code, [film.to_dict() for film in films], room.moods)
 
 
 def _ranked(key: MoodKey, exclude: frozenset[str], seed: int) -> Ranked:
@@ -392,7 +393,8 @@ def page(code: str) -> Any:
 def qr(code: str) -> Response:
     """The room's link as a QR code (SVG, drawn on the server)."""
     room = store().room(_code(code))
-    svg = segno.make(_url(room.code), error="m").svg_inline(
-        scale=6, dark="#111", light="#fff", border=2, title=f"QR code for room {room.code}"
+    svg = io.BytesIO()
+    segno.make(_url(room.code), error="m").save(
+        svg, kind="svg", scale=6, dark="#111", light="#fff", border=2, xmldecl=False
     )
-    return Response(svg, mimetype="image/svg+xml")
+    return Response(svg.getvalue(), mimetype="image/svg+xml")

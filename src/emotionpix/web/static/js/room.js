@@ -132,6 +132,7 @@ async function poll() {
   if (stopped) return;
   try {
     render(await request(`/api/rooms/${code}?since=${version}`));
+    document.body.dataset.ready = "true"; // the first state is shown (the browser tests wait for it)
     if ($("#room-status").classList.contains("offline")) status("Back online.");
   } catch (error) {
     failed(error);
