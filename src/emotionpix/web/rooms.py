@@ -51,6 +51,18 @@ KEPT_IN_SESSION = 8  # the newest rooms a browser stays a member of
 SHOWN = 12  # the films a room shows at once (vetoed ones are replaced from the rest)
 KEPT = 40  # the films a room keeps ready
 PAGES = 3  # pages of each mood's films that the room draws from
+CARD = (  # what a room keeps of a film
+    "id",
+    "title",
+    "original_title",
+    "year",
+    "genres",
+    "rating",
+    "votes",
+    "runtime",
+    "poster_url",
+    "imdb_id",
+)
 ROOM_LIMIT = "30 per 10 minutes"  # joins, new rooms and non-members' looks, per address
 
 
@@ -164,7 +176,7 @@ def _refresh_films(code: str) -> None:
     members = [(m.name, m.mood) for m in room.members if m.mood is not None]
     exclude = _seen_by(room)
     seed = int(hashlib.sha256(code.encode()).hexdigest()[:7], 16)
-    rankings = {key: _ranked(key, exclude, seed) for _, key in members}
+    rankings = {key: _ranked(key, exclude, seed) for key in {key for _, key in members}}
     films = room_films(members, rankings, limit=KEPT)
     store().set_films(code, [film.to_dict() for film in films], room.moods)
 
@@ -181,10 +193,16 @@ def _ranked(key: MoodKey, exclude: frozenset[str], seed: int) -> Ranked:
             probabilities=dict(probabilities) or None,
             exclude=exclude,
         )
-        ranked += [(pick.movie.to_dict(), pick.reason) for pick in result.picks]
+        ranked += [(_card(pick.movie.to_dict()), pick.reason) for pick in result.picks]
         if not result.to_dict().get("has_more"):
             break
     return ranked
+
+
+def _card(movie: dict[str, Any]) -> dict[str, Any]:
+    """What a room keeps of a film: what its page shows (the room's films are read on every
+    change, so cast, plots and keywords stay with the provider)."""
+    return {field: movie.get(field) for field in CARD}
 
 
 def _seen_by(room: Room) -> frozenset[str]:

@@ -37,6 +37,30 @@ NOT_MEMBER = _error("Not a member of this room (not_a_member), or not its host (
 GONE = _error("No such room, or it ended 6 hours after its last change (room_not_found)")
 LIMITED = _error("Too many joins, new rooms or looks at others' rooms from this address")
 NULLABLE_STRING = {"type": ["string", "null"]}
+NULLABLE_NUMBER = {"type": ["number", "null"]}
+
+ROOM_FILM = {
+    "description": "A film as a room keeps it: what its page shows, the reason and the fit",
+    "type": "object",
+    "required": ["id", "title", "reason", "fit"],
+    "properties": {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "original_title": NULLABLE_STRING,
+        "year": {"type": ["integer", "null"]},
+        "genres": {"type": ["array", "null"], "items": {"type": "string"}},
+        "rating": NULLABLE_NUMBER,
+        "votes": {"type": ["integer", "null"]},
+        "runtime": {"type": ["integer", "null"]},
+        "poster_url": NULLABLE_STRING,
+        "imdb_id": NULLABLE_STRING,
+        "reason": {"type": "string"},
+        "fit": {
+            "type": "object",
+            "properties": {"worst": {"type": "number"}, "mean": {"type": "number"}},
+        },
+    },
+}
 
 STATE = {
     "type": "object",
@@ -90,25 +114,7 @@ STATE = {
                 "above 0) ranked by the mean fit; each reason names the members' moods it fits"
             ),
             "type": "array",
-            "items": {
-                "allOf": [
-                    {"$ref": "#/components/schemas/Movie"},
-                    {
-                        "type": "object",
-                        "required": ["reason", "fit"],
-                        "properties": {
-                            "reason": {"type": "string"},
-                            "fit": {
-                                "type": "object",
-                                "properties": {
-                                    "worst": {"type": "number"},
-                                    "mean": {"type": "number"},
-                                },
-                            },
-                        },
-                    },
-                ]
-            },
+            "items": {"$ref": "#/components/schemas/RoomFilm"},
         },
         "vetoed": {
             "type": "array",
@@ -123,7 +129,10 @@ STATE = {
         },
         "votes": {"type": "object", "additionalProperties": {"type": "integer"}},
         "your_vote": NULLABLE_STRING,
-        "pick": {"description": "Tonight's pick (a film of movies), once decided"},
+        "pick": {
+            "description": "Tonight's pick, once decided",
+            "anyOf": [{"$ref": "#/components/schemas/RoomFilm"}, {"type": "null"}],
+        },
     },
 }
 
