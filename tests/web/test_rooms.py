@@ -271,3 +271,20 @@ def test_the_page_shares_a_qr_code_and_joins_without_javascript(app):
     assert joined.status_code == 303
     state = guest.get(f"/api/rooms/{code}").get_json()
     assert [m["name"] for m in state["members"]] == ["Ana", "Ben"]
+
+
+def test_ended_rooms_are_deleted_while_other_rooms_are_in_use(app, room, clock):
+    ended, people = room
+    app.extensions["emotionpix.rooms"].clock = clock
+    people["Ana"].post(f"/api/rooms/{ended}/mood", json={"emotion": "happy"})  # its last change
+    other = person(app)
+    code = other.post("/api/rooms", json={"name": "Dee"}).get_json()["code"]
+    clock.advance(5 * 3600)
+    other.post(f"/api/rooms/{code}/mood", json={"emotion": "sad"})  # this room goes on
+    clock.advance(3600 + 301)
+    assert other.get(f"/api/rooms/{code}").status_code == 200
+    with database(app).connect() as conn:
+        for table in TABLES:
+            column = table.c.code if "code" in table.c else table.c.room
+            left = select(func.count()).select_from(table).where(column == ended)
+            assert conn.execute(left).scalar_one() == 0

@@ -2,9 +2,10 @@
 ``version`` moves on with every change, so a page asks cheaply whether anything changed.
 
 A room lives ``ttl`` seconds (6 hours) after its last change; then it and everything about
-its members (names, moods, vetoes, votes) is deleted — on the next access of any room, and by
-``purge``. Members are known by a random token that only their session holds; the table keeps
-its SHA-256.
+its members (names, moods, vetoes, votes) is deleted: when a room is opened, when an ended
+room is asked for, and by every process at most every 5 minutes while rooms are used.
+Members are known by a random token that only their session holds; the table keeps its
+SHA-256.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from emotionpix.rooms.group import MoodKey, mood_key
 TTL = 6 * 3600.0
 MAX_MEMBERS = 12
 MAX_NAME = 40
+PURGE_EVERY = 300.0  # seconds: each process deletes ended rooms at most this often
 
 rooms = Table(
     "rooms",
@@ -138,6 +140,7 @@ class RoomStore:
         self.ttl = ttl
         self.max_members = max_members
         self.clock = clock
+        self._purged_at = float("-inf")  # this process's last purge
 
     # -- reading --------------------------------------------------------------------------
 
@@ -155,6 +158,8 @@ class RoomStore:
         """The whole room; NotFound for an unknown or expired one (deleted on the way)."""
         if not valid_code(code):
             raise self._gone(code)
+        if abs(self.clock() - self._purged_at) > PURGE_EVERY:  # (a clock set back too)
+            self.purge()
         with self.engine.connect() as conn:
             row = conn.execute(select(rooms).where(rooms.c.code == code)).first()
             if row is None or row.active_at < self.clock() - self.ttl:
@@ -287,7 +292,8 @@ class RoomStore:
 
     def purge(self) -> int:
         """Delete every expired room and all it kept: how many rooms went."""
-        cutoff = self.clock() - self.ttl
+        self._purged_at = self.clock()
+        cutoff = self._purged_at - self.ttl
         with self.engine.begin() as conn:
             old = select(rooms.c.code).where(rooms.c.active_at < cutoff)
             conn.execute(delete(room_marks).where(room_marks.c.room.in_(old)))
