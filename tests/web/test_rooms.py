@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from emotionpix.rooms.store import TABLES
 from emotionpix.wiring import database
 from tests.accounts import console, csrf_token, verified_user
+from tests.web.test_json_limits import HOSTILE
 
 
 def person(app):
@@ -288,3 +289,15 @@ def test_ended_rooms_are_deleted_while_other_rooms_are_in_use(app, room, clock):
             column = table.c.code if "code" in table.c else table.c.room
             left = select(func.count()).select_from(table).where(column == ended)
             assert conn.execute(left).scalar_one() == 0
+
+
+@pytest.mark.parametrize("body", ["objects 5,000 deep", "a megabyte of spaces", "not json"])
+@pytest.mark.parametrize("action", ["", "/join", "/mood", "/veto", "/vote"])
+def test_hostile_bodies_are_invalid_json_never_a_500(app, room, action, body):
+    code, people = room
+    client = person(app) if action in ("", "/join") else people["Ben"]
+    data, status = HOSTILE.get(body, ("{nope", 400))
+    path = "/api/rooms" if action == "" else f"/api/rooms/{code}{action}"
+    answer = client.post(path, data=data, content_type="application/json")
+    assert answer.status_code == status
+    assert answer.get_json()["error"] == "invalid_json"
