@@ -20,7 +20,6 @@ from flask import (
     Blueprint,
     Flask,
     Response,
-    abort,
     current_app,
     redirect,
     render_template,
@@ -395,10 +394,7 @@ def page(code: str) -> Any:
     upper = code.upper()
     if upper != code and valid_code(upper):
         return redirect(url_for("rooms.page", code=upper), 301)
-    try:
-        room = store().room(_code(code))
-    except NotFound:
-        abort(404)
+    room = store().room(_code(code))  # an unknown or ended room: the error page says which
     token = _token(room.code)
     member = room.member(member_key(token)) if token else None
     return render_template(
