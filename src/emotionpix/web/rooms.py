@@ -11,8 +11,9 @@ simply misses polls and catches up with the next one.
 
 from __future__ import annotations
 
-import hashlib
 import io
+import threading
+import time
 from typing import Any, cast
 
 import segno
@@ -45,6 +46,8 @@ from emotionpix.wiring import database, recommender
 bp = Blueprint("rooms", __name__)
 
 STORE_KEY = "emotionpix.rooms"
+RANKINGS_KEY = "emotionpix.rooms.rankings"
+SEED = 1  # one order of each mood's films for every room
 SESSION_ROOMS = "rooms"  # the session's {code: member token}
 KEPT_IN_SESSION = 8  # the newest rooms a browser stays a member of
 SHOWN = 12  # the films a room shows at once (vetoed ones are replaced from the rest)
@@ -69,6 +72,7 @@ ROOM_LIMIT = "30 per 10 minutes"  # joins, new rooms and non-members' looks, per
 def _init(state: BlueprintSetupState) -> None:
     app = cast(Flask, state.app)  # Flask's setup state is typed with its base class
     app.extensions[STORE_KEY] = RoomStore(database(app))
+    app.extensions[RANKINGS_KEY] = Rankings()
 
 
 def store(app: Flask | None = None) -> RoomStore:
@@ -174,27 +178,56 @@ def _refresh_films(code: str) -> None:
     room = store().room(code)
     members = [(m.name, m.mood) for m in room.members if m.mood is not None]
     exclude = _seen_by(room)
-    seed = int(hashlib.sha256(code.encode()).hexdigest()[:7], 16)
-    rankings = {key: _ranked(key, exclude, seed) for key in {key for _, key in members}}
+    rankings = {key: _ranked(key, exclude) for key in {key for _, key in members}}
     films = room_films(members, rankings, limit=KEPT)
     store().set_films(code, [film.to_dict() for film in films], room.moods)
 
 
-def _ranked(key: MoodKey, exclude: frozenset[str], seed: int) -> Ranked:
-    """One mood's films, best first, as the recommender ranks them (a few pages)."""
+class Rankings:
+    """Each mood's ranked films for a while (``ttl`` seconds), shared by every room of this
+    process: a mood change in one of fifty rooms then costs the room, not the recommender."""
+
+    def __init__(self, ttl: float = 60.0, size: int = 256) -> None:
+        self.ttl = ttl
+        self.size = size
+        self.kept: dict[tuple[MoodKey, frozenset[str]], tuple[float, Ranked]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[MoodKey, frozenset[str]]) -> Ranked | None:
+        with self.lock:
+            found = self.kept.get(key)
+        if found is None or time.monotonic() - found[0] > self.ttl:
+            return None
+        return found[1]
+
+    def put(self, key: tuple[MoodKey, frozenset[str]], ranked: Ranked) -> None:
+        with self.lock:
+            if len(self.kept) >= self.size:
+                self.kept.pop(next(iter(self.kept)))  # the oldest
+            self.kept[key] = (time.monotonic(), ranked)
+
+
+def _ranked(key: MoodKey, exclude: frozenset[str]) -> Ranked:
+    """One mood's films, best first, as the recommender ranks them (a few pages of one fixed
+    order, so that rooms with the same mood share them)."""
+    kept: Rankings = current_app.extensions[RANKINGS_KEY]
+    found = kept.get((key, exclude))
+    if found is not None:
+        return found
     emotion, probabilities = key
     ranked: list[tuple[dict[str, Any], str]] = []
     for page in range(1, PAGES + 1):
         result = recommender().recommend(
             emotion,
             page=page,
-            seed=seed,
+            seed=SEED,
             probabilities=dict(probabilities) or None,
             exclude=exclude,
         )
         ranked += [(_card(pick.movie.to_dict()), pick.reason) for pick in result.picks]
         if not result.to_dict().get("has_more"):
             break
+    kept.put((key, exclude), ranked)
     return ranked
 
 
