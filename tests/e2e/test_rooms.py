@@ -1,7 +1,8 @@
 """A movie night in three browsers: the host on a desktop opens a room from the main page,
 two phones join through its link, everyone picks a mood chip, every page follows each
-change within about a second, a veto takes a film away for all, and the votes make tonight's
-pick. Screenshots go to test-artifacts/screenshots/ (ROOMS_SCREENSHOTS: elsewhere)."""
+change within about a second (and a page whose connection dropped catches up), a veto takes
+a film away for all, and the votes make tonight's pick. Screenshots go to
+test-artifacts/screenshots/ (ROOMS_SCREENSHOTS: elsewhere)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,17 @@ def test_a_movie_night_in_three_browsers(browser, live_server, pages, shots):
         until(page, text_has("#films", "Ben (sad)"))
     assert "Ben (sad)" in cara.locator("#films .room-film-reason").first.text_content()
     ben.screenshot(path=shots / "room-phone-films.png", full_page=True)
+
+    # Cara's connection drops and comes back: her page says so, then catches up.
+    cara.context.set_offline(True)
+    until(cara, text_has("#room-status", "Connection lost"), seconds=5)
+    host.locator("#room-chips [data-emotion='surprise']").click()
+    cara.context.set_offline(False)
+    until(cara, text_has("#room-status", "Back online"), seconds=5)
+    until(cara, text_has("#members", "Host (host) — surprise"))
+    host.locator("#room-chips [data-emotion='happy']").click()
+    for page in (host, ben, cara):
+        until(page, text_has("#films", "Host (happy)"))
 
     # Ben vetoes the first film: gone for everyone.
     first = ben.locator("#films .room-film-title").first.text_content()
