@@ -63,6 +63,14 @@ def main() -> None:
             f"\n## {title}\nroom mood: {shares}; films fitting everyone among the first "
             f"{len(films)}: {everyone}"
         )
+        by_mean = sorted(films, key=lambda f: -f["fit"]["mean"])[:3]
+        print(
+            "a plain mean would lead with: "
+            + "; ".join(
+                f"{f['title']} (worst {f['fit']['worst']:.2f}, mean {f['fit']['mean']:.2f})"
+                for f in by_mean
+            )
+        )
         for film in films[: args.films]:
             fit = film["fit"]
             print(
