@@ -301,3 +301,22 @@ def test_hostile_bodies_are_invalid_json_never_a_500(app, room, action, body):
     answer = client.post(path, data=data, content_type="application/json")
     assert answer.status_code == status
     assert answer.get_json()["error"] == "invalid_json"
+
+
+def test_the_room_as_server_sent_events(make_app):
+    app = make_app(ROOM_STREAM_SECONDS=0.2)
+    ana, ben = person(app), person(app)
+    code = ana.post("/api/rooms", json={"name": "Ana"}).get_json()["code"]
+    ben.post(f"/api/rooms/{code}/join", json={"name": "Ben"})
+    answer = ana.get(f"/api/rooms/{code}/events")
+    assert answer.mimetype == "text/event-stream"
+    text = answer.get_data(as_text=True)
+    version = ana.get(f"/api/rooms/{code}").get_json()["version"]
+    assert text.startswith("retry: 1000\n\n")
+    assert f"id: {version}\nevent: room\ndata: " in text
+    assert '"name": "Ben"' in text
+    # From the last event it has, a client gets nothing new until the room changes.
+    quiet = ana.get(f"/api/rooms/{code}/events", headers={"Last-Event-ID": str(version)})
+    assert "event: room" not in quiet.get_data(as_text=True)
+    assert person(app).get(f"/api/rooms/{code}/events").status_code == 403
+    assert ana.get("/api/rooms/ZZZZZZZZ/events").status_code == 404

@@ -12,8 +12,10 @@ simply misses polls and catches up with the next one.
 from __future__ import annotations
 
 import io
+import json
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any, cast
 
 import segno
@@ -26,6 +28,7 @@ from flask import (
     render_template,
     request,
     session,
+    stream_with_context,
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
@@ -47,6 +50,8 @@ bp = Blueprint("rooms", __name__)
 
 STORE_KEY = "emotionpix.rooms"
 RANKINGS_KEY = "emotionpix.rooms.rankings"
+STREAM_SECONDS = 25.0  # how long one events stream stays open
+STREAM_CHECK = 0.5  # seconds between a stream's looks at the room's version
 SEED = 1  # one order of each mood's films for every room
 SESSION_ROOMS = "rooms"  # the session's {code: member token}
 KEPT_IN_SESSION = 8  # the newest rooms a browser stays a member of
@@ -351,6 +356,40 @@ def room_state(code: str) -> Any:
             return "", 204
     room, token = _room_for_member(code)
     return state(room, token)
+
+
+@bp.get("/api/rooms/<code>/events")
+def events(code: str) -> Response:
+    """The room as Server-Sent Events: an ``event: room`` (``id:`` its version) whenever it
+    changes, for up to ``ROOM_STREAM_SECONDS`` (25); then the stream ends and EventSource
+    reconnects, sending ``Last-Event-ID``. For API clients: each open stream holds one of a
+    server's threads, so the page polls instead (see the module's docstring)."""
+    room, token = _room_for_member(code)
+    seconds = float(current_app.config.get("ROOM_STREAM_SECONDS", STREAM_SECONDS))
+    last = request.headers.get("Last-Event-ID") or request.args.get("since") or ""
+    seen = int(last) if last.isdigit() and len(last) < 12 else -1
+
+    def stream() -> Iterator[str]:
+        nonlocal seen
+        end = time.monotonic() + seconds
+        yield "retry: 1000\n\n"
+        while True:
+            try:
+                version = store().version(room.code)
+            except NotFound:
+                yield "event: ended\ndata: {}\n\n"
+                return
+            if version != seen:
+                now = store().room(room.code)
+                seen = now.version
+                yield f"id: {seen}\nevent: room\ndata: {json.dumps(state(now, token))}\n\n"
+            if time.monotonic() >= end:
+                return
+            time.sleep(STREAM_CHECK)
+
+    response = Response(stream_with_context(stream()), mimetype="text/event-stream")
+    response.headers["X-Accel-Buffering"] = "no"  # nginx passes each event on at once
+    return response
 
 
 @bp.post("/api/rooms/<code>/mood")

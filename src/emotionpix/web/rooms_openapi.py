@@ -197,6 +197,23 @@ ROOM_PATHS: dict[str, Any] = {
             },
         }
     },
+    "/api/rooms/{code}/events": {
+        "get": {
+            "summary": (
+                "Server-Sent Events: `event: room` (id: its version, data: the room) on each "
+                "change, for up to 25 s; then EventSource reconnects with Last-Event-ID"
+            ),
+            "parameters": [CODE],
+            "responses": {
+                "200": {
+                    "description": "An event stream",
+                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                },
+                "403": NOT_MEMBER,
+                "404": GONE,
+            },
+        }
+    },
     "/api/rooms/{code}/join": {
         "post": {
             **_change("Join with a name (no account needed; at most 12 people)", None)["post"],
