@@ -320,3 +320,12 @@ def test_the_room_as_server_sent_events(make_app):
     assert "event: room" not in quiet.get_data(as_text=True)
     assert person(app).get(f"/api/rooms/{code}/events").status_code == 403
     assert ana.get("/api/rooms/ZZZZZZZZ/events").status_code == 404
+
+
+def test_strangers_cannot_tell_rooms_apart_by_trying_any_endpoint(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATE_LIMIT_ROOMS="3 per minute")
+    stranger = person(app)
+    answers = [stranger.get("/api/rooms/ZZZZZZZZ/events").status_code]
+    for action in ("mood", "veto", "vote", "close"):
+        answers.append(stranger.post(f"/api/rooms/ZZZZZZZZ/{action}", json={}).status_code)
+    assert answers == [404, 404, 404, 429, 429]  # one count for every way in

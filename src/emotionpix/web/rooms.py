@@ -359,6 +359,7 @@ def room_state(code: str) -> Any:
 
 
 @bp.get("/api/rooms/<code>/events")
+@limited
 def events(code: str) -> Response:
     """The room as Server-Sent Events: an ``event: room`` (``id:`` its version) whenever it
     changes, for up to ``ROOM_STREAM_SECONDS`` (25); then the stream ends and EventSource
@@ -393,6 +394,7 @@ def events(code: str) -> Response:
 
 
 @bp.post("/api/rooms/<code>/mood")
+@limited
 def set_mood(code: str) -> dict[str, Any]:
     room, token = _room_for_member(code)
     emotion, emotions = _mood(_json())
@@ -402,6 +404,7 @@ def set_mood(code: str) -> dict[str, Any]:
 
 
 @bp.post("/api/rooms/<code>/veto")
+@limited
 def veto(code: str) -> dict[str, Any]:
     room, token = _room_for_member(code)
     store().veto(room.code, token, _film(room, _json().get("movie_id")))
@@ -410,6 +413,7 @@ def veto(code: str) -> dict[str, Any]:
 
 
 @bp.post("/api/rooms/<code>/vote")
+@limited
 def vote(code: str) -> dict[str, Any]:
     room, token = _room_for_member(code)
     movie_id = _film(room, _json().get("movie_id"))
@@ -421,6 +425,7 @@ def vote(code: str) -> dict[str, Any]:
 
 
 @bp.post("/api/rooms/<code>/close")
+@limited
 def close(code: str) -> dict[str, Any]:
     """The host ends the vote: the most votes so far win (the room's first film if none)."""
     room, token = _room_for_member(code)
