@@ -315,6 +315,13 @@ SETTINGS: tuple[Setting, ...] = (
         "per client address: sign-in, sign-up, confirmation, resend, reset",
     ),
     Setting("RATE_LIMIT_EMOTION", Limit, "120 per minute", "per client address: photo analysis"),
+    Setting(
+        "RATE_LIMIT_ROOMS",
+        Limit,
+        "30 per 10 minutes",
+        "per client address: new movie-night rooms, joins and non-members' looks (members' "
+        "own updates are not counted)",
+    ),
     Setting("RATELIMIT_ENABLED", bool, True, "`false` turns every rate limit off"),
     Setting(
         "RATELIMIT_STORAGE_URI",

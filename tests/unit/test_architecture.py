@@ -22,16 +22,27 @@ ALLOWED: dict[str, set[str]] = {
     "db": {"breaker"},  # the deadline guard's circuit breaker
     "breaker": set(),
     "server": set(),
-    "migrations": {"db", "cache", "auth", "wiring"},
+    "migrations": {"db", "cache", "auth", "rooms", "wiring"},
     "emotion": {"core"},
     "providers": {"core", "breaker"},
     "cache": {"core", "db", "breaker"},
     "errors": {"core", "emotion", "cache"},
     "recommend": {"core", "providers", "cache"},
+    "rooms": {"core", "db"},  # movie-night rooms: the store and the group's films
     "wiring": {"core", "config", "db", "cache", "emotion", "providers", "recommend"},
     "protection": set(),
     "auth": {"core", "db", "errors", "config", "protection", "wiring"},
-    "web": {"core", "db", "errors", "emotion", "recommend", "wiring", "auth", "protection"},
+    "web": {
+        "core",
+        "db",
+        "errors",
+        "emotion",
+        "recommend",
+        "rooms",
+        "wiring",
+        "auth",
+        "protection",
+    },
     "cli": {
         "__init__",
         "auth",
@@ -51,7 +62,7 @@ ALLOWED: dict[str, set[str]] = {
 # The parts that must know nothing of HTTP or Flask, and the account modules likewise (the
 # backends, personal data, the session ledger, mail): only ``auth.session``, ``auth.views``
 # and ``auth.setup`` are the web side of accounts.
-NO_WEB = {"core", "emotion", "providers", "cache", "recommend", "db", "breaker"}
+NO_WEB = {"core", "emotion", "providers", "cache", "recommend", "rooms", "db", "breaker"}
 AUTH_WEB_SIDE = {"session", "views", "setup"}
 WEB_MODULES = ("flask", "werkzeug", "jinja2", "flask_limiter", "flask_wtf")
 

@@ -25,7 +25,8 @@ from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 import emotionpix.auth.ledger  # auth_sessions
 import emotionpix.auth.local  # declares local_users
 import emotionpix.auth.personal  # accounts, watchlist, seen_films, mood_history
-import emotionpix.cache.sql  # noqa: F401  (declares cache_entries, cache_counters)
+import emotionpix.cache.sql  # declares cache_entries, cache_counters
+import emotionpix.rooms.store  # noqa: F401  (rooms, room_members, room_marks)
 from emotionpix.db import (
     SCHEMA_LOCK,
     DatabaseUnavailable,

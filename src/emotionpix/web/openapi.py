@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from emotionpix._version import __version__
+from emotionpix.web.rooms_openapi import ROOM_FILM, ROOM_PATHS
 
 
 def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
@@ -104,6 +105,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
     },
     "Movie": MOVIE,
+    "RoomFilm": ROOM_FILM,
     "Recommendations": {
         "type": "object",
         "required": [
@@ -569,6 +571,7 @@ PATHS: dict[str, Any] = {
         }
     },
     **ACCOUNT_PATHS,
+    **ROOM_PATHS,
     "/api/openapi.json": {
         "get": {
             "summary": "This document",

@@ -17,7 +17,7 @@ function headersFor(options) {
   return headers;
 }
 
-async function request(url, options = {}) {
+export async function request(url, options = {}) {
   let response;
   try {
     response = await fetch(url, { ...options, headers: headersFor(options) });

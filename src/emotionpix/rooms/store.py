@@ -1,0 +1,374 @@
+"""Rooms in the app's SQL database: every worker and server sees the same room, and a room's
+``version`` moves on with every change, so a page asks cheaply whether anything changed.
+
+A room lives ``ttl`` seconds (6 hours) after its last change; then it and everything about
+its members (names, moods, vetoes, votes) is deleted: when a room is opened, when an ended
+room is asked for, and by every process at most every 5 minutes while rooms are used.
+Members are known by a random token that only their session holds; the table keeps its
+SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from emotionpix.core.errors import Forbidden, InvalidInput, NotFound
+from emotionpix.db import metadata
+from emotionpix.rooms.codes import new_code, valid_code
+from emotionpix.rooms.group import MoodKey, mood_key
+
+TTL = 6 * 3600.0
+MAX_MEMBERS = 12
+MAX_NAME = 40
+PURGE_EVERY = 300.0  # seconds: each process deletes ended rooms at most this often
+
+rooms = Table(
+    "rooms",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("created_at", Float, nullable=False),
+    Column("active_at", Float, nullable=False),  # the last change: expiry counts from it
+    Column("version", Integer, nullable=False),
+    Column("films", Text, nullable=False),  # the room's films (JSON), best first
+    Column("pick", String(64), nullable=True),  # tonight's pick: a film id
+)
+Index("rooms_by_activity", rooms.c.active_at)
+
+room_members = Table(
+    "room_members",
+    metadata,
+    Column("room", String(16), primary_key=True),
+    Column("member", String(64), primary_key=True),  # SHA-256 of the session's token
+    Column("seat", Integer, nullable=False),  # joining order; the host has 0
+    Column("name", String(MAX_NAME), nullable=False),
+    Column("emotion", String(16), nullable=True),
+    Column("emotions", Text, nullable=True),  # {label: p} (JSON) when a reading gave them
+    Column("account_id", String(64), nullable=True),  # signed-in members: their seen films
+)
+
+room_marks = Table(
+    "room_marks",  # vetoes and votes: a member vetoes any films, votes for one
+    metadata,
+    Column("room", String(16), primary_key=True),
+    Column("member", String(64), primary_key=True),
+    Column("kind", String(8), primary_key=True),  # "veto" | "vote"
+    Column("movie_id", String(64), primary_key=True),
+)
+
+TABLES = (room_marks, room_members, rooms)
+
+
+def _key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Member:
+    key: str
+    seat: int
+    name: str
+    emotion: str | None
+    emotions: dict[str, float] | None
+    account_id: str | None
+
+    @property
+    def host(self) -> bool:
+        return self.seat == 0
+
+    @property
+    def mood(self) -> MoodKey | None:
+        if self.emotion is None and not self.emotions:
+            return None
+        return mood_key(self.emotion, self.emotions)
+
+
+@dataclass(frozen=True)
+class Room:
+    code: str
+    version: int
+    active_at: float
+    films: list[dict[str, Any]]
+    pick: str | None
+    members: list[Member]
+    vetoes: dict[str, str] = field(default_factory=dict)  # movie id -> member key
+    votes: dict[str, str] = field(default_factory=dict)  # member key -> movie id
+
+    def member(self, key: str | None) -> Member | None:
+        return next((m for m in self.members if m.key == key), None)
+
+    @property
+    def moods(self) -> str:
+        """What the room's films depend on (the members, their moods, their accounts)."""
+        return _moods_signature(self.members)
+
+
+class RoomStore:
+    """Rooms, their members, vetoes and votes."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        ttl: float = TTL,
+        max_members: int = MAX_MEMBERS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.engine = engine
+        self.ttl = ttl
+        self.max_members = max_members
+        self.clock = clock
+        self._purged_at = float("-inf")  # this process's last purge
+
+    # -- reading --------------------------------------------------------------------------
+
+    def version(self, code: str) -> int:
+        """The room's version (one small query, for pages asking whether anything changed)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(rooms.c.version, rooms.c.active_at).where(rooms.c.code == code)
+            ).first()
+        if row is None or row.active_at < self.clock() - self.ttl:
+            raise self._gone(code)
+        return int(row.version)
+
+    def room(self, code: str) -> Room:
+        """The whole room; NotFound for an unknown or expired one (deleted on the way)."""
+        if not valid_code(code):
+            raise self._gone(code)
+        if abs(self.clock() - self._purged_at) > PURGE_EVERY:  # (a clock set back too)
+            self.purge()
+        with self.engine.connect() as conn:
+            row = conn.execute(select(rooms).where(rooms.c.code == code)).first()
+            if row is None or row.active_at < self.clock() - self.ttl:
+                pass
+            else:
+                members = self._members(conn, code)
+                marks = conn.execute(select(room_marks).where(room_marks.c.room == code)).all()
+                return Room(
+                    code=code,
+                    version=row.version,
+                    active_at=row.active_at,
+                    films=json.loads(row.films),
+                    pick=row.pick,
+                    members=members,
+                    vetoes={k.movie_id: k.member for k in marks if k.kind == "veto"},
+                    votes={k.member: k.movie_id for k in marks if k.kind == "vote"},
+                )
+        self.purge()
+        raise self._gone(code)
+
+    # -- changing -------------------------------------------------------------------------
+
+    def create(self, name: Any, account_id: str | None = None) -> tuple[str, str]:
+        """A new room with its host as the first member: (code, the host's token)."""
+        self.purge()
+        name = _name(name)
+        token = secrets.token_urlsafe(24)
+        now = self.clock()
+        for _ in range(5):  # a clash among 5e11 codes: practically never
+            code = new_code()
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        insert(rooms).values(
+                            code=code, created_at=now, active_at=now, version=1, films="[]"
+                        )
+                    )
+                    conn.execute(
+                        insert(room_members).values(
+                            room=code, member=_key(token), seat=0, name=name, account_id=account_id
+                        )
+                    )
+                return code, token
+            except IntegrityError:
+                continue
+        raise RuntimeError("no free room code")  # pragma: no cover
+
+    def join(self, code: str, name: Any, account_id: str | None = None) -> str:
+        """Add a member to the room: their token. Forbidden when the room is full."""
+        name = _name(name)
+        token = secrets.token_urlsafe(24)
+        with self.engine.begin() as conn:
+            self._live(conn, code)
+            taken = conn.execute(
+                select(room_members.c.name, room_members.c.seat).where(room_members.c.room == code)
+            ).all()
+            if len(taken) >= self.max_members:
+                raise Forbidden(
+                    f"This room is full: a movie night has at most {self.max_members} people.",
+                    code="room_full",
+                )
+            conn.execute(
+                insert(room_members).values(
+                    room=code,
+                    member=_key(token),
+                    seat=max(seat for _, seat in taken) + 1,
+                    name=_unique(name, {n for n, _ in taken}),
+                    account_id=account_id,
+                )
+            )
+            self._changed(conn, code)
+        return token
+
+    def set_mood(
+        self, code: str, token: str, emotion: str | None, emotions: Mapping[str, float] | None
+    ) -> None:
+        with self.engine.begin() as conn:
+            self._live(conn, code)
+            conn.execute(
+                update(room_members)
+                .where(room_members.c.room == code, room_members.c.member == _key(token))
+                .values(emotion=emotion, emotions=json.dumps(dict(emotions)) if emotions else None)
+            )
+            self._changed(conn, code)
+
+    def set_films(self, code: str, films: list[dict[str, Any]], moods: str) -> bool:
+        """Keep the room's films, computed by the caller from the members' moods as
+        ``Room.moods`` had them; refused (False) if they changed meanwhile: the request that
+        changed them computes the newer films (so two members changing their mood at once
+        never leave the films of an older state)."""
+        with self.engine.begin() as conn:
+            self._live(conn, code)
+            now = _moods_signature(self._members(conn, code))
+            if now != moods:
+                return False
+            self._changed(conn, code, films=json.dumps(films))
+        return True
+
+    def veto(self, code: str, token: str, movie_id: str) -> None:
+        """Take a film out for everyone (and the votes it had)."""
+        with self.engine.begin() as conn:
+            self._live(conn, code)
+            where = (room_marks.c.room == code, room_marks.c.movie_id == movie_id)
+            conn.execute(delete(room_marks).where(*where, room_marks.c.kind == "veto"))
+            conn.execute(delete(room_marks).where(*where, room_marks.c.kind == "vote"))
+            conn.execute(
+                insert(room_marks).values(
+                    room=code, member=_key(token), kind="veto", movie_id=movie_id
+                )
+            )
+            self._changed(conn, code)
+
+    def vote(self, code: str, token: str, movie_id: str) -> None:
+        """A member's vote (one each; voting again moves it)."""
+        with self.engine.begin() as conn:
+            self._live(conn, code)
+            mine = (room_marks.c.room == code, room_marks.c.member == _key(token))
+            conn.execute(delete(room_marks).where(*mine, room_marks.c.kind == "vote"))
+            conn.execute(
+                insert(room_marks).values(
+                    room=code, member=_key(token), kind="vote", movie_id=movie_id
+                )
+            )
+            self._changed(conn, code)
+
+    def set_pick(self, code: str, movie_id: str | None) -> None:
+        with self.engine.begin() as conn:
+            self._live(conn, code)
+            self._changed(conn, code, pick=movie_id)
+
+    def purge(self) -> int:
+        """Delete every expired room and all it kept: how many rooms went."""
+        self._purged_at = self.clock()
+        cutoff = self._purged_at - self.ttl
+        with self.engine.begin() as conn:
+            old = select(rooms.c.code).where(rooms.c.active_at < cutoff)
+            conn.execute(delete(room_marks).where(room_marks.c.room.in_(old)))
+            conn.execute(delete(room_members).where(room_members.c.room.in_(old)))
+            return conn.execute(delete(rooms).where(rooms.c.active_at < cutoff)).rowcount
+
+    # -- helpers --------------------------------------------------------------------------
+
+    @staticmethod
+    def _members(conn: Connection, code: str) -> list[Member]:
+        rows = conn.execute(
+            select(room_members).where(room_members.c.room == code).order_by(room_members.c.seat)
+        ).all()
+        return [
+            Member(
+                m.member,
+                m.seat,
+                m.name,
+                m.emotion,
+                json.loads(m.emotions) if m.emotions else None,
+                m.account_id,
+            )
+            for m in rows
+        ]
+
+    def _live(self, conn: Connection, code: str) -> None:
+        found = conn.execute(
+            select(rooms.c.code).where(
+                rooms.c.code == code, rooms.c.active_at >= self.clock() - self.ttl
+            )
+        ).first()
+        if found is None:
+            raise self._gone(code)
+
+    def _changed(self, conn: Connection, code: str, **values: Any) -> None:
+        conn.execute(
+            update(rooms)
+            .where(rooms.c.code == code)
+            .values(version=rooms.c.version + 1, active_at=self.clock(), **values)
+        )
+
+    @staticmethod
+    def _gone(code: str) -> NotFound:
+        return NotFound(
+            "There is no such room, or it has ended (rooms end 6 hours after their last "
+            "change). Start a new movie night from the main page.",
+            code="room_not_found",
+        )
+
+
+def _moods_signature(members: list[Member]) -> str:
+    parts = [(m.name, m.mood, m.account_id) for m in members]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def member_key(token: str) -> str:
+    """The key the store knows a member by, from the token their session holds."""
+    return _key(token)
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or "name 2", "name 3" … when someone in the room already has it."""
+    number = 1
+    found = name
+    while found in taken:
+        number += 1
+        found = f"{name[: MAX_NAME - 4]} {number}"
+    return found
+
+
+def _name(raw: Any) -> str:
+    name = " ".join(raw.split()) if isinstance(raw, str) else ""
+    if not name or len(name) > MAX_NAME:
+        raise InvalidInput(
+            f"Give a name of 1 to {MAX_NAME} characters, so the others know who you are.",
+            code="invalid_name",
+        )
+    return name

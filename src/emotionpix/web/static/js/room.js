@@ -1,0 +1,162 @@
+// A movie-night room's page: follows the room by polling (about once a second, a 204 while
+// nothing changed), renders members, the room's mood, its films and tonight's pick, and sends
+// the member's mood, vetoes and votes. A lost connection is shown and retried; the next
+// answer brings the page up to date.
+import { request } from "./api.js";
+import { $, el } from "./dom.js";
+
+const POLL_MS = 1000;
+const root = $("#room");
+const code = root.dataset.code;
+let version = 0;
+let stopped = false;
+
+const json = (body) => ({ method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+const post = (action, body) => request(`/api/rooms/${code}/${action}`, json(body));
+
+function status(text, { offline = false } = {}) {
+  const node = $("#room-status");
+  node.textContent = text;
+  node.classList.toggle("offline", offline);
+}
+
+function percent(p) {
+  return `${Math.round(p * 100)} %`;
+}
+
+function renderMembers(state) {
+  const me = state.members.find((m) => m.name === state.you.name);
+  for (const chip of document.querySelectorAll("#room-chips .chip")) {
+    chip.setAttribute("aria-pressed", String(chip.dataset.emotion === me?.emotion));
+  }
+  $("#members").replaceChildren(
+    ...state.members.map((m) =>
+      el(
+        "li",
+        { className: m.ready ? "ready" : "" },
+        m.name,
+        m.host ? " (host)" : "",
+        " — ",
+        m.ready ? m.emotion : "choosing…",
+        m.voted ? " · voted" : "",
+      ),
+    ),
+  );
+  const mood = state.mood;
+  $("#room-mood").textContent = mood
+    ? `The room’s mood: ${Object.entries(mood.emotions).map(([label, p]) => `${label} ${percent(p)}`).join(", ")}`
+    : "Nobody has chosen a mood yet.";
+}
+
+function filmButton(action, label, movie, pressed) {
+  const button = el(
+    "button",
+    { type: "button", className: action === "veto" ? "secondary small" : "small", dataset: { action, id: movie.id } },
+    label,
+  );
+  if (pressed !== undefined) button.setAttribute("aria-pressed", String(pressed));
+  button.setAttribute("aria-label", `${label} ${movie.title}`);
+  return button;
+}
+
+function renderFilms(state) {
+  const focused = document.activeElement?.dataset ?? {};
+  const decided = Boolean(state.pick);
+  const ready = state.members.filter((m) => m.ready).length;
+  $("#films").replaceChildren(
+    ...state.movies.map((movie) => {
+      const votes = state.votes[movie.id] ?? 0;
+      const mine = state.your_vote === movie.id;
+      const actions = el("div", { className: "room-film-actions" });
+      if (!decided) {
+        actions.append(filmButton("vote", mine ? "Voted" : "Vote", movie, mine), filmButton("veto", "Veto", movie));
+      }
+      return el(
+        "li",
+        { className: mine ? "room-film voted" : "room-film" },
+        el("span", { className: "room-film-title" }, movie.title, movie.year ? ` (${movie.year})` : ""),
+        el("span", { className: "room-film-reason" }, movie.reason),
+        el("span", { className: "muted" }, votes === 1 ? "1 vote" : `${votes} votes`),
+        actions,
+      );
+    }),
+  );
+  if (!state.movies.length) {
+    $("#films").append(el("li", { className: "muted" }, ready ? "No film suits everyone yet." : "Films appear when someone chooses a mood."));
+  }
+  if (focused.action && focused.id) {
+    document.querySelector(`#films button[data-action="${focused.action}"][data-id="${CSS.escape(focused.id)}"]`)?.focus();
+  }
+  const voted = state.members.filter((m) => m.voted).length;
+  $("#votes-count").textContent = `${voted} of ${state.members.length} voted.`;
+  $("#vetoed").textContent = state.vetoed.length
+    ? `Vetoed: ${state.vetoed.map((v) => `${v.title ?? v.id} (by ${v.by})`).join(", ")}`
+    : "";
+  const close = $("#close-vote");
+  if (close) close.hidden = decided;
+}
+
+function renderPick(state) {
+  const section = $("#pick");
+  const wasHidden = section.hidden;
+  section.hidden = !state.pick;
+  if (!state.pick) return;
+  $("#pick-title").textContent = `${state.pick.title}${state.pick.year ? ` (${state.pick.year})` : ""}`;
+  $("#pick-reason").textContent = state.pick.reason ?? "";
+  if (wasHidden) $("#pick-heading").focus();
+}
+
+function render(state) {
+  if (!state || state.version === undefined) return; // 204: nothing new
+  version = state.version;
+  root.dataset.version = String(version);
+  renderMembers(state);
+  renderFilms(state);
+  renderPick(state);
+}
+
+function failed(error) {
+  if (error.status === 404) {
+    stopped = true;
+    status("This movie night has ended (rooms end 6 hours after their last change).", { offline: true });
+  } else if (error.status === 403) {
+    location.reload(); // no longer a member here: the page offers to join
+  } else if (error.status === 0) {
+    status("Connection lost — trying again…", { offline: true });
+  } else {
+    $("#room-message").textContent = error.message;
+  }
+}
+
+async function poll() {
+  if (stopped) return;
+  try {
+    render(await request(`/api/rooms/${code}?since=${version}`));
+    document.body.dataset.ready = "true"; // the first state is shown (the browser tests wait for it)
+    if ($("#room-status").classList.contains("offline")) status("Back online.");
+  } catch (error) {
+    failed(error);
+  }
+  setTimeout(poll, POLL_MS);
+}
+
+async function act(action, body) {
+  $("#room-message").textContent = "";
+  try {
+    render(await post(action, body));
+  } catch (error) {
+    failed(error);
+  }
+}
+
+$("#room-chips").addEventListener("click", (event) => {
+  const chip = event.target.closest("[data-emotion]");
+  if (chip) act("mood", { emotion: chip.dataset.emotion });
+});
+$("#films").addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-action]");
+  if (button) act(button.dataset.action, { movie_id: button.dataset.id });
+});
+$("#close-vote")?.addEventListener("click", () => act("close", {}));
+
+poll();

@@ -1,0 +1,77 @@
+"""The rooms' domain without HTTP: codes, the group's films (least misery, then the mean),
+the room's mood, and a store that never keeps films computed from older moods."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import create_engine
+
+from emotionpix.db import metadata
+from emotionpix.rooms import RoomStore, new_code, room_films, room_mood, valid_code
+from emotionpix.rooms.codes import ALPHABET, LENGTH
+from emotionpix.rooms.group import mood_key
+
+HAPPY, SAD, FEAR = mood_key("happy", None), mood_key("sad", None), mood_key("fear", None)
+
+
+def films(*ids):
+    return [({"id": i, "title": i.upper()}, f"A film {i} — picked for your mood") for i in ids]
+
+
+def test_codes_are_random_unambiguous_and_checked():
+    codes = {new_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert all(re.fullmatch(f"[{ALPHABET}]{{{LENGTH}}}", c) for c in codes)
+    assert not set("01ILOUV") & set(ALPHABET)
+    assert valid_code(next(iter(codes)))
+    assert not valid_code("ABCDEFG0")
+    assert not valid_code("abcdefgh")
+
+
+def test_a_film_one_member_would_hate_never_outranks_one_that_suits_everyone():
+    rankings = {HAPPY: films("a", "b", "c", "d"), SAD: films("d", "c", "e", "f")}
+    members = [("Ana", HAPPY), ("Bo", HAPPY), ("Cy", SAD)]
+    result = room_films(members, rankings)
+    # "a" is both happy members' favourite (mean 0.67) but not for Cy: it comes after the
+    # films that fit all three, c (worst 0.5, mean 0.58) and d (worst 0.25, mean 0.5).
+    ids = [f.movie["id"] for f in result]
+    assert ids[:2] == ["c", "d"]
+    assert all(f.worst > 0 for f in result[:2])
+    assert ids[2] == "a"  # then the films that fit the most members
+    assert result[0].reason.endswith("fits everyone's mood: Ana (happy), Bo (happy) and Cy (sad)")
+    assert result[2].reason.endswith("fits Ana (happy) and Bo (happy); not Cy (sad)")
+    means = [f.mean for f in result[:2]]
+    assert means == sorted(means, reverse=True)
+
+
+def test_one_member_and_no_member():
+    assert room_films([], {}) == []
+    alone = room_films([("Ana", FEAR)], {FEAR: films("x", "y")})
+    assert [f.movie["id"] for f in alone] == ["x", "y"]
+    assert alone[0].reason == "A film x — picked for Ana (fear)'s mood"
+
+
+def test_the_room_mood_is_each_emotions_mean_share():
+    mood = room_mood([HAPPY, mood_key(None, {"sad": 0.6, "neutral": 0.4})])
+    assert mood == {
+        "emotion": "happy",
+        "emotions": {"happy": 0.5, "sad": 0.3, "neutral": 0.2},
+        "members": 2,
+    }
+    assert room_mood([]) is None
+
+
+def test_films_from_older_moods_are_not_kept(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'rooms.db'}")
+    metadata.create_all(engine)
+    store = RoomStore(engine)
+    code, host = store.create("Ana")
+    guest = store.join(code, "Bo")
+    before = store.room(code).moods
+    store.set_mood(code, guest, "sad", None)  # meanwhile, another request changes a mood
+    assert not store.set_films(code, [{"id": "old"}], before)
+    assert store.room(code).films == []
+    assert store.set_films(code, [{"id": "new"}], store.room(code).moods)
+    assert store.room(code).films == [{"id": "new"}]
+    assert host != guest
