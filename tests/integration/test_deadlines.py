@@ -7,6 +7,7 @@ they are signed in again once the server wakes. The PostgreSQL is the test's own
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -118,9 +119,11 @@ def test_a_hung_postgresql_costs_each_signed_in_request_one_deadline(make_app, p
     with app.app_context():
         for email in emails:
             backend().create_user(email, PASSWORD, verified=True)
-    with in_thread(app, threads=SERVER_THREADS) as port:
+    with in_thread(app, threads=SERVER_THREADS) as port, contextlib.ExitStack() as closing:
         base = f"http://127.0.0.1:{port}"
         clients = [signed_in(base, email) for email in emails]
+        for client, _ in clients:
+            closing.callback(client.close)
         film = clients[0][0].get("/api/recommendations?emotion=sad").json()["movies"][0]["id"]
         visitors, health = Record(), Record()
 
@@ -162,7 +165,6 @@ def test_a_hung_postgresql_costs_each_signed_in_request_one_deadline(make_app, p
             while client.get("/api/me").json().get("email") != email:
                 assert time.monotonic() < deadline, "not signed in again in time"
                 time.sleep(0.2)
-            client.close()
     database(app).dispose()
 
 

@@ -104,7 +104,7 @@ def test_a_hung_postgresql_costs_a_deadline_not_a_hang(make_app, private_postgre
         everything_answers(client)
         health = client.get("/healthz")
         assert health.status_code == 503
-        assert health.get_json()["checks"]["database"].startswith("no answer within 0.5 s")
+        assert health.get_json()["checks"]["database"].startswith("no answer within")
     finally:
         private_postgres.thaw()
     until(lambda: client.get("/healthz").status_code == 200)
