@@ -29,7 +29,7 @@ def test_the_session_cookie_holds_the_account_id_and_no_email(app, client):
     verified_user(client, console(app), "ann@example.com")
     assert client.get("/api/me").get_json()["email"] == "ann@example.com"  # from the database
     kept = cookie_of(app, client)[SESSION_KEY]
-    assert set(kept) == {"id", "sid", "tokens"}
+    assert set(kept) == {"id", "sid"}
     assert "ann@example.com" not in client.get_cookie("session").value
     assert "ann" not in str(cookie_of(app, client))
 
@@ -43,7 +43,7 @@ def test_an_older_cookie_with_the_email_is_rewritten_without_it(app, client):
             "verified": True,
         }
     assert client.get("/api/me").get_json()["email"] == "ann@example.com"
-    assert set(cookie_of(app, client)[SESSION_KEY]) == {"id", "sid", "tokens"}
+    assert set(cookie_of(app, client)[SESSION_KEY]) == {"id", "sid"}
 
 
 def test_the_sqlite_database_and_the_instance_folder_are_private(make_app, tmp_path):

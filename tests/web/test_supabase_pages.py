@@ -142,3 +142,24 @@ def test_deleting_with_the_service_key_removes_the_supabase_login(supabase_app, 
     client.post("/account/delete", data={"confirm": "on", "csrf_token": csrf_token(client, "/")})
     assert supabase_api.gotrue.users == {}
     assert sign_in(client, "ann@example.com").status_code == 401
+
+
+def test_the_cookie_holds_no_supabase_token_and_no_email(supabase_app, supabase_api):
+    """Supabase's access token names the email in its payload: it stays on the server, in
+    the session ledger, and the (signed, readable) cookie holds only the two ids."""
+    import base64
+    import zlib
+
+    app = supabase_app()
+    client = app.test_client()
+    sign_up(client, "ann@example.com")
+    confirm_by_link(client, supabase_api)
+    assert client.get("/api/me").get_json()["email"] == "ann@example.com"
+    value = client.get_cookie("session").value
+    payload = value.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    if value.startswith("."):
+        raw = zlib.decompress(raw)
+    assert b"access_token" not in raw
+    assert b"ann@example.com" not in raw
+    assert b"YW5uQGV4YW1wbGUuY29t" not in raw  # the email as base64 (inside a JWT)

@@ -6,17 +6,34 @@ random session id that only the cookie holds (the table keeps its SHA-256, so a 
 database opens no session); a request is signed in only while its entry is open; signing out
 closes it, "sign out everywhere" and deleting the account close them all. Entries end after
 ``lifetime`` seconds at the latest ("keep me signed in" lasts no longer).
+
+The entry also keeps the backend's tokens (a local account's session epoch; Supabase's
+access and refresh tokens, whose payload names the email), so the cookie itself carries
+only the account id and the session id: signed, not encrypted, it shows nothing else.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Column, Engine, Float, Index, String, Table, delete, insert, select
+from sqlalchemy import (
+    Column,
+    Engine,
+    Float,
+    Index,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
 
 from emotionpix.db import metadata
 
@@ -28,6 +45,7 @@ auth_sessions = Table(
     Column("id", String(64), primary_key=True),  # SHA-256 of the cookie's session id
     Column("account_id", String(64), nullable=False),
     Column("created_at", Float, nullable=False),
+    Column("tokens", Text, nullable=True),  # the backend's tokens, as JSON
 )
 Index("auth_sessions_by_account", auth_sessions.c.account_id)
 
@@ -46,9 +64,10 @@ class SessionLedger:
         self.lifetime = lifetime
         self.clock = clock
 
-    def open(self, account_id: str) -> str:
-        """A new session of ``account_id``: its id, for the cookie only. Sessions past their
-        lifetime are swept away here (sign-ins are rare enough to carry the cost)."""
+    def open(self, account_id: str, tokens: Mapping[str, Any]) -> str:
+        """A new session of ``account_id`` holding the backend's ``tokens``: its id, for the
+        cookie only. Sessions past their lifetime are swept away here (sign-ins are rare
+        enough to carry the cost)."""
         session_id = secrets.token_urlsafe(32)
         now = self.clock()
         with self.engine.begin() as conn:
@@ -57,18 +76,37 @@ class SessionLedger:
             )
             conn.execute(
                 insert(auth_sessions).values(
-                    id=_key(session_id), account_id=account_id, created_at=now
+                    id=_key(session_id),
+                    account_id=account_id,
+                    created_at=now,
+                    tokens=json.dumps(dict(tokens)),
                 )
             )
         return session_id
 
-    def is_open(self, session_id: str, account_id: str) -> bool:
-        query = select(auth_sessions.c.created_at).where(
+    def tokens(self, session_id: str, account_id: str) -> dict[str, Any] | None:
+        """The open session's tokens; None when it was closed or has lived its lifetime."""
+        query = select(auth_sessions.c.created_at, auth_sessions.c.tokens).where(
             auth_sessions.c.id == _key(session_id), auth_sessions.c.account_id == account_id
         )
         with self.engine.connect() as conn:
-            created = conn.execute(query).scalar()
-        return created is not None and created >= self.clock() - self.lifetime
+            row = conn.execute(query).first()
+        if row is None or row.created_at < self.clock() - self.lifetime:
+            return None
+        found = json.loads(row.tokens) if row.tokens else {}
+        return found if isinstance(found, dict) else {}
+
+    def is_open(self, session_id: str, account_id: str) -> bool:
+        return self.tokens(session_id, account_id) is not None
+
+    def renew(self, session_id: str, tokens: Mapping[str, Any]) -> None:
+        """Keep the tokens a backend renewed (Supabase rotates them)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(auth_sessions)
+                .where(auth_sessions.c.id == _key(session_id))
+                .values(tokens=json.dumps(dict(tokens)))
+            )
 
     def close(self, session_id: str) -> None:
         with self.engine.begin() as conn:

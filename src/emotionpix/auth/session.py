@@ -54,23 +54,20 @@ def current_credentials() -> Credentials | None:
     g.credentials = None
     stored = session.get(SESSION_KEY)
     if isinstance(stored, dict):
-        credentials: Credentials | None = None
-        session_id: Any = None
-        try:
-            credentials = Credentials(
-                Identity(str(stored["id"]), "", False), dict(stored.get("tokens") or {})
-            )
-            session_id = stored["sid"]
-        except (KeyError, TypeError, ValueError):  # not ours, or from before the ledger
-            credentials = None
+        account, session_id = stored.get("id"), stored.get("sid")
+        if not isinstance(account, str) or not isinstance(session_id, str):
+            session.pop(SESSION_KEY, None)  # not ours, or from before the ledger
+            return None
         try:
             # Closed by "Sign out" (a copied cookie included) or past its lifetime?
-            open_ = (
-                credentials is not None
-                and isinstance(session_id, str)
-                and ledger().is_open(session_id, credentials.identity.user_id)
-            )
-            checked = backend().current(credentials) if credentials and open_ else None
+            tokens = ledger().tokens(session_id, account)
+            if tokens == {} and isinstance(stored.get("tokens"), dict):
+                tokens = dict(stored["tokens"])  # a cookie from before the tokens moved:
+                ledger().renew(session_id, tokens)  # they move now
+            credentials = Credentials(Identity(account, "", False), tokens or {})
+            checked = backend().current(credentials) if tokens is not None else None
+            if checked is not None and dict(checked.tokens) != tokens:
+                ledger().renew(session_id, checked.tokens)  # Supabase rotates its tokens
         except (AuthUnavailable, SQLAlchemyError) as exc:
             # The account service or database is down: a guest for now, not signed out.
             # (A database being left alone was logged once, when that began.)
@@ -80,8 +77,8 @@ def current_credentials() -> Credentials | None:
             return None
         if checked is None:
             session.pop(SESSION_KEY, None)
-        elif stored != _cookie(checked, str(session_id)):  # renewed (Supabase rotates its
-            _store(checked, str(session_id))  # tokens), or an older cookie
+        elif stored != _cookie(account, session_id):  # an older cookie, with more in it
+            session[SESSION_KEY] = _cookie(account, session_id)
         g.credentials = checked
     return g.credentials  # type: ignore[no-any-return]
 
@@ -110,7 +107,8 @@ def start_session(credentials: Credentials, *, remember: bool | None = None) -> 
         ledger().close(previous["sid"])  # a sign-in over a session replaces it
     session.clear()
     session.permanent = remember
-    _store(credentials, ledger().open(credentials.identity.user_id))
+    user_id = credentials.identity.user_id
+    session[SESSION_KEY] = _cookie(user_id, ledger().open(user_id, credentials.tokens))
     personal().ensure_account(credentials.identity, backend().name)
     g.credentials = credentials
 
@@ -128,19 +126,11 @@ def end_session() -> None:
     g.credentials = None
 
 
-def _store(credentials: Credentials, session_id: str) -> None:
-    session[SESSION_KEY] = _cookie(credentials, session_id)
-
-
-def _cookie(credentials: Credentials, session_id: str) -> dict[str, Any]:
-    """What the session cookie keeps of a sign-in: the account id, the session's id in the
-    server's ledger and the backend's tokens. The cookie is signed, not encrypted, so it
-    holds nothing else (no email)."""
-    return {
-        "id": credentials.identity.user_id,
-        "sid": session_id,
-        "tokens": dict(credentials.tokens),
-    }
+def _cookie(account_id: str, session_id: str) -> dict[str, Any]:
+    """What the session cookie keeps of a sign-in: the account id and the session's id in
+    the server's ledger, which holds the rest. The cookie is signed, not encrypted, so it
+    holds nothing else (no email, no token that names it)."""
+    return {"id": account_id, "sid": session_id}
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
