@@ -44,6 +44,7 @@ from emotionpix.auth.session import (
 )
 from emotionpix.errors import status_of
 from emotionpix.protection import auth_limit, limiter
+from emotionpix.rooms import STORE_KEY, RoomStore
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -313,6 +314,9 @@ def delete_account() -> Any:
     if request.form.get("confirm") != "on":
         return redirect(url_for("auth.account", _anchor="delete"))
     personal().delete(credentials.identity.user_id)
+    rooms: RoomStore | None = current_app.extensions.get(STORE_KEY)
+    if rooms is not None:  # the movie nights it is in lose its name, mood and marks
+        rooms.forget_account(credentials.identity.user_id)
     backend().delete(credentials)
     ledger().close_all(credentials.identity.user_id)
     end_session()
