@@ -37,7 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
 from emotionpix.auth.personal import seen
-from emotionpix.auth.session import current_user, personal
+from emotionpix.auth.session import ACCOUNT_DELETED_KEY, current_user, personal
 from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
 from emotionpix.core.errors import Forbidden, InvalidInput, NotFound
 from emotionpix.protection import limiter
@@ -76,6 +76,8 @@ CARD = (  # what a room keeps of a film
 def _init(state: BlueprintSetupState) -> None:
     app = cast(Flask, state.app)  # Flask's setup state is typed with its base class
     app.extensions[STORE_KEY] = RoomStore(database(app))
+    # A deleted account leaves the rooms it joined (its name, mood, vetoes and votes).
+    app.extensions.setdefault(ACCOUNT_DELETED_KEY, []).append(store(app).forget_account)
     app.extensions[RANKINGS_KEY] = Rankings()
 
 
