@@ -5,6 +5,7 @@ room mood."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -209,20 +210,34 @@ def test_a_picture_the_browser_cannot_decode_is_worded_by_the_server(browser, op
     )
 
 
-def test_two_faces_make_a_room_mood_that_picks_the_films(browser, open_page, tmp_path):
+def test_two_faces_make_a_room_mood_that_picks_the_films(browser, open_page, tmp_path, artifacts):
     file = tmp_path / "two.png"
     file.write_bytes(encode(two_faces(), "PNG"))
     page = open_page(browser)
     page.set_input_files("#upload", str(file))
     page.wait_for_selector("#result:not([hidden])")
     # The larger face is neutral; blended by how sure the detector is of each, the room smiles.
-    assert page.inner_text("#result-heading") == "You look neutral"
+    # The page says so once: the headline, the bars, the genre and the films are the room's,
+    # and each face's own reading is listed (and drawn on its box).
     assert page.get_attribute("#result-frame", "data-faces") == "2"
-    assert page.inner_text("#room-mood") == "Room mood for 2 faces: happy"
+    assert page.inner_text("#result-heading") == "The room looks happy"
+    assert page.inner_text("#result-confidence").startswith("2 faces, blended")
+    readings = sorted(
+        page.locator("#result-faces li").evaluate_all(
+            "items => items.map((item) => item.dataset.emotion)"
+        )
+    )
+    assert readings == ["happy", "neutral"]
+    assert page.get_attribute("#result-bars li.top .bar-track", "aria-label").startswith("Happy")
+    assert page.inner_text("#result-genre") == "Comedy"
+    assert "You look" not in page.inner_text("#result")
     expect(page.locator("#grid .card")).to_have_count(20)
     assert page.inner_text("#results-heading").startswith("Comedy")
     assert recommendations_asked(page) == ["happy"]
     assert carrying_data(page) == []
+    shots = Path(os.environ.get("ROOMS_SCREENSHOTS", artifacts))
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=shots / "two-faces-room-mood.png", full_page=True)
 
 
 HIDE = """() => {

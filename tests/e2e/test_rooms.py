@@ -54,7 +54,9 @@ def test_a_movie_night_in_three_browsers(browser, live_server, pages, shots):
 
     phones = {}
     for name in ("Ben", "Cara"):
-        phone = pages.open(browser, link, viewport=PHONE, ready=False, axe=True)
+        phone = pages.open(
+            browser, link, viewport=PHONE, ready=False, axe=True, camera=name == "Cara"
+        )
         expect(phone.get_by_label("Your name (the others see it)")).to_be_visible()
         phone.get_by_label("Your name (the others see it)").fill(name)
         phone.get_by_role("button", name="Join").click()
@@ -64,10 +66,24 @@ def test_a_movie_night_in_three_browsers(browser, live_server, pages, shots):
     until(host, text_has("#members", "Cara"))
     host.screenshot(path=shots / "room-desktop-joined.png", full_page=True)
 
-    # Moods by chip; every page follows within a second or so.
+    # Moods by chip, and Cara's by her own camera read on her phone (the fake camera plays
+    # the smiling astronaut): the camera is off until she asks, and no picture leaves the
+    # phone, only the emotions. Every page follows within a second or so.
+    expect(cara.locator("#preview")).to_be_hidden()
+    expect(cara.locator("#room-privacy")).to_contain_text("read on this device")
     host.locator("#room-chips [data-emotion='happy']").click()
     ben.locator("#room-chips [data-emotion='sad']").click()
-    cara.locator("#room-chips [data-emotion='happy']").click()
+    cara.get_by_role("button", name="Use my camera").click()
+    expect(cara.locator("#preview")).to_be_visible()
+    until(cara, "document.querySelector('#video').videoWidth > 0", seconds=10)
+    sent = len(cara.requests)
+    cara.get_by_role("button", name="Read my mood").click()
+    until(cara, text_has("#members", "Cara — happy"), seconds=30)
+    assert cara.locator("#room-reading").get_attribute("data-where") == "device"
+    mood_posts = [r for r in cara.requests[sent:] if r.method == "POST" and r.url.endswith("/mood")]
+    assert len(mood_posts) == 1
+    assert set(mood_posts[0].post_data_json) == {"emotions"}
+    assert not any("/api/emotion" in r.url for r in cara.requests)
     delays = [until(page, text_has("#members", "Cara — happy")) for page in (host, ben)]
     expect(cara.locator("#room-chips [data-emotion='happy']")).to_have_attribute(
         "aria-pressed", "true"
@@ -76,6 +92,7 @@ def test_a_movie_night_in_three_browsers(browser, live_server, pages, shots):
         until(page, "document.querySelectorAll('#films .room-film').length > 0")
         until(page, text_has("#films", "Ben (sad)"))
     assert "Ben (sad)" in cara.locator("#films .room-film-reason").first.text_content()
+    cara.screenshot(path=shots / "room-phone-camera.png", full_page=True)
     ben.screenshot(path=shots / "room-phone-films.png", full_page=True)
 
     # Cara's connection drops and comes back: her page says so, then catches up.

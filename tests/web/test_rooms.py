@@ -249,6 +249,33 @@ def test_signed_in_members_seen_films_never_come_up_and_no_mood_is_recorded(app,
     assert ann.get("/api/moods").get_json()["moods"] == []  # the room's mood stays in the room
 
 
+def test_deleting_an_account_takes_it_out_of_its_rooms(app, room):
+    code, people = room
+    moods(code, people)
+    ann = app.test_client()
+    verified_user(ann, console(app), "ann@example.com")
+    ann.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(ann, "/")
+    ann.post(f"/api/rooms/{code}/join", json={"name": "Ann"})
+    ann.post(f"/api/rooms/{code}/mood", json={"emotion": "fear"})
+    films = ann.get(f"/api/rooms/{code}").get_json()["movies"]
+    ann.post(f"/api/rooms/{code}/vote", json={"movie_id": films[0]["id"]})
+    ann.post(f"/api/rooms/{code}/veto", json={"movie_id": films[1]["id"]})
+    deleted = ann.post(
+        "/account/delete", data={"confirm": "on", "csrf_token": csrf_token(ann, "/")}
+    )
+    assert deleted.status_code == 200
+    state = people["Ben"].get(f"/api/rooms/{code}").get_json()
+    assert [m["name"] for m in state["members"]] == ["Ana", "Ben", "Cara"]
+    assert state["votes"] == {}
+    assert state["vetoed"] == []
+    assert state["movies"]
+    assert not any("Ann" in f["reason"] for f in state["movies"])
+    assert state["mood"]["members"] == 3
+    with database(app).connect() as conn:
+        accounts = {r[0] for r in conn.execute(select(TABLES[1].c.account_id))}
+    assert accounts == {None}
+
+
 def test_the_page_shares_a_qr_code_and_joins_without_javascript(app):
     host = app.test_client()
     assert "Start a movie night" in host.get("/").get_data(True)

@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 
 BACKEND_KEY = "emotionpix.auth.backend"
 PERSONAL_KEY = "emotionpix.auth.personal"
+# What else keeps something about an account (a movie night's membership): each registers a
+# callable taking the account id, which deleting the account calls (app.extensions).
+ACCOUNT_DELETED_KEY = "emotionpix.auth.account_deleted"
 SESSION_KEY = "auth"
 
 # Open when LOGIN_REQUIRED is on: the health check, the assets, and the way to sign in.

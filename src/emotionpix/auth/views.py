@@ -33,6 +33,7 @@ from emotionpix.auth.base import (
 )
 from emotionpix.auth.personal import seen, watchlist
 from emotionpix.auth.session import (
+    ACCOUNT_DELETED_KEY,
     backend,
     current_credentials,
     end_session,
@@ -313,6 +314,8 @@ def delete_account() -> Any:
     if request.form.get("confirm") != "on":
         return redirect(url_for("auth.account", _anchor="delete"))
     personal().delete(credentials.identity.user_id)
+    for forget in current_app.extensions.get(ACCOUNT_DELETED_KEY, []):
+        forget(credentials.identity.user_id)  # e.g. the movie nights it is in
     backend().delete(credentials)
     ledger().close_all(credentials.identity.user_id)
     end_session()

@@ -4,9 +4,10 @@ store keeps rooms in the app's SQL database (so every worker and server sees the
 
 from emotionpix.rooms.codes import new_code, valid_code
 from emotionpix.rooms.group import GroupFilm, Ranked, room_films, room_mood
-from emotionpix.rooms.store import Member, Room, RoomStore
+from emotionpix.rooms.store import STORE_KEY, Member, Room, RoomStore
 
 __all__ = [
+    "STORE_KEY",
     "GroupFilm",
     "Member",
     "Ranked",

@@ -44,6 +44,7 @@ TTL = 6 * 3600.0
 MAX_MEMBERS = 12
 MAX_NAME = 40
 PURGE_EVERY = 300.0  # seconds: each process deletes ended rooms at most this often
+STORE_KEY = "emotionpix.rooms"  # the app's RoomStore in app.extensions
 
 rooms = Table(
     "rooms",
@@ -234,8 +235,17 @@ class RoomStore:
         return token
 
     def set_mood(
-        self, code: str, token: str, emotion: str | None, emotions: Mapping[str, float] | None
-    ) -> None:
+        self,
+        code: str,
+        token: str,
+        emotion: str | None,
+        emotions: Mapping[str, float] | None,
+        films: tuple[list[dict[str, Any]], str] | None = None,
+    ) -> bool:
+        """Change a member's mood; with ``films`` (the room's films and the ``Room.moods``
+        they were blended for, the new mood included) keep them in the same change, unless
+        the members' moods are no longer those (another change came first): False then, and
+        the caller blends the films again (``set_films``)."""
         with self.engine.begin() as conn:
             self._live(conn, code)
             conn.execute(
@@ -243,19 +253,29 @@ class RoomStore:
                 .where(room_members.c.room == code, room_members.c.member == _key(token))
                 .values(emotion=emotion, emotions=json.dumps(dict(emotions)) if emotions else None)
             )
-            self._changed(conn, code)
+            kept = films is not None and (_moods_signature(self._members(conn, code)) == films[1])
+            if films is not None and kept:
+                self._changed(conn, code, films=json.dumps(films[0]))
+            else:
+                self._changed(conn, code)
+        return kept
 
     def set_films(self, code: str, films: list[dict[str, Any]], moods: str) -> bool:
         """Keep the room's films, computed by the caller from the members' moods as
         ``Room.moods`` had them; refused (False) if they changed meanwhile: the request that
         changed them computes the newer films (so two members changing their mood at once
         never leave the films of an older state)."""
+        kept = json.dumps(films)
         with self.engine.begin() as conn:
             self._live(conn, code)
             now = _moods_signature(self._members(conn, code))
             if now != moods:
                 return False
-            self._changed(conn, code, films=json.dumps(films))
+            same = conn.execute(
+                select(rooms.c.code).where(rooms.c.code == code, rooms.c.films == kept)
+            ).first()
+            if same is None:  # the same films again are no change (pages need not redraw)
+                self._changed(conn, code, films=kept)
         return True
 
     def veto(self, code: str, token: str, movie_id: str) -> None:
@@ -289,6 +309,27 @@ class RoomStore:
         with self.engine.begin() as conn:
             self._live(conn, code)
             self._changed(conn, code, pick=movie_id)
+
+    def forget_account(self, account_id: str) -> list[str]:
+        """Take a deleted account out of every room it is in: its membership, name, mood,
+        vetoes and votes go, and each such room's films are cleared (their reasons named the
+        member), to be blended again from the others' moods. The rooms it changed."""
+        with self.engine.begin() as conn:
+            found = conn.execute(
+                select(room_members.c.room, room_members.c.member).where(
+                    room_members.c.account_id == account_id
+                )
+            ).all()
+            for code, member in found:
+                mine = (room_marks.c.room == code, room_marks.c.member == member)
+                conn.execute(delete(room_marks).where(*mine))
+                conn.execute(
+                    delete(room_members).where(
+                        room_members.c.room == code, room_members.c.member == member
+                    )
+                )
+                self._changed(conn, code, films="[]")
+        return sorted({code for code, _ in found})
 
     def purge(self) -> int:
         """Delete every expired room and all it kept: how many rooms went."""

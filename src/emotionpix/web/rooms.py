@@ -16,6 +16,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any, cast
 
 import segno
@@ -36,11 +37,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
 from emotionpix.auth.personal import seen
-from emotionpix.auth.session import current_user, personal
+from emotionpix.auth.session import ACCOUNT_DELETED_KEY, current_user, personal
 from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
 from emotionpix.core.errors import Forbidden, InvalidInput, NotFound
 from emotionpix.protection import limiter
-from emotionpix.rooms import Room, RoomStore, room_films, room_mood, valid_code
+from emotionpix.rooms import STORE_KEY, Room, RoomStore, room_films, room_mood, valid_code
 from emotionpix.rooms.group import MoodKey, Ranked
 from emotionpix.rooms.store import member_key
 from emotionpix.web.library import _json
@@ -48,7 +49,6 @@ from emotionpix.wiring import database, recommender
 
 bp = Blueprint("rooms", __name__)
 
-STORE_KEY = "emotionpix.rooms"
 RANKINGS_KEY = "emotionpix.rooms.rankings"
 STREAM_SECONDS = 25.0  # how long one events stream stays open
 STREAM_CHECK = 0.5  # seconds between a stream's looks at the room's version
@@ -76,6 +76,8 @@ CARD = (  # what a room keeps of a film
 def _init(state: BlueprintSetupState) -> None:
     app = cast(Flask, state.app)  # Flask's setup state is typed with its base class
     app.extensions[STORE_KEY] = RoomStore(database(app))
+    # A deleted account leaves the rooms it joined (its name, mood, vetoes and votes).
+    app.extensions.setdefault(ACCOUNT_DELETED_KEY, []).append(store(app).forget_account)
     app.extensions[RANKINGS_KEY] = Rankings()
 
 
@@ -177,14 +179,18 @@ def state(room: Room, token: str) -> dict[str, Any]:
     }
 
 
-def _refresh_films(code: str) -> None:
-    """Blend the members' moods into the room's films (when a mood or the members change)."""
-    room = store().room(code)
+def _films(room: Room) -> list[dict[str, Any]]:
+    """The room's films, blended from its members' moods."""
     members = [(m.name, m.mood) for m in room.members if m.mood is not None]
     exclude = _seen_by(room)
     rankings = {key: _ranked(key, exclude) for key in {key for _, key in members}}
-    films = room_films(members, rankings, limit=KEPT)
-    store().set_films(code, [film.to_dict() for film in films], room.moods)
+    return [film.to_dict() for film in room_films(members, rankings, limit=KEPT)]
+
+
+def _refresh_films(code: str) -> None:
+    """Blend the members' moods into the room's films (when a mood or the members change)."""
+    room = store().room(code)
+    store().set_films(code, _films(room), room.moods)
 
 
 class Rankings:
@@ -253,12 +259,14 @@ def _seen_by(room: Room) -> frozenset[str]:
     return frozenset(found)
 
 
-def _decide(code: str) -> None:
+def _decide(code: str) -> Room:
     """Tonight's pick once every member has voted: the most votes, the room's order breaking
-    ties."""
+    ties. The room as it is then."""
     room = store().room(code)
     if room.pick is None and room.members and len(room.votes) == len(room.members):
         store().set_pick(code, _winner(room))
+        return store().room(code)
+    return room
 
 
 def _winner(room: Room) -> str | None:
@@ -354,6 +362,9 @@ def room_state(code: str) -> Any:
         if store().version(upper) == int(since):
             return "", 204
     room, token = _room_for_member(code)
+    if not room.films and any(m.mood is not None for m in room.members):
+        _refresh_films(room.code)  # cleared when a member's account was deleted
+        room = store().room(room.code)
     return state(room, token)
 
 
@@ -397,8 +408,20 @@ def events(code: str) -> Response:
 def set_mood(code: str) -> dict[str, Any]:
     room, token = _room_for_member(code)
     emotion, emotions = _mood(_json())
-    store().set_mood(room.code, token, emotion, emotions)
-    _refresh_films(room.code)
+    # The films for the room with the new mood, blended before the change, so that the mood
+    # and its films are one write (a member's room read once before and once after).
+    me = member_key(token)
+    after = replace(
+        room,
+        members=[
+            replace(m, emotion=emotion, emotions=dict(emotions) if emotions else None)
+            if m.key == me
+            else m
+            for m in room.members
+        ],
+    )
+    if not store().set_mood(room.code, token, emotion, emotions, (_films(after), after.moods)):
+        _refresh_films(room.code)  # another change came first: blend what is there now
     return state(store().room(room.code), token)
 
 
@@ -407,8 +430,7 @@ def set_mood(code: str) -> dict[str, Any]:
 def veto(code: str) -> dict[str, Any]:
     room, token = _room_for_member(code)
     store().veto(room.code, token, _film(room, _json().get("movie_id")))
-    _decide(room.code)
-    return state(store().room(room.code), token)
+    return state(_decide(room.code), token)
 
 
 @bp.post("/api/rooms/<code>/vote")
@@ -419,8 +441,7 @@ def vote(code: str) -> dict[str, Any]:
     if movie_id in room.vetoes:
         raise InvalidInput("That film was vetoed for the room.", code="vetoed")
     store().vote(room.code, token, movie_id)
-    _decide(room.code)
-    return state(store().room(room.code), token)
+    return state(_decide(room.code), token)
 
 
 @bp.post("/api/rooms/<code>/close")
@@ -474,7 +495,12 @@ def page(code: str) -> Any:
     token = _token(room.code)
     member = room.member(member_key(token)) if token else None
     return render_template(
-        "room.html", room=room, member=member, url=_url(room.code), emotions=EMOTIONS
+        "room.html",
+        room=room,
+        member=member,
+        url=_url(room.code),
+        emotions=EMOTIONS,
+        max_upload_bytes=current_app.config["MAX_CONTENT_LENGTH"],
     )
 
 

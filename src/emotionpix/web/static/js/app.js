@@ -138,16 +138,19 @@ async function analyse(image, messageAt, startedAt) {
     return;
   }
   say(messageAt, "");
-  state.reading = result.emotion;
+  // Several faces: the room's blended mood is the headline and picks the films for everyone.
+  const room = roomMood(result.faces);
+  const headline = room ? room.emotion : result.emotion;
+  state.reading = headline;
   showCorrections(false);
-  await showResult(result, image, { onChoose: choose });
+  await showResult(result, image, { onChoose: choose, room });
   place.ranAt(result.where);
   $("#result-frame").dataset.faces = String(result.faces.length);
-  // Several faces: the room's blended mood picks the films for everyone.
-  const room = roomMood(result.faces);
   $("#room-mood").hidden = !room;
-  $("#room-mood").textContent = room ? `Room mood for ${room.count} faces: ${room.emotion}` : "";
-  library.recordMood(result.emotion, messageAt === "#camera-message" ? "camera" : "photo");
+  $("#room-mood").textContent = room
+    ? `A blend of the ${room.count} faces, each counted by how sure we are it is a face; each face’s own reading is below and on its box.`
+    : "";
+  library.recordMood(headline, messageAt === "#camera-message" ? "camera" : "photo");
   try {
     const [emotion, emotions] = room ? [room.emotion, topTwo(room.emotions)] : [result.emotion, topTwo(result.faces[0].emotions)];
     await showRecommendations(emotion, { emotions });

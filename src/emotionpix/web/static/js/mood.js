@@ -21,12 +21,38 @@ async function drawFrame(result, image) {
   bitmap.close();
   // Boxes are in the server's (EXIF-upright) pixels; createImageBitmap applies EXIF too.
   const boxScale = canvas.width / result.image_size[0];
+  const several = result.faces.length > 1;
+  canvas.setAttribute("aria-label", several
+    ? `The analysed picture with its ${result.faces.length} faces marked, each with its reading`
+    : "The analysed picture with the detected face marked");
   result.faces.forEach((face, index) => {
     const [x, y, w, h] = face.box.map((v) => v * boxScale);
     ctx.lineWidth = Math.max(2, canvas.width / 160);
-    ctx.strokeStyle = index === 0 ? "#ffb347" : "rgba(255,255,255,0.7)";
+    // One face: its box stands out. Several: each counts in the room's mood, so all alike,
+    // each numbered as in the list of readings beside the picture.
+    ctx.strokeStyle = index === 0 || several ? "#ffb347" : "rgba(255,255,255,0.7)";
     ctx.strokeRect(x, y, w, h);
+    if (several) {
+      const size = Math.max(12, Math.round(canvas.width / 30));
+      ctx.font = `bold ${size}px system-ui, sans-serif`;
+      const label = `${index + 1} ${face.emotion}`;
+      const width = ctx.measureText(label).width + 8;
+      const top = y >= size + 6 ? y - size - 6 : y;
+      ctx.fillStyle = "#ffb347";
+      ctx.fillRect(x, top, width, size + 6);
+      ctx.fillStyle = "#1a1a1a";
+      ctx.fillText(label, x + 4, top + size);
+    }
   });
+}
+
+// Several faces: one reading per face, numbered as their boxes.
+function listFaces(faces) {
+  const list = $("#result-faces");
+  list.hidden = faces.length < 2;
+  list.replaceChildren(...(faces.length < 2 ? [] : faces.map((face, index) =>
+    el("li", { dataset: { emotion: face.emotion } },
+      `Face ${index + 1}: ${face.emotion} · ${percent(face.confidence)} sure`))));
 }
 
 function drawBars(probabilities, top) {
@@ -52,10 +78,29 @@ export function markChoice(emotion) {
   $("#result-genre").textContent = genreOf(emotion);
 }
 
-// result: the API's answer; onChoose(emotion, other) runs when the viewer picks one of the two
-// emotions of a close call.
-export async function showResult(result, image, { onChoose }) {
+// Several faces: the headline, the bars and the genre are the room's blended mood (the films
+// follow it); each face's own reading is listed and marked on its box.
+function showRoom(room) {
+  $("#result-heading").textContent = `The room looks ${room.emotion}`;
+  $("#result-confidence").textContent =
+    `${room.count} faces, blended · ${percent(room.emotions[room.emotion])} ${room.emotion}`;
+  $("#close-call .choices").replaceChildren();
+  $("#close-call").hidden = true;
+  markChoice(room.emotion);
+  drawBars(room.emotions, room.emotion);
+  $("#result").hidden = false;
+}
+
+// result: the API's answer (faces with their emotion and confidence); room: the blend of its
+// faces when there are several (ondevice/room.js), else null; onChoose(emotion, other) runs
+// when the viewer picks one of the two emotions of a close call.
+export async function showResult(result, image, { onChoose, room = null }) {
   await drawFrame(result, image);
+  listFaces(result.faces);
+  if (room) {
+    showRoom(room);
+    return;
+  }
   const probabilities = result.faces[0].emotions;
   const [first, second] = [result.emotion, result.runner_up];
   const closeCall = result.close_call;

@@ -4,6 +4,7 @@
 // answer brings the page up to date.
 import { request } from "./api.js";
 import { $, el } from "./dom.js";
+import * as reading from "./room-reading.js";
 
 const POLL_MS = 1000;
 const root = $("#room");
@@ -158,5 +159,6 @@ $("#films").addEventListener("click", (event) => {
   if (button) act(button.dataset.action, { movie_id: button.dataset.id });
 });
 $("#close-vote")?.addEventListener("click", () => act("close", {}));
+reading.wire((emotions) => act("mood", { emotions }));
 
 poll();
