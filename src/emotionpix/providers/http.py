@@ -161,12 +161,17 @@ class HttpClient:
                 return result
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def get_many(self, calls: Sequence[tuple[str, Params]]) -> list[Any]:
+    def get_many(
+        self, calls: Sequence[tuple[str, Params]], *, missing_ok: bool = False
+    ) -> list[Any]:
         """Several GETs at once (one round trip of wall time, not one per call); raises the
         first failure."""
         if len(calls) == 1:
-            return [self.get_json(*calls[0])]
-        futures = [self._pool.submit(self.get_json, path, params) for path, params in calls]
+            return [self.get_json(*calls[0], missing_ok=missing_ok)]
+        futures = [
+            self._pool.submit(self.get_json, path, params, missing_ok=missing_ok)
+            for path, params in calls
+        ]
         return [future.result() for future in futures]
 
     def in_background(self, call: Callable[[], Any]) -> None:
