@@ -104,14 +104,20 @@ def test_one_round_trip_of_wall_time_per_page(tmdb_client, tmdb_api):
     assert tmdb_api.max_in_flight > 1
 
 
-def test_only_my_services_at_the_provider(tmdb_client):
+def test_only_my_services_at_the_provider(tmdb_client, tmdb_api):
+    everything = tmdb_client.get("/api/recommendations?emotion=happy&seed=1").get_json()
     body = tmdb_client.get(
         "/api/recommendations?emotion=happy&seed=1&region=IN&services=8,119"
     ).get_json()
-    assert body["filtered_out"] > 0
-    assert body["movies"]
+    asked = [r["args"] for r in tmdb_api.requests if r["path"] == "/3/discover/movie"]
+    filtered = [a for a in asked if "with_watch_providers" in a]
+    assert filtered  # TMDB filters at the source
+    assert {(a["watch_region"], a["with_watch_providers"]) for a in filtered} == {("IN", "8|119")}
+    assert {a["with_watch_monetization_types"] for a in filtered} == {"flatrate"}
+    assert len(body["movies"]) == 20  # a full page of films on the viewer's services
     for movie in body["movies"]:
         assert {s["id"] for s in movie["watch"]["stream"]} & {8, 119}
+    assert body["filtered_out"] == everything["total"] - body["total"] > 0
     search = tmdb_client.get("/api/search?q=sholay&region=IN&services=119").get_json()
     assert (search["movies"], search["filtered_out"]) == ([], 1)  # Sholay is on Netflix
 
@@ -148,6 +154,9 @@ def test_an_availability_outage_leaves_details_and_grid_working(tmdb_client, tmd
     assert all(m["watch"]["unavailable"] for m in body["movies"])
     assert all(m["watch"]["attribution"] == CREDIT for m in body["movies"])
     assert all("stream" not in m["watch"] for m in body["movies"])  # nothing old as new
+    cards = tmdb_client.get("/api/recommendations?emotion=happy&seed=1&region=IN").get_json()
+    assert cards["source"] == "cache"  # the films as before, without availability
+    assert all(m["watch"]["unavailable"] for m in cards["movies"])
     assert tmdb_client.get("/api/watch/regions").status_code == 503
 
 

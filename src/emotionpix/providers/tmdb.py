@@ -160,6 +160,12 @@ class TmdbProvider(MovieProvider):
             "include_adult": "false",
             "sort_by": "vote_count.desc",
         }
+        if filters.watch is not None:  # only films on the viewer's services, at the source
+            base["watch_region"] = filters.watch.region
+            base["with_watch_providers"] = "|".join(map(str, filters.watch.services))
+            base["with_watch_monetization_types"] = "|".join(
+                WATCH_KINDS[kind] for kind in filters.watch.kinds
+            )
         variants = query_variants(
             base, filters, self.origin_hints, "with_original_language", "with_origin_country"
         )

@@ -97,6 +97,10 @@ class WatchGuide:
         credit = {"attribution": self.attribution}
         return [{**_in_region(found, region), **credit} for found in offers]
 
+    def unavailable(self, region: str) -> dict[str, Any]:
+        """What a film shows when its availability cannot be had."""
+        return {**_in_region(_FAILED, region), "attribution": self.attribution}
+
     def keep(
         self, movies: Sequence[Movie], region: str, services: Collection[int], kinds: Sequence[str]
     ) -> tuple[list[Movie], int] | None:

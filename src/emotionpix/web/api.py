@@ -14,6 +14,7 @@ from emotionpix._version import __version__
 from emotionpix.auth.personal import seen
 from emotionpix.auth.session import current_user, personal
 from emotionpix.core.errors import InvalidInput, NotFound, UnsupportedMedia
+from emotionpix.core.filters import WatchFilter
 from emotionpix.errors import TooLarge
 from emotionpix.protection import csrf, emotion_limit, limiter
 from emotionpix.recommend.watch import (
@@ -108,15 +109,21 @@ def _probabilities_arg() -> dict[str, float] | None:
 @bp.get("/recommendations")
 def recommendations() -> dict[str, Any] | tuple[dict[str, Any], int, dict[str, str]]:
     page = _int_arg("page")
-    result = recommender().recommend(
-        request.args.get("emotion", "").strip() or None,
-        page=1 if page is None else page,
-        seed=_int_arg("seed"),
-        mode=request.args.get("mode", "match").strip(),
-        probabilities=_probabilities_arg(),
-        exclude=seen_by_viewer(),
+    service = recommender()
+    asked: dict[str, Any] = {
+        "emotion": request.args.get("emotion", "").strip() or None,
+        "mode": request.args.get("mode", "match").strip(),
+        "probabilities": _probabilities_arg(),
+        "exclude": seen_by_viewer(),
+    }
+    watch = _watch_filter()
+    result = service.recommend(
+        page=1 if page is None else page, seed=_int_arg("seed"), watch=watch, **asked
     )
-    body = _with_watch(result.to_dict(), result.movies)
+    removed = 0
+    if watch is not None and service.filters_availability and result.source != "fallback":
+        removed = max(0, service.count(**asked) - result.total)  # filtered at the source
+    body = _with_watch(result.to_dict(), result.movies, removed)
     if current_user() is not None:  # shaped by the viewer's seen films: nobody else's
         return body, 200, {"Cache-Control": "no-store"}
     return body
@@ -198,29 +205,46 @@ def _services() -> frozenset[int] | None:
     return frozenset(int(s) for s in raw.split(","))
 
 
-def _with_watch(body: dict[str, Any], movies: list[Any]) -> dict[str, Any]:
-    """The answer with each film's availability when ``region`` or ``services`` is asked
-    for, keeping only films on the viewer's services (``filtered_out`` says how many went)."""
+def _watch_filter() -> WatchFilter | None:
+    """ "Only my services" as asked (``region``, ``services``, ``include_free``); None when
+    not asked; ``watch_not_configured`` without a TMDB key."""
     services = _services()
-    if services is None and "region" not in request.args:
-        return body
-    guide = _guide() if services is not None else watch_guide()
-    if guide is None:
+    if services is None:
+        return None
+    _guide()
+    kinds = STREAMING_OR_FREE if request.args.get("include_free") == "1" else STREAMING
+    return WatchFilter(_region(), tuple(sorted(services)), kinds)
+
+
+def _with_watch(body: dict[str, Any], movies: list[Any], removed: int = 0) -> dict[str, Any]:
+    """The answer with each film's availability when ``region`` or ``services`` is asked
+    for, keeping only films on the viewer's services, checked here whatever the provider
+    did (``filtered_out`` adds those ``removed`` at the source)."""
+    watch = _watch_filter()
+    guide = watch_guide()
+    if guide is None or (watch is None and "region" not in request.args):
         return body
     region = _region()
-    kinds = STREAMING_OR_FREE if request.args.get("include_free") == "1" else STREAMING
-    if services is not None:
-        kept = guide.keep(movies, region, services, kinds)
+    if body.get("source") == "fallback" and not guide.via_imdb:
+        # The provider failed and the catalog stood in: where its films stream is unknown.
+        body["watch_unavailable"] = UNAVAILABLE
+        if watch is not None:
+            body["filtered_out"] = 0
+        for item in body["movies"]:
+            item["watch"] = guide.unavailable(region)
+        return body
+    if watch is not None:
+        kept = guide.keep(movies, region, watch.services, watch.kinds)
         if kept is None:
             body["watch_unavailable"] = UNAVAILABLE
-            body["filtered_out"] = 0
+            body["filtered_out"] = removed
         else:
             ids = {m.id for m in kept[0]}
             body["movies"] = [m for m in body["movies"] if m["id"] in ids]
             movies = [m for m in movies if m.id in ids]
-            body["filtered_out"] = kept[1]
-    for item, watch in zip(body["movies"], guide.for_movies(movies, region), strict=True):
-        item["watch"] = watch
+            body["filtered_out"] = removed + kept[1]
+    for item, offers in zip(body["movies"], guide.for_movies(movies, region), strict=True):
+        item["watch"] = offers
     return body
 
 
