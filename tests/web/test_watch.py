@@ -191,3 +191,14 @@ def test_without_a_tmdb_key_where_to_watch_says_what_it_needs(client):
     assert "EMOTIONPIX_TMDB_API_KEY" in filtered.get_json()["message"]
     assert "watch" not in client.get("/api/movies/Q949228?region=IN").get_json()
     assert client.get("/api/recommendations?emotion=happy&region=IN").status_code == 200
+
+
+def test_the_page_offers_where_to_watch_only_with_a_key(client, tmdb_client):
+    offline = client.get("/").get_data(as_text=True)
+    assert 'id="watch-prefs"' not in offline
+    assert "Where to watch needs a TMDB key" in offline
+    assert "EMOTIONPIX_TMDB_API_KEY" in offline
+    online = tmdb_client.get("/").get_data(as_text=True)
+    assert 'id="watch-prefs"' in online
+    assert "Where to watch needs a TMDB key" not in online
+    assert online.count("Data from JustWatch") == 2  # the picker and the details overlay
