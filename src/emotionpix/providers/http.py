@@ -42,7 +42,7 @@ class HttpSettings:
     max_retry_after: float = 3.0  # a longer Retry-After is not waited for: the call fails
     failures_to_open: int = 5  # consecutive failed calls that open the circuit
     cooldown: float = 30.0  # seconds the circuit stays open before one trial call
-    pool_size: int = 16  # connections kept, and parallel requests at most
+    pool_size: int = 20  # connections kept, and parallel requests at most (a page of films)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], base_url: str) -> HttpSettings:
