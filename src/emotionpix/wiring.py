@@ -19,15 +19,18 @@ from emotionpix.db import guard, make_engine
 from emotionpix.emotion import EmotionEngine, FaceDetector
 from emotionpix.emotion.registry import DEFAULT_MODEL, get_model
 from emotionpix.providers import build_sources
+from emotionpix.providers.base import WatchSource
 from emotionpix.recommend.enrich import Enricher
 from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.moods import Moods, build_moods
 from emotionpix.recommend.recommender import Recommender, Settings
+from emotionpix.recommend.watch import WatchGuide
 
 DATABASE_KEY = "emotionpix.db"
 RECOMMENDER_KEY = "emotionpix.recommender"
 EMOTION_SETTINGS_KEY = "emotionpix.emotion_settings"  # the engine is made per process
 IMAGE_ORIGINS_KEY = "emotionpix.image_origins"
+WATCH_KEY = "emotionpix.watch"
 
 
 def init_database(app: Flask) -> None:
@@ -122,6 +125,13 @@ def init_app(app: Flask) -> None:
         enricher=enricher,
     )
     app.extensions[IMAGE_ORIGINS_KEY] = sources.image_origins
+    # Where to watch: from the provider when it knows (TMDB), else from the enrichment
+    # (TMDB dressing the catalog, films found by IMDb id); none without either.
+    own, enriching = _watching(provider), _watching(sources.enrichment)
+    if own is not None:
+        app.extensions[WATCH_KEY] = WatchGuide(own, cache)
+    elif enriching is not None:
+        app.extensions[WATCH_KEY] = WatchGuide(enriching, cache, via_imdb=True)
     try:
         model = get_model(config["EMOTION_MODEL"] or DEFAULT_MODEL)
     except ValueError as exc:
@@ -135,6 +145,11 @@ def init_app(app: Flask) -> None:
         config["ONNX_THREADS"],
         config["MAX_IMAGE_PIXELS"],
     )
+
+
+def _watching(source: object) -> WatchSource | None:
+    """The source as a WatchSource, if it is one (TMDB is)."""
+    return source if isinstance(source, WatchSource) else None
 
 
 def _mood_tables(genres: dict[str, Any], fit: dict[str, Any]) -> tuple[dict[str, str], Moods]:
@@ -169,6 +184,12 @@ def image_origins(app: Flask | None = None) -> tuple[str, ...]:
     origins), for the page's Content-Security-Policy; none before the services exist."""
     origins: tuple[str, ...] = (app or current_app).extensions.get(IMAGE_ORIGINS_KEY, ())
     return origins
+
+
+def watch_guide(app: Flask | None = None) -> WatchGuide | None:
+    """Where to watch the app's films (None: no source of availability is configured)."""
+    guide: WatchGuide | None = (app or current_app).extensions.get(WATCH_KEY)
+    return guide
 
 
 def recommender(app: Flask | None = None) -> Recommender:

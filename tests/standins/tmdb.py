@@ -45,6 +45,58 @@ GENRE_IDS = {
     )
 }
 PAGE = 20
+# Watch providers (JustWatch's services as TMDB lists them; the ids are TMDB's documented
+# ones for Netflix 8, Prime Video 119, Hotstar 122, Apple TV 2, Tubi 73, JioCinema 220).
+SERVICES = {
+    8: "Netflix",
+    119: "Amazon Prime Video",
+    122: "Hotstar",
+    2: "Apple TV",
+    73: "Tubi TV",
+    220: "JioCinema",
+}
+REGIONS = {"IN": "India", "US": "United States of America", "GB": "United Kingdom"}
+REGION_SERVICES = {"IN": (8, 119, 122, 2, 220), "US": (8, 119, 2, 73), "GB": (8, 119, 2)}
+
+
+def watch_offers(film: Film) -> dict[str, dict[str, Any]]:
+    """Where a stand-in film is offered, by region, as TMDB's documented answer: a film
+    streams on Netflix when its id is even, on Prime when divisible by 3, else on Hotstar in
+    India; JioCinema gives every 5th film free in India, Tubi every 4th with ads in the US;
+    Apple TV rents and sells all; films whose id ends in 7 are offered nowhere in India."""
+    n = film.tmdb_id
+    regions: dict[str, dict[str, Any]] = {}
+    for region in ("IN", "US"):
+        if region == "IN" and n % 10 == 7:
+            continue
+        streams = [s for s, ok in ((8, n % 2 == 0), (119, n % 3 == 0)) if ok]
+        if region == "IN" and not streams:
+            streams = [122]
+        entry: dict[str, Any] = {
+            "link": f"https://www.themoviedb.org/movie/{n}/watch?locale={region}",
+            "flatrate": [_offer(s) for s in streams],
+            "rent": [_offer(2)],
+            "buy": [_offer(2)],
+        }
+        if region == "IN" and n % 5 == 0:
+            entry["free"] = [_offer(220)]
+        if region == "US" and n % 4 == 0:
+            entry["ads"] = [_offer(73)]
+        if not entry["flatrate"]:
+            del entry["flatrate"]  # any list may be missing
+        regions[region] = entry
+    return regions
+
+
+def _offer(service: int) -> dict[str, Any]:
+    return {
+        "provider_id": service,
+        "provider_name": SERVICES[service],
+        "logo_path": f"/logo{service}.png",
+        "display_priority": service,
+    }
+
+
 LANGUAGE_NAMES = {
     "en": "English",
     "hi": "Hindi",
@@ -147,6 +199,32 @@ def create_app() -> Flask:
             "tv_results": [],
         }
 
+    @app.get("/3/movie/<int:tmdb_id>/watch/providers")
+    def watch_providers(tmdb_id: int) -> Any:
+        film = BY_TMDB.get(tmdb_id)
+        if film is None:
+            return _error(404, 34, "The resource you requested could not be found.")
+        return {"id": tmdb_id, "results": watch_offers(film)}
+
+    @app.get("/3/watch/providers/regions")
+    def watch_regions() -> Any:
+        return {
+            "results": [
+                {"iso_3166_1": code, "english_name": name, "native_name": name}
+                for code, name in REGIONS.items()
+            ]
+        }
+
+    @app.get("/3/watch/providers/movie")
+    def watch_services() -> Any:
+        region = request.args.get("watch_region", "")
+        return {
+            "results": [
+                {**_offer(s), "display_priorities": {region: i}}
+                for i, s in enumerate(REGION_SERVICES.get(region, ()))
+            ]
+        }
+
     @app.get("/t/p/<size>/<name>")
     def image(size: str, name: str) -> Response:
         if not name.endswith(".png"):
@@ -180,7 +258,22 @@ def _matches(film: Film, args: Any) -> bool:
     if language and film.language not in language.split("|"):
         return False
     country = args.get("with_origin_country")
-    return not country or country in film.countries
+    if country and country not in film.countries:
+        return False
+    return _offered(film, args)
+
+
+def _offered(film: Film, args: Any) -> bool:
+    """``with_watch_providers`` (pipe = OR, comma = AND) in ``watch_region``, on the
+    ``with_watch_monetization_types`` asked for (every kind by default)."""
+    wanted = args.get("with_watch_providers")
+    if not wanted:
+        return True
+    entry = watch_offers(film).get(args.get("watch_region", "US"), {})
+    kinds = (args.get("with_watch_monetization_types") or "flatrate|free|ads|rent|buy").split("|")
+    offered = {o["provider_id"] for kind in kinds for o in entry.get(kind, [])}
+    groups = wanted.split("|") if "|" in wanted else [wanted]
+    return any(all(int(x) in offered for x in group.split(",")) for group in groups)
 
 
 def _page(films: list[Film], args: Any) -> Any:

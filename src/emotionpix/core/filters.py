@@ -9,6 +9,16 @@ from emotionpix.core.movies import Movie
 
 
 @dataclass(frozen=True)
+class WatchFilter:
+    """Only films offered in ``region`` (ISO 3166-1) on one of ``services`` (the watch
+    source's ids) as one of ``kinds`` ("stream", "free", "ads", "rent", "buy")."""
+
+    region: str
+    services: tuple[int, ...]
+    kinds: tuple[str, ...] = ("stream",)
+
+
+@dataclass(frozen=True)
 class Filters:
     """Which films qualify. Empty ``languages``/``countries`` mean "any"."""
 
@@ -18,6 +28,9 @@ class Filters:
     year_to: int = 2026
     languages: tuple[str, ...] = ("Hindi", "English")
     countries: tuple[str, ...] = ()
+    # Where the films must be available: a provider that knows (TMDB) applies it in
+    # ``discover``; the others ignore it, and availability is checked afterwards.
+    watch: WatchFilter | None = None
 
     def matches(self, movie: Movie) -> bool:
         """Whether ``movie`` passes every filter (unknown rating or year never passes)."""
@@ -33,7 +46,10 @@ class Filters:
 
     def key(self) -> str:
         """A stable text form, part of cache keys."""
-        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+        fields = asdict(self)
+        if self.watch is None:  # keys from before availability filters, unchanged
+            del fields["watch"]
+        return json.dumps(fields, sort_keys=True, separators=(",", ":"))
 
 
 def _overlaps(wanted: tuple[str, ...], have: tuple[str, ...]) -> bool:

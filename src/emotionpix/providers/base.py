@@ -3,7 +3,7 @@ provider another distribution registers (``registry.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, Protocol, runtime_checkable
 
@@ -105,3 +105,30 @@ class EnrichingProvider(MovieProvider, Protocol):
     def find_by_imdb(self, imdb_id: str) -> Movie | None: ...
 
     def details(self, provider_id: str) -> Movie | None: ...
+
+
+# The kinds of availability, as the API names them, and as TMDB's watch lists name them.
+WATCH_KINDS = {"stream": "flatrate", "free": "free", "ads": "ads", "rent": "rent", "buy": "buy"}
+
+
+@runtime_checkable
+class WatchSource(Protocol):
+    """Where films can be watched, per region (TMDB's watch providers, from JustWatch data,
+    which must be credited as ``watch_attribution`` wherever it shows).
+
+    ``watch_ids`` maps IMDb ids to this source's own ids (None where it has no such film),
+    ``availability`` gives, for each of its ids, ``{region: {"link", "stream", "free", "ads",
+    "rent", "buy"}}`` (each list of ``{"id", "name", "logo"}``; None for an unknown film);
+    both ask for every id at once (one round trip of wall time). ``watch_regions`` lists
+    ``{"code", "name"}``, ``watch_services`` a region's ``{"id", "name", "logo"}``. All raise
+    ProviderError when the source fails."""
+
+    watch_attribution: str
+
+    def watch_ids(self, imdb_ids: Sequence[str]) -> list[str | None]: ...
+
+    def availability(self, ids: Sequence[str]) -> list[dict[str, dict[str, Any]] | None]: ...
+
+    def watch_regions(self) -> list[dict[str, str]]: ...
+
+    def watch_services(self, region: str) -> list[dict[str, Any]]: ...

@@ -42,7 +42,7 @@ class HttpSettings:
     max_retry_after: float = 3.0  # a longer Retry-After is not waited for: the call fails
     failures_to_open: int = 5  # consecutive failed calls that open the circuit
     cooldown: float = 30.0  # seconds the circuit stays open before one trial call
-    pool_size: int = 16  # connections kept, and parallel requests at most
+    pool_size: int = 20  # connections kept, and parallel requests at most (a page of films)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], base_url: str) -> HttpSettings:
@@ -161,12 +161,17 @@ class HttpClient:
                 return result
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def get_many(self, calls: Sequence[tuple[str, Params]]) -> list[Any]:
+    def get_many(
+        self, calls: Sequence[tuple[str, Params]], *, missing_ok: bool = False
+    ) -> list[Any]:
         """Several GETs at once (one round trip of wall time, not one per call); raises the
         first failure."""
         if len(calls) == 1:
-            return [self.get_json(*calls[0])]
-        futures = [self._pool.submit(self.get_json, path, params) for path, params in calls]
+            return [self.get_json(*calls[0], missing_ok=missing_ok)]
+        futures = [
+            self._pool.submit(self.get_json, path, params, missing_ok=missing_ok)
+            for path, params in calls
+        ]
         return [future.result() for future in futures]
 
     def in_background(self, call: Callable[[], Any]) -> None:

@@ -12,14 +12,20 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
 from emotionpix.core.settings import Setting
-from emotionpix.providers.base import MovieProvider, ProviderError, most_voted, titles
+from emotionpix.providers.base import (
+    WATCH_KINDS,
+    MovieProvider,
+    ProviderError,
+    most_voted,
+    titles,
+)
 from emotionpix.providers.codes import (
     check_codes,
     country_name,
@@ -32,7 +38,7 @@ from emotionpix.providers.registry import ProviderSpec, origin
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
 IMAGE_ORIGIN = "https://image.tmdb.org"  # where /configuration sends for pictures
 PAGE_SIZE = 20  # TMDB's fixed page size
-POSTER_SIZE, BACKDROP_SIZE = "w342", "w780"
+POSTER_SIZE, BACKDROP_SIZE, LOGO_SIZE = "w342", "w780", "w92"
 DAY = 86400.0
 # TMDB's genres (its /genre/movie/list; the ids are fetched, never written here).
 GENRES = (
@@ -154,6 +160,12 @@ class TmdbProvider(MovieProvider):
             "include_adult": "false",
             "sort_by": "vote_count.desc",
         }
+        if filters.watch is not None:  # only films on the viewer's services, at the source
+            base["watch_region"] = filters.watch.region
+            base["with_watch_providers"] = "|".join(map(str, filters.watch.services))
+            base["with_watch_monetization_types"] = "|".join(
+                WATCH_KINDS[kind] for kind in filters.watch.kinds
+            )
         variants = query_variants(
             base, filters, self.origin_hints, "with_original_language", "with_origin_country"
         )
@@ -199,6 +211,89 @@ class TmdbProvider(MovieProvider):
 
     def stats(self) -> dict[str, Any]:
         return self.http.stats()
+
+    # -- where to watch (WatchSource) ----------------------------------------------------
+
+    watch_attribution = "Data from JustWatch"
+
+    def watch_ids(self, imdb_ids: Sequence[str]) -> list[str | None]:
+        calls = [(f"find/{i}", {"external_source": "imdb_id"}) for i in imdb_ids]
+        found = []
+        for answer in self.http.get_many(calls, missing_ok=True) if calls else []:
+            results = (answer or {}).get("movie_results") or []
+            first = results[0] if isinstance(results, list) and results else None
+            found.append(str(first["id"]) if isinstance(first, dict) and "id" in first else None)
+        return found
+
+    def availability(self, ids: Sequence[str]) -> list[dict[str, dict[str, Any]] | None]:
+        wanted = [i for i in ids if i.isdigit()]
+        answers = iter(
+            self.http.get_many(
+                [(f"movie/{i}/watch/providers", {}) for i in wanted], missing_ok=True
+            )
+            if wanted
+            else []
+        )
+        return [self._regions(next(answers)) if i.isdigit() else None for i in ids]
+
+    def watch_regions(self) -> list[dict[str, str]]:
+        answer = self.http.get_json("watch/providers/regions", {"language": "en-US"})
+        try:
+            return sorted(
+                (
+                    {"code": str(r["iso_3166_1"]), "name": str(r["english_name"])}
+                    for r in answer["results"]
+                ),
+                key=lambda r: r["name"],
+            )
+        except (KeyError, TypeError):
+            raise ProviderError("TMDB sent a region list we cannot read") from None
+
+    def watch_services(self, region: str) -> list[dict[str, Any]]:
+        answer = self.http.get_json(
+            "watch/providers/movie", {"watch_region": region, "language": "en-US"}
+        )
+        try:
+            listed = sorted(
+                answer["results"],
+                key=lambda s: (
+                    s.get("display_priorities", {}).get(region, s.get("display_priority", 999)),
+                    s["provider_name"],
+                ),
+            )
+            return [self._service(s) for s in listed]
+        except (KeyError, TypeError, AttributeError):
+            raise ProviderError("TMDB sent a service list we cannot read") from None
+
+    def _regions(self, answer: Any) -> dict[str, dict[str, Any]] | None:
+        if answer is None:
+            return None
+        try:
+            return {
+                str(code): {
+                    "link": entry.get("link"),
+                    **{
+                        kind: [
+                            self._service(s)
+                            for s in sorted(
+                                entry.get(tmdb_kind) or [],
+                                key=lambda s: s.get("display_priority", 999),
+                            )
+                        ]
+                        for kind, tmdb_kind in WATCH_KINDS.items()
+                    },
+                }
+                for code, entry in (answer.get("results") or {}).items()
+            }
+        except (KeyError, TypeError, AttributeError):
+            raise ProviderError("TMDB sent watch providers we cannot read") from None
+
+    def _service(self, item: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": int(item["provider_id"]),
+            "name": str(item["provider_name"]),
+            "logo": self._image(item.get("logo_path"), LOGO_SIZE),
+        }
 
     # -- answers to Movies ---------------------------------------------------------------
 

@@ -15,10 +15,11 @@ from typing import Any
 
 from emotionpix.cache import Cache
 from emotionpix.core.errors import InvalidInput, NotFound, ServiceUnavailable
-from emotionpix.core.filters import Filters
+from emotionpix.core.filters import Filters, WatchFilter
 from emotionpix.core.movies import Movie
 from emotionpix.core.records import shape
 from emotionpix.providers import MovieProvider, ProviderError
+from emotionpix.providers.base import WatchSource
 from emotionpix.recommend import requests, stats
 from emotionpix.recommend.enrich import Enricher
 from emotionpix.recommend.explain import why
@@ -31,6 +32,7 @@ from emotionpix.recommend.sources import Sources, worst
 # Folded into every key under which films are cached: after a change of Movie's fields the
 # entries written before are misses, never values that no longer decode.
 MOVIE_SHAPE = shape(Movie)
+WATCH_POOLS = 64  # pools for films on given services kept built at once
 
 
 @dataclass(frozen=True)
@@ -74,16 +76,11 @@ class Recommender:
         self.enricher = enricher
         self.moods = moods or build_moods(self.mapping)
         self.sources = Sources(provider, cache, fallback)
-        self.pools = MoodPools(
-            provider,
-            filters,
-            self.moods,
-            size=self.settings.max_candidates,
-            fetch_limit=self.settings.fetch_limit,
-            spotlight_countries=self.settings.spotlight_countries,
-            spotlight_every=self.settings.spotlight_every,
-        )
+        self.pools = self._make_pools(filters)
         self._pools_digest = self.pools.digest()
+        # Pools for films on given services (TMDB filters them at the source), by filter;
+        # a few viewers' choices, so a small bounded memo.
+        self._watch_pools: dict[WatchFilter, tuple[MoodPools, str]] = {}
         self._movie_shape = MOVIE_SHAPE
 
     def genre_for(self, emotion: str, mode: str = "match") -> str:
@@ -99,6 +96,7 @@ class Recommender:
         mode: str = "match",
         probabilities: Mapping[str, float] | None = None,
         exclude: Collection[str] = (),
+        watch: WatchFilter | None = None,
     ) -> Recommendations:
         """One page of films for ``emotion`` in ``mode`` ("match" the mood or "lift" it).
 
@@ -107,7 +105,9 @@ class Recommender:
         without one, of the most probable emotion), the two moods' films are blended in
         proportion. The same ``seed`` pages through one stable order; without a seed each
         call picks a fresh one (so a new first page). Films whose ids are in ``exclude``
-        (those the viewer has seen) are left out.
+        (those the viewer has seen) are left out. ``watch`` keeps only films available on
+        the viewer's services, where the provider can filter at the source (TMDB); the
+        others ignore it (the caller checks availability).
         """
         mode = requests.checked_mode(mode)
         plan = self._plan(emotion, probabilities)
@@ -116,7 +116,9 @@ class Recommender:
         window = size * self.settings.rotation_pages
         # Only the windows up to this page need blending and shuffling.
         needed = -(-page * size // window) * window
-        candidates, total, source = self._candidates(mode, plan, needed, frozenset(exclude))
+        candidates, total, source = self._candidates(
+            mode, plan, needed, frozenset(exclude), self._pools_for(watch)
+        )
         head = rotate(candidates, window, seed)
         rules = self.moods.rules(mode)
         labels = [label for label, _ in plan]
@@ -220,29 +222,84 @@ class Recommender:
         total = p[top] + p[second]
         return [(top, p[top] / total), (second, p[second] / total)]
 
+    def count(
+        self,
+        emotion: str | None = None,
+        mode: str = "match",
+        probabilities: Mapping[str, float] | None = None,
+        exclude: Collection[str] = (),
+        watch: WatchFilter | None = None,
+    ) -> int:
+        """How many films ``recommend`` has for these arguments in all (``total``)."""
+        mode = requests.checked_mode(mode)
+        plan = self._plan(emotion, probabilities)
+        pools = self._pools_for(watch)
+        return self._candidates(mode, plan, 0, frozenset(exclude), pools)[1]
+
+    @property
+    def filters_availability(self) -> bool:
+        """Whether the provider keeps only films on given services itself (TMDB does)."""
+        return _is_watch_source(self.provider)
+
+    def _pools_for(self, watch: WatchFilter | None) -> tuple[MoodPools, str]:
+        """The pools (and their digest) for films available as ``watch`` says: pools of
+        their own where the provider filters at the source, else the usual ones."""
+        if watch is None or not self.filters_availability:
+            return self.pools, self._pools_digest
+        found = self._watch_pools.get(watch)
+        if found is None:
+            pools = self._make_pools(replace(self.filters, watch=watch))
+            if len(self._watch_pools) >= WATCH_POOLS:
+                self._watch_pools.clear()
+            found = self._watch_pools[watch] = (pools, pools.digest())
+        return found
+
+    def _make_pools(self, filters: Filters) -> MoodPools:
+        return MoodPools(
+            self.provider,
+            filters,
+            self.moods,
+            size=self.settings.max_candidates,
+            fetch_limit=self.settings.fetch_limit,
+            spotlight_countries=self.settings.spotlight_countries,
+            spotlight_every=self.settings.spotlight_every,
+        )
+
     def _candidates(
-        self, mode: str, plan: list[tuple[str, float]], needed: int, exclude: frozenset[str]
+        self,
+        mode: str,
+        plan: list[tuple[str, float]],
+        needed: int,
+        exclude: frozenset[str],
+        within: tuple[MoodPools, str] | None = None,
     ) -> tuple[list[tuple[int, dict[str, Any]]], int, str]:
         """The first ``needed`` films of the plan's moods blended, as (which mood, item); how
         many there are in all; and where they came from."""
-        pools = [self._pool(mode, label) for label, _ in plan]
+        pools = [self._pool(mode, label, within) for label, _ in plan]
         lists = [[i for i in items if i["movie"]["id"] not in exclude] for items, _ in pools]
         ids = {item["movie"]["id"] for items in lists for item in items}
         total = min(len(ids), self.settings.max_candidates)
         head = blend(lists, [w for _, w in plan], lambda item: item["movie"]["id"], needed)
         return head[:total], total, worst(source for _, source in pools)
 
-    def _pool(self, mode: str, emotion: str) -> tuple[list[dict[str, Any]], str]:
+    def _pool(
+        self, mode: str, emotion: str, within: tuple[MoodPools, str] | None = None
+    ) -> tuple[list[dict[str, Any]], str]:
         """The ranked films of one mood, through the cache: ([{movie, fit, about}], source).
         Each mood and mode has an entry of its own (sad and neutral share a genre, not a
         pool), and a change of filters, ranking or mood rules reads no old entry."""
+        pools, digest = within or (self.pools, self._pools_digest)
         pool: list[dict[str, Any]]
         pool, source = self.sources.answer(
-            self._key("mood", mode, emotion, self._pools_digest),
-            lambda provider: self.pools.ranked(provider, mode, emotion),
+            self._key("mood", mode, emotion, digest),
+            lambda provider: pools.ranked(provider, mode, emotion),
             usable=bool,
         )
         return pool, source
+
+
+def _is_watch_source(provider: object) -> bool:
+    return isinstance(provider, WatchSource)
 
 
 def _as_dict(movie: Movie | None) -> dict[str, Any] | None:

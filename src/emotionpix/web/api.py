@@ -14,10 +14,18 @@ from emotionpix._version import __version__
 from emotionpix.auth.personal import seen
 from emotionpix.auth.session import current_user, personal
 from emotionpix.core.errors import InvalidInput, NotFound, UnsupportedMedia
+from emotionpix.core.filters import WatchFilter
 from emotionpix.errors import TooLarge
 from emotionpix.protection import csrf, emotion_limit, limiter
+from emotionpix.recommend.watch import (
+    STREAMING,
+    STREAMING_OR_FREE,
+    UNAVAILABLE,
+    WatchGuide,
+    region_from_languages,
+)
 from emotionpix.web import openapi
-from emotionpix.wiring import emotion_engine, recommender
+from emotionpix.wiring import emotion_engine, recommender, watch_guide
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -101,17 +109,24 @@ def _probabilities_arg() -> dict[str, float] | None:
 @bp.get("/recommendations")
 def recommendations() -> dict[str, Any] | tuple[dict[str, Any], int, dict[str, str]]:
     page = _int_arg("page")
-    result = recommender().recommend(
-        request.args.get("emotion", "").strip() or None,
-        page=1 if page is None else page,
-        seed=_int_arg("seed"),
-        mode=request.args.get("mode", "match").strip(),
-        probabilities=_probabilities_arg(),
-        exclude=seen_by_viewer(),
+    service = recommender()
+    asked: dict[str, Any] = {
+        "emotion": request.args.get("emotion", "").strip() or None,
+        "mode": request.args.get("mode", "match").strip(),
+        "probabilities": _probabilities_arg(),
+        "exclude": seen_by_viewer(),
+    }
+    watch = _watch_filter()
+    result = service.recommend(
+        page=1 if page is None else page, seed=_int_arg("seed"), watch=watch, **asked
     )
+    removed = 0
+    if watch is not None and service.filters_availability and result.source != "fallback":
+        removed = max(0, service.count(**asked) - result.total)  # filtered at the source
+    body = _with_watch(result.to_dict(), result.movies, removed)
     if current_user() is not None:  # shaped by the viewer's seen films: nobody else's
-        return result.to_dict(), 200, {"Cache-Control": "no-store"}
-    return result.to_dict()
+        return body, 200, {"Cache-Control": "no-store"}
+    return body
 
 
 def seen_by_viewer() -> frozenset[str]:
@@ -128,7 +143,8 @@ def seen_by_viewer() -> frozenset[str]:
 
 @bp.get("/search")
 def search() -> dict[str, Any]:
-    return recommender().search(request.args.get("q", "")).to_dict()
+    result = recommender().search(request.args.get("q", ""))
+    return _with_watch(result.to_dict(), result.movies)
 
 
 # Ids of every provider: Wikidata "Q949228", IMDb "tt0073707", TMDB "20453".
@@ -139,7 +155,114 @@ MOVIE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 def movie(movie_id: str) -> dict[str, Any]:
     if not MOVIE_ID.fullmatch(movie_id):  # no provider, cache or database sees such input
         raise NotFound(f"No movie with id {movie_id[:80]!r}.", code="movie_not_found")
-    return recommender().movie(movie_id).to_dict()
+    found = recommender().movie(movie_id)
+    body = found.to_dict()
+    guide = watch_guide()
+    if guide is not None:
+        body["watch"] = guide.for_movies([found], _region())[0]
+    return body
+
+
+# -- where to watch ----------------------------------------------------------------------
+
+NEEDS_KEY = (
+    "Where to watch needs a TMDB key: set EMOTIONPIX_TMDB_API_KEY (or EMOTIONPIX_TMDB_TOKEN) "
+    "and restart; the data comes from JustWatch through TMDB."
+)
+_REGION = re.compile(r"[A-Za-z]{2}")
+_SERVICES = re.compile(r"\d{1,9}(,\d{1,9}){0,19}")
+
+
+def _guide() -> WatchGuide:
+    guide = watch_guide()
+    if guide is None:
+        raise NotFound(NEEDS_KEY, code="watch_not_configured")
+    return guide
+
+
+def _region() -> str:
+    """``?region=XX``, else the region of the browser's languages (en-IN: IN), else US."""
+    raw = request.args.get("region", "").strip()
+    if raw:
+        if not _REGION.fullmatch(raw):
+            raise InvalidInput(
+                f"region must be a two-letter country code such as IN, got {raw[:20]!r}.",
+                code="invalid_region",
+            )
+        return raw.upper()
+    return region_from_languages(request.accept_languages.values())
+
+
+def _services() -> frozenset[int] | None:
+    raw = request.args.get("services", "").strip()
+    if not raw:
+        return None
+    if not _SERVICES.fullmatch(raw):
+        raise InvalidInput(
+            f"services must be service ids separated by commas, such as 8,119, got {raw[:40]!r}.",
+            code="invalid_services",
+        )
+    return frozenset(int(s) for s in raw.split(","))
+
+
+def _watch_filter() -> WatchFilter | None:
+    """ "Only my services" as asked (``region``, ``services``, ``include_free``); None when
+    not asked; ``watch_not_configured`` without a TMDB key."""
+    services = _services()
+    if services is None:
+        return None
+    _guide()
+    kinds = STREAMING_OR_FREE if request.args.get("include_free") == "1" else STREAMING
+    return WatchFilter(_region(), tuple(sorted(services)), kinds)
+
+
+def _with_watch(body: dict[str, Any], movies: list[Any], removed: int = 0) -> dict[str, Any]:
+    """The answer with each film's availability when ``region`` or ``services`` is asked
+    for, keeping only films on the viewer's services, checked here whatever the provider
+    did (``filtered_out`` adds those ``removed`` at the source)."""
+    watch = _watch_filter()
+    guide = watch_guide()
+    if guide is None or (watch is None and "region" not in request.args):
+        return body
+    region = _region()
+    if body.get("source") == "fallback" and not guide.via_imdb:
+        # The provider failed and the catalog stood in: where its films stream is unknown.
+        body["watch_unavailable"] = UNAVAILABLE
+        if watch is not None:
+            body["filtered_out"] = 0
+        for item in body["movies"]:
+            item["watch"] = guide.unavailable(region)
+        return body
+    if watch is not None:
+        kept = guide.keep(movies, region, watch.services, watch.kinds)
+        if kept is None:
+            body["watch_unavailable"] = UNAVAILABLE
+            body["filtered_out"] = removed
+        else:
+            ids = {m.id for m in kept[0]}
+            body["movies"] = [m for m in body["movies"] if m["id"] in ids]
+            movies = [m for m in movies if m.id in ids]
+            body["filtered_out"] = removed + kept[1]
+    for item, offers in zip(body["movies"], guide.for_movies(movies, region), strict=True):
+        item["watch"] = offers
+    return body
+
+
+@bp.get("/watch/regions")
+def watch_regions() -> dict[str, Any]:
+    guide = _guide()
+    return {
+        "regions": guide.regions(),
+        "region": _region(),
+        "attribution": guide.attribution,
+    }
+
+
+@bp.get("/watch/services")
+def watch_services() -> dict[str, Any]:
+    guide = _guide()
+    region = _region()
+    return {"region": region, "services": guide.services(region), "attribution": guide.attribution}
 
 
 @bp.get("/emotions")

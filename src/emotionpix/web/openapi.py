@@ -98,7 +98,76 @@ FACE = {
     },
 }
 
+# Where to watch (TMDB configured: its JustWatch data, credited as ``attribution``).
+SERVICE = {
+    "type": "object",
+    "required": ["id", "name", "logo"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "logo": _nullable("string", description="through the same image origin as posters"),
+    },
+}
+SERVICES = {"type": "array", "items": {"$ref": "#/components/schemas/WatchService"}}
+WATCH = {
+    "type": "object",
+    "required": ["region", "attribution"],
+    "description": "the film's availability in ``region``, as of ``fetched_at`` (cached a "
+    "day at most); only ``unavailable`` while TMDB fails",
+    "properties": {
+        "region": {"type": "string", "description": "ISO 3166-1 country"},
+        "fetched_at": _nullable("string", description="ISO 8601, UTC"),
+        "link": _nullable("string", description="TMDB's watch page for the region"),
+        "stream": SERVICES,
+        "free": SERVICES,
+        "ads": SERVICES,
+        "rent": SERVICES,
+        "buy": SERVICES,
+        "attribution": {"type": "string", "description": "Data from JustWatch"},
+        "unavailable": {"type": "string"},
+    },
+}
+WITH_WATCH = {"type": "object", "properties": {"watch": {"$ref": "#/components/schemas/Watch"}}}
+FILTERED = {
+    "type": "object",
+    "properties": {
+        "filtered_out": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "films of this page the services filter removed",
+        },
+        "watch_unavailable": {
+            "type": "string",
+            "description": "availability could not be had: nothing was filtered",
+        },
+        "movies": {"type": "array", "items": WITH_WATCH},
+    },
+}
+NEEDS_TMDB = _error("Where to watch needs a TMDB key (watch_not_configured)")
+REGION = _query(
+    "region",
+    {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+    "where to watch: a country (IN, US…); default from Accept-Language (en-IN: IN), else US. "
+    "Each film then carries ``watch`` (TMDB configured)",
+)
+WATCH_FILTER = [
+    REGION,
+    _query(
+        "services",
+        {"type": "string", "pattern": "^[0-9]{1,9}(,[0-9]{1,9}){0,19}$"},
+        "only my services: TMDB service ids (``/api/watch/services``); keeps the films "
+        "streaming on one of them in ``region`` and says how many went (``filtered_out``)",
+    ),
+    _query(
+        "include_free",
+        {"type": "string", "enum": ["0", "1"]},
+        "1: free and with-ads offers count too",
+    ),
+]
+
 SCHEMAS: dict[str, Any] = {
+    "Watch": WATCH,
+    "WatchService": SERVICE,
     "Error": {
         "type": "object",
         "required": ["error", "message"],
@@ -370,10 +439,17 @@ PATHS: dict[str, Any] = {
                     {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
                     "the seed of a previous answer, to page through the same order",
                 ),
+                *WATCH_FILTER,
             ],
             "responses": {
-                "200": _json("Films", "Recommendations"),
-                "400": _error("Unknown emotion or mode, bad emotions, or a bad page or seed"),
+                "200": _answer(
+                    "Films",
+                    {"allOf": [{"$ref": "#/components/schemas/Recommendations"}, FILTERED]},
+                ),
+                "400": _error(
+                    "Unknown emotion or mode, bad emotions, a bad page or seed, region or services"
+                ),
+                "404": NEEDS_TMDB,
                 "503": UNAVAILABLE,
             },
         }
@@ -382,11 +458,16 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "Films by title (typos, accents and case forgiven)",
             "parameters": [
-                _query("q", {"type": "string", "maxLength": 200}, "part of a title", required=True)
+                _query("q", {"type": "string", "maxLength": 200}, "part of a title", required=True),
+                *WATCH_FILTER,
             ],
             "responses": {
-                "200": _json("The best matches first", "SearchResults"),
-                "400": _error("Empty or too long"),
+                "200": _answer(
+                    "The best matches first",
+                    {"allOf": [{"$ref": "#/components/schemas/SearchResults"}, FILTERED]},
+                ),
+                "400": _error("Empty or too long, or a bad region or services"),
+                "404": NEEDS_TMDB,
                 "503": UNAVAILABLE,
             },
         }
@@ -401,12 +482,73 @@ PATHS: dict[str, Any] = {
                     "required": True,
                     "schema": {"type": "string"},
                     "description": "the provider's id (Wikidata Q…, TMDB number) or an IMDb tt…",
-                }
+                },
+                REGION,
             ],
             "responses": {
-                "200": _json("The film", "Movie"),
+                "200": _answer(
+                    "The film (with ``watch`` where TMDB is configured)",
+                    {"allOf": [{"$ref": "#/components/schemas/Movie"}, WITH_WATCH]},
+                ),
+                "400": _error("A bad region"),
                 "404": _error("No such film"),
                 "503": UNAVAILABLE,
+            },
+        }
+    },
+    "/api/watch/regions": {
+        "get": {
+            "summary": "Every region TMDB lists availability for (JustWatch data)",
+            "parameters": [REGION],
+            "responses": {
+                "200": _answer(
+                    "By name; ``region`` is the viewer's (asked for, or from Accept-Language)",
+                    {
+                        "type": "object",
+                        "required": ["regions", "region", "attribution"],
+                        "properties": {
+                            "regions": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["code", "name"],
+                                    "properties": {
+                                        "code": {"type": "string"},
+                                        "name": {"type": "string"},
+                                    },
+                                },
+                            },
+                            "region": {"type": "string"},
+                            "attribution": {"type": "string"},
+                        },
+                    },
+                ),
+                "400": _error("A bad region"),
+                "404": NEEDS_TMDB,
+                "503": _error("TMDB failed and no list is cached"),
+            },
+        }
+    },
+    "/api/watch/services": {
+        "get": {
+            "summary": 'The streaming services of a region, for an "only my services" picker',
+            "parameters": [REGION],
+            "responses": {
+                "200": _answer(
+                    "In the region's order",
+                    {
+                        "type": "object",
+                        "required": ["region", "services", "attribution"],
+                        "properties": {
+                            "region": {"type": "string"},
+                            "services": SERVICES,
+                            "attribution": {"type": "string"},
+                        },
+                    },
+                ),
+                "400": _error("A bad region"),
+                "404": NEEDS_TMDB,
+                "503": _error("TMDB failed and no list is cached"),
             },
         }
     },

@@ -14,7 +14,7 @@ from emotionpix.db import guard, sqlite_file_present, start_ping
 from emotionpix.errors import UriTooLong
 from emotionpix.protection import store_health
 from emotionpix.web.api import seen_by_viewer
-from emotionpix.wiring import database, image_origins, recommender
+from emotionpix.wiring import database, image_origins, recommender, watch_guide
 
 bp = Blueprint(
     "pages",
@@ -45,6 +45,7 @@ def index() -> str:
         "max_upload_bytes": max_upload,
         "max_upload_mb": f"{max_upload / 2**20:.0f}",
         "welcome": request.args.get("welcome") == "1",  # just confirmed the account's email
+        "watch": watch_guide() is not None,  # where to watch: TMDB configured
     }
     try:
         if query.strip():

@@ -33,8 +33,9 @@ export async function request(url, options = {}) {
 
 // emotions: the photo's probabilities ({happy: 0.48, surprise: 0.41}) so that the server
 // can blend the top two on a close call; null for a mood picked by hand.
-export const recommendations = (emotion, { page = 1, seed = null, mode = "match", emotions = null } = {}) => {
-  const params = new URLSearchParams({ emotion, page: String(page), mode });
+// watch: where to watch ({region, services, include_free}: only the viewer's services).
+export const recommendations = (emotion, { page = 1, seed = null, mode = "match", emotions = null, watch = {} } = {}) => {
+  const params = new URLSearchParams({ emotion, page: String(page), mode, ...watch });
   if (seed !== null) params.set("seed", String(seed));
   if (emotions) {
     params.set("emotions", Object.entries(emotions).map(([label, p]) => `${label}:${p.toFixed(3)}`).join(","));
@@ -42,9 +43,15 @@ export const recommendations = (emotion, { page = 1, seed = null, mode = "match"
   return request(`/api/recommendations?${params}`);
 };
 
-export const search = (query) => request(`/api/search?${new URLSearchParams({ q: query })}`);
+export const search = (query, watch = {}) => request(`/api/search?${new URLSearchParams({ q: query, ...watch })}`);
 
-export const movie = (id) => request(`/api/movies/${encodeURIComponent(id)}`);
+// region: where to watch it (null: the server's guess from the browser's languages).
+export const movie = (id, region = null) =>
+  request(`/api/movies/${encodeURIComponent(id)}${region ? `?${new URLSearchParams({ region })}` : ""}`);
+
+export const watchRegions = () => request("/api/watch/regions");
+
+export const watchServices = (region) => request(`/api/watch/services?${new URLSearchParams({ region })}`);
 
 // image: a Blob or File (JPEG, PNG or WebP); sent as the raw request body.
 export const emotion = (image) =>

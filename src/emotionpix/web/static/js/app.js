@@ -17,11 +17,13 @@ import * as reader from "./ondevice/reader.js";
 import { roomMood } from "./ondevice/room.js";
 import { problemWith } from "./photo.js";
 import * as voice from "./voice.js";
+import * as watch from "./watch.js";
 
 // emotions: the photo's two most probable emotions, sent along so that the server can blend
 // their films when they are close (null after a chip, or once the viewer chose between them).
 // reading: what the last photo was read as (a correction records what it corrected).
-const state = { emotion: null, emotions: null, page: 1, seed: null, reading: null };
+// query: the search shown, if the grid holds one.
+const state = { emotion: null, emotions: null, page: 1, seed: null, reading: null, query: null };
 
 const article = (word) => (/^[aeiou]/.test(word) ? "an" : "a");
 
@@ -53,13 +55,16 @@ async function showRecommendations(emotion, { append = false, emotions = null } 
   const page = append ? state.page + 1 : 1;
   const asked = append ? state.emotions : emotions;
   const answer = await api.recommendations(emotion, {
-    page, seed: append ? state.seed : null, mode: mode.get(), emotions: asked,
+    page, seed: append ? state.seed : null, mode: mode.get(), emotions: asked, watch: watch.query(),
   });
-  Object.assign(state, { emotion, emotions: asked, page: answer.page, seed: answer.seed });
+  Object.assign(state, { emotion, emotions: asked, page: answer.page, seed: answer.seed, query: null });
   markChip(emotion);
-  library.decorate(grid.render(heading(answer), answer.movies, {
+  const cards = grid.render(heading(answer), answer.movies, {
     append, hasMore: answer.has_more, source: answer.source,
-  }));
+  });
+  library.decorate(cards);
+  watch.decorate(cards, answer.movies);
+  watch.showFiltered(answer);
   return answer;
 }
 
@@ -171,14 +176,17 @@ async function runSearch(query) {
     return;
   }
   try {
-    const answer = await api.search(text);
-    Object.assign(state, { emotion: null, emotions: null });
+    const answer = await api.search(text, watch.query());
+    Object.assign(state, { emotion: null, emotions: null, query: text });
     markChip(null);
     hideResult();
-    library.decorate(grid.render(`Results for “${text}”`, answer.movies, {
+    const cards = grid.render(`Results for “${text}”`, answer.movies, {
       empty: `No titles match “${text}”. Check the spelling or try fewer words.`,
       source: answer.source,
-    }));
+    });
+    library.decorate(cards);
+    watch.decorate(cards, answer.movies);
+    watch.showFiltered(answer);
     reveal($("#results-heading"));
   } catch (error) {
     say("#search-message", error.message, { error: true });
@@ -247,6 +255,16 @@ function wire() {
       await showRecommendations(state.emotion, { append: true });
       const first = $("#grid").children[before]?.querySelector("a");
       if (first) reveal(first);
+    } catch (error) {
+      say("#results-message", error.message, { error: true });
+    }
+  });
+
+  // A new region or choice of services: the films shown again under it.
+  watch.init(async () => {
+    try {
+      if (state.emotion) await showRecommendations(state.emotion, { emotions: state.emotions });
+      else if (state.query) await runSearch(state.query);
     } catch (error) {
       say("#results-message", error.message, { error: true });
     }

@@ -5,6 +5,7 @@ import { $ } from "./dom.js";
 import * as api from "./api.js";
 import { poster } from "./grid.js";
 import * as library from "./library.js";
+import * as watch from "./watch.js";
 
 let opener = null;
 
@@ -42,8 +43,9 @@ function fill(movie, reason) {
 export async function open(id, from) {
   const dialog = $("#details");
   opener = from ?? document.activeElement;
-  const movie = await api.movie(id);
+  const movie = await api.movie(id, watch.currentRegion());
   fill(movie, from?.querySelector(".card-reason")?.textContent ?? "");
+  watch.fill(movie.watch);
   library.showIn($(".details-actions"), movie.id);
   if (!dialog.open) dialog.showModal();
   $("#details-close").focus();

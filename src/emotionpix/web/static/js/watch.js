@@ -1,0 +1,170 @@
+// Where to watch (TMDB configured: JustWatch's data, credited wherever it shows): the
+// viewer's region and "only my services", remembered in this browser (localStorage); the
+// query the grid's calls carry; availability in the details overlay and on cards.
+
+import { $, el } from "./dom.js";
+import * as api from "./api.js";
+
+const REGION_KEY = "emotionpix.watch.region";
+const SERVICES_KEY = "emotionpix.watch.services";
+const FREE_KEY = "emotionpix.watch.free";
+const KINDS = [["stream", "Stream"], ["free", "Free"], ["ads", "With ads"], ["rent", "Rent"], ["buy", "Buy"]];
+
+let region = null; // null until the page knows it (the server's guess, or the remembered one)
+let services = [];
+let free = false;
+let changed = () => {};
+const regionNames = new Map(); // code -> English name, from TMDB's list
+
+const enabled = () => Boolean($("#watch-prefs"));
+
+function load(key, fallback) {
+  try {
+    const value = localStorage.getItem(key);
+    return value === null ? fallback : JSON.parse(value);
+  } catch {
+    return fallback; // storage disabled or damaged: the choice lasts for this page only
+  }
+}
+
+function store(key, value) {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // as above
+  }
+}
+
+// What the grid's calls add: {region, services, include_free} (nothing without TMDB).
+export function query() {
+  if (!enabled() || !region) return {};
+  const asked = { region };
+  if (services.length) asked.services = services.join(",");
+  if (services.length && free) asked.include_free = "1";
+  return asked;
+}
+
+export const currentRegion = () => (enabled() ? region : null);
+
+function summarise() {
+  const names = [...document.querySelectorAll("#watch-services input:checked")].map((box) => box.dataset.name);
+  $("#watch-summary").textContent = `${region ?? ""} · ${names.length ? names.join(", ") : "every service"}`;
+}
+
+async function showServices() {
+  const fieldset = $("#watch-services");
+  let listed;
+  try {
+    listed = (await api.watchServices(region)).services;
+  } catch (error) {
+    fieldset.replaceChildren(fieldset.querySelector("legend"), el("p", { className: "muted" }, error.message));
+    return;
+  }
+  const known = new Set(listed.map((service) => service.id));
+  services = services.filter((id) => known.has(id));
+  const boxes = listed.map((service) => el("label", { className: "watch-service" },
+    el("input", { type: "checkbox", value: service.id, "data-name": service.name, checked: services.includes(service.id) }),
+    service.logo ? el("img", { src: service.logo, alt: "", width: 24, height: 24, loading: "lazy" }) : null,
+    ` ${service.name}`));
+  fieldset.replaceChildren(fieldset.querySelector("legend"), ...boxes);
+  summarise();
+}
+
+// The "N films removed" line under the grid's heading, with the way to widen it.
+export function showFiltered(answer) {
+  const line = $("#watch-filtered");
+  if (!line) return;
+  const removed = answer.filtered_out ?? 0;
+  line.hidden = !("filtered_out" in answer) && !answer.watch_unavailable;
+  $("#watch-filtered-text").textContent = answer.watch_unavailable
+    ? `${answer.watch_unavailable} Your services could not be checked.`
+    : `Only your services: ${removed} film${removed === 1 ? "" : "s"} removed.`;
+}
+
+function logo(service) {
+  return el("span", { className: "watch-offer", title: service.name },
+    service.logo ? el("img", { src: service.logo, alt: service.name, width: 32, height: 32, loading: "lazy" }) : service.name);
+}
+
+// The details overlay's "Where to watch" section for a film's ``watch``.
+export function fill(watch) {
+  const offers = $("#details-watch-offers");
+  if (!offers) return; // no TMDB key: the overlay says how to add one
+  const date = $("#details-watch-date");
+  const link = $("#details-watch-link");
+  if (!watch || watch.unavailable) {
+    offers.replaceChildren(el("p", { className: "muted" }, watch?.unavailable ?? "Availability unavailable right now."));
+    date.textContent = "";
+    link.hidden = true;
+    return;
+  }
+  const groups = KINDS.filter(([kind]) => watch[kind]?.length).map(([kind, label]) =>
+    el("div", { className: `watch-group watch-${kind}` }, el("h4", {}, label), el("div", { className: "watch-logos" }, watch[kind].map(logo))));
+  offers.replaceChildren(...(groups.length ? groups : [el("p", { className: "muted" }, `Not offered in ${watch.region} right now.`)]));
+  const fetched = watch.fetched_at ? new Date(watch.fetched_at) : null;
+  const where = regionNames.get(watch.region) ?? watch.region;
+  date.textContent = fetched ? `In ${where}, as of ${fetched.toLocaleDateString(undefined, { dateStyle: "medium" })}.` : "";
+  link.hidden = !watch.link;
+  if (watch.link) link.href = watch.link;
+}
+
+// Small logos of where each card's film streams (its ``watch`` from the grid's answer).
+export function decorate(cards, movies) {
+  cards.forEach((item, i) => {
+    const watch = movies[i]?.watch;
+    item.querySelector(".card-watch")?.remove();
+    if (!watch || watch.unavailable) return;
+    const streams = [...watch.stream, ...watch.free, ...watch.ads].slice(0, 4);
+    if (!streams.length) return;
+    item.querySelector(".card").append(el("span", { className: "card-watch", "aria-label": `Streams on ${streams.map((s) => s.name).join(", ")} (data from JustWatch)` },
+      streams.map(logo)));
+  });
+}
+
+export async function init(onChange) {
+  if (!enabled()) return;
+  changed = onChange;
+  services = load(SERVICES_KEY, []).filter(Number.isInteger);
+  free = Boolean(load(FREE_KEY, false));
+  $("#watch-free").checked = free;
+  let listed;
+  try {
+    listed = await api.watchRegions();
+  } catch (error) {
+    $("#watch-services").append(el("p", { className: "muted" }, error.message));
+    return;
+  }
+  for (const r of listed.regions) regionNames.set(r.code, r.name);
+  const saved = load(REGION_KEY, null);
+  region = listed.regions.some((r) => r.code === saved) ? saved : listed.region;
+  const select = $("#watch-region");
+  select.replaceChildren(...listed.regions.map((r) => el("option", { value: r.code, selected: r.code === region }, r.name)));
+  select.value = region;
+  select.addEventListener("change", async () => {
+    region = select.value;
+    store(REGION_KEY, region);
+    await showServices();
+    store(SERVICES_KEY, services);
+    changed();
+  });
+  $("#watch-services").addEventListener("change", (event) => {
+    if (event.target.type !== "checkbox") return;
+    services = [...document.querySelectorAll("#watch-services input:checked")].map((box) => Number(box.value));
+    store(SERVICES_KEY, services);
+    summarise();
+    changed();
+  });
+  $("#watch-free").addEventListener("change", () => {
+    free = $("#watch-free").checked;
+    store(FREE_KEY, free);
+    if (services.length) changed();
+  });
+  $("#watch-widen").addEventListener("click", () => {
+    services = [];
+    store(SERVICES_KEY, services);
+    for (const box of document.querySelectorAll("#watch-services input")) box.checked = false;
+    summarise();
+    changed();
+  });
+  await showServices();
+}

@@ -1,0 +1,100 @@
+"""Where to watch in the page, with TMDB (the local stand-in) as the movie source: the viewer
+picks India and two services, the grid keeps only films on them and says how many went, the
+details show the services' logos, the date and JustWatch's credit, at desktop and phone
+width, and the choice is remembered in the browser."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import serve_app
+from tests.e2e.test_browser import wait_for_cards
+from tests.standins import tmdb
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = Path("/tmp/watch-shots")
+MINE = {"Netflix", "Amazon Prime Video"}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmdb_server):
+    """This module's app: TMDB (the stand-in) as its provider."""
+    yield from serve_app(
+        {
+            "PROVIDER": "tmdb",
+            "TMDB_API_KEY": tmdb.API_KEY,
+            "TMDB_BASE_URL": f"{tmdb_server.url}/3",
+            "PROVIDER_RETRIES": 0,
+        }
+    )
+
+
+def pick_india_and_two_services(page):
+    page.click("#watch-prefs summary")
+    expect(page.locator("#watch-region option[value='IN']")).to_have_count(1)
+    page.select_option("#watch-region", "IN")
+    expect(page.locator("#watch-services input[data-name='JioCinema']")).to_have_count(1)
+    for name in MINE:
+        page.check(f"#watch-services input[data-name='{name}']")
+
+
+def card_services(page):
+    """The services each card shows logos of."""
+    return page.evaluate(
+        "[...document.querySelectorAll('#grid .card')].map((card) =>"
+        " [...card.querySelectorAll('.card-watch img')].map((img) => img.alt))"
+    )
+
+
+def test_india_and_two_services_then_the_details(make_page, tmdb_api):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = make_page()
+    pick_india_and_two_services(page)
+    page.click(".chip[data-emotion='happy']")
+    wait_for_cards(page, 20)
+    assert all(set(names) & MINE for names in card_services(page))
+    expect(page.locator("#watch-filtered")).to_be_visible()
+    assert "removed" in page.inner_text("#watch-filtered")
+    asked = [r.url for r in page.requests if "/api/recommendations" in r.url]
+    assert "region=IN" in asked[-1]
+    assert "services=" in asked[-1]
+    page.screenshot(path=str(SHOTS / "grid-desktop.png"))
+
+    page.locator("#grid .card").first.click()
+    page.wait_for_selector("#details[open]")
+    logos = page.locator("#details-watch-offers img")
+    expect(logos.first).to_be_visible()
+    assert set(logos.evaluate_all("(imgs) => imgs.map((img) => img.alt)")) & MINE
+    assert logos.evaluate_all("(imgs) => imgs.every((img) => img.naturalWidth > 0)")
+    assert "In India, as of" in page.inner_text("#details-watch-date")
+    assert "Data from JustWatch" in page.inner_text("#details-watch")
+    link = page.locator("#details-watch-link")
+    assert link.get_attribute("href").endswith("locale=IN")
+    page.screenshot(path=str(SHOTS / "details-desktop.png"))
+
+    # Remembered in this browser (a new context starts clean): the same page reloaded.
+    page.keyboard.press("Escape")
+    page.reload()
+    page.wait_for_selector("body[data-ready='true']", state="attached")
+    expect(page.locator("#watch-region")).to_have_value("IN")
+    expect(page.locator("#watch-services input:checked")).to_have_count(2)
+
+
+def test_a_phone_keeps_availability_readable(make_page, tmdb_api):
+    page = make_page(viewport=(390, 844))
+    pick_india_and_two_services(page)
+    page.click(".chip[data-emotion='happy']")
+    wait_for_cards(page, 20)
+    page.screenshot(path=str(SHOTS / "grid-phone.png"))
+    page.locator("#grid .card").first.click()
+    page.wait_for_selector("#details[open]")
+    expect(page.locator("#details-watch-offers img").first).to_be_visible()
+    page.locator("#details-watch").scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = page.locator("#details-watch").bounding_box()
+    assert box is not None
+    assert box["width"] <= 390
+    assert "Data from JustWatch" in page.inner_text("#details-watch")
+    page.screenshot(path=str(SHOTS / "details-phone.png"))
