@@ -139,7 +139,7 @@ def show_config(markdown: bool) -> None:
     help="Processes (more than one: Gunicorn, behind nginx).",
 )
 @click.option(
-    "--threads", default=8, show_default=True, type=click.IntRange(1), help="Threads each."
+    "--threads", default=16, show_default=True, type=click.IntRange(1), help="Threads each."
 )
 @click.option(
     "--server",

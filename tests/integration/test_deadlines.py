@@ -1,6 +1,6 @@
 """A PostgreSQL server that hangs (SIGSTOP: its kernel still accepts and acknowledges, so
 only the app's own deadline notices) while signed-in visitors keep coming, over real HTTP to
-a server with `emotionpix serve`'s 8 threads: every request answers within its deadline —
+a server with `emotionpix serve`'s 16 threads: every request answers within its deadline —
 one missed database deadline (DATABASE_TIMEOUT, 0.5 s) plus its own work — and /healthz
 within a second; signed-in visitors are served as guests, their writes get 503 JSON, and
 they are signed in again once the server wakes. The PostgreSQL is the test's own."""
@@ -30,7 +30,7 @@ from tests.integration.server import in_thread
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 CLIENTS = 12
-SERVER_THREADS = 8  # emotionpix serve's default
+SERVER_THREADS = 16  # emotionpix serve's default
 HUNG_FOR = 10.0  # seconds the server stays stopped
 # What a request may take while the database hangs: one missed database deadline (0.5 s)
 # and the request's own work on a small, busy machine (12 clients on 2 cores).
