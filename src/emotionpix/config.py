@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -32,6 +32,7 @@ from emotionpix.providers.registry import provider_problems, provider_settings
 
 PREFIX = "EMOTIONPIX"
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ConfigError(RuntimeError):
@@ -356,11 +357,7 @@ FLASK_DEFAULTS: dict[str, Any] = {
 
 def declared() -> tuple[Setting, ...]:
     """Every setting: the app's own, then each registered movie provider's."""
-    return SETTINGS + _provider_settings()
-
-
-def _provider_settings() -> tuple[Setting, ...]:
-    return tuple(provider_settings())
+    return SETTINGS + tuple(provider_settings())
 
 
 @dataclass(frozen=True)
@@ -396,8 +393,8 @@ def read_settings(
     for key, raw in environ.items():
         if key.startswith(f"{PREFIX}_"):
             texts[key.removeprefix(f"{PREFIX}_")] = (raw, "environment")
-    _rename_old(settings, texts)
-    overrides = _renamed_overrides(settings, overrides)
+    texts = _renamed(settings, texts, f"{PREFIX}_")
+    overrides = _renamed(settings, overrides, "") if overrides else overrides
     _warn_unknown(settings, texts)
     values: dict[str, Value] = {}
     problems: list[str] = []
@@ -418,32 +415,16 @@ def read_settings(
     return values
 
 
-def _rename_old(settings: Iterable[Setting], texts: dict[str, tuple[str, str]]) -> None:
-    for setting in settings:
-        for old in setting.old_names:
-            if old in texts:
-                warnings.warn(
-                    f"{PREFIX}_{old} is deprecated: use {PREFIX}_{setting.name}",
-                    DeprecationWarning,
-                    stacklevel=3,
-                )
-                log.warning("%s_%s is deprecated: use %s_%s", PREFIX, old, PREFIX, setting.name)
-                texts.setdefault(setting.name, texts.pop(old))
-
-
-def _renamed_overrides(
-    settings: Iterable[Setting], overrides: Mapping[str, Any] | None
-) -> Mapping[str, Any] | None:
-    """The caller's mapping with deprecated names turned into the current ones."""
-    if not overrides:
-        return overrides
-    renamed = dict(overrides)
+def _renamed(settings: Iterable[Setting], found: Mapping[str, T], prefix: str) -> dict[str, T]:
+    """``found`` (names without the EMOTIONPIX_ prefix) with deprecated names turned into
+    the current ones, each with a warning that names what to write instead."""
+    renamed = dict(found)
     for setting in settings:
         for old in setting.old_names:
             if old in renamed:
-                warnings.warn(
-                    f"{old} is deprecated: use {setting.name}", DeprecationWarning, stacklevel=4
-                )
+                message = f"{prefix}{old} is deprecated: use {prefix}{setting.name}"
+                warnings.warn(message, DeprecationWarning, stacklevel=4)
+                log.warning("%s", message)
                 renamed.setdefault(setting.name, renamed.pop(old))
     return renamed
 
@@ -505,7 +486,6 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     app.config.update({name: found.value for name, found in values.items()})
     declared_names = set(values)
     app.config.update({k: v for k, v in (overrides or {}).items() if k not in declared_names})
-    app.extensions["emotionpix.settings"] = values
     _fill_derived(app)
     _check_together(app.config)
     # Flask's own setting: Werkzeug refuses (400) a request whose Host is not among these.
@@ -616,11 +596,16 @@ def markdown_table(settings: Iterable[Setting] | None = None) -> str:
     return "\n".join(rows) + "\n"
 
 
+# This machine's host names: a development server answers to them, and mailed links may
+# name them without PUBLIC_URL.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
 def trusted_hosts(config: Mapping[str, Any]) -> list[str] | None:
     """The Host names the app answers to (Werkzeug checks them): ``TRUSTED_HOSTS``, else
     PUBLIC_URL's host and loopback names, else None (any host: a development server)."""
     if config["TRUSTED_HOSTS"] is not None:
         return list(config["TRUSTED_HOSTS"])
     if config["PUBLIC_URL"]:
-        return [str(urlsplit(config["PUBLIC_URL"]).hostname), "localhost", "127.0.0.1", "::1"]
+        return [str(urlsplit(config["PUBLIC_URL"]).hostname), *LOOPBACK_HOSTS]
     return None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -37,6 +37,13 @@ limiter = Limiter(
 # The auth limit while the shared store is unreachable: nothing gets through.
 CLOSED = "0 per minute"
 REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://")
+
+
+def never_stored(response: Response) -> Response:
+    """An answer with personal data or tokens in it: no browser or proxy may keep it (a
+    blueprint's ``after_request``)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def auth_limit() -> str:

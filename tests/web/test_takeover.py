@@ -67,6 +67,16 @@ def test_a_reset_link_is_never_built_on_the_requests_host(no_csrf):
     assert len(links(outbox.getvalue())) == mailed  # nothing mailed at all
 
 
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1:5000", "[::1]", "[::1]:5000"])
+def test_a_development_server_on_this_machine_mails_its_links(no_csrf, host):
+    client, outbox = no_csrf.test_client(), console(no_csrf)
+    answer = client.post(
+        "/signup", data={"email": "ann@example.com", "password": PASSWORD}, headers={"Host": host}
+    )
+    assert answer.status_code == 200
+    assert links(outbox.getvalue())[0].startswith(f"http://{host}/confirm?token=")
+
+
 def test_a_confirmation_link_is_never_built_on_the_requests_host(no_csrf):
     client, outbox = no_csrf.test_client(), console(no_csrf)
     answer = client.post(

@@ -96,9 +96,6 @@ class SessionLedger:
         found = json.loads(row.tokens) if row.tokens else {}
         return found if isinstance(found, dict) else {}
 
-    def is_open(self, session_id: str, account_id: str) -> bool:
-        return self.tokens(session_id, account_id) is not None
-
     def renew(self, session_id: str, tokens: Mapping[str, Any]) -> None:
         """Keep the tokens a backend renewed (Supabase rotates them)."""
         with self.engine.begin() as conn:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -43,17 +44,14 @@ from emotionpix.auth.session import (
     safe_next,
     start_session,
 )
+from emotionpix.config import LOOPBACK_HOSTS
 from emotionpix.errors import status_of
-from emotionpix.protection import auth_limit, limiter
+from emotionpix.protection import auth_limit, limiter, never_stored
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
-@bp.after_request
-def _never_stored(response: Response) -> Response:
-    """Account pages show personal data and tokens: no browser or proxy may keep them."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(never_stored)  # account pages show personal data and tokens
 
 
 def _proof() -> dict[str, str]:
@@ -73,10 +71,6 @@ def _mailer_where() -> str:
 
 def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(f"auth/{template}", proof_names=PROOF_FIELDS, **context), status
-
-
-# Hosts a mailed link may name without EMOTIONPIX_PUBLIC_URL: only this machine's.
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
 
 class PublicUrlMissing(AuthUnavailable):
@@ -100,7 +94,7 @@ def _link_to(endpoint: str) -> str:
     path = url_for(endpoint)[len(request.script_root) :]
     if public:
         return f"{public.rstrip('/')}{path}"
-    if request.host.rsplit(":", 1)[0].lower() not in LOOPBACK_HOSTS:
+    if urlsplit(f"//{request.host}").hostname not in LOOPBACK_HOSTS:
         current_app.logger.error(
             "a mailed link was asked for on host %r: set EMOTIONPIX_PUBLIC_URL", request.host
         )

@@ -123,7 +123,7 @@ def recommendations() -> dict[str, Any] | tuple[dict[str, Any], int, dict[str, s
     removed = 0
     if watch is not None and service.filters_availability and result.source != "fallback":
         removed = max(0, service.count(**asked) - result.total)  # filtered at the source
-    body = _with_watch(result.to_dict(), result.movies, removed)
+    body = _with_watch(result.to_dict(), result.movies, watch, removed)
     if current_user() is not None:  # shaped by the viewer's seen films: nobody else's
         return body, 200, {"Cache-Control": "no-store"}
     return body
@@ -144,7 +144,7 @@ def seen_by_viewer() -> frozenset[str]:
 @bp.get("/search")
 def search() -> dict[str, Any]:
     result = recommender().search(request.args.get("q", ""))
-    return _with_watch(result.to_dict(), result.movies)
+    return _with_watch(result.to_dict(), result.movies, _watch_filter())
 
 
 # Ids of every provider: Wikidata "Q949228", IMDb "tt0073707", TMDB "20453".
@@ -216,11 +216,12 @@ def _watch_filter() -> WatchFilter | None:
     return WatchFilter(_region(), tuple(sorted(services)), kinds)
 
 
-def _with_watch(body: dict[str, Any], movies: list[Any], removed: int = 0) -> dict[str, Any]:
+def _with_watch(
+    body: dict[str, Any], movies: list[Any], watch: WatchFilter | None, removed: int = 0
+) -> dict[str, Any]:
     """The answer with each film's availability when ``region`` or ``services`` is asked
     for, keeping only films on the viewer's services, checked here whatever the provider
     did (``filtered_out`` adds those ``removed`` at the source)."""
-    watch = _watch_filter()
     guide = watch_guide()
     if guide is None or (watch is None and "region" not in request.args):
         return body

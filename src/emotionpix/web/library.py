@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 from sqlalchemy import Table
 
 from emotionpix.auth.personal import Film, seen, watchlist
 from emotionpix.auth.session import current_user, personal, require_user
 from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
 from emotionpix.core.errors import InvalidInput, NotFound
+from emotionpix.protection import never_stored
 from emotionpix.web.api import MAX_JSON_BYTES, MOVIE_ID, json_too_long
 from emotionpix.wiring import recommender
 
@@ -21,11 +22,7 @@ LISTS: dict[str, Table] = {"watchlist": watchlist, "seen": seen}
 MOOD_SOURCES = ("camera", "photo", "correction")
 
 
-@bp.after_request
-def _never_stored(response: Response) -> Response:
-    """The viewer's own lists and readings: no browser or proxy may keep them."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(never_stored)  # the viewer's own lists and readings
 
 
 def _json() -> dict[str, Any]:
