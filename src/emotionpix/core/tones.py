@@ -1,0 +1,124 @@
+"""What a film feels like: the tone vocabulary, how films end, how strong their violence, fear
+and sadness are, and the content notes a viewer may want before pressing play.
+
+Every film profile (the catalog's hand-written table, or one mapped from a provider's
+keywords) speaks only these words, and every mood rule (``recommend/moods.json``) is checked
+against them at start-up. Each tag has a one-line definition: the labeller's guide, and what
+the page shows when a viewer asks what a tag means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+TONES: dict[str, str] = {
+    "feel-good": "leaves you happier than you started",
+    "funny": "made to make you laugh, and it does, often",
+    "heartwarming": "warmth and kindness between people at its centre",
+    "romantic": "a love story is at its heart",
+    "whimsical": "playful and fanciful, lightly unreal",
+    "comforting": "gentle and safe, low stakes; a film to curl up with",
+    "nostalgic": "looks back fondly on a time, a place or childhood",
+    "bittersweet": "joy and sorrow mixed, especially by the end",
+    "melancholic": "a quiet, wistful sadness runs through it",
+    "moving": "stirs deep feeling; tears are likely",
+    "devastating": "a crushing loss or sorrow that stays after the credits",
+    "harrowing": "shows suffering that is hard to watch",
+    "bleak": "little hope; a grim view of people or the world",
+    "dark": "sinister or morbid themes, even when told with humour",
+    "violent": "violence is frequent or graphic",
+    "tense": "sustained suspense; you hold your breath",
+    "scary": "sets out to frighten, and does",
+    "disturbing": "unsettling or transgressive; it stays with you",
+    "gory": "graphic blood and bodily harm",
+    "thought-provoking": "leaves you with questions worth thinking about",
+    "absorbing": "draws you in and holds you; an engrossing story",
+    "inspiring": "people rise to something; it makes you want to act",
+    "uplifting": "lifts the spirit; hope wins",
+    "cathartic": "lets a strong feeling out and leaves you lighter",
+    "exciting": "thrills and momentum: chases, fights, races, heists",
+    "epic": "grand in scale, sweeping in time or place",
+    "mind-bending": "plays with reality, time or identity; a puzzle",
+    "quirky": "offbeat, eccentric characters or style",
+    "slow-burn": "unhurried; it builds gradually",
+    "fast-paced": "brisk; a lot happens, quickly",
+    "family-friendly": "made for children and the adults with them",
+    "satirical": "mocks its targets to make a point",
+    "wondrous": "awe, spectacle and the joy of discovery",
+    "gritty": "raw and realistic, rough at the edges",
+    "intimate": "small in scale, close to a few people",
+}
+
+# How the story leaves you.
+ENDINGS: dict[str, str] = {
+    "uplifting": "it ends well: hope, triumph or happiness",
+    "bittersweet": "something is won and something lost",
+    "tragic": "it ends in death, defeat or loss",
+    "open": "it leaves the outcome to you",
+}
+
+# What a profile measures on a scale, and the scale's words (0 = none).
+INTENSITIES: tuple[str, ...] = ("violence", "fear", "sadness")
+LEVELS: tuple[str, ...] = ("none", "mild", "moderate", "strong")
+
+# Content notes: things some viewers want to know before they start.
+NOTES: dict[str, str] = {
+    "sexual-violence": "rape or sexual assault, shown or central to the story",
+    "animal-harm": "an animal is hurt or dies",
+    "suicide": "suicide or a suicide attempt",
+    "self-harm": "self-harm",
+    "drug-abuse": "addiction or heavy drug use",
+    "child-harm": "a child is hurt, abused or dies",
+    "torture": "torture is shown",
+}
+
+CONFIDENCES: tuple[str, ...] = ("high", "medium")
+
+
+class UnknownTone(ValueError):
+    """A word that is not in the tone vocabulary (or not an ending, intensity or note)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ToneProfile:
+    """How one film feels. ``tones`` are the film's tags, most characteristic first;
+    ``intensity`` holds a level (0-3) per INTENSITIES entry; ``source`` says who made the
+    profile ("team": written by hand; "keywords": mapped from a provider's keywords), and
+    ``confidence`` how sure its maker was."""
+
+    tones: tuple[str, ...]
+    ending: str | None = None
+    intensity: tuple[int, int, int] = (0, 0, 0)
+    notes: tuple[str, ...] = ()
+    confidence: str = "high"
+    source: str = "team"
+
+    def level(self, what: str) -> int:
+        """The profile's level (0-3) of ``what``, one of INTENSITIES."""
+        return self.intensity[INTENSITIES.index(what)]
+
+    def has(self, tag: str) -> bool:
+        """Whether the film has ``tag``: a tone, ``ending:<ending>`` or ``note:<note>``."""
+        kind, _, name = tag.partition(":")
+        if kind == "ending":
+            return self.ending == name
+        if kind == "note":
+            return name in self.notes
+        return tag in self.tones
+
+
+def check_tones(tags: Iterable[str], where: str) -> None:
+    """Raise UnknownTone naming ``where`` for any tag outside the vocabulary (a tone,
+    ``ending:…`` or ``note:…``)."""
+    for tag in tags:
+        kind, _, name = tag.partition(":")
+        known = (
+            name in ENDINGS
+            if kind == "ending"
+            else name in NOTES
+            if kind == "note"
+            else tag in TONES
+        )
+        if not known:
+            raise UnknownTone(f"{where}: {tag!r} is not a tone, ending:… or note:… we know")
