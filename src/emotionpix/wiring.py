@@ -22,8 +22,9 @@ from emotionpix.providers import build_sources
 from emotionpix.providers.base import WatchSource
 from emotionpix.recommend.enrich import Enricher
 from emotionpix.recommend.mapping import build_mapping
-from emotionpix.recommend.moods import Moods, build_moods
+from emotionpix.recommend.moods import MODES, Moods, build_moods
 from emotionpix.recommend.recommender import Recommender, Settings
+from emotionpix.recommend.tones import ToneBook
 from emotionpix.recommend.watch import WatchGuide
 
 DATABASE_KEY = "emotionpix.db"
@@ -99,6 +100,7 @@ def init_app(app: Flask) -> None:
         blend_margin=float(config["BLEND_MARGIN"]),
     )
     mapping, moods = _mood_tables(config["EMOTION_GENRES"], config["MOOD_FIT"])
+    _check_genres(moods, sources.genres, config["PROVIDER"])
     try:
         provider.check_filters(filters)
     except ValueError as exc:
@@ -123,6 +125,7 @@ def init_app(app: Flask) -> None:
         moods,
         fallback=sources.fallback,
         enricher=enricher,
+        book=ToneBook.bundled(),
     )
     app.extensions[IMAGE_ORIGINS_KEY] = sources.image_origins
     # Where to watch: from the provider when it knows (TMDB), else from the enrichment
@@ -145,6 +148,24 @@ def init_app(app: Flask) -> None:
         config["ONNX_THREADS"],
         config["MAX_IMAGE_PIXELS"],
     )
+
+
+def _check_genres(moods: Moods, genres: tuple[str, ...], provider: str) -> None:
+    """A ConfigError when a mood rule asks the provider for a genre it does not have (each
+    provider has its own genre names: TMDB has "Music" and "Science Fiction"); providers that
+    declare no genre list are not checked."""
+    if not genres:
+        return
+    known = {genre.casefold() for genre in genres}
+    for mode in MODES:
+        for emotion, rule in moods.rules(mode).items():
+            if rule.genre.casefold() not in known:
+                variable = "EMOTIONPIX_EMOTION_GENRES" if mode == "match" else "EMOTIONPIX_MOOD_FIT"
+                raise ConfigError(
+                    f"{variable}: the {mode} rule for {emotion} asks for the genre "
+                    f"{rule.genre!r}, which provider {provider} does not have; its genres are "
+                    f"{', '.join(sorted(genres))}"
+                )
 
 
 def _watching(source: object) -> WatchSource | None:

@@ -161,11 +161,13 @@ REAL = [
 ]
 
 GENRES = ("Comedy", "Drama", "Action", "Adventure", "Horror", "Thriller")
+# The lift rules' genres (TMDB's names) have pages of films too.
+LIFT_GENRES = ("Music", "Fantasy", "Family", "Romance")
 
 
 def _generated() -> list[Film]:
     films: list[Film] = []
-    for g, genre in enumerate(GENRES):
+    for g, genre in enumerate(GENRES + LIFT_GENRES):
         for i in range(110):
             hindi = i % 4 == 3
             films.append(
@@ -175,6 +177,7 @@ def _generated() -> list[Film]:
                     title=f"{genre} Story {i}",
                     year=1975 + (i * 7) % 50,
                     genres=(genre,) if i % 3 else (genre, GENRES[(g + 1) % len(GENRES)]),
+                    keywords=("feel good", "friendship") if genre in LIFT_GENRES else (),
                     rating=round(7.0 + (i % 25) / 10, 1),
                     votes=1000 + ((i * 7919) % 40_000),
                     language="hi" if hindi else "en",

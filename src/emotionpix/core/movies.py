@@ -9,6 +9,16 @@ from emotionpix.core.records import JsonRecord
 
 
 @dataclass(frozen=True, slots=True)
+class Intensity(JsonRecord):
+    """How strong a film's violence, fear and sadness are: 0 none, 1 mild, 2 moderate,
+    3 strong."""
+
+    violence: int
+    fear: int
+    sadness: int
+
+
+@dataclass(frozen=True, slots=True)
 class Movie(JsonRecord):
     """One film. ``rating`` is on a 0-10 scale; what ``votes`` counts depends on the provider;
     ``cast`` is in billing order where the source has one (the provider says). ``original_title``
@@ -35,6 +45,11 @@ class Movie(JsonRecord):
     trailer_url: str | None = None
     original_title: str | None = None
     keywords: tuple[str, ...] = ()
+    tones: tuple[str, ...] = ()
+    ending: str | None = None
+    intensity: Intensity | None = None
+    content_notes: tuple[str, ...] = ()
+    tones_from: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Movie:
@@ -47,5 +62,8 @@ class Movie(JsonRecord):
                 "countries": tuple(data.get("countries") or ()),
                 "cast": tuple(data.get("cast") or ()),
                 "keywords": tuple(data.get("keywords") or ()),
+                "tones": tuple(data.get("tones") or ()),
+                "intensity": Intensity(**data["intensity"]) if data.get("intensity") else None,
+                "content_notes": tuple(data.get("content_notes") or ()),
             }
         )

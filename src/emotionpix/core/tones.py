@@ -64,6 +64,7 @@ LEVELS: tuple[str, ...] = ("none", "mild", "moderate", "strong")
 
 # Content notes: things some viewers want to know before they start.
 NOTES: dict[str, str] = {
+    "violence": "strong, graphic violence (a profile's violence at its strongest)",
     "sexual-violence": "rape or sexual assault, shown or central to the story",
     "animal-harm": "an animal is hurt or dies",
     "suicide": "suicide or a suicide attempt",

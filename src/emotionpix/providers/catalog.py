@@ -126,6 +126,9 @@ class CatalogProvider(MovieProvider):
     name = "catalog"
     votes_meaning = "Rotten Tomatoes critic reviews"
     cast_in_billing_order = False  # the source lists the cast alphabetically
+    # Overviews are written from the genres and credits (``describe``): no words to read a
+    # film's tone from.
+    generated_overviews = True
     votes_unit = "critics"
     default_min_votes = 10
     prior_votes = 25

@@ -153,6 +153,7 @@ class MovieSources:
     fallback: MovieProvider | None
     enrichment: EnrichingProvider | None
     image_origins: tuple[str, ...]
+    genres: tuple[str, ...] = ()  # the genres the provider's discover understands (spec.genres)
 
     def warm_up(self) -> None:
         """Let the remote sources fetch what their first answers need, in the background."""
@@ -180,7 +181,9 @@ def build_sources(config: Config) -> MovieSources:
             raise TypeError(f"provider {enriching.name!r} enriches, but is no EnrichingProvider")
         enrichment = built
     origins = [*spec.images(config), *(enriching.images(config) if enriching else ())]
-    return MovieSources(provider, fallback, enrichment, tuple(dict.fromkeys(origins)))
+    return MovieSources(
+        provider, fallback, enrichment, tuple(dict.fromkeys(origins)), tuple(spec.genres)
+    )
 
 
 def _enriching(config: Config) -> ProviderSpec | None:

@@ -1,6 +1,11 @@
 """Why this film: a short reason built from the film's data and the mood it was picked for,
-such as "A light-hearted romantic comedy, 8.6/10 from 210 critics — picked for your happy
-mood"."""
+such as "A funny, heartwarming romantic comedy, 8.6/10 from 210 critics — picked for your
+happy mood".
+
+A reason states only what the film has: the tones it quotes are the film's own (those of its
+profile the mood's rule wants, in the profile's order), and a genre word that speaks of feeling
+("romantic", "family") appears only when the profile agrees. A film without a profile is
+described by its genres alone."""
 
 from __future__ import annotations
 
@@ -52,13 +57,32 @@ EMOTION_NOUNS: dict[str, str] = {
 }
 
 
+# Genres that make a claim about feeling, and the tone a profiled film needs to make it.
+CLAIMS: dict[str, str] = {"romance": "romantic", "family": "family-friendly"}
+QUOTED_TONES = 2  # the most tones a reason names
+# Tones a genre word already says ("a romantic romance"): not quoted beside it.
+SAME_WORDS: dict[str, tuple[str, ...]] = {
+    "romantic": ("romance", "romantic"),
+    "family-friendly": ("family",),
+    "funny": ("comedy", "comedy-drama"),
+}
+
+
 def describe(movie: Movie, rule: MoodRule, votes_unit: str) -> str:
-    """ "A light-hearted romantic comedy, 8.6/10 from 210 critics": the mood's feature, the
-    film's strongest supporting genre and the rule's genre, then its rating."""
+    """ "A funny, heartwarming romantic comedy, 8.6/10 from 210 critics": up to two of the
+    film's tones the mood wants, the film's strongest supporting genre and the rule's genre,
+    then its rating."""
     genre = rule.genre.casefold()
     support = {g.casefold(): w for g, w in rule.support.items()}
     carried = sorted(
-        (g.casefold() for g in movie.genres if g.casefold() in support),
+        (
+            g.casefold()
+            for g in movie.genres
+            if g.casefold() in support
+            and not (
+                movie.tones and g.casefold() in CLAIMS and CLAIMS[g.casefold()] not in movie.tones
+            )
+        ),
         key=lambda g: -support[g],
     )
     kind = NOUNS.get(genre, genre)
@@ -69,7 +93,13 @@ def describe(movie: Movie, rule: MoodRule, votes_unit: str) -> str:
         if other in QUALIFIERS and QUALIFIERS[other] not in kind:  # not "music musical"
             kind = f"{QUALIFIERS[other]} {kind}"
             break
-    phrase = f"{rule.feature} {kind}"
+    said = set(kind.split())
+    quoted = [
+        tone
+        for tone in movie.tones
+        if tone in rule.want and not said & {tone, *SAME_WORDS.get(tone, ())}
+    ][:QUOTED_TONES]
+    phrase = f"{', '.join(quoted)} {kind}" if quoted else kind
     text = f"{'An' if phrase[0] in 'aeiou' else 'A'} {phrase}"
     if movie.rating is not None:
         text += f", {movie.rating:.1f}/10"

@@ -9,6 +9,14 @@ Crime, Action and Adventure) fits 0.2: the genre is incidental there, not centra
 
 Words in the film's keywords and plot (where a provider gives them) add to either side, at
 most ``cue_cap`` each, so text refines the genres without overruling them.
+
+A film with a tone profile (``recommend/tones.py``) is judged by how it feels first: a tag in
+the rule's ``never`` list, or more violence, fear or sadness than its ``limits``, rules it out;
+otherwise its tones the rule wants and those it avoids make a share the same way genres do
+(a film's first three tones, its most characteristic, count fully, later ones
+``LATER_TONES``), and that share makes ``TONE_SHARE`` of the fit, the genre share the rest:
+genres break ties between films that feel alike. A profiled film with none of the tones the
+rule wants fits at most the genre part, below any threshold worth using.
 """
 
 from __future__ import annotations
@@ -20,6 +28,10 @@ from functools import lru_cache
 from emotionpix.core.movies import Movie
 from emotionpix.core.text import normalise
 from emotionpix.recommend.moods import FitSettings, MoodRule
+
+TONE_SHARE = 0.75  # the part of a profiled film's fit its tones decide
+LATER_TONES = 0.6  # the weight of a profile's fourth and later tones
+TONE_SLACK = 0.5  # keeps one wanted tone alone from being a perfect fit
 
 
 class MoodFit:
@@ -41,6 +53,37 @@ class MoodFit:
         }
 
     def fit(self, movie: Movie, emotion: str) -> float:
+        """0-1: for a profiled film, mostly how its tones suit the mood (0 when the rule rules
+        it out), else the share of its genres (and cue words) on the mood's side; 0 for a film
+        without the rule's genre."""
+        by_genre = self.genre_fit(movie, emotion)
+        if not movie.tones or by_genre == 0.0:
+            return by_genre
+        by_tone = self.tone_fit(movie, emotion)
+        return 0.0 if by_tone is None else TONE_SHARE * by_tone + (1 - TONE_SHARE) * by_genre
+
+    def tone_fit(self, movie: Movie, emotion: str) -> float | None:
+        """0-1: the share of the film's tones on the mood's side; None when the rule rules the
+        film out."""
+        rule = self.rules[emotion]
+        tags = {*movie.tones, f"ending:{movie.ending}", *(f"note:{n}" for n in movie.content_notes)}
+        if any(tag in tags for tag in rule.never):
+            return None
+        if rule.need and not any(tag in tags for tag in rule.need):
+            return None
+        if movie.intensity is not None:
+            for what, most in rule.limits.items():
+                if getattr(movie.intensity, what) > most:
+                    return None
+        on = off = 0.0
+        for place, tone in enumerate(movie.tones):
+            weight = 1.0 if place < 3 else LATER_TONES
+            on += weight * rule.want.get(tone, 0.0)
+            off += weight * rule.avoid.get(tone, 0.0)
+        off += sum(w for tag, w in rule.avoid.items() if ":" in tag and tag in tags)
+        return on / (on + off + TONE_SLACK) if on else 0.0
+
+    def genre_fit(self, movie: Movie, emotion: str) -> float:
         """0-1: the share of the film's genres (and cue words) on the mood's side; 0 for a
         film without the rule's genre."""
         genre, support, conflict = self._genres[emotion]

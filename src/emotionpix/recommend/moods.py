@@ -28,6 +28,7 @@ from typing import Any
 
 from emotionpix.core.emotions import UnknownEmotion, normalise_emotion
 from emotionpix.core.text import normalise
+from emotionpix.core.tones import INTENSITIES, UnknownTone, check_tones
 
 MODES: tuple[str, ...] = ("match", "lift")
 
@@ -41,6 +42,15 @@ class MoodRule:
     support: dict[str, float] = field(default_factory=dict)  # genres that suit the mood
     conflict: dict[str, float] = field(default_factory=dict)  # genres that work against it
     cues: dict[str, float] = field(default_factory=dict)  # keyword/plot words: +suit, -against
+    # For films with a tone profile (core.tones): the tones that suit the mood and those that
+    # work against it, with weights; tones of which a film needs one at least; tags
+    # ("harrowing", "ending:tragic", "note:suicide") that rule a film out; and the most
+    # violence, fear or sadness (0-3) a film may have.
+    want: dict[str, float] = field(default_factory=dict)
+    avoid: dict[str, float] = field(default_factory=dict)
+    need: tuple[str, ...] = ()
+    never: tuple[str, ...] = ()
+    limits: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -87,8 +97,11 @@ def default_tables() -> dict[str, Any]:
     return tables
 
 
-_RULE_FIELDS = {"genre", "feature", "support", "conflict", "cues"}
-_WEIGHTS = ("support", "conflict", "cues")
+_RULE_FIELDS = {
+    *("genre", "feature", "support", "conflict", "cues"),
+    *("want", "avoid", "need", "never", "limits"),
+}
+_WEIGHTS = ("support", "conflict", "cues", "want", "avoid")
 
 
 def build_moods(mapping: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> Moods:
@@ -160,15 +173,39 @@ def _changed(rule: MoodRule, change: Any, where: str) -> MoodRule:
             if weight:
                 table[key] = float(weight)
         updated[name] = table
+    for name in ("need", "never"):
+        if name in change:
+            tags = change[name]
+            if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+                raise ValueError(f"{where}.{name} must be a list of tones")
+            updated[name] = tuple(tags)
+    if "limits" in change:
+        limits = change["limits"]
+        if not isinstance(limits, Mapping) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 3 for v in limits.values()
+        ):
+            raise ValueError(f"{where}.limits must be an object of intensity -> level 0-3")
+        updated["limits"] = {**rule.limits, **limits}
     return replace(rule, **updated)
 
 
 def _checked(rule: MoodRule, genres: set[str], where: str) -> MoodRule:
-    """The rule with its cues written the way text is matched; none may be a genre name."""
+    """The rule with its cues written the way text is matched; none may be a genre name.
+    Its tones must be in the tone vocabulary, its limits name intensities."""
     cues = {normalise(cue): weight for cue, weight in rule.cues.items()}
     clashes = sorted(cue for cue in cues if cue in genres or not cue)
     if clashes:
         raise ValueError(f"{where}.cues may not be empty or a genre name: {clashes}")
+    try:
+        check_tones(rule.want, f"{where}.want")
+        check_tones(rule.avoid, f"{where}.avoid")
+        check_tones(rule.need, f"{where}.need")
+        check_tones(rule.never, f"{where}.never")
+    except UnknownTone as exc:
+        raise ValueError(str(exc)) from None
+    unknown = sorted(set(rule.limits) - set(INTENSITIES))
+    if unknown:
+        raise ValueError(f"{where}.limits: {unknown} are not among {list(INTENSITIES)}")
     return replace(rule, cues=cues)
 
 

@@ -1,6 +1,11 @@
 """A mood's pool: the films of its genre that pass the filters and fit the mood, ranked
 (weighted rating + the fit's bonus, then the origin spotlight), as the items the cache keeps
-(``{movie, fit, about}``); and a digest of everything a pool depends on, for its cache key."""
+(``{movie, fit, about}``); and a digest of everything a pool depends on, for its cache key.
+
+Each film is stamped with its tone profile first (``tones.ToneBook``), so the fit, the reason
+and the record the API returns all speak of the same profile. Where the book covers the
+provider's films by hand (the embedded catalog), films without a profile rank after those
+with one: the team does not vouch for how they feel."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from emotionpix.recommend.explain import describe
 from emotionpix.recommend.fit import MoodFit
 from emotionpix.recommend.moods import MODES, Moods
 from emotionpix.recommend.ranking import rank, spotlight
+from emotionpix.recommend.tones import ToneBook
 
 
 class MoodPools:
@@ -32,6 +38,7 @@ class MoodPools:
         fetch_limit: int,
         spotlight_countries: tuple[str, ...],
         spotlight_every: int,
+        book: ToneBook | None = None,
     ):
         self.provider = provider
         self.filters = filters
@@ -39,6 +46,7 @@ class MoodPools:
         self.size, self.fetch_limit = size, fetch_limit
         self.spotlight_countries, self.spotlight_every = spotlight_countries, spotlight_every
         self._fit = {mode: MoodFit(moods.rules(mode), moods.settings) for mode in MODES}
+        self.book = book or ToneBook({})
 
     def ranked(self, provider: MovieProvider, mode: str, emotion: str) -> list[dict[str, Any]]:
         """The mood's films from ``provider``, best first."""
@@ -46,17 +54,23 @@ class MoodPools:
         filters = self.filters
         if provider is not self.provider:  # the fallback counts votes in its own unit
             filters = replace(filters, min_votes=provider.default_min_votes)
-        found = provider.discover(rule.genre, filters, self.fetch_limit)
+        read_text = not getattr(provider, "generated_overviews", False)
+        found = [
+            self.book.stamp(movie, read_text)
+            for movie in provider.discover(rule.genre, filters, self.fetch_limit)
+        ]
         # Films of the rule's genre as the provider names it (TMDB's "Music" for "Musical")
         # are scored as films of that genre.
         scored = {movie.id: _filed_under(movie, rule.genre) for movie in found}
         fits = {movie.id: scorer.fit(scored[movie.id], emotion) for movie in found}
         fitting = [m for m in found if fits[m.id] >= self.moods.settings.threshold]
-        ranked = spotlight(
-            rank(fitting, provider.prior_votes, lambda m: scorer.bonus(scored[m.id], emotion)),
-            self.spotlight_countries,
-            self.spotlight_every,
-        )
+        ranked = rank(fitting, provider.prior_votes, lambda m: scorer.bonus(scored[m.id], emotion))
+        spot = (self.spotlight_countries, self.spotlight_every)
+        if read_text:
+            ranked = spotlight(ranked, *spot)
+        else:  # the book is the only word on how these films feel: profiled films first
+            profiled = spotlight([m for m in ranked if m.tones], *spot)
+            ranked = profiled + [m for m in ranked if not m.tones]
         return [
             {
                 "movie": movie.to_dict(),
@@ -78,6 +92,8 @@ class MoodPools:
                 self.spotlight_countries,
                 self.spotlight_every,
                 self.moods.key(),
+                len(self.book),
+                self.book.version,
             ],
             separators=(",", ":"),
         )

@@ -28,6 +28,7 @@ from emotionpix.recommend.pools import MoodPools
 from emotionpix.recommend.ranking import blend, rotate
 from emotionpix.recommend.records import BlendPart, Pick, Recommendations, SearchResults
 from emotionpix.recommend.sources import Sources, worst
+from emotionpix.recommend.tones import ToneBook
 
 # Folded into every key under which films are cached: after a change of Movie's fields the
 # entries written before are misses, never values that no longer decode.
@@ -66,6 +67,7 @@ class Recommender:
         *,
         fallback: MovieProvider | None = None,
         enricher: Enricher | None = None,
+        book: ToneBook | None = None,
     ):
         self.provider = provider
         self.cache = cache
@@ -75,6 +77,8 @@ class Recommender:
         self.fallback = fallback
         self.enricher = enricher
         self.moods = moods or build_moods(self.mapping)
+        self.book = book or ToneBook({})
+        self._read_text = not getattr(provider, "generated_overviews", False)
         self.sources = Sources(provider, cache, fallback)
         self.pools = self._make_pools(filters)
         self._pools_digest = self.pools.digest()
@@ -97,6 +101,7 @@ class Recommender:
         probabilities: Mapping[str, float] | None = None,
         exclude: Collection[str] = (),
         watch: WatchFilter | None = None,
+        exclude_tones: Collection[str] = (),
     ) -> Recommendations:
         """One page of films for ``emotion`` in ``mode`` ("match" the mood or "lift" it).
 
@@ -107,7 +112,8 @@ class Recommender:
         call picks a fresh one (so a new first page). Films whose ids are in ``exclude``
         (those the viewer has seen) are left out. ``watch`` keeps only films available on
         the viewer's services, where the provider can filter at the source (TMDB); the
-        others ignore it (the caller checks availability).
+        others ignore it (the caller checks availability). Films with any tone or content
+        note in ``exclude_tones`` ("harrowing", "gory", "sexual-violence") are left out.
         """
         mode = requests.checked_mode(mode)
         plan = self._plan(emotion, probabilities)
@@ -116,8 +122,9 @@ class Recommender:
         window = size * self.settings.rotation_pages
         # Only the windows up to this page need blending and shuffling.
         needed = -(-page * size // window) * window
+        shunned = requests.checked_tones(exclude_tones)
         candidates, total, source = self._candidates(
-            mode, plan, needed, frozenset(exclude), self._pools_for(watch)
+            mode, plan, needed, frozenset(exclude), self._pools_for(watch), shunned
         )
         head = rotate(candidates, window, seed)
         rules = self.moods.rules(mode)
@@ -150,7 +157,7 @@ class Recommender:
             self._key("search", str(limit), normalised),
             lambda provider: [m.to_dict() for m in provider.search(query, limit)],
         )
-        movies = self._for_cards([Movie.from_dict(item) for item in found])
+        movies = self._for_cards([self._stamped(Movie.from_dict(item)) for item in found])
         return SearchResults(query=query, source=source, movies=movies)
 
     def movie(self, movie_id: str) -> Movie:
@@ -169,8 +176,13 @@ class Recommender:
             )
         if found is None:
             raise NotFound(f"No movie with id {movie_id!r}.", code="movie_not_found")
-        movie = Movie.from_dict(found)
+        movie = self._stamped(Movie.from_dict(found))
         return self.enricher.details(movie) if self.enricher else movie
+
+    def _stamped(self, movie: Movie) -> Movie:
+        """``movie`` with its tone profile (the book's, or read from its keywords and plot
+        where its provider writes them)."""
+        return self.book.stamp(movie, self._read_text)
 
     def cache_stats(self) -> dict[str, Any]:
         """The cache's counters, with the provider calls it did not save (0 before any)."""
@@ -229,12 +241,14 @@ class Recommender:
         probabilities: Mapping[str, float] | None = None,
         exclude: Collection[str] = (),
         watch: WatchFilter | None = None,
+        exclude_tones: Collection[str] = (),
     ) -> int:
         """How many films ``recommend`` has for these arguments in all (``total``)."""
         mode = requests.checked_mode(mode)
         plan = self._plan(emotion, probabilities)
         pools = self._pools_for(watch)
-        return self._candidates(mode, plan, 0, frozenset(exclude), pools)[1]
+        shunned = requests.checked_tones(exclude_tones)
+        return self._candidates(mode, plan, 0, frozenset(exclude), pools, shunned)[1]
 
     @property
     def filters_availability(self) -> bool:
@@ -263,6 +277,7 @@ class Recommender:
             fetch_limit=self.settings.fetch_limit,
             spotlight_countries=self.settings.spotlight_countries,
             spotlight_every=self.settings.spotlight_every,
+            book=self.book,
         )
 
     def _candidates(
@@ -272,11 +287,20 @@ class Recommender:
         needed: int,
         exclude: frozenset[str],
         within: tuple[MoodPools, str] | None = None,
+        shunned: frozenset[str] = frozenset(),
     ) -> tuple[list[tuple[int, dict[str, Any]]], int, str]:
         """The first ``needed`` films of the plan's moods blended, as (which mood, item); how
-        many there are in all; and where they came from."""
+        many there are in all; and where they came from. Films in ``exclude`` and those with
+        a tone or content note in ``shunned`` are left out."""
         pools = [self._pool(mode, label, within) for label, _ in plan]
-        lists = [[i for i in items if i["movie"]["id"] not in exclude] for items, _ in pools]
+        lists = [
+            [
+                i
+                for i in items
+                if i["movie"]["id"] not in exclude and not (shunned and _tags(i["movie"]) & shunned)
+            ]
+            for items, _ in pools
+        ]
         ids = {item["movie"]["id"] for items in lists for item in items}
         total = min(len(ids), self.settings.max_candidates)
         head = blend(lists, [w for _, w in plan], lambda item: item["movie"]["id"], needed)
@@ -300,6 +324,11 @@ class Recommender:
 
 def _is_watch_source(provider: object) -> bool:
     return isinstance(provider, WatchSource)
+
+
+def _tags(movie: dict[str, Any]) -> set[str]:
+    """A cached film's tones and content notes."""
+    return {*(movie.get("tones") or ()), *(movie.get("content_notes") or ())}
 
 
 def _as_dict(movie: Movie | None) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from emotionpix.core.emotions import UnknownEmotion, normalise_emotion
 from emotionpix.core.errors import InvalidInput
 from emotionpix.core.text import normalise
+from emotionpix.core.tones import NOTES, TONES
 from emotionpix.recommend.moods import MODES
 
 MAX_QUERY_LENGTH = 200
@@ -74,3 +75,17 @@ def checked_query(query: str) -> str:
             f"Search text is limited to {MAX_QUERY_LENGTH} characters.", code="query_too_long"
         )
     return key
+
+
+def checked_tones(tags: Iterable[str]) -> frozenset[str]:
+    """The tones and content notes a viewer wants left out ("harrowing", "gory",
+    "sexual-violence"); InvalidInput naming any the vocabulary lacks."""
+    wanted = frozenset(tag.strip().lower() for tag in tags if tag.strip())
+    unknown = sorted(wanted - set(TONES) - set(NOTES))
+    if unknown:
+        raise InvalidInput(
+            f"Unknown tone {unknown[0]!r}: exclude_tones takes tones and content notes "
+            f"such as harrowing, gory or sexual-violence.",
+            code="invalid_tones",
+        )
+    return wanted

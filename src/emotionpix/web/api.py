@@ -15,6 +15,7 @@ from emotionpix.auth.personal import seen
 from emotionpix.auth.session import current_user, personal
 from emotionpix.core.errors import InvalidInput, NotFound, UnsupportedMedia
 from emotionpix.core.filters import WatchFilter
+from emotionpix.core.tones import ENDINGS, NOTES, TONES
 from emotionpix.errors import TooLarge
 from emotionpix.protection import csrf, emotion_limit, limiter
 from emotionpix.recommend.watch import (
@@ -115,6 +116,7 @@ def recommendations() -> dict[str, Any] | tuple[dict[str, Any], int, dict[str, s
         "mode": request.args.get("mode", "match").strip(),
         "probabilities": _probabilities_arg(),
         "exclude": seen_by_viewer(),
+        "exclude_tones": request.args.get("exclude_tones", "").split(","),
     }
     watch = _watch_filter()
     result = service.recommend(
@@ -247,6 +249,16 @@ def _with_watch(
     for item, offers in zip(body["movies"], guide.for_movies(movies, region), strict=True):
         item["watch"] = offers
     return body
+
+
+@bp.get("/tones")
+def tones() -> dict[str, Any]:
+    """The tone vocabulary: what profiles and ``exclude_tones`` speak."""
+    return {
+        "tones": [{"tone": tone, "means": means} for tone, means in TONES.items()],
+        "endings": [{"ending": ending, "means": means} for ending, means in ENDINGS.items()],
+        "content_notes": [{"note": note, "means": means} for note, means in NOTES.items()],
+    }
 
 
 @bp.get("/watch/regions")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from emotionpix._version import __version__
+from emotionpix.core.tones import ENDINGS, INTENSITIES, NOTES, TONES
 from emotionpix.web.rooms_openapi import ROOM_FILM, ROOM_PATHS
 
 
@@ -70,6 +71,32 @@ MOVIE = {
         "trailer_url": _nullable("string"),
         "original_title": _nullable("string", description="where ``title`` translates it"),
         "keywords": {"type": "array", "items": {"type": "string"}, "description": "subject tags"},
+        "tones": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(TONES)},
+            "description": "how the film feels, most characteristic first (empty: no profile)",
+        },
+        "ending": {**_nullable("string"), "enum": [*ENDINGS, None]},
+        "intensity": {
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": list(INTENSITIES),
+                    "properties": {
+                        name: {"type": "integer", "minimum": 0, "maximum": 3}
+                        for name in INTENSITIES
+                    },
+                    "description": "0 none, 1 mild, 2 moderate, 3 strong",
+                },
+            ]
+        },
+        "content_notes": {"type": "array", "items": {"type": "string", "enum": list(NOTES)}},
+        "tones_from": {
+            **_nullable("string"),
+            "enum": ["team", "keywords", None],
+            "description": "team: written by hand; keywords: read from the provider's tags",
+        },
     },
 }
 PICK = {
@@ -439,6 +466,12 @@ PATHS: dict[str, Any] = {
                     {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
                     "the seed of a previous answer, to page through the same order",
                 ),
+                _query(
+                    "exclude_tones",
+                    {"type": "string", "maxLength": 1000},
+                    "tones and content notes to leave out, comma-separated: "
+                    "``harrowing,gory,sexual-violence`` (GET /api/tones lists them)",
+                ),
                 *WATCH_FILTER,
             ],
             "responses": {
@@ -447,7 +480,8 @@ PATHS: dict[str, Any] = {
                     {"allOf": [{"$ref": "#/components/schemas/Recommendations"}, FILTERED]},
                 ),
                 "400": _error(
-                    "Unknown emotion or mode, bad emotions, a bad page or seed, region or services"
+                    "Unknown emotion or mode, bad emotions, a bad page or seed, region or "
+                    "services, or an unknown tone"
                 ),
                 "404": NEEDS_TMDB,
                 "503": UNAVAILABLE,
@@ -493,6 +527,55 @@ PATHS: dict[str, Any] = {
                 "400": _error("A bad region"),
                 "404": _error("No such film"),
                 "503": UNAVAILABLE,
+            },
+        }
+    },
+    "/api/tones": {
+        "get": {
+            "summary": "The tone vocabulary of film profiles, with what each word means",
+            "responses": {
+                "200": _answer(
+                    "Tones, endings and content notes (``exclude_tones`` takes tones and notes)",
+                    {
+                        "type": "object",
+                        "required": ["tones", "endings", "content_notes"],
+                        "properties": {
+                            "tones": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["tone", "means"],
+                                    "properties": {
+                                        "tone": {"type": "string"},
+                                        "means": {"type": "string"},
+                                    },
+                                },
+                            },
+                            "endings": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["ending", "means"],
+                                    "properties": {
+                                        "ending": {"type": "string"},
+                                        "means": {"type": "string"},
+                                    },
+                                },
+                            },
+                            "content_notes": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["note", "means"],
+                                    "properties": {
+                                        "note": {"type": "string"},
+                                        "means": {"type": "string"},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                ),
             },
         }
     },

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from emotionpix._version import __version__
 from emotionpix.core.errors import AppError
+from emotionpix.core.tones import NOTES, TONES
 from emotionpix.db import guard, sqlite_file_present, start_ping
 from emotionpix.errors import UriTooLong
 from emotionpix.protection import store_health
@@ -46,6 +47,7 @@ def index() -> str:
         "max_upload_mb": f"{max_upload / 2**20:.0f}",
         "welcome": request.args.get("welcome") == "1",  # just confirmed the account's email
         "watch": watch_guide() is not None,  # where to watch: TMDB configured
+        "leave_out": [(tag, TONES.get(tag) or NOTES[tag]) for tag in LEAVE_OUT],
     }
     try:
         if query.strip():
@@ -69,6 +71,13 @@ def credits() -> dict[str, Any]:
         return {"credits": recommender().credits()}
     except KeyError:  # an error page rendered before the services exist
         return {"credits": []}
+
+
+# What the page offers to leave out of the grid (the API takes any tone or content note).
+LEAVE_OUT = (
+    *("harrowing", "devastating", "bleak", "disturbing", "violent", "gory", "scary"),
+    *("sexual-violence", "animal-harm", "suicide", "child-harm"),
+)
 
 
 def mood_heading(genre: str, emotion: str, mode: str = "match") -> str:

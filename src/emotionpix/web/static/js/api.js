@@ -34,9 +34,14 @@ export async function request(url, options = {}) {
 // emotions: the photo's probabilities ({happy: 0.48, surprise: 0.41}) so that the server
 // can blend the top two on a close call; null for a mood picked by hand.
 // watch: where to watch ({region, services, include_free}: only the viewer's services).
-export const recommendations = (emotion, { page = 1, seed = null, mode = "match", emotions = null, watch = {} } = {}) => {
+// excludeTones: tones and content notes to leave out ("harrowing,gory"; "" for none).
+export const recommendations = (
+  emotion,
+  { page = 1, seed = null, mode = "match", emotions = null, watch = {}, excludeTones = "" } = {},
+) => {
   const params = new URLSearchParams({ emotion, page: String(page), mode, ...watch });
   if (seed !== null) params.set("seed", String(seed));
+  if (excludeTones) params.set("exclude_tones", excludeTones);
   if (emotions) {
     params.set("emotions", Object.entries(emotions).map(([label, p]) => `${label}:${p.toFixed(3)}`).join(","));
   }

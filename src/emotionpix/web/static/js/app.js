@@ -10,6 +10,7 @@ import { $, hush, reveal, say } from "./dom.js";
 import * as grid from "./grid.js";
 import * as library from "./library.js";
 import * as mode from "./mode.js";
+import * as tones from "./tones.js";
 import { hideResult, markChoice, showResult } from "./mood.js";
 import * as live from "./ondevice/live.js";
 import * as place from "./ondevice/place.js";
@@ -56,6 +57,7 @@ async function showRecommendations(emotion, { append = false, emotions = null } 
   const asked = append ? state.emotions : emotions;
   const answer = await api.recommendations(emotion, {
     page, seed: append ? state.seed : null, mode: mode.get(), emotions: asked, watch: watch.query(),
+    excludeTones: tones.query(),
   });
   Object.assign(state, { emotion, emotions: asked, page: answer.page, seed: answer.seed, query: null });
   markChip(emotion);
@@ -267,6 +269,15 @@ function wire() {
       else if (state.query) await runSearch(state.query);
     } catch (error) {
       say("#results-message", error.message, { error: true });
+    }
+  });
+
+  tones.init(async () => {
+    if (!state.emotion) return;
+    try {
+      await showRecommendations(state.emotion, { emotions: state.emotions });
+    } catch (error) {
+      say("#mood-message", error.message, { error: true });
     }
   });
 

@@ -5,6 +5,7 @@ import { $ } from "./dom.js";
 import * as api from "./api.js";
 import { poster } from "./grid.js";
 import * as library from "./library.js";
+import * as tones from "./tones.js";
 import * as watch from "./watch.js";
 
 let opener = null;
@@ -45,6 +46,7 @@ export async function open(id, from) {
   opener = from ?? document.activeElement;
   const movie = await api.movie(id, watch.currentRegion());
   fill(movie, from?.querySelector(".card-reason")?.textContent ?? "");
+  tones.fill(movie);
   watch.fill(movie.watch);
   library.showIn($(".details-actions"), movie.id);
   if (!dialog.open) dialog.showModal();
