@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BUNDLED_PROFILES)
     args = parser.parse_args(argv)
     catalog = CatalogProvider()
-    titles = {m.id: (m.title, m.year, m.imdb_id) for m in catalog._movies}
+    titles = {m.id: (m.title, m.year, m.imdb_id) for m in catalog.movies}
     profiles: dict[str, ToneProfile] = {}
     if args.out.exists():
         profiles, _ = read_profiles(args.out)

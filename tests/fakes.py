@@ -29,6 +29,11 @@ MOVIE_FIELDS = {
     "trailer_url",
     "original_title",
     "keywords",
+    "tones",
+    "ending",
+    "intensity",
+    "content_notes",
+    "tones_from",
 }
 
 

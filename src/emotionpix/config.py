@@ -178,9 +178,10 @@ SETTINGS: tuple[Setting, ...] = (
         dict[str, Any],
         {},
         "overrides of the mood rules (`match`, `lift`: per emotion `genre` (lift only), "
-        "`feature`, `support`, `conflict`, `cues`) and of `threshold` (0.5), `weight` "
-        '(3), `other` (0.5), `variety` (0.75), `cue_cap` (1) — see "Match my mood, or '
-        'lift it"',
+        "`feature`, `support`, `conflict`, `cues`, and in tone terms `want`, `avoid`, "
+        "`need`, `never`, `limits`) and of `threshold` (0.5), `weight` (3), `other` (0.5), "
+        '`variety` (0.75), `cue_cap` (1) — see "Match my mood, or lift it" and "What a '
+        'film feels like"',
     ),
     Setting(
         "BLEND_MARGIN",

@@ -39,6 +39,8 @@ def test_the_wheel_is_small_and_holds_no_research_work(wheel):
     assert not [n for n in names if "training" in n or n.endswith((".jsonl", ".npz", ".pt"))]
     assert not [n for n in names if "axe" in n]  # the accessibility audits' engine: tests only
     assert "emotionpix/providers/data/aliases.json" in names
+    assert "emotionpix/recommend/data/tones.csv" in names  # tone profiles (issue 30)
+    assert "emotionpix/recommend/data/keyword_tones.json" in names
     assert "emotionpix/migrations/script.py.mako" in names  # `emotionpix db revision`
     assert "emotionpix/migrations/versions/0001_cache_tables.py" in names
     assert sorted(n.removeprefix(MODELS) for n in names if n.startswith(MODELS)) == [

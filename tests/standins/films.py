@@ -176,7 +176,9 @@ def _generated() -> list[Film]:
                     imdb_id=f"tt9{g:02d}{i:04d}",
                     title=f"{genre} Story {i}",
                     year=1975 + (i * 7) % 50,
-                    genres=(genre,) if i % 3 else (genre, GENRES[(g + 1) % len(GENRES)]),
+                    genres=(genre,)
+                    if i % 3 or genre in LIFT_GENRES
+                    else (genre, GENRES[(g + 1) % len(GENRES)]),
                     keywords=("feel good", "friendship") if genre in LIFT_GENRES else (),
                     rating=round(7.0 + (i % 25) / 10, 1),
                     votes=1000 + ((i * 7919) % 40_000),

@@ -11,6 +11,7 @@ from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
 from emotionpix.core.settings import Setting
 from emotionpix.providers import MovieProvider, ProviderSpec
+from emotionpix.providers.catalog import GENRES as CATALOG_GENRES
 
 POSTERS = "http://posters.tiny.test"
 
@@ -57,5 +58,7 @@ PROVIDER = ProviderSpec(
     build=lambda config: TinyProvider(config["TINY_POSTERS"]),
     settings=(Setting("TINY_POSTERS", str, POSTERS, "where the tiny provider's posters are"),),
     images=lambda config: (config["TINY_POSTERS"],),
-    genres=("Comedy", "Drama"),
+    # The names its discover understands: IMDb's, like the embedded catalog's (it has films
+    # of two of them). The mood rules ask only for names listed here, or start-up stops.
+    genres=CATALOG_GENRES,
 )

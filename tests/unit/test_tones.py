@@ -64,7 +64,7 @@ def test_a_bad_profile_line_is_refused_with_its_place(tmp_path: Path):
 
 def test_the_table_covers_the_most_reviewed_films(catalog):
     book = ToneBook.bundled()
-    top = sorted(catalog._movies, key=lambda m: (-m.votes, m.id))[:3000]
+    top = sorted(catalog.movies, key=lambda m: (-m.votes, m.id))[:3000]
     covered = sum(book.profile(m, read_text=False) is not None for m in top)
     # Films the labellers did not know well are left out rather than guessed.
     assert covered / len(top) >= 0.9
@@ -122,7 +122,7 @@ def test_tones_decide_more_than_genres():
     harrowing = _film(genres=("Drama", "History"), tones=("absorbing", "harrowing"))
     absorbing = _film(genres=("Drama", "History"), tones=("absorbing", "thought-provoking"))
     assert fit.fit(harrowing, "neutral") == 0.0
-    assert fit.fit(absorbing, "neutral") > fit.genre_fit(absorbing, "neutral") * 0.9
+    assert fit.fit(absorbing, "neutral") > 0.85
 
 
 def test_a_reason_names_only_tones_the_film_has():

@@ -74,6 +74,8 @@ def json_types(hint):
         return {kind for arg in get_args(hint) for kind in json_types(arg)}
     if get_origin(hint) in (list, tuple):
         return {"array"}
+    if is_dataclass(hint):  # a record inside, as an object
+        return {"object"}
     return {JSON_TYPES[hint]}
 
 
@@ -94,7 +96,9 @@ def assert_agree(record, schema):
         declared = described[key]["type"]
         assert json_types(hint) == ({declared} if isinstance(declared, str) else set(declared)), key
         inner = record_in(hint)
-        if inner is not None:
+        if inner is not None and "object" in json_types(hint):  # a record, not a list of them
+            assert_agree(inner, described[key])
+        elif inner is not None:
             items = described[key]["items"]
             if "$ref" in items:
                 assert items["$ref"] == f"#/components/schemas/{inner.__name__}"

@@ -68,7 +68,7 @@ NOTES: dict[str, str] = {
     "sexual-violence": "rape or sexual assault, shown or central to the story",
     "animal-harm": "an animal is hurt or dies",
     "suicide": "suicide or a suicide attempt",
-    "self-harm": "self-harm",
+    "self-harm": "self-harm is shown or central to the story",
     "drug-abuse": "addiction or heavy drug use",
     "child-harm": "a child is hurt, abused or dies",
     "torture": "torture is shown",

@@ -163,6 +163,11 @@ class CatalogProvider(MovieProvider):
             },
         )
 
+    @property
+    def movies(self) -> tuple[Movie, ...]:
+        """Every film of the catalog (for scripts and checks that look at all of them)."""
+        return self._movies
+
     def check_filters(self, filters: Filters) -> None:
         """Any filter applies: the catalog matches languages and countries by name."""
 

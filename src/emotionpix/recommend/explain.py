@@ -74,17 +74,20 @@ def describe(movie: Movie, rule: MoodRule, votes_unit: str) -> str:
     then its rating."""
     genre = rule.genre.casefold()
     support = {g.casefold(): w for g, w in rule.support.items()}
+
+    def claims(name: str) -> bool:  # a genre word about feeling the profile does not back
+        return bool(movie.tones) and name in CLAIMS and CLAIMS[name] not in movie.tones
+
     carried = sorted(
         (
             g.casefold()
             for g in movie.genres
-            if g.casefold() in support
-            and not (
-                movie.tones and g.casefold() in CLAIMS and CLAIMS[g.casefold()] not in movie.tones
-            )
+            if g.casefold() in support and not claims(g.casefold())
         ),
         key=lambda g: -support[g],
     )
+    if claims(genre):  # "a romance" that does not feel romantic: named by another genre
+        genre = carried.pop(0) if carried else "film"
     kind = NOUNS.get(genre, genre)
     for other in carried:
         if (genre, other) in COMPOUNDS or (other, genre) in COMPOUNDS:

@@ -3,9 +3,12 @@
 (``{movie, fit, about}``); and a digest of everything a pool depends on, for its cache key.
 
 Each film is stamped with its tone profile first (``tones.ToneBook``), so the fit, the reason
-and the record the API returns all speak of the same profile. Where the book covers the
-provider's films by hand (the embedded catalog), films without a profile rank after those
-with one: the team does not vouch for how they feel."""
+and the record the API returns all speak of the same profile. Films a provider describes in
+its own words (TMDB, IMDb236) without a team profile get tones read from those words, or fit
+by their genres alone. The embedded catalog's overviews are written from its genres, so for
+it the team's table is the only word on how a film feels: its mood pools hold only profiled
+films (3,948 of them; a film the labellers did not know is found by search, not recommended
+for a mood on a guess)."""
 
 from __future__ import annotations
 
@@ -66,11 +69,9 @@ class MoodPools:
         fitting = [m for m in found if fits[m.id] >= self.moods.settings.threshold]
         ranked = rank(fitting, provider.prior_votes, lambda m: scorer.bonus(scored[m.id], emotion))
         spot = (self.spotlight_countries, self.spotlight_every)
-        if read_text:
-            ranked = spotlight(ranked, *spot)
-        else:  # the book is the only word on how these films feel: profiled films first
-            profiled = spotlight([m for m in ranked if m.tones], *spot)
-            ranked = profiled + [m for m in ranked if not m.tones]
+        if not read_text and len(self.book):  # the book is the only word on how these films
+            ranked = [m for m in ranked if m.tones]  # feel: only the profiled ones
+        ranked = spotlight(ranked, *spot)
         return [
             {
                 "movie": movie.to_dict(),

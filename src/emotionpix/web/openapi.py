@@ -78,18 +78,12 @@ MOVIE = {
         },
         "ending": {**_nullable("string"), "enum": [*ENDINGS, None]},
         "intensity": {
-            "oneOf": [
-                {"type": "null"},
-                {
-                    "type": "object",
-                    "required": list(INTENSITIES),
-                    "properties": {
-                        name: {"type": "integer", "minimum": 0, "maximum": 3}
-                        for name in INTENSITIES
-                    },
-                    "description": "0 none, 1 mild, 2 moderate, 3 strong",
-                },
-            ]
+            "type": ["object", "null"],
+            "required": list(INTENSITIES),
+            "properties": {
+                name: {"type": "integer", "minimum": 0, "maximum": 3} for name in INTENSITIES
+            },
+            "description": "0 none, 1 mild, 2 moderate, 3 strong",
         },
         "content_notes": {"type": "array", "items": {"type": "string", "enum": list(NOTES)}},
         "tones_from": {

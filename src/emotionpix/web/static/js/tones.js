@@ -55,9 +55,12 @@ export function fill(movie) {
   if (movie.ending) feel.push(`ends ${movie.ending}`);
   tones.textContent = feel.length ? `Feels: ${feel.join(" · ")}` : "";
   tones.hidden = !feel.length;
-  const source = $("#details-tones-source");
-  source.textContent = movie.tones_from === "keywords" ? " (read from the film's keywords)" : "";
-  tones.append(source);
+  if (movie.tones_from === "keywords") {
+    const source = document.createElement("span");
+    source.className = "muted";
+    source.textContent = " (read from the film's keywords)";
+    tones.append(source);
+  }
   const notes = $("#details-notes");
   const named = movie.content_notes.map((note) => note.replaceAll("-", " "));
   notes.textContent = named.length ? `Content notes: ${named.join(", ")}` : "";
