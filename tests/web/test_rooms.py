@@ -276,6 +276,32 @@ def test_deleting_an_account_takes_it_out_of_its_rooms(app, room):
     assert accounts == {None}
 
 
+def test_when_the_host_deletes_their_account_the_next_member_hosts(app):
+    ann = app.test_client()
+    verified_user(ann, console(app), "ann@example.com")
+    ann.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(ann, "/")
+    code = ann.post("/api/rooms", json={"name": "Ann"}).get_json()["code"]
+    ben, cara = person(app), person(app)
+    for name, client in (("Ben", ben), ("Cara", cara)):
+        assert client.post(f"/api/rooms/{code}/join", json={"name": name}).status_code == 200
+    assert ben.get(f"/api/rooms/{code}").get_json()["you"]["host"] is False
+    ann.post("/account/delete", data={"confirm": "on", "csrf_token": csrf_token(ann, "/")})
+    state = ben.get(f"/api/rooms/{code}").get_json()
+    assert [(m["name"], m["host"]) for m in state["members"]] == [("Ben", True), ("Cara", False)]
+    assert state["you"]["host"] is True
+    # the new host can close the vote
+    assert ben.post(f"/api/rooms/{code}/close").status_code == 200
+
+
+def test_the_shared_link_is_built_on_the_public_address(make_app):
+    app = make_app(PUBLIC_URL="https://films.example.org")
+    host = person(app)
+    opened = host.post("/api/rooms", json={"name": "Ana"}).get_json()
+    assert opened["url"] == f"https://films.example.org/rooms/{opened['code']}"
+    spoofed = host.get(f"/api/rooms/{opened['code']}", headers={"Host": "evil.example"})
+    assert spoofed.status_code == 400  # a Host the app does not answer to
+
+
 def test_the_page_shares_a_qr_code_and_joins_without_javascript(app):
     host = app.test_client()
     assert "Start a movie night" in host.get("/").get_data(True)

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
+    func,
     insert,
     select,
     update,
@@ -313,14 +314,15 @@ class RoomStore:
     def forget_account(self, account_id: str) -> list[str]:
         """Take a deleted account out of every room it is in: its membership, name, mood,
         vetoes and votes go, and each such room's films are cleared (their reasons named the
-        member), to be blended again from the others' moods. The rooms it changed."""
+        member), to be blended again from the others' moods. Where it was the host, the
+        member who joined first after it becomes the host. The rooms it changed."""
         with self.engine.begin() as conn:
             found = conn.execute(
-                select(room_members.c.room, room_members.c.member).where(
+                select(room_members.c.room, room_members.c.member, room_members.c.seat).where(
                     room_members.c.account_id == account_id
                 )
             ).all()
-            for code, member in found:
+            for code, member, seat in found:
                 mine = (room_marks.c.room == code, room_marks.c.member == member)
                 conn.execute(delete(room_marks).where(*mine))
                 conn.execute(
@@ -328,8 +330,22 @@ class RoomStore:
                         room_members.c.room == code, room_members.c.member == member
                     )
                 )
+                if seat == 0:
+                    self._hand_over(conn, code)
                 self._changed(conn, code, films="[]")
-        return sorted({code for code, _ in found})
+        return sorted({code for code, _, _ in found})
+
+    def _hand_over(self, conn: Connection, code: str) -> None:
+        """The room's earliest remaining member takes the host's seat (none left: no host)."""
+        first = conn.execute(
+            select(func.min(room_members.c.seat)).where(room_members.c.room == code)
+        ).scalar_one_or_none()
+        if first is not None:
+            conn.execute(
+                update(room_members)
+                .where(room_members.c.room == code, room_members.c.seat == first)
+                .values(seat=0)
+            )
 
     def purge(self) -> int:
         """Delete every expired room and all it kept: how many rooms went."""

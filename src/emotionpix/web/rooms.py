@@ -135,6 +135,11 @@ def _room_for_member(raw: str) -> tuple[Room, str]:
 
 
 def _url(code: str) -> str:
+    """The room's link to share: under ``PUBLIC_URL`` where it is set (the address people
+    use, not whatever Host this request came with), else this request's host."""
+    public = current_app.config["PUBLIC_URL"]
+    if public:
+        return f"{public.rstrip('/')}{url_for('rooms.page', code=code)}"
     return url_for("rooms.page", code=code, _external=True)
 
 
