@@ -29,6 +29,7 @@ MOVIE_FIELDS = {
     "trailer_url",
     "original_title",
     "keywords",
+    "certificate",
 }
 
 

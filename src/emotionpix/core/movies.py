@@ -35,6 +35,7 @@ class Movie(JsonRecord):
     trailer_url: str | None = None
     original_title: str | None = None
     keywords: tuple[str, ...] = ()
+    certificate: str | None = None  # the age rating where the source gives one ("PG-13")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Movie:

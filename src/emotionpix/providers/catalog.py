@@ -95,6 +95,7 @@ def _to_movie(row: dict[str, Any]) -> Movie:
         director=row["director"],
         cast=tuple(row["cast"]),
         imdb_id=row["imdb_id"],
+        certificate=row.get("certificate"),
     )
 
 
@@ -144,6 +145,8 @@ class CatalogProvider(MovieProvider):
             for movie in load_catalog(Path(path))
         )
         self._by_id = {movie.id: movie for movie in self._movies}
+        # Its newest film's year: what the page says it cannot have (Oppenheimer, 2023).
+        self.last_year = max((m.year for m in self._movies if m.year), default=None)
         self._by_imdb = {m.imdb_id: m for m in reversed(self._movies) if m.imdb_id}
         by_genre: dict[str, list[Movie]] = {}
         for movie in self._movies:

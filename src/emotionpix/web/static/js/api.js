@@ -34,8 +34,9 @@ export async function request(url, options = {}) {
 // emotions: the photo's probabilities ({happy: 0.48, surprise: 0.41}) so that the server
 // can blend the top two on a close call; null for a mood picked by hand.
 // watch: where to watch ({region, services, include_free}: only the viewer's services).
-export const recommendations = (emotion, { page = 1, seed = null, mode = "match", emotions = null, watch = {} } = {}) => {
-  const params = new URLSearchParams({ emotion, page: String(page), mode, ...watch });
+// filters: the viewer's ({languages, from, to, max_runtime, family}; filters.js).
+export const recommendations = (emotion, { page = 1, seed = null, mode = "match", emotions = null, watch = {}, filters = {} } = {}) => {
+  const params = new URLSearchParams({ emotion, page: String(page), mode, ...watch, ...filters });
   if (seed !== null) params.set("seed", String(seed));
   if (emotions) {
     params.set("emotions", Object.entries(emotions).map(([label, p]) => `${label}:${p.toFixed(3)}`).join(","));
@@ -43,7 +44,8 @@ export const recommendations = (emotion, { page = 1, seed = null, mode = "match"
   return request(`/api/recommendations?${params}`);
 };
 
-export const search = (query, watch = {}) => request(`/api/search?${new URLSearchParams({ q: query, ...watch })}`);
+export const search = (query, watch = {}, filters = {}) =>
+  request(`/api/search?${new URLSearchParams({ q: query, ...watch, ...filters })}`);
 
 // region: where to watch it (null: the server's guess from the browser's languages).
 export const movie = (id, region = null) =>

@@ -7,6 +7,7 @@ import * as api from "./api.js";
 import * as camera from "./camera.js";
 import * as details from "./details.js";
 import { $, hush, reveal, say } from "./dom.js";
+import * as filters from "./filters.js";
 import * as grid from "./grid.js";
 import * as library from "./library.js";
 import * as mode from "./mode.js";
@@ -55,16 +56,17 @@ async function showRecommendations(emotion, { append = false, emotions = null } 
   const page = append ? state.page + 1 : 1;
   const asked = append ? state.emotions : emotions;
   const answer = await api.recommendations(emotion, {
-    page, seed: append ? state.seed : null, mode: mode.get(), emotions: asked, watch: watch.query(),
+    page, seed: append ? state.seed : null, mode: mode.get(), emotions: asked, watch: watch.query(), filters: filters.query(),
   });
   Object.assign(state, { emotion, emotions: asked, page: answer.page, seed: answer.seed, query: null });
   markChip(emotion);
   const cards = grid.render(heading(answer), answer.movies, {
-    append, hasMore: answer.has_more, source: answer.source,
+    append, hasMore: answer.has_more, source: answer.source, drawnFrom: answer.drawn_from,
   });
   library.decorate(cards);
   watch.decorate(cards, answer.movies);
   watch.showFiltered(answer);
+  filters.showNote(filters.note(answer.total));
   return answer;
 }
 
@@ -176,17 +178,19 @@ async function runSearch(query) {
     return;
   }
   try {
-    const answer = await api.search(text, watch.query());
+    const answer = await api.search(text, watch.query(), filters.query());
     Object.assign(state, { emotion: null, emotions: null, query: text });
     markChip(null);
     hideResult();
     const cards = grid.render(`Results for “${text}”`, answer.movies, {
-      empty: `No titles match “${text}”. Check the spelling or try fewer words.`,
+      empty: answer.hidden ? "Your filters leave out every title that matches." : answer.not_found,
       source: answer.source,
+      drawnFrom: answer.drawn_from,
     });
     library.decorate(cards);
     watch.decorate(cards, answer.movies);
     watch.showFiltered(answer);
+    filters.showNote(answer.hidden ? `${answer.hidden} more ${answer.hidden === 1 ? "title matches" : "titles match"} but your filters leave ${answer.hidden === 1 ? "it" : "them"} out.` : "");
     reveal($("#results-heading"));
   } catch (error) {
     say("#search-message", error.message, { error: true });
@@ -262,6 +266,16 @@ function wire() {
 
   // A new region or choice of services: the films shown again under it.
   watch.init(async () => {
+    try {
+      if (state.emotion) await showRecommendations(state.emotion, { emotions: state.emotions });
+      else if (state.query) await runSearch(state.query);
+    } catch (error) {
+      say("#results-message", error.message, { error: true });
+    }
+  });
+
+  // New filters: the films shown again under them.
+  filters.init(async () => {
     try {
       if (state.emotion) await showRecommendations(state.emotion, { emotions: state.emotions });
       else if (state.query) await runSearch(state.query);

@@ -45,13 +45,16 @@ const SOURCE_NOTICES = {
   fallback: "The movie service isn’t answering right now, so these films come from the built-in catalog (films up to 2014).",
 };
 
-// Replace (or, with append, extend) the grid under a heading.
-export function render(heading, movies, { append = false, hasMore = false, empty = "No movies found.", source = null } = {}) {
+// Replace (or, with append, extend) the grid under a heading; drawnFrom says under it what
+// the films come from.
+export function render(heading, movies, { append = false, hasMore = false, empty = "No movies found.", source = null, drawnFrom = "" } = {}) {
   const section = $("#results");
   section.hidden = false;
   section.querySelectorAll(".notice").forEach((notice) => notice.remove());
   section.querySelector(".empty")?.remove();
   $("#results-heading").textContent = heading;
+  $("#drawn-from").textContent = drawnFrom;
+  $("#drawn-from").hidden = !drawnFrom;
   const grid = $("#grid");
   if (SOURCE_NOTICES[source]) grid.before(el("p", { className: "notice", role: "status" }, SOURCE_NOTICES[source]));
   const cards = movies.map(card);
