@@ -42,7 +42,8 @@ export function query() {
   const now = read();
   const base = defaults();
   const asked = {};
-  if (now.languages && now.languages !== base.languages) asked.languages = now.languages;
+  const same = (a, b) => a.split(",").sort().join(",") === b.split(",").sort().join(",");
+  if (now.languages && !same(now.languages, base.languages)) asked.languages = now.languages;
   if (now.from && now.from !== base.from) asked.from = now.from;
   for (const name of ["to", "max_runtime", "family"]) if (now[name]) asked[name] = now[name];
   return asked;
