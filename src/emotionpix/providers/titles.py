@@ -42,6 +42,7 @@ WEAK_KEEP = 0.7
 # A film of the year a query names ("devdas 2002") gains this much.
 YEAR_BONUS = 30.0
 _YEAR = re.compile(r"(19|20)\d\d")
+_MASHED = re.compile(r"([^\W\d])\1\1")  # a letter three times in a row
 
 
 def _typo_budget(word: str) -> int:
@@ -210,9 +211,11 @@ class TitleIndex:
     def _match(self, query: str) -> dict[int, float]:
         """Title position -> its best score over its names, as written or by sound."""
         best: dict[int, float] = {}
+        # Keyboard mashing ("zzzzqqqq") has no sound to match: only words as written.
+        sounds = [] if _MASHED.search(normalise(query)) else sound_words(query)
         for index, words, weight in (
             (self._written, normalise(query).split(), 1.0),
-            (self._sound, sound_words(query), SOUND_WEIGHT),
+            (self._sound, sounds, SOUND_WEIGHT),
         ):
             for entry, score in index.scores(words):
                 if index is self._sound and score < SOUND_FLOOR:
