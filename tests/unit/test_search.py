@@ -163,3 +163,10 @@ def test_index_prefers_exact_then_prominent():
     index = TitleIndex(["Alien", "Aliens", "Alien Nation"], [1.0, 2.0, 0.1])
     assert index.search("alien", 3) == [0, 1, 2]
     assert index.search("", 3) == []
+
+
+def test_normalise_keeps_the_vowel_signs_of_indian_scripts():
+    assert normalise("शोले") == "शोले"  # one word, not "श ल"
+    assert normalise("कभी ख़ुशी") == normalise("कभी खुशी")  # the nukta goes
+    assert normalise("চারুলতা!") == "চারুলতা"
+    assert normalise("Левиафан") == "левиафан"
