@@ -26,8 +26,9 @@ def asked(page, path):
 
 @sizes
 def test_filters_apply_are_remembered_and_say_when_few_films_pass(make_page, viewport, artifacts):
-    page = make_page(viewport=viewport)
+    page = make_page(viewport=viewport, axe=True)
     page.click("#filters summary")
+    assert axe_violations(page) == []  # the open panel: labelled, readable
     page.uncheck("#filters-form input[value='en']")  # Hindi films only
     page.select_option("#filter-from", "1990")
     page.click(".chip[data-emotion='happy']")
@@ -40,6 +41,7 @@ def test_filters_apply_are_remembered_and_say_when_few_films_pass(make_page, vie
     expect(page.locator("#filters-summary")).to_have_text("Hindi · 1990\u2013now")
     # Hindi comedies since 1990 rated 7+: a handful, and the grid says so.
     expect(page.locator("#filter-note")).to_contain_text("your filters for this mood")
+    assert axe_violations(page) == []
     page.screenshot(path=str(artifacts / f"filters-{viewport[0]}.png"))
 
     # Remembered like the match/lift switch: a new visit sends them again.
@@ -148,3 +150,17 @@ def test_after_a_reading_the_first_films_show_in_the_first_screen(
         assert text.count(title) == 1, text
     page.screenshot(path=str(artifacts / f"reading-{viewport[0]}.png"))
     assert axe_violations(page) == []
+
+
+def test_remembered_filters_apply_to_a_page_the_server_rendered(make_page, live_server):
+    page = make_page()
+    page.click("#filters summary")
+    page.uncheck("#filters-form input[value='en']")
+    page.goto(live_server + "/?emotion=happy")
+    page.wait_for_selector("body[data-ready='true']", state="attached")
+    wait_until(
+        page,
+        "[...performance.getEntriesByType('resource')]"
+        ".some((r) => r.name.includes('/api/recommendations?') && r.name.includes('languages=hi'))",
+    )
+    expect(page.locator("#drawn-from")).to_contain_text("in Hindi,")

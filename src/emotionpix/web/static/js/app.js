@@ -275,14 +275,21 @@ function wire() {
   });
 
   // New filters: the films shown again under them.
-  filters.init(async () => {
+  const refilter = async () => {
     try {
       if (state.emotion) await showRecommendations(state.emotion, { emotions: state.emotions });
       else if (state.query) await runSearch(state.query);
     } catch (error) {
       say("#results-message", error.message, { error: true });
     }
-  });
+  };
+  if (filters.init(refilter)) {
+    // The server rendered this mood's films or search without the remembered filters.
+    const address = new URLSearchParams(location.search);
+    if (address.get("q")?.trim()) state.query = address.get("q");
+    else if (address.get("emotion") && $("#grid").children.length) state.emotion = address.get("emotion");
+    refilter();
+  }
 
   mode.init(async () => {
     if (!state.emotion) return; // no mood's films shown yet: the next ones use the new mode

@@ -90,9 +90,10 @@ export function showNote(text) {
 }
 
 // Filters in the address (the form sent without JavaScript) win, then those remembered.
-// onChange() runs after the viewer changes one.
+// onChange() runs after the viewer changes one. True when remembered filters were applied to
+// a page the server rendered without them (its grid is then asked for again).
 export function init(onChange) {
-  if (!form()) return;
+  if (!form()) return false;
   const inAddress = ["language", "languages", "from", "to", "max_runtime", "family"].some((name) => new URLSearchParams(location.search).has(name));
   const stored = remembered();
   if (!inAddress && stored) write(stored);
@@ -111,4 +112,5 @@ export function init(onChange) {
     write(defaults());
     changed();
   });
+  return !inAddress && Boolean(stored) && chosen();
 }
