@@ -217,6 +217,8 @@ class TitleIndex:
             (self._written, normalise(query).split(), 1.0),
             (self._sound, sounds, SOUND_WEIGHT),
         ):
+            if index is self._sound and max(best.values(), default=0.0) >= STRONG:
+                break  # a strong written match: sound matches could only be dropped
             for entry, score in index.scores(words):
                 if index is self._sound and score < SOUND_FLOOR:
                     continue
