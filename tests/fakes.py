@@ -34,6 +34,7 @@ MOVIE_FIELDS = {
     "intensity",
     "content_notes",
     "tones_from",
+    "certificate",
 }
 
 

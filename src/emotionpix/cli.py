@@ -268,6 +268,8 @@ def search(ctx: click.Context, query: str, as_json: bool) -> None:
             _fail(exc)
     if as_json:
         _emit(result.to_dict())
+    elif result.not_found:
+        click.echo(result.not_found)  # an offline catalog says where it ends
     else:
         _print_movies(result.movies)
 

@@ -79,19 +79,45 @@ def test_sign_up_confirm_sign_in_watchlist_and_seen(
     first, second = grid_ids(page)[:2]
     page.wait_for_selector("#grid .card-actions:not([hidden])")
     watch = page.locator(f"#grid li[data-film='{first}'] .watch")
+    # The confirmation appears on the card clicked, and the page does not move.
+    watch.scroll_into_view_if_needed()
+    scrolled = page.evaluate("scrollY")
     watch.click()
     expect(watch).to_have_attribute("aria-pressed", "true")
-    expect(page.locator("#results-message")).to_have_text("Added to your watchlist.")
-    page.locator(f"#grid li[data-film='{second}'] .seen").click()
-    expect(page.locator("#results-message")).to_contain_text("be recommended to you again")
-    assert second not in grid_ids(page)
+    expect(page.locator(f"#grid li[data-film='{first}'] .list-status")).to_have_text(
+        "Added to your watchlist."
+    )
+    assert page.evaluate("scrollY") == scrolled
+    seen = page.locator(f"#grid li[data-film='{second}'] .seen")
+    seen.click()
+    expect(seen).to_have_attribute("aria-pressed", "true")
+    expect(seen).to_have_text("✓ Seen")
+    expect(page.locator(f"#grid li[data-film='{second}'] .list-status")).to_contain_text(
+        "won\u2019t be recommended again"
+    )
+    assert second in grid_ids(page)  # marked where it is, not whisked away
+    assert page.evaluate("scrollY") == scrolled
     page.screenshot(path=str(artifacts / "account-grid-1280.png"))
 
-    # The details overlay offers the same, and shows what is already on the list.
+    # The details overlay offers the same, and shows what is already on the lists.
     page.locator(f"#grid a.card[data-id='{first}']").click()
     page.wait_for_selector("#details[open] .details-actions:not([hidden])")
     expect(page.locator(".details-actions .watch")).to_have_attribute("aria-pressed", "true")
     page.click("#details-close")
+    page.locator(f"#grid a.card[data-id='{second}']").click()
+    page.wait_for_selector("#details[open] .details-actions:not([hidden])")
+    expect(page.locator(".details-actions .seen")).to_have_attribute("aria-pressed", "true")
+    page.click("#details-close")
+
+    # A search finds the seen film with its state shown.
+    title = page.locator(f"#grid li[data-film='{second}'] .card-title").inner_text()
+    page.fill("#q", title)
+    page.press("#q", "Enter")
+    expect(page.locator(f"#grid li[data-film='{second}'] .seen")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    # A guest's hint is not for the signed-in.
+    expect(page.locator("#guest-hint")).to_have_count(0)
 
     # The next recommendations, and the next visit, leave the seen film out.
     page.click(".chip[data-emotion='sad']")

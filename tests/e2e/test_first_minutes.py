@@ -100,7 +100,7 @@ def test_every_action_shows_its_result_or_message_in_view(make_page, viewport, t
     expect(page.locator("#results-heading")).to_have_text("Results for “k3g”")
     wait_in_view(page, "#results-heading")
     wait_focused(page, "#results-heading")
-    assert page.inner_text("#grid .card-original") == "Kabhi Khushi Kabhie Gham..."
+    assert page.inner_text("#grid .card-title") == "Kabhi Khushi Kabhie Gham..."
 
     page.fill("#q", "qqzzxx")
     page.press("#q", "Enter")

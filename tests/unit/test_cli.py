@@ -60,6 +60,12 @@ def test_search(run_cli):
     assert body["movies"][0]["year"] == 1975
 
 
+def test_search_for_a_film_newer_than_the_catalog_says_so(run_cli):
+    result = run_cli("search", "Oppenheimer")
+    assert result.exit_code == 0
+    assert "not in the offline catalog, which ends in 2014" in result.output
+
+
 def test_cache_commands(run_cli):
     run_cli("recommend", "sad")
     run_cli("recommend", "sad")

@@ -43,7 +43,7 @@ def test_recommendations_name_their_picks_movies_in_the_api_order():
     found = answer.to_dict()
     assert list(found) == [
         *("emotion", "genre", "mode", "blend", "source"),
-        *("page", "seed", "total", "has_more", "movies"),
+        *("page", "seed", "total", "has_more", "movies", "drawn_from"),
     ]
     assert found["blend"][0] == {"emotion": "sad", "genre": "Drama", "weight": 0.6}
     assert found["movies"] == [{**MOVIE.to_dict(), "reason": "because"}]
@@ -52,7 +52,14 @@ def test_recommendations_name_their_picks_movies_in_the_api_order():
 
 def test_search_results_hold_plain_movies():
     found = SearchResults("sholay", "provider", [MOVIE]).to_dict()
-    assert found == {"query": "sholay", "source": "provider", "movies": [MOVIE.to_dict()]}
+    assert found == {
+        "query": "sholay",
+        "source": "provider",
+        "movies": [MOVIE.to_dict()],
+        "hidden": 0,
+        "drawn_from": "",
+        "not_found": None,
+    }
 
 
 def test_a_shape_changes_with_any_field_name_or_type():

@@ -22,8 +22,8 @@ class Intensity(JsonRecord):
 class Movie(JsonRecord):
     """One film. ``rating`` is on a 0-10 scale; what ``votes`` counts depends on the provider;
     ``cast`` is in billing order where the source has one (the provider says). ``original_title``
-    is the title in the film's own language where ``title`` translates it (people search for
-    *Kabhi Khushi Kabhie Gham*, the catalog says *Sometimes Happiness...*). ``keywords`` are
+    is the title in the film's own language where ``title`` translates it (*El laberinto del
+    fauno* for *Pan's Labyrinth*). ``keywords`` are
     the provider's subject tags ("heist", "coming of age"), empty if it has none. Its JSON
     (``to_dict``) is the API's."""
 
@@ -50,6 +50,7 @@ class Movie(JsonRecord):
     intensity: Intensity | None = None
     content_notes: tuple[str, ...] = ()
     tones_from: str | None = None
+    certificate: str | None = None  # the age rating where the source gives one ("PG-13")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Movie:

@@ -2,8 +2,10 @@
 
 Built by ``scripts/build_catalog.py``; see ``data/PROVENANCE.md``. The whole catalog is held
 in memory (about 0.2 s to load), so every query is a scan or an index lookup, no I/O. A
-small hand-written table (``data/aliases.json``) adds the names the source lacks: original
-titles of translated ones and common abbreviations ("K3G", "DDLJ").
+hand-written table (``data/aliases.json``, 1,109 films) adds the names the source lacks:
+original titles of translated ones, titles in their own scripts, common abbreviations
+("K3G", "DDLJ"), and the title a film is known by where the catalog's is a literal
+translation.
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ def _to_movie(row: dict[str, Any]) -> Movie:
         director=row["director"],
         cast=tuple(row["cast"]),
         imdb_id=row["imdb_id"],
+        certificate=row.get("certificate"),
     )
 
 
@@ -141,12 +144,12 @@ class CatalogProvider(MovieProvider):
     def __init__(self, path: Path = BUNDLED_CATALOG, aliases: Path = BUNDLED_ALIASES):
         table = load_aliases(Path(aliases))
         self._movies = tuple(
-            dataclasses.replace(movie, original_title=table[movie.id].get("original"))
-            if movie.id in table
-            else movie
+            _named(movie, table[movie.id]) if movie.id in table else movie
             for movie in load_catalog(Path(path))
         )
         self._by_id = {movie.id: movie for movie in self._movies}
+        # Its newest film's year: what the page says it cannot have (Oppenheimer, 2023).
+        self.last_year = max((m.year for m in self._movies if m.year), default=None)
         self._by_imdb = {m.imdb_id: m for m in reversed(self._movies) if m.imdb_id}
         by_genre: dict[str, list[Movie]] = {}
         for movie in self._movies:
@@ -157,10 +160,15 @@ class CatalogProvider(MovieProvider):
             [movie.title for movie in self._movies],
             [_prominence(movie) for movie in self._movies],
             aliases={
-                position: [movie.original_title or "", *table[movie.id]["aliases"]]
+                position: [
+                    movie.original_title or "",
+                    table[movie.id]["title"],
+                    *table[movie.id]["aliases"],
+                ]
                 for position, movie in enumerate(self._movies)
                 if movie.id in table
             },
+            years=[movie.year for movie in self._movies],
         )
 
     @property
@@ -185,6 +193,14 @@ class CatalogProvider(MovieProvider):
 
     def stats(self) -> dict[str, Any]:
         return {}
+
+
+def _named(movie: Movie, row: Mapping[str, Any]) -> Movie:
+    """``movie`` with its names from the alias table: the original title beside a
+    translated one, or instead of it where the film is known by it ("shown")."""
+    if row.get("shown") and row.get("original"):
+        return dataclasses.replace(movie, title=row["original"], original_title=None)
+    return dataclasses.replace(movie, original_title=row.get("original"))
 
 
 def _prominence(movie: Movie) -> float:

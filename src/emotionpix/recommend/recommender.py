@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from emotionpix.cache import Cache
 from emotionpix.core.errors import InvalidInput, NotFound, ServiceUnavailable
-from emotionpix.core.filters import Filters, WatchFilter
+from emotionpix.core.filters import Choices, Filters, WatchFilter
 from emotionpix.core.movies import Movie
 from emotionpix.core.records import shape
 from emotionpix.providers import MovieProvider, ProviderError
@@ -33,7 +34,9 @@ from emotionpix.recommend.tones import ToneBook
 # Folded into every key under which films are cached: after a change of Movie's fields the
 # entries written before are misses, never values that no longer decode.
 MOVIE_SHAPE = shape(Movie)
-WATCH_POOLS = 64  # pools for films on given services kept built at once
+# How the page names each provider's films.
+PROVIDER_NAMES = {"catalog": "the offline catalog", "tmdb": "TMDB", "imdb236": "IMDb"}
+WATCH_POOLS = 64  # pools for other filters (services, viewers' choices) kept built at once
 
 
 @dataclass(frozen=True)
@@ -82,9 +85,9 @@ class Recommender:
         self.sources = Sources(provider, cache, fallback)
         self.pools = self._make_pools(filters)
         self._pools_digest = self.pools.digest()
-        # Pools for films on given services (TMDB filters them at the source), by filter;
-        # a few viewers' choices, so a small bounded memo.
-        self._watch_pools: dict[WatchFilter, tuple[MoodPools, str]] = {}
+        # Pools for films on given services (TMDB filters them at the source) or in the
+        # viewer's languages and years, by filters; a small bounded memo.
+        self._watch_pools: dict[Filters, tuple[MoodPools, str]] = {}
         self._movie_shape = MOVIE_SHAPE
 
     def genre_for(self, emotion: str, mode: str = "match") -> str:
@@ -102,6 +105,7 @@ class Recommender:
         exclude: Collection[str] = (),
         watch: WatchFilter | None = None,
         exclude_tones: Collection[str] = (),
+        choices: Choices | None = None,
     ) -> Recommendations:
         """One page of films for ``emotion`` in ``mode`` ("match" the mood or "lift" it).
 
@@ -114,6 +118,8 @@ class Recommender:
         the viewer's services, where the provider can filter at the source (TMDB); the
         others ignore it (the caller checks availability). Films with any tone or content
         note in ``exclude_tones`` ("harrowing", "gory", "sexual-violence") are left out.
+        ``choices`` narrow the films to the viewer's languages, years, runtime and
+        family-safety.
         """
         mode = requests.checked_mode(mode)
         plan = self._plan(emotion, probabilities)
@@ -124,7 +130,13 @@ class Recommender:
         needed = -(-page * size // window) * window
         shunned = requests.checked_tones(exclude_tones)
         candidates, total, source = self._candidates(
-            mode, plan, needed, frozenset(exclude), self._pools_for(watch), shunned
+            mode,
+            plan,
+            needed,
+            frozenset(exclude),
+            self._pools_for(watch, choices),
+            choices,
+            shunned,
         )
         head = rotate(candidates, window, seed)
         rules = self.moods.rules(mode)
@@ -135,6 +147,7 @@ class Recommender:
         ]
         shown = self._for_cards([pick.movie for pick in picks])
         return Recommendations(
+            drawn_from=self.drawn_from(source, choices),
             emotion=labels[0],
             genre=rules[labels[0]].genre,
             mode=mode,
@@ -149,16 +162,70 @@ class Recommender:
             picks=[replace(pick, movie=movie) for pick, movie in zip(picks, shown, strict=True)],
         )
 
-    def search(self, query: str) -> SearchResults:
-        """Films whose titles best match ``query`` (typos, accents and case forgiven)."""
+    def search(self, query: str, choices: Choices | None = None) -> SearchResults:
+        """Films whose titles best match ``query`` (typos, accents and case forgiven), those
+        the viewer's ``choices`` leave out counted in ``hidden``."""
         normalised = requests.checked_query(query)
         limit = self.settings.search_limit
         found, source = self.sources.answer(
             self._key("search", str(limit), normalised),
             lambda provider: [m.to_dict() for m in provider.search(query, limit)],
         )
-        movies = self._for_cards([self._stamped(Movie.from_dict(item)) for item in found])
-        return SearchResults(query=query, source=source, movies=movies)
+        matched = [self._stamped(Movie.from_dict(item)) for item in found]
+        kept = [m for m in matched if _chosen(m, choices)]
+        movies = self._for_cards(kept)
+        return SearchResults(
+            query=query,
+            source=source,
+            movies=movies,
+            hidden=len(matched) - len(kept),
+            drawn_from=f"Searched {self._named(source)}.",
+            not_found=None if matched else self._not_found(query, source),
+        )
+
+    def drawn_from(self, source: str, choices: Choices | None = None) -> str:
+        """What a mood's films are drawn from, in words: "Drawn from the offline catalog
+        (films up to 2014): in Hindi or English, from 1970, rated 7+ by at least 10
+        critics." """
+        filters = choices.narrow(self.filters) if choices else self.filters
+        languages = " or ".join(filters.languages) if filters.languages else "any language"
+        years = (
+            f"from {filters.year_from}"
+            if filters.year_to >= date.today().year
+            else f"from {filters.year_from} to {filters.year_to}"
+        )
+        provider = self._provider_of(source)
+        return (
+            f"Drawn from {self._named(source)}: in {languages}, {years}, rated "
+            f"{filters.min_rating:g}+ by at least {filters.min_votes} {provider.votes_unit}."
+        )
+
+    def _provider_of(self, source: str) -> MovieProvider:
+        """The provider whose films an answer from ``source`` holds."""
+        if source == "fallback" and self.fallback is not None:
+            return self.fallback
+        return self.provider
+
+    def _named(self, source: str) -> str:
+        """ "the offline catalog (films up to 2014)", "TMDB"."""
+        provider = self._provider_of(source)
+        name = PROVIDER_NAMES.get(provider.name, provider.name)
+        last = getattr(provider, "last_year", None)
+        return f"{name} (films up to {last})" if last else name
+
+    def _not_found(self, query: str, source: str) -> str:
+        """Why a search found nothing: an offline catalog says where it ends, and how to
+        get newer films, rather than blaming the spelling."""
+        last = getattr(self._provider_of(source), "last_year", None)
+        if last:
+            return (
+                f"“{query}” is not in the offline catalog, which ends in {last} — add a TMDB "
+                "key for newer films. If it is older, try its original title or another "
+                "spelling."
+            )
+        return (
+            f"No titles match “{query}”. Try its original title, another spelling or fewer words."
+        )
 
     def movie(self, movie_id: str) -> Movie:
         """One film by id; NotFound when the provider does not know it."""
@@ -242,30 +309,39 @@ class Recommender:
         exclude: Collection[str] = (),
         watch: WatchFilter | None = None,
         exclude_tones: Collection[str] = (),
+        choices: Choices | None = None,
     ) -> int:
         """How many films ``recommend`` has for these arguments in all (``total``)."""
         mode = requests.checked_mode(mode)
         plan = self._plan(emotion, probabilities)
-        pools = self._pools_for(watch)
+        pools = self._pools_for(watch, choices)
         shunned = requests.checked_tones(exclude_tones)
-        return self._candidates(mode, plan, 0, frozenset(exclude), pools, shunned)[1]
+        return self._candidates(mode, plan, 0, frozenset(exclude), pools, choices, shunned)[1]
 
     @property
     def filters_availability(self) -> bool:
         """Whether the provider keeps only films on given services itself (TMDB does)."""
         return _is_watch_source(self.provider)
 
-    def _pools_for(self, watch: WatchFilter | None) -> tuple[MoodPools, str]:
-        """The pools (and their digest) for films available as ``watch`` says: pools of
-        their own where the provider filters at the source, else the usual ones."""
-        if watch is None or not self.filters_availability:
+    def _pools_for(
+        self, watch: WatchFilter | None, choices: Choices | None = None
+    ) -> tuple[MoodPools, str]:
+        """The pools (and their digest) for films available as ``watch`` says and in the
+        languages and years ``choices`` asks for: pools of their own where the provider
+        filters at the source, else the usual ones."""
+        if not self.filters_availability:
+            watch = None
+        filters = replace(self.filters, watch=watch) if watch else self.filters
+        if choices:
+            filters = choices.narrow(filters)
+        if filters == self.filters:
             return self.pools, self._pools_digest
-        found = self._watch_pools.get(watch)
+        found = self._watch_pools.get(filters)
         if found is None:
-            pools = self._make_pools(replace(self.filters, watch=watch))
+            pools = self._make_pools(filters)
             if len(self._watch_pools) >= WATCH_POOLS:
                 self._watch_pools.clear()
-            found = self._watch_pools[watch] = (pools, pools.digest())
+            found = self._watch_pools[filters] = (pools, pools.digest())
         return found
 
     def _make_pools(self, filters: Filters) -> MoodPools:
@@ -287,6 +363,7 @@ class Recommender:
         needed: int,
         exclude: frozenset[str],
         within: tuple[MoodPools, str] | None = None,
+        choices: Choices | None = None,
         shunned: frozenset[str] = frozenset(),
     ) -> tuple[list[tuple[int, dict[str, Any]]], int, str]:
         """The first ``needed`` films of the plan's moods blended, as (which mood, item); how
@@ -297,7 +374,9 @@ class Recommender:
             [
                 i
                 for i in items
-                if i["movie"]["id"] not in exclude and not (shunned and _tags(i["movie"]) & shunned)
+                if i["movie"]["id"] not in exclude
+                and not (shunned and _tags(i["movie"]) & shunned)
+                and (not choices or _chosen(Movie.from_dict(i["movie"]), choices))
             ]
             for items, _ in pools
         ]
@@ -329,6 +408,19 @@ def _is_watch_source(provider: object) -> bool:
 def _tags(movie: dict[str, Any]) -> set[str]:
     """A cached film's tones and content notes."""
     return {*(movie.get("tones") or ()), *(movie.get("content_notes") or ())}
+
+
+def _chosen(movie: Movie, choices: Choices | None) -> bool:
+    """Whether ``movie`` passes the viewer's ``choices`` (all of them, where the provider
+    did not apply languages and years itself: a search, a cached stand-in)."""
+    if not choices:
+        return True
+    narrowed = choices.narrow(Filters(min_rating=0, min_votes=0, year_from=0, year_to=9999))
+    if choices.languages and not narrowed.matches_languages(movie):
+        return False
+    if movie.year is not None and not narrowed.year_from <= movie.year <= narrowed.year_to:
+        return False
+    return choices.keeps(movie)
 
 
 def _as_dict(movie: Movie | None) -> dict[str, Any] | None:

@@ -42,6 +42,7 @@ class Recommendations(JsonRecord):
     total: int
     has_more: bool
     picks: list[Pick] = field(metadata=json_key("movies"))
+    drawn_from: str = ""  # what the films are drawn from, said under the grid's heading
 
     @property
     def movies(self) -> list[Movie]:
@@ -55,3 +56,8 @@ class SearchResults(JsonRecord):
     query: str
     source: str
     movies: list[Movie] = field(default_factory=list)
+    hidden: int = 0  # films that matched but the viewer's filters leave out
+    drawn_from: str = ""  # where the titles were searched
+    # Why nothing was found, when nothing was: a film newer than an offline catalog's last
+    # year is not blamed on the spelling.
+    not_found: str | None = None

@@ -8,13 +8,18 @@ from collections.abc import Iterable, Mapping
 
 from emotionpix.core.emotions import UnknownEmotion, normalise_emotion
 from emotionpix.core.errors import InvalidInput
+from emotionpix.core.filters import Choices
 from emotionpix.core.text import normalise
 from emotionpix.core.tones import NOTES, TONES
+from emotionpix.providers.codes import LANGUAGES, language_code
 from emotionpix.recommend.moods import MODES
 
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 1000
 MAX_SEED = 2**31 - 1
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+MIN_RUNTIME, MAX_RUNTIME = 30, 600
+FLAGS = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False, "": False}
 
 
 def checked_mode(mode: str) -> str:
@@ -89,3 +94,53 @@ def checked_tones(tags: Iterable[str]) -> frozenset[str]:
             code="invalid_tones",
         )
     return wanted
+
+
+def checked_choices(
+    languages: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    max_runtime: int | None = None,
+    family: str | None = None,
+) -> Choices:
+    """The viewer's filters from the API's text (``languages=hi,en&from=1990&to=2014
+    &max_runtime=120&family=1``); InvalidInput naming what is wrong."""
+    names: list[str] = []
+    for code in (languages or "").split(","):
+        code = code.strip().lower()
+        if not code:
+            continue
+        name = next((n for n, c in LANGUAGES.items() if code in (c, n.casefold())), None)
+        if name is None:
+            raise InvalidInput(
+                f"languages takes ISO 639-1 codes separated by commas, such as hi,en; "
+                f"{code[:20]!r} is not one of: {', '.join(sorted(LANGUAGES.values()))}.",
+                code="invalid_languages",
+            )
+        if name not in names:
+            names.append(name)
+    for year, which in ((year_from, "from"), (year_to, "to")):
+        if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+            raise InvalidInput(
+                f"{which} must be a year from {FIRST_YEAR} to {LAST_YEAR}.", code=f"invalid_{which}"
+            )
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise InvalidInput("from must not be after to.", code="invalid_years")
+    if max_runtime is not None and not MIN_RUNTIME <= max_runtime <= MAX_RUNTIME:
+        raise InvalidInput(
+            f"max_runtime must be from {MIN_RUNTIME} to {MAX_RUNTIME} minutes.",
+            code="invalid_max_runtime",
+        )
+    flag = (family or "").strip().lower()
+    if flag not in FLAGS:
+        raise InvalidInput("family must be 1 or 0.", code="invalid_family")
+    return Choices(tuple(names), year_from, year_to, max_runtime, FLAGS[flag])
+
+
+# The languages a viewer may choose, as (code, name), by name.
+LANGUAGE_OPTIONS = sorted(((code, name) for name, code in LANGUAGES.items()), key=lambda o: o[1])
+
+
+def language_codes(names: Iterable[str]) -> list[str]:
+    """ "Hindi", "English" -> "hi", "en"."""
+    return [language_code(name) for name in names]

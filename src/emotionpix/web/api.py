@@ -14,10 +14,11 @@ from emotionpix._version import __version__
 from emotionpix.auth.personal import seen
 from emotionpix.auth.session import current_user, personal
 from emotionpix.core.errors import InvalidInput, NotFound, UnsupportedMedia
-from emotionpix.core.filters import WatchFilter
+from emotionpix.core.filters import Choices, WatchFilter
 from emotionpix.core.tones import ENDINGS, NOTES, TONES
 from emotionpix.errors import TooLarge
 from emotionpix.protection import csrf, emotion_limit, limiter
+from emotionpix.recommend import requests
 from emotionpix.recommend.watch import (
     STREAMING,
     STREAMING_OR_FREE,
@@ -119,6 +120,7 @@ def recommendations() -> dict[str, Any] | tuple[dict[str, Any], int, dict[str, s
         "exclude_tones": request.args.get("exclude_tones", "").split(","),
     }
     watch = _watch_filter()
+    asked["choices"] = choices = viewer_choices()
     result = service.recommend(
         page=1 if page is None else page, seed=_int_arg("seed"), watch=watch, **asked
     )
@@ -126,6 +128,7 @@ def recommendations() -> dict[str, Any] | tuple[dict[str, Any], int, dict[str, s
     if watch is not None and service.filters_availability and result.source != "fallback":
         removed = max(0, service.count(**asked) - result.total)  # filtered at the source
     body = _with_watch(result.to_dict(), result.movies, watch, removed)
+    body["filters"] = _described(choices)
     if current_user() is not None:  # shaped by the viewer's seen films: nobody else's
         return body, 200, {"Cache-Control": "no-store"}
     return body
@@ -143,10 +146,44 @@ def seen_by_viewer() -> frozenset[str]:
         return frozenset()
 
 
+def viewer_choices() -> Choices:
+    """The viewer's filters (``languages``, ``from``, ``to``, ``max_runtime``, ``family``),
+    400 for a bad value."""
+    return requests.checked_choices(
+        request.args.get("languages"),
+        _int_arg("from"),
+        _int_arg("to"),
+        _int_arg("max_runtime"),
+        request.args.get("family"),
+    )
+
+
+def _described(choices: Choices, defaults: bool = True) -> dict[str, Any]:
+    """The filters in force, as the answer says them: the viewer's, else (``defaults``,
+    as recommendations have) the configured ones."""
+    languages: tuple[str, ...] = choices.languages
+    year_from: int | None = choices.year_from
+    year_to: int | None = choices.year_to
+    if defaults:
+        filters = choices.narrow(recommender().filters)
+        languages, year_from, year_to = filters.languages, filters.year_from, filters.year_to
+    return {
+        "languages": requests.language_codes(languages),
+        "from": year_from,
+        "to": year_to,
+        "max_runtime": choices.max_runtime,
+        "family": choices.family,
+        "chosen": bool(choices),
+    }
+
+
 @bp.get("/search")
 def search() -> dict[str, Any]:
-    result = recommender().search(request.args.get("q", ""))
-    return _with_watch(result.to_dict(), result.movies, _watch_filter())
+    choices = viewer_choices()
+    result = recommender().search(request.args.get("q", ""), choices)
+    body = _with_watch(result.to_dict(), result.movies, _watch_filter())
+    body["filters"] = _described(choices, defaults=False)
+    return body
 
 
 # Ids of every provider: Wikidata "Q949228", IMDb "tt0073707", TMDB "20453".

@@ -91,6 +91,7 @@ MOVIE = {
             "enum": ["team", "keywords", None],
             "description": "team: written by hand; keywords: read from the provider's tags",
         },
+        "certificate": _nullable("string", description="the age rating (G, PG, PG-13, R…)"),
     },
 }
 PICK = {
@@ -165,6 +166,43 @@ FILTERED = {
     },
 }
 NEEDS_TMDB = _error("Where to watch needs a TMDB key (watch_not_configured)")
+CHOICES = {
+    "type": "object",
+    "properties": {
+        "filters": {
+            "type": "object",
+            "description": "the filters in force: the viewer's (``chosen``), else the defaults",
+            "properties": {
+                "languages": {"type": "array", "items": {"type": "string"}},
+                "from": {"type": ["integer", "null"]},
+                "to": {"type": ["integer", "null"]},
+                "max_runtime": {"type": ["integer", "null"]},
+                "family": {"type": "boolean"},
+                "chosen": {"type": "boolean"},
+            },
+        }
+    },
+}
+VIEWER_FILTERS = [
+    _query(
+        "languages",
+        {"type": "string", "pattern": "^[A-Za-z]{2}(,[A-Za-z]{2}){0,26}$"},
+        "only films in one of these languages (ISO 639-1: hi,en); default: the configured ones",
+    ),
+    _query("from", {"type": "integer", "minimum": 1900, "maximum": 2100}, "released from"),
+    _query("to", {"type": "integer", "minimum": 1900, "maximum": 2100}, "released up to"),
+    _query(
+        "max_runtime",
+        {"type": "integer", "minimum": 30, "maximum": 600},
+        "at most this many minutes (films of unknown length go)",
+    ),
+    _query(
+        "family",
+        {"type": "string", "enum": ["0", "1"]},
+        "1: family-safe only (certified G/PG where known, else Family/Animation without "
+        "Horror, Crime, Thriller or War)",
+    ),
+]
 REGION = _query(
     "region",
     {"type": "string", "pattern": "^[A-Za-z]{2}$"},
@@ -233,6 +271,10 @@ SCHEMAS: dict[str, Any] = {
             "total": {"type": "integer", "minimum": 0},
             "has_more": {"type": "boolean"},
             "movies": {"type": "array", "items": {"$ref": "#/components/schemas/Pick"}},
+            "drawn_from": {
+                "type": "string",
+                "description": "what the films are drawn from: provider, languages, years, rating",
+            },
         },
     },
     "Pick": PICK,
@@ -243,6 +285,16 @@ SCHEMAS: dict[str, Any] = {
             "query": {"type": "string"},
             "source": SOURCE,
             "movies": {"type": "array", "items": {"$ref": "#/components/schemas/Movie"}},
+            "hidden": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "films that matched but the viewer's filters leave out",
+            },
+            "drawn_from": {"type": "string", "description": "where the titles were searched"},
+            "not_found": _nullable(
+                "string",
+                description="why nothing was found: an offline catalog says where it ends",
+            ),
         },
     },
     "EmotionResult": {
@@ -467,15 +519,23 @@ PATHS: dict[str, Any] = {
                     "``harrowing,gory,sexual-violence`` (GET /api/tones lists them)",
                 ),
                 *WATCH_FILTER,
+                *VIEWER_FILTERS,
             ],
             "responses": {
                 "200": _answer(
                     "Films",
-                    {"allOf": [{"$ref": "#/components/schemas/Recommendations"}, FILTERED]},
+                    {
+                        "allOf": [
+                            {"$ref": "#/components/schemas/Recommendations"},
+                            FILTERED,
+                            CHOICES,
+                        ]
+                    },
                 ),
                 "400": _error(
                     "Unknown emotion or mode, bad emotions, a bad page or seed, region or "
-                    "services, or an unknown tone"
+                    "services, a bad filter (languages, from, to, max_runtime, family), or an "
+                    "unknown tone"
                 ),
                 "404": NEEDS_TMDB,
                 "503": UNAVAILABLE,
@@ -488,13 +548,20 @@ PATHS: dict[str, Any] = {
             "parameters": [
                 _query("q", {"type": "string", "maxLength": 200}, "part of a title", required=True),
                 *WATCH_FILTER,
+                *VIEWER_FILTERS,
             ],
             "responses": {
                 "200": _answer(
                     "The best matches first",
-                    {"allOf": [{"$ref": "#/components/schemas/SearchResults"}, FILTERED]},
+                    {
+                        "allOf": [
+                            {"$ref": "#/components/schemas/SearchResults"},
+                            FILTERED,
+                            CHOICES,
+                        ]
+                    },
                 ),
-                "400": _error("Empty or too long, or a bad region or services"),
+                "400": _error("Empty or too long, a bad region or services, or a bad filter"),
                 "404": NEEDS_TMDB,
                 "503": UNAVAILABLE,
             },

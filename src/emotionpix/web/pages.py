@@ -9,11 +9,13 @@ from flask import Blueprint, Response, current_app, render_template, request
 from sqlalchemy import Engine
 
 from emotionpix._version import __version__
-from emotionpix.core.errors import AppError
+from emotionpix.core.errors import AppError, InvalidInput
+from emotionpix.core.filters import Choices, Filters
 from emotionpix.core.tones import NOTES, TONES
 from emotionpix.db import guard, sqlite_file_present, start_ping
 from emotionpix.errors import UriTooLong
 from emotionpix.protection import store_health
+from emotionpix.recommend import requests
 from emotionpix.web.api import seen_by_viewer
 from emotionpix.wiring import database, image_origins, recommender, watch_guide
 
@@ -48,20 +50,93 @@ def index() -> str:
         "welcome": request.args.get("welcome") == "1",  # just confirmed the account's email
         "watch": watch_guide() is not None,  # where to watch: TMDB configured
         "leave_out": [(tag, TONES.get(tag) or NOTES[tag]) for tag in LEAVE_OUT],
+        "filter_note": "",
     }
     try:
+        choices = _page_choices()
+    except AppError as exc:
+        choices = Choices()
+        context["mood_error"] = exc.message
+    context.update(_filter_context(service.filters, choices))
+    try:
         if query.strip():
-            found = service.search(query)
+            found = service.search(query, choices)
             context.update(cards=[(movie, "") for movie in found.movies], source=found.source)
+            context.update(drawn_from=found.drawn_from, empty_note=found.not_found)
             context["heading"] = f"Results for “{query}”"
         elif emotion:
-            result = service.recommend(emotion, mode=mode, exclude=seen_by_viewer())
+            result = service.recommend(
+                emotion, mode=mode, exclude=seen_by_viewer(), choices=choices
+            )
+            context["filter_note"] = few_films_note(result.total, choices)
+            context["drawn_from"] = result.drawn_from
             context.update(cards=[(p.movie, p.reason) for p in result.picks], source=result.source)
             context["heading"] = mood_heading(result.genre, result.emotion, mode)
     except AppError as exc:
         # Said next to what caused it: the search box, or the mood chips.
         context["search_error" if query.strip() else "mood_error"] = exc.message
     return render_template("index.html", **context)
+
+
+# The page's decades, and how few films make the grid say so.
+DECADES = tuple(range(1940, 2020, 10))
+FEW_FILMS = 12
+
+
+def _page_choices() -> Choices:
+    """The filters in the address (the no-JavaScript form's ``language`` boxes, or the
+    API's ``languages``); InvalidInput for a bad value."""
+    languages = ",".join(request.args.getlist("language")) or request.args.get("languages")
+    numbers = {}
+    for name in ("from", "to", "max_runtime"):
+        raw = request.args.get(name, "").strip()
+        if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
+            raise InvalidInput(f"{name} must be a whole number.", code=f"invalid_{name}")
+        numbers[name] = int(raw) if raw else None
+    family = request.args.get("family")
+    return requests.checked_choices(
+        languages, numbers["from"], numbers["to"], numbers["max_runtime"], family
+    )
+
+
+def _filter_context(defaults: Filters, choices: Choices) -> dict[str, Any]:
+    """What the filters form shows: the viewer's choices, else the configured defaults."""
+    shown = choices.narrow(defaults)
+    return {
+        "choices": bool(choices),
+        "language_options": requests.LANGUAGE_OPTIONS,
+        "default_languages": requests.language_codes(defaults.languages),
+        "default_from": defaults.year_from,
+        "decades": DECADES,
+        "shown_languages": requests.language_codes(shown.languages),
+        "shown_from": shown.year_from // 10 * 10,
+        "shown_to": choices.year_to,
+        "shown_runtime": choices.max_runtime,
+        "shown_family": choices.family,
+        "filters_summary": filters_summary(shown, choices),
+    }
+
+
+def filters_summary(shown: Filters, choices: Choices) -> str:
+    """ "Hindi, English · 1970 to now", "Hindi · 1990 to 2014 · up to 120 min · family-safe"."""
+    parts = [", ".join(shown.languages) or "any language"]
+    to = "now" if choices.year_to is None else str(choices.year_to)
+    parts.append(f"{shown.year_from}\u2013{to}")
+    if choices.max_runtime:
+        parts.append(f"up to {choices.max_runtime} min")
+    if choices.family:
+        parts.append("family-safe")
+    return " · ".join(parts)
+
+
+def few_films_note(total: int, choices: Choices) -> str:
+    """What the grid says when the viewer's filters leave few films ("" otherwise)."""
+    if not choices or total >= FEW_FILMS:
+        return ""
+    if total == 0:
+        return "No films pass your filters for this mood. Widen them under “Films”."
+    film = "film passes" if total == 1 else "films pass"
+    return f"Only {total} {film} your filters for this mood. Widen them under “Films” for more."
 
 
 @bp.app_context_processor

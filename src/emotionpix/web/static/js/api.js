@@ -34,12 +34,13 @@ export async function request(url, options = {}) {
 // emotions: the photo's probabilities ({happy: 0.48, surprise: 0.41}) so that the server
 // can blend the top two on a close call; null for a mood picked by hand.
 // watch: where to watch ({region, services, include_free}: only the viewer's services).
+// filters: the viewer's ({languages, from, to, max_runtime, family}; filters.js).
 // excludeTones: tones and content notes to leave out ("harrowing,gory"; "" for none).
 export const recommendations = (
   emotion,
-  { page = 1, seed = null, mode = "match", emotions = null, watch = {}, excludeTones = "" } = {},
+  { page = 1, seed = null, mode = "match", emotions = null, watch = {}, filters = {}, excludeTones = "" } = {},
 ) => {
-  const params = new URLSearchParams({ emotion, page: String(page), mode, ...watch });
+  const params = new URLSearchParams({ emotion, page: String(page), mode, ...watch, ...filters });
   if (seed !== null) params.set("seed", String(seed));
   if (excludeTones) params.set("exclude_tones", excludeTones);
   if (emotions) {
@@ -48,7 +49,8 @@ export const recommendations = (
   return request(`/api/recommendations?${params}`);
 };
 
-export const search = (query, watch = {}) => request(`/api/search?${new URLSearchParams({ q: query, ...watch })}`);
+export const search = (query, watch = {}, filters = {}) =>
+  request(`/api/search?${new URLSearchParams({ q: query, ...watch, ...filters })}`);
 
 // region: where to watch it (null: the server's guess from the browser's languages).
 export const movie = (id, region = null) =>

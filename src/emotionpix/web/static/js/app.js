@@ -7,6 +7,7 @@ import * as api from "./api.js";
 import * as camera from "./camera.js";
 import * as details from "./details.js";
 import { $, hush, reveal, say } from "./dom.js";
+import * as filters from "./filters.js";
 import * as grid from "./grid.js";
 import * as library from "./library.js";
 import * as mode from "./mode.js";
@@ -56,17 +57,18 @@ async function showRecommendations(emotion, { append = false, emotions = null } 
   const page = append ? state.page + 1 : 1;
   const asked = append ? state.emotions : emotions;
   const answer = await api.recommendations(emotion, {
-    page, seed: append ? state.seed : null, mode: mode.get(), emotions: asked, watch: watch.query(),
+    page, seed: append ? state.seed : null, mode: mode.get(), emotions: asked, watch: watch.query(), filters: filters.query(),
     excludeTones: tones.query(),
   });
   Object.assign(state, { emotion, emotions: asked, page: answer.page, seed: answer.seed, query: null });
   markChip(emotion);
   const cards = grid.render(heading(answer), answer.movies, {
-    append, hasMore: answer.has_more, source: answer.source,
+    append, hasMore: answer.has_more, source: answer.source, drawnFrom: answer.drawn_from,
   });
   library.decorate(cards);
   watch.decorate(cards, answer.movies);
   watch.showFiltered(answer);
+  filters.showNote(filters.note(answer.total));
   return answer;
 }
 
@@ -178,17 +180,19 @@ async function runSearch(query) {
     return;
   }
   try {
-    const answer = await api.search(text, watch.query());
+    const answer = await api.search(text, watch.query(), filters.query());
     Object.assign(state, { emotion: null, emotions: null, query: text });
     markChip(null);
     hideResult();
     const cards = grid.render(`Results for “${text}”`, answer.movies, {
-      empty: `No titles match “${text}”. Check the spelling or try fewer words.`,
+      empty: answer.hidden ? "Your filters leave out every title that matches." : answer.not_found,
       source: answer.source,
+      drawnFrom: answer.drawn_from,
     });
     library.decorate(cards);
     watch.decorate(cards, answer.movies);
     watch.showFiltered(answer);
+    filters.showNote(answer.hidden ? `${answer.hidden} more ${answer.hidden === 1 ? "title matches" : "titles match"} but your filters leave ${answer.hidden === 1 ? "it" : "them"} out.` : "");
     reveal($("#results-heading"));
   } catch (error) {
     say("#search-message", error.message, { error: true });
@@ -272,14 +276,23 @@ function wire() {
     }
   });
 
-  tones.init(async () => {
-    if (!state.emotion) return;
+  // New filters or tones left out: the films shown again under them.
+  const refilter = async () => {
     try {
-      await showRecommendations(state.emotion, { emotions: state.emotions });
+      if (state.emotion) await showRecommendations(state.emotion, { emotions: state.emotions });
+      else if (state.query) await runSearch(state.query);
     } catch (error) {
-      say("#mood-message", error.message, { error: true });
+      say("#results-message", error.message, { error: true });
     }
-  });
+  };
+  tones.init(refilter);
+  if (filters.init(refilter)) {
+    // The server rendered this mood's films or search without the remembered filters.
+    const address = new URLSearchParams(location.search);
+    if (address.get("q")?.trim()) state.query = address.get("q");
+    else if (address.get("emotion") && $("#grid").children.length) state.emotion = address.get("emotion");
+    refilter();
+  }
 
   mode.init(async () => {
     if (!state.emotion) return; // no mood's films shown yet: the next ones use the new mode

@@ -16,6 +16,7 @@ const FOCUSABLE = "a[href], button:not([disabled]), [tabindex]:not([tabindex='-1
 function fill(movie, reason) {
   const votesLabel = document.body.dataset.votesLabel || "votes";
   poster(movie, $(".details-poster"));
+  $(".details-poster").hidden = !movie.poster_url; // no made-up poster: the title is beside it
   // A backdrop, where the source has one, behind the text (CSSOM: allowed by the CSP).
   const body = $(".details-body");
   body.classList.toggle("has-backdrop", Boolean(movie.backdrop_url));

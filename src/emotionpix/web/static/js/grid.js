@@ -1,6 +1,6 @@
-// The movie grid: cards with a poster (or a generated placeholder), title, original title,
-// year, rating and why the film was picked, and a "more" button that pages through the same
-// seeded order.
+// The movie grid: cards with a poster where the source has one (else a compact typographic
+// card: no made-up placeholder, the title once), title, original title, year, rating and why
+// the film was picked, and a "more" button that pages through the same seeded order.
 
 import { $, el } from "./dom.js";
 
@@ -30,11 +30,14 @@ function card(movie) {
   const link = $(".card", item);
   link.href = `/api/movies/${encodeURIComponent(movie.id)}`;
   link.dataset.id = movie.id;
-  poster(movie, $(".poster", item));
+  if (movie.poster_url) poster(movie, $(".poster", item));
+  else $(".poster", item).remove();
+  link.classList.toggle("no-poster", !movie.poster_url);
   $(".card-title", item).textContent = movie.title;
   $(".card-original", item).textContent = movie.original_title ?? "";
   const rating = movie.rating === null ? "" : ` · ★ ${movie.rating.toFixed(1)}`;
-  $(".card-meta", item).textContent = `${movie.year ?? "Year unknown"}${rating}`;
+  const length = !movie.poster_url && movie.runtime ? ` · ${movie.runtime} min` : "";
+  $(".card-meta", item).textContent = `${movie.year ?? "Year unknown"}${rating}${length}`;
   $(".card-reason", item).textContent = movie.reason ?? "";
   return item;
 }
@@ -45,13 +48,16 @@ const SOURCE_NOTICES = {
   fallback: "The movie service isn’t answering right now, so these films come from the built-in catalog (films up to 2014).",
 };
 
-// Replace (or, with append, extend) the grid under a heading.
-export function render(heading, movies, { append = false, hasMore = false, empty = "No movies found.", source = null } = {}) {
+// Replace (or, with append, extend) the grid under a heading; drawnFrom says under it what
+// the films come from.
+export function render(heading, movies, { append = false, hasMore = false, empty = "No movies found.", source = null, drawnFrom = "" } = {}) {
   const section = $("#results");
   section.hidden = false;
   section.querySelectorAll(".notice").forEach((notice) => notice.remove());
   section.querySelector(".empty")?.remove();
   $("#results-heading").textContent = heading;
+  $("#drawn-from").textContent = drawnFrom;
+  $("#drawn-from").hidden = !drawnFrom;
   const grid = $("#grid");
   if (SOURCE_NOTICES[source]) grid.before(el("p", { className: "notice", role: "status" }, SOURCE_NOTICES[source]));
   const cards = movies.map(card);

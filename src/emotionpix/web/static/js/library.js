@@ -1,54 +1,74 @@
 // What a signed-in viewer keeps: "+ Watchlist" and "Seen it" on every card and in the details
-// overlay (a film marked as seen leaves the grid and never comes back), and the mood history,
-// recorded only when its owner turned it on. For a guest this module does nothing.
+// overlay, each a toggle whose state shows wherever the film appears (grid, search, details);
+// its confirmation appears on the card (or in the overlay) clicked, and nothing scrolls. A
+// film marked as seen stays where it is, marked, and is not recommended again. The mood
+// history is recorded only when its owner turned it on. A guest sees once, unobtrusively,
+// what an account would add.
 
 import * as api from "./api.js";
-import { $, say } from "./dom.js";
+import { $, el } from "./dom.js";
 
 const state = { on: false, history: false, watchlist: new Set(), seen: new Set() };
+const GUEST_HINT = "emotionpix.guest-hint-shown";
 
 function markButtons(root, id) {
   const watch = root.querySelector(".watch");
-  if (!watch) return;
+  const seen = root.querySelector(".seen");
+  if (!watch || !seen) return;
   const listed = state.watchlist.has(id);
   watch.setAttribute("aria-pressed", String(listed));
   watch.textContent = listed ? "✓ On your watchlist" : "+ Watchlist";
+  const done = state.seen.has(id);
+  seen.setAttribute("aria-pressed", String(done));
+  seen.textContent = done ? "✓ Seen" : "Seen it";
+  root.closest("li")?.classList.toggle("is-seen", done);
 }
 
-async function toggleWatchlist(id, root) {
-  const listed = state.watchlist.has(id);
-  if (listed) await api.removeFrom("watchlist", id);
-  else await api.addTo("watchlist", id);
-  if (listed) state.watchlist.delete(id);
-  else state.watchlist.add(id);
-  for (const item of document.querySelectorAll(`[data-film="${CSS.escape(id)}"]`)) markButtons(item, id);
-  markButtons(root, id);
-  say("#results-message", listed ? "Removed from your watchlist." : "Added to your watchlist.");
+// Every place the film is shown: its cards and, when open on it, the details overlay.
+function everywhere(id) {
+  return document.querySelectorAll(`[data-film="${CSS.escape(id)}"]`);
 }
 
-async function markSeen(id) {
-  await api.addTo("seen", id);
-  state.seen.add(id);
-  for (const item of document.querySelectorAll(`#grid [data-film="${CSS.escape(id)}"]`)) item.remove();
-  say("#results-message", "Marked as seen: it won’t be recommended to you again.");
+// The confirmation, next to the buttons clicked (a polite live region): no scrolling.
+function confirm(root, text, { error = false } = {}) {
+  let status = root.querySelector(".list-status");
+  if (!status) {
+    status = el("span", { className: "list-status", role: "status" });
+    root.append(status);
+  }
+  status.textContent = text;
+  status.classList.toggle("error", error);
+}
+
+async function toggle(list, id) {
+  const names = state[list];
+  const had = names.has(id);
+  if (had) await api.removeFrom(list, id);
+  else await api.addTo(list, id);
+  if (had) names.delete(id);
+  else names.add(id);
+  for (const item of everywhere(id)) markButtons(item, id);
+  if (list === "watchlist") return had ? "Removed from your watchlist." : "Added to your watchlist.";
+  return had ? "No longer marked as seen." : "Marked as seen: it won’t be recommended again.";
 }
 
 async function act(button, id, root) {
   button.disabled = true;
   try {
-    if (button.classList.contains("watch")) await toggleWatchlist(id, root);
-    else await markSeen(id);
-    if (button.classList.contains("seen") && $("#details").open) $("#details").close();
+    confirm(root, await toggle(button.classList.contains("watch") ? "watchlist" : "seen", id));
   } catch (error) {
-    say("#results-message", error.message, { error: true });
+    confirm(root, error.message, { error: true });
   } finally {
     button.disabled = false;
   }
 }
 
-// Give the grid's new cards their buttons (signed-in viewers only).
+// Give the grid's new cards their buttons (signed-in viewers only; a guest gets the hint).
 export function decorate(items) {
-  if (!state.on) return;
+  if (!state.on) {
+    if (items.length) guestHint();
+    return;
+  }
   for (const item of items) {
     const id = item.querySelector("a.card")?.dataset.id;
     const actions = item.querySelector(".card-actions");
@@ -72,6 +92,20 @@ export async function recordMood(emotion, source, correctedFrom = null) {
   const mood = { emotion, source };
   if (correctedFrom) mood.corrected_from = correctedFrom;
   await api.recordMood(mood).catch(() => {}); // a history that fails to save never blocks films
+}
+
+// Once per browser, under the first films a guest sees: what an account adds. Closable.
+function guestHint() {
+  if (document.body.dataset.signedIn === "true" || $("#guest-hint")) return;
+  try {
+    if (localStorage.getItem(GUEST_HINT)) return;
+    localStorage.setItem(GUEST_HINT, "1");
+  } catch {
+    return; // without storage it could not stay "once": say nothing
+  }
+  const hint = $("#guest-hint-template").content.firstElementChild.cloneNode(true);
+  hint.querySelector("button").addEventListener("click", () => hint.remove());
+  $("#drawn-from").after(hint);
 }
 
 export async function init() {

@@ -7,6 +7,9 @@ export const capitalise = (word) => word.charAt(0).toUpperCase() + word.slice(1)
 
 const percent = (p) => `${Math.round(p * 100)}%`;
 
+// Where the result is compact (app.css uses the same width).
+const PHONE = "(max-width: 40rem)";
+
 // The genre of a mood, as the page's chips name it (the mapping in force on the server).
 const genreOf = (emotion) => $(`.chip[data-emotion="${emotion}"]`)?.dataset.genre ?? "";
 
@@ -96,6 +99,9 @@ function showRoom(room) {
 // when the viewer picks one of the two emotions of a close call.
 export async function showResult(result, image, { onChoose, room = null }) {
   await drawFrame(result, image);
+  // On a phone the bars start folded: the emotion, how sure, and the correction fit above
+  // the first films.
+  $("#result-more").open = !matchMedia(PHONE).matches;
   listFaces(result.faces);
   if (room) {
     showRoom(room);
