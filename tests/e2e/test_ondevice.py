@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from emotionpix.emotion.registry import DEFAULT_MODEL, get_model
 from tests.e2e.conftest import camera_frame, launch, write_y4m
 from tests.e2e.test_browser import wait_until
-from tests.images import encode, neutral_frame, photo, two_faces
+from tests.images import DRAWN_DIR, drawn_smiley, encode, neutral_frame, photo, two_faces
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -192,6 +192,25 @@ def test_a_photo_without_a_face_is_said_so_on_the_device(browser, open_page, tmp
     page = open_page(browser)
     page.set_input_files("#upload", str(file))
     expect(page.locator("#upload-message")).to_contain_text("could not find a face", timeout=30_000)
+    assert carrying_data(page) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "drawing"),
+    [
+        ("emoji.png", lambda: (DRAWN_DIR / "emoji_monkey.png").read_bytes()),
+        ("smiley.png", lambda: encode(drawn_smiley(30_003), "PNG")),
+    ],
+)
+def test_a_drawn_face_is_no_face_on_the_device(browser, open_page, tmp_path, name, drawing):
+    # BlazeFace takes both for upright faces; the drawn-face gate, run in the worker with the
+    # server's weights (contract.detector.drawn), does not: the server's message, nothing sent.
+    file = tmp_path / name
+    file.write_bytes(drawing())
+    page = open_page(browser)
+    page.set_input_files("#upload", str(file))
+    expect(page.locator("#upload-message")).to_contain_text("could not find a face", timeout=30_000)
+    assert page.get_attribute("body", "data-where") == "device"
     assert carrying_data(page) == []
 
 

@@ -7,6 +7,7 @@
 //           { id, type: "analyse", rgba | bitmap, width, height } -> { id, ok, faces, imageSize, timings }
 
 import { anchors, classifierCrop, classifierInput, decode, letterbox, prominence, upright } from "./faces.js";
+import { looksDrawn } from "./drawn.js";
 import { fromRGBA, roundHalfEven, thumbnail } from "./imaging.js";
 
 let ort = null;
@@ -48,7 +49,7 @@ async function warmUp() {
   await classifier.run({ [classifier.inputNames[0]]: blank });
 }
 
-// One detector's faces, upright ones only (detector.FaceDetector).
+// One detector's faces that count: upright, and not drawn (detector.FaceDetector.counts).
 async function detectWith(detector, rgb) {
   const { spec } = detector;
   const frame = letterbox(rgb, spec, contract.letterbox_reducing_gap, contract.pixel_scale);
@@ -57,7 +58,8 @@ async function detectWith(detector, rgb) {
   const tensors = Object.values(outputs).sort((a, b) => a.dims.at(-1) - b.dims.at(-1));
   const [scores, boxes] = tensors.map((t) => t.data);
   const options = { threshold: contract.detector.threshold, nmsIou: contract.detector.nms_iou };
-  return decode(scores, boxes, spec, detector.anchors, frame, options, [rgb.width, rgb.height]).filter(upright);
+  const found = decode(scores, boxes, spec, detector.anchors, frame, options, [rgb.width, rgb.height]);
+  return found.filter((face) => upright(face) && !looksDrawn(rgb, face.box, contract.detector.drawn));
 }
 
 async function detect(rgb) {
