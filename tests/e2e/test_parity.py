@@ -35,7 +35,7 @@ READ = """async ([pixels, width, height]) => {
   if (!window.__reader) {
     const worker = new Worker("/static/js/ondevice/worker.js", { type: "module" });
     const call = (message, transfer = []) => new Promise((resolve) => {
-      worker.onmessage = (event) => resolve(event.data);
+      worker.onmessage = ({ data }) => data.type === "progress" || resolve(data);
       worker.postMessage(message, transfer);
     });
     const loaded = await call({ id: 0, type: "load", contract });
