@@ -98,7 +98,7 @@ def face_patch(
     image: Image.Image, box: tuple[float, float, float, float], patch: int
 ) -> np.ndarray:
     """The box's pixels resized to ``patch``² RGB, uint8 [patch, patch, 3]."""
-    region = image.convert("RGB").crop(patch_box(box, image.size))
+    region = image.crop(patch_box(box, image.size)).convert("RGB")
     return np.asarray(region.resize((patch, patch), Image.Resampling.BILINEAR))
 
 

@@ -123,7 +123,7 @@ export function prepare() {
       const response = await fetch("/api/ondevice", { headers: { Accept: "application/json" } });
       if (!response.ok) throw new Error(`contract: HTTP ${response.status}`);
       const contract = await response.json();
-      const answer = await call({ type: "load", contract });
+      const answer = await call({ type: "load", contract, countWasm: !fetchedBefore() });
       state.loadMs = answer.loadMs;
       state.contract = contract;
       document.body.dataset.ondeviceLoadMs = String(Math.round(answer.loadMs));

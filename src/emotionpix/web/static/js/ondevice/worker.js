@@ -8,7 +8,7 @@
 // full-range detector, tried only when the short-range one finds no face, loads the first
 // time it is needed. Bytes are counted as they arrive and reported as progress.
 //
-// Messages: { id, type: "load", contract } -> { id, ok, loadMs, phases }
+// Messages: { id, type: "load", contract, countWasm } -> { id, ok, loadMs, phases }
 //           { id, type: "analyse", rgba | bitmap, width, height } -> { id, ok, faces, imageSize, timings }
 //           and, while files download, { type: "progress", loaded, total } (bytes as sent)
 
@@ -41,12 +41,14 @@ function report(force = false) {
 }
 
 // fetch, counting the body's bytes as they stream through (the runtime's glue fetches the
-// .wasm with it too, and compiles the stream as it comes: the Response keeps its type).
+// .wasm with it too, and compiles the stream as it comes: the Response keeps its type). A
+// counted Response has no URL, so the browser cannot keep the wasm's compiled code for it:
+// the wasm is counted only on a first use (countWasm), when there is a download to show.
 const plainFetch = self.fetch.bind(self);
 self.fetch = async (input, init) => {
   const response = await plainFetch(input, init);
   const file = downloads.get(new URL(String(input?.url ?? input), self.location.href).pathname);
-  if (!file || !response.ok || !response.body) return response;
+  if (!file || file.skip || !response.ok || !response.body) return response;
   const sent = Number(response.headers.get("Content-Length"));
   if (sent > 0) file.sent = sent; // the contract's figure may be an estimate
   const counter = new TransformStream({
@@ -71,9 +73,10 @@ async function session(url) {
   return ort.InferenceSession.create(bytes, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
 }
 
-function planDownloads(given) {
+function planDownloads(given, countWasm) {
   for (const [path, [sent, raw]] of Object.entries(given.download?.files ?? {})) {
-    downloads.set(path, { sent, raw, read: 0, needed: true });
+    const skip = !countWasm && path.endsWith(".wasm");
+    downloads.set(path, { sent, raw, read: 0, needed: !skip, skip });
   }
   // The full-range detector's bytes count only once it is needed.
   for (const spec of given.detector.models.slice(1)) {
@@ -82,10 +85,10 @@ function planDownloads(given) {
   }
 }
 
-async function load(given) {
+async function load(given, countWasm) {
   const started = performance.now();
   contract = given;
-  planDownloads(given);
+  planDownloads(given, countWasm);
   report(true);
   const models = contract.detector.models;
   ort = await import(contract.runtime.module);
@@ -187,7 +190,7 @@ async function analyse(message) {
 self.addEventListener("message", async ({ data: message }) => {
   if (message.type === "progress") return;
   try {
-    const answer = message.type === "load" ? await load(message.contract) : await analyse(message);
+    const answer = message.type === "load" ? await load(message.contract, message.countWasm) : await analyse(message);
     self.postMessage({ id: message.id, ok: true, ...answer });
   } catch (error) {
     self.postMessage({ id: message.id, ok: false, error: String(error?.message ?? error) });
