@@ -1,10 +1,11 @@
 """Drawn faces are not faces: emoji, smileys, cartoons, line drawings and masks have a face's
 layout (BlazeFace finds them, keypoints upright) but not a photo's pixels.
 
-The detection's box is cut from the working image and resized to ``PATCH``² pixels (Pillow's
-bilinear filter, which the page repeats byte for byte: static/js/ondevice/imaging.js), and six
-cheap statistics of that patch go into a logistic model fitted by
-``scripts/fit_drawn_gate.py`` on pictures made here (docs/face-gate.md, "Drawn faces"):
+The detection's box is cut from the working image and resized to 32x32 pixels (the gate's
+``patch``; Pillow's bilinear filter, which the page repeats byte for byte:
+static/js/ondevice/imaging.js), and seven cheap statistics of that patch go into a logistic
+model fitted by ``scripts/fit_drawn_gate.py`` on pictures made here (docs/face-gate.md,
+"Drawn faces are not faces"):
 
 - ``flat``: the share of neighbouring pixels with exactly the same colour (paint is flat,
   a camera's pixels never are);
