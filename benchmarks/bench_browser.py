@@ -9,6 +9,11 @@ playing scikit-image's astronaut (needs the dev extra and /usr/bin/chromium) and
 - first-use bytes: everything the page and its worker fetched until the first on-device
   reading, raw and as sent (gzip), with the runtime and the models on their own; and what a
   second visit fetches again (the runtime and models are cached as immutable);
+- camera switch -> filled grid (the server warmed first: models gzipped, catalog loaded, as
+  for a viewer who is not its first): the switch pressed, "Capture my mood" pressed as soon as the
+  page allows, until the films are shown (ms): on first use (nothing cached), warm (the
+  camera switched off and on again, the reader loaded) and on a second visit (the files in
+  the browser's cache, a new worker);
 - model load: runtime compiled and models ready in the worker (ms);
 - per frame: detect, classify and detect + classify p50 over --frames readings of a 640x480
   frame (in the worker, one WebAssembly thread);
@@ -47,7 +52,7 @@ READ = """async ([pixels, width, height, frames]) => {
   const worker = new Worker("/static/js/ondevice/worker.js", { type: "module" });
   let id = 0;
   const call = (message, transfer = []) => new Promise((resolve) => {
-    worker.onmessage = (event) => resolve(event.data);
+    worker.onmessage = ({ data }) => data.type === "progress" || resolve(data);
     worker.postMessage({ ...message, id: ++id }, transfer);
   });
   await call({ type: "load", contract });
@@ -61,6 +66,38 @@ READ = """async ([pixels, width, height, frames]) => {
   worker.terminate();
   return timings;
 }"""
+
+
+# The camera switch pressed, the capture pressed as soon as the page allows (the button
+# enabled and the video playing), until the grid is filled (app.js sets lastAnalysisMs then).
+SWITCH_TO_GRID = """async () => {
+  const until = async (ready) => {
+    while (!ready()) await new Promise((resolve) => setTimeout(resolve, 2));
+  };
+  delete document.body.dataset.lastAnalysisMs;
+  const started = performance.now();
+  document.querySelector("#camera-toggle").click();
+  const capture = document.querySelector("#capture");
+  const video = document.querySelector("#video");
+  await until(() => !capture.disabled && !capture.hidden && video.videoWidth > 0);
+  capture.click();
+  await until(() => document.body.dataset.lastAnalysisMs !== undefined);
+  return performance.now() - started;
+}"""
+
+
+def switch_to_grid(page: Any) -> float:
+    """ms from the camera switch to a filled grid; the camera is left on."""
+    if page.get_attribute("#camera-toggle", "aria-checked") == "true":
+        page.click("#camera-toggle")  # off first
+    return round(float(page.evaluate(SWITCH_TO_GRID)), 1)
+
+
+def load_phases(page: Any) -> dict[str, int]:
+    """The worker's loading, by phase (ms): importing the runtime's module, creating the
+    sessions (the wasm fetched and compiled, the models fetched and prepared), warming up."""
+    phases = page.evaluate("JSON.parse(document.body.dataset.ondeviceLoadPhases ?? '{}')")
+    return {k: round(v) for k, v in phases.items()}
 
 
 def wait_until(page: Any, expression: str, timeout_ms: int = 60_000) -> None:
@@ -124,9 +161,22 @@ def raw_sizes(paths: list[str]) -> int:
     return total
 
 
+def warm_server(base: str, traffic: Traffic) -> None:
+    """What a running server has done before a viewer's first visit (gzipped the models,
+    loaded the catalog), so that first use measures the browser, not the server's start."""
+    from urllib.request import Request, urlopen
+
+    contract = json.load(urlopen(f"{base}/api/ondevice"))
+    urls = [m["url"] for m in contract["detector"]["models"]] + [contract["classifier"]["url"]]
+    for url in [*urls, "/api/recommendations?emotion=happy"]:
+        urlopen(Request(base + url, headers={"Accept-Encoding": "gzip"})).read()
+    traffic.sent.clear()
+
+
 def measure(base: str, traffic: Traffic, camera: Path, frames: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
+    warm_server(base, traffic)
     figures: dict[str, Any] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -140,18 +190,19 @@ def measure(base: str, traffic: Traffic, camera: Path, frames: int) -> dict[str,
         page.set_default_timeout(60_000)
         page.goto(base)
         page.wait_for_selector("body[data-ready='true']", state="attached")
-        page.click("#camera-toggle")
-        page.wait_for_selector("#capture:not([disabled])")
+        figures["switch_to_grid_ms_first_use"] = switch_to_grid(page)
         wait_until(page, "document.body.dataset.ondeviceLoadMs !== undefined")
         figures["model_load_ms"] = page.evaluate("Number(document.body.dataset.ondeviceLoadMs)")
-        wait_until(page, "document.querySelector('#video').videoWidth > 0")
-        page.click("#capture")
-        wait_until(page, "document.body.dataset.lastAnalysisMs !== undefined")
+        figures["model_load_phases_ms"] = load_phases(page)
+        assert page.get_attribute("body", "data-where") == "device"
         assets = traffic.assets()
         figures["first_use_bytes_sent"] = sum(n for _, n, _ in traffic.sent)
         figures["first_use_assets_bytes_sent"] = sum(n for _, n, _ in assets)
         figures["first_use_assets_bytes_raw"] = raw_sizes([path for path, _, _ in assets])
         figures["first_use_assets"] = {p.rsplit("/", 1)[-1]: f"{n} {e}" for p, n, e in assets}
+
+        warm = [switch_to_grid(page) for _ in range(5)]
+        figures["switch_to_grid_ms_warm_p50"] = statistics.median(warm)
 
         # capture -> filled grid, on the device (warm), then on the server
         for where in ("device", "server"):
@@ -186,11 +237,12 @@ def measure(base: str, traffic: Traffic, camera: Path, frames: int) -> dict[str,
         before = len(traffic.sent)
         page.reload()
         page.wait_for_selector("body[data-ready='true']", state="attached")
-        page.click("#camera-toggle")
+        figures["switch_to_grid_ms_second_visit"] = switch_to_grid(page)
         wait_until(page, "document.body.dataset.ondeviceLoadMs !== undefined")
         figures["second_visit_model_load_ms"] = page.evaluate(
             "Number(document.body.dataset.ondeviceLoadMs)"
         )
+        figures["second_visit_load_phases_ms"] = load_phases(page)
         figures["second_visit_assets_bytes_sent"] = sum(n for _, n, _ in traffic.assets(before))
         browser.close()
     return figures

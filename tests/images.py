@@ -122,3 +122,160 @@ def two_faces() -> Image.Image:
     canvas.paste(photo("astronaut.png").crop((120, 20, 340, 240)).resize((300, 300)), (10, 20))
     canvas.paste(lfw_face(NEUTRAL_FACE), (330, 20))
     return canvas
+
+
+# Drawn faces (the drawn-face gate, emotion/drawn.py): made here, from code or from the photos.
+
+EMOJI_FONT = Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf")  # fonts-noto-color-emoji
+DRAWN_DIR = Path(__file__).parent / "fixtures" / "drawn"  # a few rendered emoji, committed
+
+
+def drawn_smiley(seed: int, size: int = 480) -> Image.Image:
+    """A smiley or cartoon face drawn with Pillow: a round or oval head in a flat colour (yellow,
+    a skin tone or any), dot, oval or arc eyes, a mouth, sometimes brows, nose, hair and an
+    outline, on a flat, paper or two-tone background; drawn at twice the size and halved (the
+    edges antialiased, as a drawing program does)."""
+    import random
+
+    rng = random.Random(seed)
+    big = size * 2
+
+    def colour() -> tuple[int, int, int]:
+        return (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+
+    skins = [
+        (255, 204, 77),
+        (255, 221, 0),
+        (250, 200, 160),
+        (224, 172, 105),
+        (141, 85, 36),
+        (255, 224, 189),
+        (198, 134, 66),
+        (120, 200, 120),
+        (160, 180, 255),
+    ]
+    background = rng.choice([(255, 255, 255), (245, 240, 225), colour(), colour()])
+    picture = Image.new("RGB", (big, big), background)
+    draw = ImageDraw.Draw(picture)
+    if rng.random() < 0.3:
+        draw.rectangle([0, big // 2, big, big], fill=colour())
+    head = rng.choice(skins) if rng.random() < 0.7 else colour()
+    ink = (0, 0, 0) if rng.random() < 0.7 else colour()
+    side = big * rng.uniform(0.45, 0.9)
+    aspect = rng.uniform(0.8, 1.15)
+    cx, cy = big / 2 + rng.uniform(-0.1, 0.1) * big, big / 2 + rng.uniform(-0.1, 0.1) * big
+    w, h = side, side * aspect
+    outline = rng.choice([None, ink])
+    width = max(2, int(side * rng.uniform(0.01, 0.04)))
+    if rng.random() < 0.35:  # hair: a cap of another colour behind the top of the head
+        draw.ellipse([cx - w / 1.9, cy - h / 1.8, cx + w / 1.9, cy + h / 6], fill=colour())
+    draw.ellipse(
+        [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], fill=head, outline=outline, width=width
+    )
+    eye_y, eye_dx = cy - h * rng.uniform(0.08, 0.2), w * rng.uniform(0.15, 0.25)
+    eye_r = side * rng.uniform(0.03, 0.09)
+    style = rng.choice(["dot", "oval", "arc", "white"])
+    for ex in (cx - eye_dx, cx + eye_dx):
+        if style == "dot":
+            draw.ellipse([ex - eye_r, eye_y - eye_r, ex + eye_r, eye_y + eye_r], fill=ink)
+        elif style == "oval":
+            draw.ellipse(
+                [ex - eye_r * 0.7, eye_y - eye_r * 1.4, ex + eye_r * 0.7, eye_y + eye_r * 1.4],
+                fill=ink,
+            )
+        elif style == "arc":
+            draw.arc(
+                [ex - eye_r * 1.5, eye_y - eye_r, ex + eye_r * 1.5, eye_y + eye_r],
+                180,
+                360,
+                fill=ink,
+                width=width,
+            )
+        else:
+            draw.ellipse(
+                [ex - eye_r * 1.5, eye_y - eye_r * 1.5, ex + eye_r * 1.5, eye_y + eye_r * 1.5],
+                fill=(255, 255, 255),
+                outline=ink,
+                width=width,
+            )
+            draw.ellipse(
+                [ex - eye_r * 0.6, eye_y - eye_r * 0.6, ex + eye_r * 0.6, eye_y + eye_r * 0.6],
+                fill=ink,
+            )
+        if rng.random() < 0.4:  # a brow
+            draw.line(
+                [
+                    ex - eye_r * 2,
+                    eye_y - eye_r * 2.5,
+                    ex + eye_r * 2,
+                    eye_y - eye_r * rng.uniform(2, 3.2),
+                ],
+                fill=ink,
+                width=width,
+            )
+    if rng.random() < 0.4:  # a nose
+        draw.line(
+            [cx, cy - h * 0.02, cx - w * 0.03, cy + h * 0.1, cx + w * 0.02, cy + h * 0.1],
+            fill=ink,
+            width=width,
+        )
+    mouth_y, mouth_w = cy + h * rng.uniform(0.15, 0.3), w * rng.uniform(0.2, 0.5)
+    box = [cx - mouth_w / 2, mouth_y - h * 0.12, cx + mouth_w / 2, mouth_y + h * 0.12]
+    kind = rng.choice(["smile", "frown", "open", "line"])
+    if kind == "smile":
+        draw.arc(box, 20, 160, fill=ink, width=width * 2)
+    elif kind == "frown":
+        draw.arc(
+            [box[0], box[1] + h * 0.1, box[2], box[3] + h * 0.1],
+            200,
+            340,
+            fill=ink,
+            width=width * 2,
+        )
+    elif kind == "open":
+        draw.chord(box, 0, 180, fill=rng.choice([ink, (120, 20, 30)]))
+    else:
+        draw.line([box[0], mouth_y, box[2], mouth_y], fill=ink, width=width * 2)
+    return picture.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def emoji(
+    char: str,
+    side: int = 320,
+    background: tuple[int, int, int] = (255, 255, 255),
+    font: Path = EMOJI_FONT,
+) -> Image.Image:
+    """One emoji from the Noto Color Emoji font (a 136 px bitmap), scaled to ``side`` and centred
+    on a square canvas 1.5 times as large."""
+    glyph_font = ImageFont.truetype(str(font), 109)
+    glyph = Image.new("RGBA", (136, 128), (0, 0, 0, 0))
+    ImageDraw.Draw(glyph).text((0, 0), char, font=glyph_font, embedded_color=True)
+    glyph = glyph.crop(glyph.getbbox() or (0, 0, 136, 128)).resize((side, side), Image.LANCZOS)
+    canvas = Image.new("RGB", (side * 3 // 2, side * 3 // 2), background)
+    canvas.paste(glyph, (side // 4, side // 4), glyph)
+    return canvas
+
+
+def cartoon(picture: Image.Image, levels: int = 5, edges: bool = True) -> Image.Image:
+    """A cartoon filter: smoothed (median), posterised to ``levels`` tones per channel, with
+    dark outlines where the smoothed picture has strong edges."""
+    from PIL import ImageFilter
+
+    smooth = picture.filter(ImageFilter.MedianFilter(7)).filter(ImageFilter.MedianFilter(5))
+    step = 256 // levels
+    flat = smooth.point(lambda v: min(255, (v // step) * step + step // 2))
+    if not edges:
+        return flat
+    outline = (
+        smooth.convert("L").filter(ImageFilter.FIND_EDGES).point(lambda v: 255 if v > 24 else 0)
+    )
+    return Image.composite(Image.new("RGB", picture.size, (20, 20, 20)), flat, outline)
+
+
+def line_drawing(picture: Image.Image, threshold: int = 20) -> Image.Image:
+    """A line drawing: dark lines where the (smoothed) picture has edges, on white paper."""
+    from PIL import ImageFilter
+
+    smooth = picture.convert("L").filter(ImageFilter.GaussianBlur(2))
+    edges = smooth.filter(ImageFilter.FIND_EDGES)
+    return edges.point(lambda v: 0 if v > threshold else 255).convert("RGB")

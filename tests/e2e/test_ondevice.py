@@ -6,18 +6,20 @@ room mood."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from emotionpix.emotion.registry import DEFAULT_MODEL, get_model
 from tests.e2e.conftest import camera_frame, launch, write_y4m
 from tests.e2e.test_browser import wait_until
-from tests.images import encode, neutral_frame, photo, two_faces
+from tests.images import DRAWN_DIR, drawn_smiley, encode, neutral_frame, photo, two_faces
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -195,6 +197,25 @@ def test_a_photo_without_a_face_is_said_so_on_the_device(browser, open_page, tmp
     assert carrying_data(page) == []
 
 
+@pytest.mark.parametrize(
+    ("name", "drawing"),
+    [
+        ("emoji.png", lambda: (DRAWN_DIR / "emoji_monkey.png").read_bytes()),
+        ("smiley.png", lambda: encode(drawn_smiley(30_003), "PNG")),
+    ],
+)
+def test_a_drawn_face_is_no_face_on_the_device(browser, open_page, tmp_path, name, drawing):
+    # BlazeFace takes both for upright faces; the drawn-face gate, run in the worker with the
+    # server's weights (contract.detector.drawn), does not: the server's message, nothing sent.
+    file = tmp_path / name
+    file.write_bytes(drawing())
+    page = open_page(browser)
+    page.set_input_files("#upload", str(file))
+    expect(page.locator("#upload-message")).to_contain_text("could not find a face", timeout=30_000)
+    assert page.get_attribute("body", "data-where") == "device"
+    assert carrying_data(page) == []
+
+
 def test_a_picture_the_browser_cannot_decode_is_worded_by_the_server(browser, open_page, tmp_path):
     file = tmp_path / "broken.jpg"
     file.write_bytes(encode(photo("astronaut.png"), "JPEG")[:300])
@@ -335,3 +356,66 @@ def test_the_room_mood_weighs_faces_by_detector_score(make_page):
     assert room["emotion"] == "happy"
     assert room["count"] == 2
     assert room["emotions"]["happy"] == pytest.approx((0.9 * 0.9 + 0.6 * 0.1 / 6) / 1.5)
+
+
+# Every text the reader's progress line shows, with whether the one-time note is shown too.
+WATCH_PROGRESS = """() => {
+  window.__progress = [];
+  const text = document.querySelector("#reader-progress-text");
+  const once = document.querySelector("#reader-progress-once");
+  const box = document.querySelector("#reader-progress");
+  new MutationObserver(() => {
+    if (!box.hidden) window.__progress.push([text.textContent, !once.hidden]);
+  }).observe(box, { subtree: true, childList: true, characterData: true, attributes: true });
+}"""
+
+
+def test_reaching_for_the_camera_starts_loading_the_reader(browser, open_page):
+    # The pointer on the switch, before any press: the reader loads (camera still off).
+    page = open_page(browser)
+    page.hover("#camera-toggle")
+    wait_until(page, READY, timeout_ms=30_000)
+    assert page.get_attribute("#camera-toggle", "aria-checked") == "false"
+    assert any("/assets/models/" in r.url for r in page.requests)
+
+
+def test_the_first_use_shows_the_download_with_its_size_once(browser, open_page):
+    page = open_page(browser, camera=True)
+    page.evaluate(WATCH_PROGRESS)
+    camera_on(page)
+    wait_until(page, READY, timeout_ms=30_000)
+    shown = page.evaluate("window.__progress")
+    pattern = r"Getting the face reader ready — (\d+\.\d) of (\d+\.\d) MB"
+    sizes = [re.fullmatch(pattern, text) for text, _ in shown]
+    assert shown
+    assert all(sizes), shown
+    # What the first reading needs, as sent: the runtime and two of the three models.
+    assert 7.0 < float(sizes[-1].group(2)) < 10.0
+    assert all(once for _, once in shown), "the first time, it says it is a one-time download"
+    assert page.is_hidden("#reader-progress")
+    # Read on the device, and nothing of the full-range detector fetched for a close face.
+    page.click("#capture")
+    page.wait_for_selector("#result:not([hidden])")
+    assert page.inner_text("#result-where") == "Read on this device; only the mood was sent."
+    assert not any("blazeface_full_range" in r.url for r in page.requests)
+    # Back again (files cached): no one-time note any more.
+    page.reload()
+    page.wait_for_selector("body[data-ready='true']", state="attached")
+    page.evaluate(WATCH_PROGRESS)
+    camera_on(page)
+    wait_until(page, READY, timeout_ms=30_000)
+    assert not any(once for _, once in page.evaluate("window.__progress"))
+
+
+def test_a_distant_face_loads_the_full_range_detector_when_needed(browser, open_page, tmp_path):
+    # Too small for the short-range model: the worker loads the full-range one then.
+    canvas = Image.new("RGB", (1280, 960), (100, 100, 100))
+    canvas.paste(photo("astronaut.png").resize((400, 400)), (440, 280))
+    file = tmp_path / "far.png"
+    file.write_bytes(encode(canvas, "PNG"))
+    page = open_page(browser)
+    page.set_input_files("#upload", str(file))
+    page.wait_for_selector("#result:not([hidden])")
+    assert page.inner_text("#result-where") == "Read on this device; only the mood was sent."
+    assert page.get_attribute("#result-frame", "data-faces") == "1"
+    assert any("blazeface_full_range" in r.url for r in page.requests)

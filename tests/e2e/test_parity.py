@@ -35,7 +35,7 @@ READ = """async ([pixels, width, height]) => {
   if (!window.__reader) {
     const worker = new Worker("/static/js/ondevice/worker.js", { type: "module" });
     const call = (message, transfer = []) => new Promise((resolve) => {
-      worker.onmessage = (event) => resolve(event.data);
+      worker.onmessage = ({ data }) => data.type === "progress" || resolve(data);
       worker.postMessage(message, transfer);
     });
     const loaded = await call({ id: 0, type: "load", contract });
@@ -172,3 +172,66 @@ def test_the_models_get_the_same_inputs_bit_for_bit(make_page, engines):
             for key, expected in (("crops", aligned), ("boxCrops", boxed)):
                 got = [np.frombuffer(base64.b64decode(c), np.uint8) for c in answer[key]]
                 assert np.array_equal(np.stack(got).reshape(expected.shape), expected), (name, key)
+
+
+# The drawn-face gate's statistics by the page's own module, for the given boxes.
+DRAWN_FEATURES = """async ([pixels, width, height, boxes]) => {
+  const drawn = await import("/static/js/ondevice/drawn.js");
+  const imaging = await import("/static/js/ondevice/imaging.js");
+  const contract = await (await fetch("/api/ondevice")).json();
+  const bytes = Uint8Array.from(atob(pixels), (c) => c.charCodeAt(0));
+  const rgb = imaging.fromRGBA(bytes, width, height);
+  const [maxW, maxH] = contract.working_size;
+  const working = imaging.thumbnail(rgb, maxW, maxH, contract.working_reducing_gap);
+  const gate = contract.detector.drawn;
+  return boxes.map((box) => {
+    const values = drawn.features(drawn.facePatch(working, box, gate.patch));
+    return { values, drawn: drawn.looksDrawn(working, box, gate) };
+  });
+}"""
+
+
+def drawn_and_real() -> dict[str, Image.Image]:
+    from tests.images import DRAWN_DIR, drawn_smiley
+
+    found = {name: picture for name, picture in pictures().items() if name != "two faces"}
+    with Image.open(DRAWN_DIR / "emoji_crying.png") as emoji:
+        found["emoji"] = emoji.convert("RGB")
+    found["smiley"] = drawn_smiley(30_010)
+    return found
+
+
+def test_the_drawn_face_gate_decides_alike_on_both_sides(make_page, engines):
+    from emotionpix.emotion.detector import FaceDetector
+    from emotionpix.emotion.drawn import face_patch, features, load_gate, looks_drawn
+    from emotionpix.emotion.image import decode_image
+
+    page = make_page()
+    gate = load_gate()
+    ungated = FaceDetector(drawn_gate=None)
+    server, _ = engines
+    decisions = {}
+    for name, picture in drawn_and_real().items():
+        data = encode(picture, "PNG")
+        working = decode_image(data)
+        candidates = ungated.detect(working)
+        assert candidates, name
+        rgba = np.asarray(picture.convert("RGBA"))
+        pixels = base64.b64encode(rgba.tobytes()).decode()
+        boxes = [list(face.box) for face in candidates]
+        answer = page.evaluate(DRAWN_FEATURES, [pixels, picture.width, picture.height, boxes])
+        for face, got in zip(candidates, answer, strict=True):
+            expected = features(face_patch(working, face.box, gate.patch))
+            assert np.allclose(got["values"], expected, rtol=0, atol=1e-12), name
+            assert got["drawn"] == looks_drawn(working, face.box, gate), name
+        decisions[name] = [got["drawn"] for got in answer]
+        # and the worker as a whole: the server's faces, none for a drawing
+        read = page.evaluate(READ, [pixels, picture.width, picture.height])
+        kept = server.detector.detect(working)
+        assert [face["box"] for face in read["faces"]] == [
+            [round(v) for v in face.box] for face in kept
+        ], name
+    assert decisions["emoji"] == [True]
+    assert decisions["smiley"] == [True]
+    assert not any(decisions["astronaut"])
+    assert not any(decisions["webcam frame"])

@@ -7,7 +7,7 @@ import pytest
 
 from emotionpix.config import ConfigError
 from emotionpix.emotion.registry import DEFAULT_MODEL, MODELS
-from tests.images import encode, photo, png_header_only, webcam_frame
+from tests.images import DRAWN_DIR, drawn_smiley, encode, photo, png_header_only, webcam_frame
 
 FACE_KEYS = {"box", "score", "emotions", "emotion", "confidence", "runner_up", "close_call"}
 
@@ -110,6 +110,22 @@ def test_no_face_is_a_422_with_a_hint(client, name):
     body = response.get_json()
     assert body["error"] == "no_face"
     assert "light" in body["message"]
+
+
+@pytest.mark.parametrize(
+    "drawing",
+    [
+        lambda: (DRAWN_DIR / "emoji_grinning.png").read_bytes(),
+        lambda: encode(drawn_smiley(30_003), "PNG"),
+        lambda: encode(drawn_smiley(30_004), "JPEG", quality=85),
+    ],
+    ids=["emoji", "smiley", "smiley as JPEG"],
+)
+def test_a_drawn_face_is_no_face(client, drawing):
+    # BlazeFace takes each for an upright face; the drawn-face gate (emotion/drawn.py) does not.
+    response = post_file(client, drawing(), filename="drawing.png")
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "no_face"
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,33 @@ def test_the_contract_is_the_engine_s_pipeline(contract):
     assert contract["runtime"]["module"].startswith(contract["runtime"]["base"])
 
 
+def test_the_contract_carries_the_drawn_face_gate(contract):
+    from emotionpix.emotion.drawn import FEATURES, load_gate
+
+    assert contract["detector"]["drawn"] == load_gate().as_dict()
+    assert contract["detector"]["drawn"]["features"] == list(FEATURES)
+
+
+def test_the_contract_says_how_much_the_page_downloads(client, contract):
+    # [bytes as sent, bytes decoded] for the wasm and each model: the page's progress line.
+    files = contract["download"]["files"]
+    wasm = contract["runtime"]["base"] + "ort-wasm-simd-threaded.wasm"
+    urls = [model["url"] for model in contract["detector"]["models"]]
+    assert set(files) == {wasm, *urls, contract["classifier"]["url"]}
+    wasm_path = RUNTIME_DIR / "ort-wasm-simd-threaded.wasm"
+    assert files[wasm] == [
+        (RUNTIME_DIR / "ort-wasm-simd-threaded.wasm.gz").stat().st_size,
+        wasm_path.stat().st_size,
+    ]
+    classifier = contract["classifier"]["url"]
+    raw = (MODELS_DIR / contract["classifier"]["file"]).stat().st_size
+    assert files[classifier][1] == raw
+    # Once a model has been sent gzipped, the contract gives its exact size as sent.
+    sent = fetch(client, classifier, **{"Accept-Encoding": "gzip"})
+    again = client.get("/api/ondevice").get_json()["download"]["files"][classifier]
+    assert again == [int(sent.headers["Content-Length"]), raw]
+
+
 def test_the_contract_follows_the_configured_model(make_app):
     client = make_app(EMOTION_MODEL="fer-mini-xception").test_client()
     classifier = client.get("/api/ondevice").get_json()["classifier"]

@@ -49,6 +49,8 @@ def pipeline_contract(engine: EmotionEngine) -> dict[str, Any]:
             "threshold": detector.threshold,
             "nms_iou": NMS_IOU,
             "models": [_detector(model) for model in detectors],
+            # the drawn-face gate (drawn.py): null when it is off
+            "drawn": detector.drawn_gate.as_dict() if detector.drawn_gate is not None else None,
         },
         "classifier": {
             "name": spec.name,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from emotionpix.emotion.drawn import DrawnGate, load_gate, looks_drawn
 from emotionpix.emotion.runtime import PIXEL_SCALE, make_session
 
 
@@ -170,18 +171,37 @@ def upright_face(face: Detection) -> bool:
 
 
 class FaceDetector:
-    """Short-range BlazeFace first (fast, faces filling the frame); when it finds no upright
-    face, the full-range model looks for smaller, more distant faces."""
+    """Short-range BlazeFace first (fast, faces filling the frame); when it finds no face
+    that counts, the full-range model looks for smaller, more distant faces.
 
-    def __init__(self, threshold: float = 0.6, threads: int = 1, full_range: bool = True):
+    A detection counts when its score reaches ``threshold``, its keypoints are laid out as an
+    upright face's, and its pixels do not look drawn (``drawn.py``; ``drawn_gate=None`` turns
+    that check off)."""
+
+    def __init__(
+        self,
+        threshold: float = 0.6,
+        threads: int = 1,
+        full_range: bool = True,
+        drawn_gate: DrawnGate | bool | None = True,
+    ):
         self.threshold = threshold
         self.short = BlazeFaceModel(SHORT_RANGE, threads)
         self.full = BlazeFaceModel(FULL_RANGE, threads) if full_range else None
+        self.drawn_gate = load_gate() if drawn_gate is True else drawn_gate or None
+
+    def counts(self, image: Image.Image, face: Detection) -> bool:
+        """Upright, and (with the gate) not drawn."""
+        if not upright_face(face):
+            return False
+        return self.drawn_gate is None or not looks_drawn(image, face.box, self.drawn_gate)
 
     def detect(self, image: Image.Image) -> list[Detection]:
-        """Every face found (score at least ``threshold``, keypoints laid out as a face's),
-        most confident first; an empty list when there is none."""
-        faces = [face for face in self.short(image, self.threshold) if upright_face(face)]
+        """Every face found (score at least ``threshold``, keypoints laid out as a face's,
+        photographed rather than drawn), most confident first; an empty list when there is
+        none."""
+        faces = [face for face in self.short(image, self.threshold) if self.counts(image, face)]
         if not faces and self.full is not None:
-            faces = [face for face in self.full(image, self.threshold) if upright_face(face)]
+            found = self.full(image, self.threshold)
+            faces = [face for face in found if self.counts(image, face)]
         return sorted(faces, key=lambda f: -f.score)

@@ -22,7 +22,8 @@ bp = Blueprint("ondevice", __name__)
 RUNTIME_DIR = Path(__file__).parent / "vendor" / "onnxruntime-web"
 RUNTIME_MODULE = "ort.wasm.min.mjs"
 # The runtime's files a browser may ask for (the module imports the glue, which fetches the wasm).
-RUNTIME_FILES = (RUNTIME_MODULE, "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm")
+WASM = "ort-wasm-simd-threaded.wasm"
+RUNTIME_FILES = (RUNTIME_MODULE, "ort-wasm-simd-threaded.mjs", WASM)
 IMMUTABLE = "public, max-age=31536000, immutable"
 TYPES = {
     ".mjs": "text/javascript",
@@ -42,10 +43,14 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-@cache
+_GZIPPED: dict[Path, bytes] = {}
+
+
 def _gzipped(path: Path) -> bytes:
     """The file gzipped once per process (the models; the runtime ships its .gz)."""
-    return gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+    if path not in _GZIPPED:
+        _GZIPPED[path] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+    return _GZIPPED[path]
 
 
 def _model_files() -> dict[str, Path]:
@@ -69,7 +74,28 @@ def contract() -> dict[str, Any]:
     found["classifier"]["url"] = _model_url(found["classifier"]["file"])
     base = url_for("ondevice.runtime", version=runtime_version(), name="x").removesuffix("x")
     found["runtime"] = {"version": runtime_version(), "base": base, "module": base + RUNTIME_MODULE}
+    found["download"] = {"files": _download_sizes(found, base)}
     return found
+
+
+def _download_sizes(found: dict[str, Any], base: str) -> dict[str, list[int]]:
+    """The large files by URL path, each [bytes as sent gzipped, bytes decoded]: what the
+    page's worker counts to show its download's progress. A model not gzipped yet in this
+    process counts its decoded size until its response says how much is sent (gzipping it
+    here would hold the contract up by half a second)."""
+    wasm = RUNTIME_DIR / WASM
+    sizes = {base + WASM: [_gz_size(wasm), wasm.stat().st_size]}
+    models = [*found["detector"]["models"], found["classifier"]]
+    for spec in models:
+        path = model_path(spec["file"])
+        raw = path.stat().st_size
+        sizes[spec["url"]] = [len(_GZIPPED[path]) if path in _GZIPPED else raw, raw]
+    return sizes
+
+
+def _gz_size(path: Path) -> int:
+    gz = path.with_name(path.name + ".gz")
+    return gz.stat().st_size if gz.is_file() else path.stat().st_size
 
 
 def _accepts_gzip() -> bool:

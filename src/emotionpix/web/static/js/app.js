@@ -90,10 +90,10 @@ async function toggleCamera() {
   }
   setCameraSwitch(true);
   $("#capture").disabled = true;
+  place.warm(); // the reader loads while the browser asks for the camera
   try {
     await camera.start();
     $("#capture").disabled = false;
-    place.warm();
     say("#camera-message", "Camera on. Look at it, then press “Capture my mood”.");
     $("#way-camera").scrollIntoView({ block: "nearest" });
   } catch (error) {
@@ -133,6 +133,23 @@ async function correct(emotion) {
   } catch (error) {
     say("#results-message", error.message, { error: true });
   }
+}
+
+const MB = (bytes) => (bytes / 1e6).toFixed(1);
+
+// The reader's download, while it lasts: "Getting the face reader ready — 4.1 of 10.2 MB",
+// and the first time only, that it is a one-time download.
+function showReaderProgress({ loaded, total, done, firstTime }) {
+  const box = $("#reader-progress");
+  if (done || !total) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  $("#reader-progress-bar").max = total;
+  $("#reader-progress-bar").value = loaded;
+  $("#reader-progress-text").textContent = `Getting the face reader ready — ${MB(loaded)} of ${MB(total)} MB`;
+  $("#reader-progress-once").hidden = !firstTime;
 }
 
 // image: a Blob (camera) or File (upload); messageAt: the message next to the control used.
@@ -211,6 +228,11 @@ function wire() {
   setCameraSwitch(false); // off on every visit
   trackBarHeight();
   $("#camera-toggle").addEventListener("click", toggleCamera);
+  // Reaching for the camera (pointer on the switch, or focus on it) starts loading the reader.
+  for (const reach of ["pointerenter", "pointerdown", "focus"]) {
+    $("#camera-toggle").addEventListener(reach, () => place.warm(), { once: true });
+  }
+  reader.onProgress(showReaderProgress);
   window.addEventListener("pagehide", () => camera.stop());
 
   $("#capture").addEventListener("click", async () => {

@@ -32,7 +32,7 @@ let worker = null;
 let loading = null;
 let nextId = 1;
 const pending = new Map();
-const state = { chosen: null, failed: null, firstReading: true, loadMs: null };
+const state = { chosen: null, failed: null, firstReading: true, loadMs: null, progress: null };
 
 function remembered() {
   try {
@@ -74,16 +74,43 @@ function fail(reason) {
   loading = null;
 }
 
-// Starts loading the runtime and models (once); resolves true when they are ready.
+// Who wants to hear of the download's progress: listener({ loaded, total, done, firstTime }),
+// bytes as sent; firstTime until one load has finished in this browser (a one-time download).
+const listeners = new Set();
+const FETCHED_KEY = "emotionpix.readerFetched";
+
+export function onProgress(listener) {
+  listeners.add(listener);
+  if (state.progress) listener(state.progress);
+  return () => listeners.delete(listener);
+}
+
+function fetchedBefore() {
+  try {
+    return localStorage.getItem(FETCHED_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
+function progressed(update) {
+  state.progress = { ...update, firstTime: !fetchedBefore() };
+  for (const listener of listeners) listener(state.progress);
+}
+
+// Starts loading the runtime and models (once); resolves true when they are ready. Called the
+// moment the viewer reaches for the camera (or a photo), so that it runs while the browser asks
+// for the camera; the worker starts while the contract is fetched.
 export function prepare() {
   if (where().where !== "device") return Promise.resolve(false);
   loading ??= (async () => {
     try {
-      const response = await fetch("/api/ondevice", { headers: { Accept: "application/json" } });
-      if (!response.ok) throw new Error(`contract: HTTP ${response.status}`);
-      const contract = await response.json();
       worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
       worker.addEventListener("message", ({ data }) => {
+        if (data.type === "progress") {
+          progressed({ loaded: data.loaded, total: data.total, done: false });
+          return;
+        }
         const waiting = pending.get(data.id);
         pending.delete(data.id);
         if (data.ok) waiting?.resolve(data);
@@ -93,13 +120,24 @@ export function prepare() {
         for (const waiting of pending.values()) waiting.reject(new Error("the reader stopped"));
         pending.clear();
       });
-      const answer = await call({ type: "load", contract });
+      const response = await fetch("/api/ondevice", { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(`contract: HTTP ${response.status}`);
+      const contract = await response.json();
+      const answer = await call({ type: "load", contract, countWasm: !fetchedBefore() });
       state.loadMs = answer.loadMs;
       state.contract = contract;
       document.body.dataset.ondeviceLoadMs = String(Math.round(answer.loadMs));
+      document.body.dataset.ondeviceLoadPhases = JSON.stringify(answer.phases);
+      progressed({ ...(state.progress ?? { loaded: 0, total: 0 }), done: true });
+      try {
+        localStorage.setItem(FETCHED_KEY, "1");
+      } catch {
+        // storage disabled: the note may come again
+      }
       return true;
     } catch {
       fail("The reader could not be loaded here");
+      progressed({ loaded: 0, total: 0, done: true, failed: true });
       return false;
     }
   })();
