@@ -21,6 +21,7 @@ from typing import Protocol, TextIO
 from urllib.parse import unquote, urlsplit
 
 from emotionpix.auth.base import AuthUnavailable
+from emotionpix.core.i18n import N_, gettext
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class Mailer(Protocol):
 class ConsoleMailer:
     """Writes each email to the console (the server's standard error by default)."""
 
-    where = "the server's console (no mail server is configured)"
+    where = N_("the server’s console (no mail server is configured)")
 
     def __init__(self, sender: str, stream: TextIO | None = None) -> None:
         self.sender = sender
@@ -57,7 +58,7 @@ class SmtpMailer:
     """Sends through an SMTP server: ``smtp://user:pass@host:587`` (STARTTLS when the server
     offers it) or ``smtps://user:pass@host:465`` (TLS from the first byte)."""
 
-    where = "your inbox"
+    where = N_("your inbox")
 
     def __init__(self, url: str, sender: str, *, timeout: float = 10.0) -> None:
         parts = urlsplit(url)
@@ -82,7 +83,7 @@ class SmtpMailer:
                 smtp.send_message(message)
         except (OSError, smtplib.SMTPException):
             raise AuthUnavailable(
-                "We could not send the email right now. Please try again in a few minutes."
+                gettext("We could not send the email right now. Please try again in a few minutes.")
             ) from None
 
     def _connect(self) -> smtplib.SMTP:

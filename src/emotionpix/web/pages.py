@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from emotionpix._version import __version__
 from emotionpix.core.errors import AppError
+from emotionpix.core.i18n import emotion_name, genre_name, gettext
 from emotionpix.db import guard, sqlite_file_present, start_ping
 from emotionpix.errors import UriTooLong
 from emotionpix.protection import store_health
@@ -51,7 +52,7 @@ def index() -> str:
         if query.strip():
             found = service.search(query)
             context.update(cards=[(movie, "") for movie in found.movies], source=found.source)
-            context["heading"] = f"Results for “{query}”"
+            context["heading"] = gettext("Results for “%(query)s”", query=query)
         elif emotion:
             result = service.recommend(emotion, mode=mode, exclude=seen_by_viewer())
             context.update(cards=[(p.movie, p.reason) for p in result.picks], source=result.source)
@@ -73,10 +74,16 @@ def credits() -> dict[str, Any]:
 
 def mood_heading(genre: str, emotion: str, mode: str = "match") -> str:
     """The heading of a mood's films: "Comedy for a happy mood", "Action for an angry mood",
-    "Comedy to lift a sad mood"."""
-    article = "an" if emotion[:1] in "aeiou" else "a"
-    purpose = "to lift" if mode == "lift" else "for"
-    return f"{genre} {purpose} {article} {emotion} mood"
+    "Comedy to lift a sad mood" (English's "an" has msgids of its own; the script's
+    heading, static/js/app.js, uses the same ones)."""
+    names = {"genre": genre_name(genre), "mood": emotion_name(emotion)}
+    if mode == "lift":
+        if emotion[:1] in "aeiou":
+            return gettext("%(genre)s to lift an %(mood)s mood", **names)
+        return gettext("%(genre)s to lift a %(mood)s mood", **names)
+    if emotion[:1] in "aeiou":
+        return gettext("%(genre)s for an %(mood)s mood", **names)
+    return gettext("%(genre)s for a %(mood)s mood", **names)
 
 
 # Everything the page uses is served from here (no CDN); scripts only from our own files, and
@@ -104,7 +111,9 @@ MAX_URL_LENGTH = 2048  # far beyond any link of the app; longer is abuse, answer
 @bp.before_app_request
 def refuse_overlong_urls() -> None:
     if len(request.full_path) > MAX_URL_LENGTH:
-        raise UriTooLong(f"The address is too long (at most {MAX_URL_LENGTH} characters).")
+        raise UriTooLong(
+            gettext("The address is too long (at most %(limit)s characters).", limit=MAX_URL_LENGTH)
+        )
 
 
 @bp.after_app_request

@@ -3,6 +3,7 @@
 // seeded order.
 
 import { $, el } from "./dom.js";
+import { t } from "./i18n.js";
 
 // A stable hue per title, so a placeholder poster always looks the same.
 function hue(text) {
@@ -34,19 +35,19 @@ function card(movie) {
   $(".card-title", item).textContent = movie.title;
   $(".card-original", item).textContent = movie.original_title ?? "";
   const rating = movie.rating === null ? "" : ` · ★ ${movie.rating.toFixed(1)}`;
-  $(".card-meta", item).textContent = `${movie.year ?? "Year unknown"}${rating}`;
+  $(".card-meta", item).textContent = `${movie.year ?? t("Year unknown")}${rating}`;
   $(".card-reason", item).textContent = movie.reason ?? "";
   return item;
 }
 
 // What the page says when the movie service failed and something else stood in.
 const SOURCE_NOTICES = {
-  stale: "The movie service isn’t answering right now, so these are the films it gave us a little while ago.",
-  fallback: "The movie service isn’t answering right now, so these films come from the built-in catalog (films up to 2014).",
+  stale: t("The movie service isn’t answering right now, so these are the films it gave us a little while ago."),
+  fallback: t("The movie service isn’t answering right now, so these films come from the built-in catalog (films up to 2014)."),
 };
 
 // Replace (or, with append, extend) the grid under a heading.
-export function render(heading, movies, { append = false, hasMore = false, empty = "No movies found.", source = null } = {}) {
+export function render(heading, movies, { append = false, hasMore = false, empty = t("No movies found."), source = null } = {}) {
   const section = $("#results");
   section.hidden = false;
   section.querySelectorAll(".notice").forEach((notice) => notice.remove());

@@ -4,6 +4,7 @@
 
 import * as api from "./api.js";
 import { $, say } from "./dom.js";
+import { t } from "./i18n.js";
 
 const state = { on: false, history: false, watchlist: new Set(), seen: new Set() };
 
@@ -12,7 +13,7 @@ function markButtons(root, id) {
   if (!watch) return;
   const listed = state.watchlist.has(id);
   watch.setAttribute("aria-pressed", String(listed));
-  watch.textContent = listed ? "✓ On your watchlist" : "+ Watchlist";
+  watch.textContent = listed ? t("✓ On your watchlist") : t("+ Watchlist");
 }
 
 async function toggleWatchlist(id, root) {
@@ -23,14 +24,14 @@ async function toggleWatchlist(id, root) {
   else state.watchlist.add(id);
   for (const item of document.querySelectorAll(`[data-film="${CSS.escape(id)}"]`)) markButtons(item, id);
   markButtons(root, id);
-  say("#results-message", listed ? "Removed from your watchlist." : "Added to your watchlist.");
+  say("#results-message", listed ? t("Removed from your watchlist.") : t("Added to your watchlist."));
 }
 
 async function markSeen(id) {
   await api.addTo("seen", id);
   state.seen.add(id);
   for (const item of document.querySelectorAll(`#grid [data-film="${CSS.escape(id)}"]`)) item.remove();
-  say("#results-message", "Marked as seen: it won’t be recommended to you again.");
+  say("#results-message", t("Marked as seen: it won’t be recommended to you again."));
 }
 
 async function act(button, id, root) {
