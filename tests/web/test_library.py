@@ -101,7 +101,8 @@ def test_the_mood_history_is_off_until_its_owner_turns_it_on(member):
         ("sad", "correction", "happy"),
         ("happy", "camera", None),
     ]
-    assert "you corrected “happy”" in member.get("/account").get_data(True)
+    # In plain words: what the viewer said, and what had been read.
+    assert "Sad: you said so (we had read happy)" in member.get("/account").get_data(True)
     # Turning it off forgets what was kept.
     member.post("/account/history", data={"csrf_token": csrf_token(member, "/")})
     assert member.get("/api/moods").get_json() == {"history_enabled": False, "moods": []}

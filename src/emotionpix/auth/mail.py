@@ -38,7 +38,7 @@ class Mailer(Protocol):
 class ConsoleMailer:
     """Writes each email to the console (the server's standard error by default)."""
 
-    where = N_("the server’s console (no mail server is configured)")
+    where = N_("the server's console (no mail server is configured)")
 
     def __init__(self, sender: str, stream: TextIO | None = None) -> None:
         self.sender = sender

@@ -15,17 +15,20 @@ from typing import Any
 _translate: Callable[[str], str] = lambda message: message  # noqa: E731
 _translate_plural: Callable[[str, str, int], str] = lambda one, other, n: one if n == 1 else other  # noqa: E731
 _number: Callable[[float], str] = lambda value: f"{value:,}"  # noqa: E731
+_translate_in: Callable[[str, str], str] = lambda context, message: message  # noqa: E731
 
 
 def install(
     translate: Callable[[str], str],
     translate_plural: Callable[[str, str, int], str],
     number: Callable[[float], str],
+    translate_in: Callable[[str, str], str],
 ) -> None:
     """Put the web layer's translator in place (the same functions for every app: they read
     the locale of the request they run in)."""
-    global _translate, _translate_plural, _number
+    global _translate, _translate_plural, _number, _translate_in
     _translate, _translate_plural, _number = translate, translate_plural, number
+    _translate_in = translate_in
 
 
 def gettext(message: str, **params: Any) -> str:
@@ -39,6 +42,13 @@ def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
     return _translate_plural(singular, plural, n) % {"num": number(n), **params}
 
 
+def pgettext(context: str, message: str, **params: Any) -> str:
+    """``message`` in the sense ``context`` names (English "surprise" is a mood's name and a
+    feeling; Hindi has two words)."""
+    text = _translate_in(context, message)
+    return text % params if params else text
+
+
 def number(value: float) -> str:
     """A number grouped the viewer's way."""
     return _number(value)
@@ -46,6 +56,11 @@ def number(value: float) -> str:
 
 def N_(message: str) -> str:
     """Marks text to be translated later, where it is shown (kept as written here)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Marks text to be translated later with ``pgettext(context, message)``."""
     return message
 
 

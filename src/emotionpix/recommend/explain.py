@@ -5,7 +5,7 @@ viewer's language: it is built when it is shown, never cached."""
 
 from __future__ import annotations
 
-from emotionpix.core.i18n import N_, emotion_name, gettext, number
+from emotionpix.core.i18n import N_, NP_, emotion_name, gettext, number, pgettext
 from emotionpix.core.movies import Movie
 from emotionpix.recommend.moods import MoodRule
 
@@ -58,15 +58,16 @@ COMPOUNDS: dict[tuple[str, str], str] = {
     ("action", "comedy"): N_("action comedy"),
     ("romance", "comedy"): N_("romantic comedy"),
 }
-# "the surprise in your mood": the noun of each emotion.
+# "the surprise in your mood": the noun of each emotion (a feeling, not a mood's name).
+FEELING = "feeling"
 EMOTION_NOUNS: dict[str, str] = {
-    "happy": N_("happiness"),
-    "sad": N_("sadness"),
-    "angry": N_("anger"),
-    "surprise": N_("surprise"),
-    "neutral": N_("calm"),
-    "fear": N_("fear"),
-    "disgust": N_("disgust"),
+    "happy": NP_("feeling", "happiness"),
+    "sad": NP_("feeling", "sadness"),
+    "angry": NP_("feeling", "anger"),
+    "surprise": NP_("feeling", "surprise"),
+    "neutral": NP_("feeling", "calm"),
+    "fear": NP_("feeling", "fear"),
+    "disgust": NP_("feeling", "disgust"),
 }
 # The features of the bundled moods (moods.json), for the catalogue; a configured feature
 # without a translation reads as written.
@@ -135,7 +136,7 @@ def describe(movie: Movie, rule: MoodRule, votes_unit: str) -> str:
 def why(emotion: str, mode: str, runner_up: bool = False) -> str:
     """The end of a reason: which mood the film was picked for, and how."""
     if runner_up:
-        noun = gettext(EMOTION_NOUNS[emotion])
+        noun = pgettext(FEELING, EMOTION_NOUNS[emotion])
         if mode == "lift":
             return gettext("picked to lift the %(noun)s in your mood too", noun=noun)
         return gettext("picked for the %(noun)s in your mood too", noun=noun)

@@ -141,6 +141,14 @@ def _page_context() -> dict[str, Any]:
     }
 
 
+def _vary(response: Response) -> Response:
+    """Pages and API answers differ by language (and theme): no shared cache may mix them."""
+    if response.mimetype in {"text/html", "application/json"}:
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Flask-Babel on the app, the domain's text through it, the choices' routes."""
     Babel(app, locale_selector=choose_locale, default_translation_directories=str(TRANSLATIONS))
@@ -148,6 +156,8 @@ def init_app(app: Flask) -> None:
         lambda message: get_translations().ugettext(message),
         lambda one, other, n: get_translations().ungettext(one, other, n),
         lambda value: format_decimal(value) if has_request_context() else f"{value:,}",
+        lambda context, message: get_translations().upgettext(context, message),
     )
     app.context_processor(_page_context)
+    app.after_request(_vary)
     app.register_blueprint(bp)
