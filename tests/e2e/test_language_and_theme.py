@@ -21,15 +21,42 @@ SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
 LANGUAGES = {"en": "en-GB,en;q=0.9", "hi": "hi-IN,hi;q=0.9,en;q=0.5"}
 # English a Hindi page may show: names of products, formats and the film data's sources.
 ALLOWED_LATIN = {
-    "EmotionPix", "K3G", "Inception", "JPEG", "PNG", "WebP", "MB", "MediaPipe", "BlazeFace",
-    "Apache", "ONNX", "Runtime", "Web", "MIT", "Wikidata", "CC0", "Rotten", "Tomatoes",
-    "English", "TMDB", "JustWatch", "IMDb", "UTC", "QR",
+    "EmotionPix",
+    "K3G",
+    "Inception",
+    "JPEG",
+    "PNG",
+    "WebP",
+    "MB",
+    "MediaPipe",
+    "BlazeFace",
+    "Apache",
+    "ONNX",
+    "Runtime",
+    "Web",
+    "MIT",
+    "Wikidata",
+    "CC0",
+    "Rotten",
+    "Tomatoes",
+    "English",
+    "TMDB",
+    "JustWatch",
+    "IMDb",
+    "UTC",
+    "QR",
     # The TMDB key's setting and where themoviedb.org shows it (its menus are in English)
-    "EMOTIONPIX_TMDB_API_KEY", "themoviedb", "org", "Settings", "API",
+    "EMOTIONPIX_TMDB_API_KEY",
+    "themoviedb",
+    "org",
+    "Settings",
+    "API",
 }
 # What the page shows as it came from the film data (titles, names, languages).
-FILM_DATA = ".card-title, .card-original, .poster, #details-title, #details-original, " \
+FILM_DATA = (
+    ".card-title, .card-original, .poster, #details-title, #details-original, "
     "#details-meta, #details-overview, #details-director, #details-cast, #details-trailer"
+)
 VISIBLE_TEXT = """(skip) => {
   const words = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -51,7 +78,7 @@ VISIBLE_TEXT = """(skip) => {
 def untranslated(page) -> set[str]:
     """English words on the page outside film data and the allowed names."""
     text = page.evaluate(VISIBLE_TEXT, FILM_DATA)
-    return {w for w in re.findall(r"[A-Za-z][A-Za-z0-9_'’]*", text) if w not in ALLOWED_LATIN}
+    return {w for w in re.findall(r"[A-Za-z][A-Za-z0-9_'\u2019]*", text) if w not in ALLOWED_LATIN}
 
 
 def open_page(browser, url, *, language="en", theme="light", viewport=(1280, 800)):
