@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import re
 import smtplib
 import ssl
 import sys
@@ -24,6 +25,7 @@ from emotionpix.auth.base import AuthUnavailable
 from emotionpix.core.i18n import N_, gettext
 
 log = logging.getLogger(__name__)
+LINK = re.compile(r"https?://\S+")
 
 
 class Mailer(Protocol):
@@ -47,11 +49,34 @@ class ConsoleMailer:
 
     def send(self, to: str, subject: str, body: str) -> None:
         stream = self.stream or sys.stderr
-        rule = "-" * 72
-        text = f"{rule}\nFrom: {self.sender}\nTo: {to}\nSubject: {subject}\n\n{body}\n{rule}\n"
         with self._lock:
-            stream.write(text)
+            stream.write(self.block(to, subject, body, bold=stream.isatty()))
             stream.flush()
+
+    def block(self, to: str, subject: str, body: str, *, bold: bool = False) -> str:
+        """The mail as a block that stands out among the access log's lines: ruled off, with
+        a title, and each link on a line of its own, marked (and bold on a terminal)."""
+        start, end = ("\033[1m", "\033[0m") if bold else ("", "")
+        lines = []
+        for line in body.splitlines():
+            if LINK.fullmatch(line.strip()):
+                line = f"  >>> {start}{line.strip()}{end}"
+            lines.append(f"| {line}".rstrip())
+        title = f" MAIL to {to} (printed here: no mail server is configured) "
+        return "\n".join(
+            [
+                "",
+                f"+{title:=^78}+",
+                f"| From: {self.sender}",
+                f"| To: {to}",
+                f"| Subject: {start}{subject}{end}",
+                "|",
+                *lines,
+                f"+{'=' * 78}+",
+                "",
+                "",
+            ]
+        )
 
 
 class SmtpMailer:
