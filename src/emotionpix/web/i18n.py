@@ -42,7 +42,10 @@ def languages() -> dict[str, str]:
 
 
 def choose_locale() -> str:
-    """The viewer's choice if they made one, else the best of their browser's languages."""
+    """The viewer's choice if they made one, else the best of their browser's languages
+    (English outside a request: the command line)."""
+    if not has_request_context():
+        return SOURCE_LANGUAGE
     chosen = request.cookies.get(LANGUAGE_COOKIE, "")
     if chosen in languages():
         return chosen
