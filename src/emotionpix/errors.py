@@ -164,7 +164,9 @@ def init_app(app: Flask) -> None:
         status = exc.code or 500
         code = (exc.name or "error").lower().replace(" ", "_")
         message = HTTP_MESSAGES.get(status)
-        return error_response(code, gettext(message) if message else exc.description, status)
+        return error_response(
+            code, gettext(message) if message else exc.description or exc.name, status
+        )
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception) -> tuple[Response | str, int]:

@@ -16,6 +16,7 @@ from babel import Locale
 from babel.messages.extract import extract
 from flask import Blueprint, Flask, Response, has_request_context, redirect, request
 from flask_babel import Babel, format_decimal, get_locale, get_translations
+from werkzeug.wrappers import Response as BaseResponse
 
 from emotionpix.core import i18n
 
@@ -97,7 +98,7 @@ def script_catalog() -> dict[str, Any]:
     }
 
 
-def _back() -> Response:
+def _back() -> BaseResponse:
     """Back to the page the choice was made on (only a path of this site)."""
     target = request.form.get("next", "/")
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -106,7 +107,7 @@ def _back() -> Response:
 
 
 @bp.post("/language")
-def choose_language() -> Response:
+def choose_language() -> BaseResponse:
     """Remember the language asked for (an unknown one: the browser's again)."""
     response = _back()
     code = request.form.get("lang", "")
@@ -118,7 +119,7 @@ def choose_language() -> Response:
 
 
 @bp.post("/theme")
-def choose_theme() -> Response:
+def choose_theme() -> BaseResponse:
     """Remember "light" or "dark"; anything else follows the system again. A script's call
     (Accept: application/json) gets 204, a form's a redirect back."""
     wanted = request.form.get("theme", "")
