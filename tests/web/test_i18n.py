@@ -126,7 +126,7 @@ def test_the_account_mail_is_in_the_viewer_s_language(app, client):
         },
         headers=HINDI,
     ).get_data(True)
-    assert "हमने ann@example.com पर एक ईमेल भेजा है" in page
+    assert "हमने <strong>ann@example.com</strong> पर एक ईमेल भेजा है" in page
     mail = outbox.getvalue()
     assert "Subject: अपना EmotionPix खाता पक्का कीजिए" in mail
     assert "EmotionPix में आपका स्वागत है!" in mail
@@ -135,7 +135,7 @@ def test_the_account_mail_is_in_the_viewer_s_language(app, client):
 def test_the_sign_up_page_says_plainly_where_the_link_went(client):
     page = sign_up(client, "filmfan@example.com").get_data(True)
     assert "If filmfan@example.com can sign up" not in page
-    assert "We have sent an email to filmfan@example.com." in page
+    assert "We have sent an email to <strong>filmfan@example.com</strong>." in page
 
 
 def test_the_theme_follows_the_system_until_chosen(client):

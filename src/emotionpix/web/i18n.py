@@ -16,6 +16,7 @@ from babel import Locale
 from babel.messages.extract import extract
 from flask import Blueprint, Flask, Response, has_request_context, redirect, request
 from flask_babel import Babel, format_decimal, get_locale, get_translations
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from emotionpix.core import i18n
@@ -133,6 +134,12 @@ def choose_theme() -> BaseResponse:
     return response
 
 
+def strong(value: object) -> Markup:
+    """``value`` (escaped) in bold, for a name or an address inside a translated sentence:
+    ``_("Signed in as %(email)s.", email=user.email|strong)``."""
+    return Markup("<strong>%s</strong>") % value
+
+
 def _page_context() -> dict[str, Any]:
     return {
         "lang": locale_code(),
@@ -163,5 +170,6 @@ def init_app(app: Flask) -> None:
         lambda context, message: get_translations().upgettext(context, message),
     )
     app.context_processor(_page_context)
+    app.add_template_filter(strong, "strong")
     app.after_request(_vary)
     app.register_blueprint(bp)
