@@ -208,3 +208,27 @@ def test_a_dark_system_starts_dark_and_the_switch_offers_light(browser, live_ser
     opened.append((context, page))
     expect(page.locator("#theme-toggle")).to_have_attribute("aria-checked", "true")
     expect(page.locator("#theme-toggle")).to_have_attribute("value", "light")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("language", ["en", "hi"])
+@pytest.mark.parametrize("path", ["/signup", "/signin", "/password/forgot", "/nowhere"])
+def test_the_other_pages_in_every_language_and_theme(
+    browser, live_server, opened, artifacts, path, language, theme
+):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        color_scheme=theme,
+        extra_http_headers={"Accept-Language": LANGUAGES[language]},
+    )
+    context.add_init_script(path=AXE)
+    page = context.new_page()
+    page.console = Console(page)
+    opened.append((context, page))
+    page.goto(live_server + path)
+    assert page.get_attribute("html", "lang") == language
+    assert axe_violations(page) == []
+    if language == "hi":
+        assert untranslated(page) == set()
+    name = path.strip("/").replace("/", "-")
+    page.screenshot(path=artifacts / f"i18n-{name}-{language}-{theme}-phone.png", full_page=True)
