@@ -160,3 +160,15 @@ def test_the_theme_follows_the_system_until_chosen(client):
 def test_guests_see_the_domain_in_english_outside_requests():
     assert i18n.gettext("Results for “%(query)s”", query="x") == "Results for “x”"
     assert i18n.number(1234567) == "1,234,567"
+
+
+def test_a_room_s_kept_reasons_are_one_language_whoever_changed_the_mood(app):
+    """A room shows its films' reasons to every member: a Hindi member's mood change must not
+    leave half-Hindi reasons for the others (they are kept in English for now)."""
+    host = app.test_client()
+    host.environ_base.update(HTTP_X_CSRFTOKEN=csrf_token(host, "/"), HTTP_ACCEPT_LANGUAGE="hi")
+    code = host.post("/api/rooms", json={"name": "Ana"}).get_json()["code"]
+    state = host.post(f"/api/rooms/{code}/mood", json={"emotion": "happy"}).get_json()
+    reason = state["movies"][0]["reason"]
+    assert reason.startswith("A light-hearted")
+    assert not re.search(r"[\u0900-\u097f]", reason)

@@ -33,6 +33,7 @@ from flask import (
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
+from flask_babel import force_locale
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -227,17 +228,21 @@ def _ranked(key: MoodKey, exclude: frozenset[str]) -> Ranked:
         return found
     emotion, probabilities = key
     ranked: list[tuple[dict[str, Any], str]] = []
-    for page in range(1, PAGES + 1):
-        result = recommender().recommend(
-            emotion,
-            page=page,
-            seed=SEED,
-            probabilities=dict(probabilities) or None,
-            exclude=exclude,
-        )
-        ranked += [(_card(pick.movie.to_dict()), pick.reason) for pick in result.picks]
-        if not result.to_dict().get("has_more"):
-            break
+    # The room keeps its films' reasons and shows them to every member, whatever their
+    # language: worded in English (the room's own words are English too) until rooms word
+    # them as they are shown.
+    with force_locale("en"):
+        for page in range(1, PAGES + 1):
+            result = recommender().recommend(
+                emotion,
+                page=page,
+                seed=SEED,
+                probabilities=dict(probabilities) or None,
+                exclude=exclude,
+            )
+            ranked += [(_card(pick.movie.to_dict()), pick.reason) for pick in result.picks]
+            if not result.to_dict().get("has_more"):
+                break
     kept.put((key, exclude), ranked)
     return ranked
 
