@@ -31,6 +31,8 @@ def script_catalog(response) -> dict:
     [
         ("hi-IN,hi;q=0.9,en;q=0.8", "hi"),
         ("hi", "hi"),
+        ("hi-IN", "hi"),  # a region alone finds its language
+        ("mr-IN,hi;q=0.8", "hi"),  # Marathi first: Hindi is the best we have
         ("en-GB,en;q=0.9,hi;q=0.5", "en"),
         ("fr-FR,fr;q=0.9", "en"),  # not spoken here: English
         ("", "en"),
