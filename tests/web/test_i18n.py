@@ -59,6 +59,7 @@ def test_the_scripts_get_the_catalogue_of_the_page_language(client):
     assert hindi["messages"]["%(num)s vote"] == ["%(num)s वोट", "%(num)s वोट"]
     assert hindi["emotions"]["happy"] == "खुश"
     assert hindi["genres"]["Comedy"] == "कॉमेडी"
+    assert hindi["languages"]["English"] == "अंग्रेज़ी"  # films' languages, named in Hindi
     # Every string the scripts use is in it, translated.
     assert all(
         text and text != message

@@ -95,6 +95,7 @@ def script_catalog() -> dict[str, Any]:
     return {
         "locale": locale_code(),
         "messages": messages,
+        "languages": language_names(locale_code()),
         "emotions": {label: i18n.emotion_name(label) for label in i18n.EMOTION_NAMES},
         "genres": {genre: i18n.genre_name(genre) for genre in i18n.GENRE_NAMES},
     }
@@ -109,6 +110,18 @@ def script_catalog_json() -> Markup:
     bytes of \\u escapes for Devanagari), with nothing that could end the block."""
     text = json.dumps(script_catalog(), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return Markup(text.translate(_SCRIPT_UNSAFE))
+
+
+@cache
+def language_names(locale: str) -> dict[str, str]:
+    """The films' languages as the page's language names them, by their English names (as
+    the providers give them): "English" -> "अंग्रेज़ी". ISO 639-1 and a few common others
+    (98 % of the catalog's mentions); none for English."""
+    if locale == SOURCE_LANGUAGE:
+        return {}
+    english, local = Locale(SOURCE_LANGUAGE).languages, Locale.parse(locale).languages
+    codes = [str(code) for code in english if len(str(code)) == 2 or code in {"yue", "fil"}]
+    return {str(english[code]): str(local[code]) for code in codes if local.get(code)}
 
 
 def _back() -> BaseResponse:

@@ -4,7 +4,7 @@
 import { $ } from "./dom.js";
 import * as api from "./api.js";
 import { poster } from "./grid.js";
-import { genreName, number, t } from "./i18n.js";
+import { genreName, languageName, number, t } from "./i18n.js";
 import * as library from "./library.js";
 import * as watch from "./watch.js";
 
@@ -22,7 +22,7 @@ function fill(movie, reason) {
   body.style.setProperty("--backdrop", movie.backdrop_url ? `url("${encodeURI(movie.backdrop_url)}")` : "none");
   $("#details-title").textContent = movie.title;
   $("#details-original").textContent = movie.original_title ? t("Original title: %(title)s", { title: movie.original_title }) : "";
-  const meta = [movie.year, movie.runtime ? t("%(minutes)s min", { minutes: number(movie.runtime) }) : null, movie.languages.join(", ") || null];
+  const meta = [movie.year, movie.runtime ? t("%(minutes)s min", { minutes: number(movie.runtime) }) : null, movie.languages.map(languageName).join(", ") || null];
   $("#details-meta").textContent = meta.filter(Boolean).join(" · ");
   $("#details-genres").textContent = movie.genres.map(genreName).join(" · ");
   $("#details-reason").textContent = reason;

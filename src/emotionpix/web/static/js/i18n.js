@@ -35,3 +35,5 @@ export function tn(one, other, n, params = {}) {
 // does not know reads as given.
 export const emotionName = (label) => catalog.emotions?.[label] ?? label;
 export const genreName = (genre) => catalog.genres?.[genre] ?? genre;
+// A film's language, given by its English name, as the page's language names it.
+export const languageName = (name) => catalog.languages?.[name] ?? name;
