@@ -23,7 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from emotionpix import errors, migrations, protection, wiring
     from emotionpix.auth import setup as auth
     from emotionpix.config import instance_path, load_config
-    from emotionpix.web import api, library, ondevice, pages, rooms
+    from emotionpix.web import api, i18n, library, ondevice, pages, rooms
     from emotionpix.web.uploads import InMemoryRequest
 
     app = Flask(
@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrations.init_app(app)
     wiring.init_app(app)
     protection.init_app(app)
+    i18n.init_app(app)  # before the accounts: their mails and pages speak the viewer's language
     auth.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

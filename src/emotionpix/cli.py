@@ -154,6 +154,11 @@ def show_config(markdown: bool) -> None:
     show_default=True,
     help="Where each request is logged ('-': standard output; '' for none).",
 )
+@click.option(
+    "--log-static",
+    is_flag=True,
+    help="Log requests for static files (scripts, styles, models) too.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -163,6 +168,7 @@ def serve(
     threads: int,
     kind: str | None,
     access_log: str,
+    log_static: bool,
 ) -> None:
     """Serve the web app and API: Waitress, one process of THREADS threads that reads each
     request whole before a thread takes it (slow clients hold none), or Gunicorn with WORKERS
@@ -172,6 +178,11 @@ def serve(
         raise click.ClickException("Waitress runs one process: use --server gunicorn for workers")
     if kind == "gunicorn" and not server.gunicorn_available():
         raise click.ClickException("Gunicorn cannot run here: serve one worker with Waitress")
+    if server.port_taken(host, port):
+        raise click.ClickException(
+            f"Port {port} is already in use on {host} (another EmotionPix?): "
+            f"stop it, or choose another port, e.g. emotionpix serve --port {port + 1}"
+        )
     app = _app(ctx)  # a bad configuration stops here, before any worker starts
     onnx = server.onnx_threads_for(workers, app.config["ONNX_THREADS"])
     if onnx != app.config["ONNX_THREADS"]:
@@ -181,12 +192,15 @@ def serve(
         f"EmotionPix on http://{host}:{port} with {kind}, {workers} worker(s) x {threads} "
         f"threads (data in {app.instance_path})"
     )
+    if access_log:
+        shown = "every request" if log_static else "pages and API calls (--log-static: files too)"
+        click.echo(f"Access log: {shown}, to {'this console' if access_log == '-' else access_log}")
     if kind == "gunicorn":
         click.echo(
             "Gunicorn gives a thread to each connection as it starts: slow clients can hold "
             "them all, so serve it behind nginx, which buffers requests (docs/deploy.md)"
         )
-    plan = server.Plan(host, port, workers, threads, access_log or None)
+    plan = server.Plan(host, port, workers, threads, access_log or None, log_static)
     if kind == "waitress":
         emotion_engine(app)  # the models load now, not on the first photo
         server.run_waitress(app, plan, app.config["MAX_CONTENT_LENGTH"])

@@ -28,6 +28,7 @@ from emotionpix.core.errors import (
     TooMany,
     UnsupportedMedia,
 )
+from emotionpix.core.i18n import N_, gettext
 from emotionpix.emotion.errors import (
     EmotionError,
     ImageTooLarge,
@@ -65,6 +66,13 @@ STATUS: dict[type[Exception], int] = {
     ImageTooLarge: 413,
     UnsupportedImage: 415,
     NoFace: 422,
+}
+
+
+# Werkzeug's own words for the statuses a person meets, in ours (and so in their language).
+HTTP_MESSAGES = {
+    404: N_("There is no page at this address. Check the link, or start again from EmotionPix."),
+    405: N_("This address does not answer that kind of request."),
 }
 
 
@@ -106,7 +114,7 @@ def init_app(app: Flask) -> None:
     def handle_store_down(exc: Exception) -> tuple[Response | str, int]:
         return error_response(
             "service_unavailable",
-            "The app's database is unavailable right now. Try again shortly.",
+            gettext("The app's database is unavailable right now. Try again shortly."),
             503,
         )
 
@@ -114,14 +122,19 @@ def init_app(app: Flask) -> None:
     def handle_too_large(exc: RequestEntityTooLarge) -> tuple[Response | str, int]:
         limit = app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
         return error_response(
-            "image_too_large", f"The upload is too large: at most {limit:.0f} MB, please.", 413
+            "image_too_large",
+            gettext("The upload is too large: at most %(limit)s MB, please.", limit=f"{limit:.0f}"),
+            413,
         )
 
     @app.errorhandler(CSRFError)
     def handle_csrf(exc: CSRFError) -> tuple[Response | str, int]:
         return error_response(
             "csrf_failed",
-            "This form has expired or did not come from this site. Reload the page and try again.",
+            gettext(
+                "This form has expired or did not come from this site. "
+                "Reload the page and try again."
+            ),
             400,
         )
 
@@ -130,8 +143,11 @@ def init_app(app: Flask) -> None:
         # Flask-Limiter adds Retry-After (and X-RateLimit-*) to this response afterwards.
         return error_response(
             "too_many_requests",
-            f"Too many requests from your address (the limit is {exc.description}). "
-            "Please wait a little and try again.",
+            gettext(
+                "Too many requests from your address (the limit is %(limit)s). "
+                "Please wait a little and try again.",
+                limit=exc.description,
+            ),
             429,
         )
 
@@ -139,19 +155,23 @@ def init_app(app: Flask) -> None:
     def handle_untrusted_host(exc: SecurityError) -> tuple[Response, int]:
         # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page template.
         return jsonify(
-            error="untrusted_host", message="This server does not answer to that host name."
+            error="untrusted_host",
+            message=gettext("This server does not answer to that host name."),
         ), 400
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException) -> tuple[Response | str, int]:
         status = exc.code or 500
         code = (exc.name or "error").lower().replace(" ", "_")
-        return error_response(code, exc.description or exc.name, status)
+        message = HTTP_MESSAGES.get(status)
+        return error_response(
+            code, gettext(message) if message else exc.description or exc.name, status
+        )
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception) -> tuple[Response | str, int]:
         # repr: a path may carry newlines or control characters that would forge log lines
         log.exception("unhandled error on %s %r", request.method, request.path)
         return error_response(
-            "internal_error", "Something went wrong on our side. Please try again.", 500
+            "internal_error", gettext("Something went wrong on our side. Please try again."), 500
         )

@@ -10,6 +10,7 @@ buffers requests the same way."""
 
 from __future__ import annotations
 
+import errno
 import importlib.util
 import io
 import logging
@@ -52,6 +53,27 @@ class Plan:
     workers: int
     threads: int
     access_log: str | None  # "-" for standard output, a path, or None for none
+    log_static: bool = False  # log requests for /static/ files too (a page makes dozens)
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether something already listens on ``host``:``port`` (bound as the servers bind, so
+    a port left in TIME_WAIT by a server just stopped counts as free)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        if os.name == "posix":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.errno in {
+                errno.EADDRINUSE,
+                errno.EACCES,
+                getattr(errno, "WSAEADDRINUSE", -1),
+            }
+    return False
 
 
 def gunicorn_available() -> bool:
@@ -94,14 +116,27 @@ def access_logger(target: str) -> logging.Logger:
     return logger
 
 
+STATIC_PREFIX = "/static/"
+
+
+def is_static(path: str) -> bool:
+    """A request for one of the page's files (scripts, styles, models): left out of the access
+    log unless asked for, so that the pages and API calls stand out."""
+    return path.startswith(STATIC_PREFIX)
+
+
 class AccessLog:
     """A line per request, in Gunicorn's default format, for a server that writes none
-    (Waitress); tokens in the address and the referrer are redacted."""
+    (Waitress); tokens in the address and the referrer are redacted; static files only when
+    ``log_static``."""
 
-    def __init__(self, app: WSGIApplication, log: logging.Logger) -> None:
-        self.app, self.log = app, log
+    def __init__(self, app: WSGIApplication, log: logging.Logger, log_static: bool = False):
+        self.app, self.log, self.log_static = app, log, log_static
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if not self.log_static and is_static(environ.get("PATH_INFO", "")):
+            return self.app(environ, start_response)
+
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             self.log.info(self.line(environ, status, headers))
             return start_response(status, headers, exc_info)
@@ -168,6 +203,10 @@ def run_gunicorn(factory: Callable[[], Flask], plan: Plan) -> None:
         def atoms(self, *args: Any) -> dict[str, Any]:
             atoms: dict[str, Any] = super().atoms(*args)
             return {k: redact(v) if isinstance(v, str) else v for k, v in atoms.items()}
+
+        def access(self, resp: Any, req: Any, environ: WSGIEnvironment, *args: Any) -> None:
+            if plan.log_static or not is_static(environ.get("PATH_INFO", "")):
+                super().access(resp, req, environ, *args)
 
     options: dict[str, Any] = {
         "bind": f"{plan.host}:{plan.port}",
@@ -254,7 +293,7 @@ def run_waitress(app: Flask, plan: Plan, upload_limit: int) -> None:
     in_memory = upload_limit + 64 * 1024
     wsgi: WSGIApplication = app
     if plan.access_log:
-        wsgi = AccessLog(app, access_logger(plan.access_log))
+        wsgi = AccessLog(app, access_logger(plan.access_log), plan.log_static)
     sockets: dict[int, Any] = {}
     server = create_server(
         wsgi,

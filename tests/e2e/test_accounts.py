@@ -174,9 +174,8 @@ def test_a_corrected_reading_moves_the_films_and_joins_the_opted_in_history(
     page.goto(account_server + "/account")
     history = page.locator(".moods li")
     expect(history).to_have_count(2)
-    expect(history.nth(0)).to_contain_text("sad (you corrected “happy”)")
-    expect(history.nth(1)).to_contain_text("happy")
-    expect(history.nth(1)).to_contain_text("from camera")
+    expect(history.nth(0)).to_contain_text("Sad: you said so (we had read happy)")
+    expect(history.nth(1)).to_contain_text("Happy, read by your camera")
 
 
 @pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)], ids=["phone", "desktop"])

@@ -43,6 +43,8 @@ def test_the_wheel_is_small_and_holds_no_research_work(wheel):
     assert "emotionpix/recommend/data/keyword_tones.json" in names
     assert "emotionpix/migrations/script.py.mako" in names  # `emotionpix db revision`
     assert "emotionpix/migrations/versions/0001_cache_tables.py" in names
+    # The compiled catalogue: installing needs nothing but Python to speak Hindi.
+    assert "emotionpix/translations/hi/LC_MESSAGES/messages.mo" in names
     assert sorted(n.removeprefix(MODELS) for n in names if n.startswith(MODELS)) == [
         "MODELS.md",
         "blazeface_full_range.onnx",

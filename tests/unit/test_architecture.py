@@ -64,7 +64,7 @@ ALLOWED: dict[str, set[str]] = {
 # and ``auth.setup`` are the web side of accounts.
 NO_WEB = {"core", "emotion", "providers", "cache", "recommend", "rooms", "db", "breaker"}
 AUTH_WEB_SIDE = {"session", "views", "setup"}
-WEB_MODULES = ("flask", "werkzeug", "jinja2", "flask_limiter", "flask_wtf")
+WEB_MODULES = ("flask", "werkzeug", "jinja2", "flask_limiter", "flask_wtf", "flask_babel")
 
 
 def part_of(path: Path) -> str:

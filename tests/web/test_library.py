@@ -5,6 +5,7 @@ closed app when LOGIN_REQUIRED is on."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -101,7 +102,16 @@ def test_the_mood_history_is_off_until_its_owner_turns_it_on(member):
         ("sad", "correction", "happy"),
         ("happy", "camera", None),
     ]
-    assert "you corrected “happy”" in member.get("/account").get_data(True)
+    # In plain words: what the viewer said, and what had been read.
+    page = member.get("/account").get_data(True)
+    assert "Sad: you said so (we had read happy)" in page
+    assert "Happy, read by your camera" in page
+    # In Hindi, with the date written the Hindi way.
+    hindi = member.get("/account", headers={"Accept-Language": "hi"}).get_data(True)
+    assert "उदास: आपने ख़ुद बताया (हमने खुश पढ़ा था)" in hindi
+    assert "खुश, आपके कैमरे से पढ़ा गया" in hindi
+    when = re.search(r'<time datetime="[^"]+">([^<]+)</time>', hindi).group(1)
+    assert re.search(r"[\u0900-\u097f]", when), when  # the month's name in Devanagari
     # Turning it off forgets what was kept.
     member.post("/account/history", data={"csrf_token": csrf_token(member, "/")})
     assert member.get("/api/moods").get_json() == {"history_enabled": False, "moods": []}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from emotionpix.core.errors import AppError, Forbidden, Refused, ServiceUnavailable, TooMany
+from emotionpix.core.i18n import gettext
 
 # What a mailed link's proof may hold: a local link's token, or what Supabase puts in the
 # fragment of the address its links redirect to (the page posts it back).
@@ -108,20 +109,20 @@ class InvalidCredentials(AuthError, Refused):
 
     code = "invalid_credentials"
 
-    def __init__(self, message: str = "The email or the password is not right.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or gettext("The email or the password is not right."))
 
 
 class EmailNotVerified(AuthError, Forbidden):
     code = "email_not_verified"
 
-    def __init__(
-        self,
-        message: str = (
-            "Confirm your email first: open the link we sent you (or ask for a new one below)."
-        ),
-    ) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or gettext(
+                "Confirm your email first: open the link we sent you (or ask for a new one below)."
+            )
+        )
 
 
 class InvalidLink(AuthError):
@@ -129,10 +130,10 @@ class InvalidLink(AuthError):
 
     code = "invalid_link"
 
-    def __init__(
-        self, message: str = "This link has expired or was already used. Ask for a new one."
-    ) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message or gettext("This link has expired or was already used. Ask for a new one.")
+        )
 
 
 class WrongSignUpPassword(AuthError, Refused):
@@ -140,15 +141,15 @@ class WrongSignUpPassword(AuthError, Refused):
 
     code = "wrong_sign_up_password"
 
-    def __init__(
-        self,
-        message: str = (
-            "That is not the password this address was signed up with. Type the password you "
-            "chose when you signed up. If you did not sign up before, someone else may have: "
-            "reset the password to make the account yours."
-        ),
-    ) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or gettext(
+                "That is not the password this address was signed up with. Type the password you "
+                "chose when you signed up. If you did not sign up before, someone else may have: "
+                "reset the password to make the account yours."
+            )
+        )
 
 
 class WeakPassword(AuthError):
@@ -164,8 +165,8 @@ class SignedOut(AuthError, Refused):
 
     code = "sign_in_required"
 
-    def __init__(self, message: str = "Sign in to do this.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or gettext("Sign in to do this."))
 
 
 class AuthUnavailable(AuthError, ServiceUnavailable):
@@ -173,10 +174,10 @@ class AuthUnavailable(AuthError, ServiceUnavailable):
 
     code = "auth_unavailable"
 
-    def __init__(
-        self, message: str = "Accounts are unavailable right now. Please try again shortly."
-    ) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message or gettext("Accounts are unavailable right now. Please try again shortly.")
+        )
 
 
 class TooManyRequests(AuthError, TooMany):
@@ -184,5 +185,5 @@ class TooManyRequests(AuthError, TooMany):
 
     code = "too_many_requests"
 
-    def __init__(self, message: str = "Too many attempts. Please wait a while.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or gettext("Too many attempts. Please wait a while."))

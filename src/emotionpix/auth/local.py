@@ -50,6 +50,7 @@ from emotionpix.auth.base import (
 )
 from emotionpix.auth.mail import Mailer
 from emotionpix.auth.policy import check_password, normalise_email
+from emotionpix.core.i18n import gettext
 from emotionpix.db import metadata
 
 # argon2id parameters by name (EMOTIONPIX_PASSWORD_HASHING).
@@ -215,10 +216,13 @@ class LocalBackend:
         link = self._link(user, "reset", reset_url)
         self.mailer.send(
             user["email"],
-            "Reset your EmotionPix password",
-            "Someone (hopefully you) asked to reset the password of your EmotionPix account.\n"
-            f"Choose a new one here (the link works for an hour, once):\n\n{link}\n\n"
-            "If it wasn't you, ignore this email: your password stays as it is.",
+            gettext("Reset your EmotionPix password"),
+            gettext(
+                "Someone (hopefully you) asked to reset the password of your EmotionPix account.\n"
+                "Choose a new one here (the link works for an hour, once):\n\n%(link)s\n\n"
+                "If it wasn't you, ignore this email: your password stays as it is.",
+                link=link,
+            ),
         )
 
     def reset_password(self, proof: Mapping[str, str], password: str) -> Credentials:
@@ -231,7 +235,7 @@ class LocalBackend:
     def change_password(self, credentials: Credentials, current: str, password: str) -> Credentials:
         user = self._by_id(credentials.identity.user_id)
         if user is None or not self._verify(user["password_hash"], current):
-            raise InvalidCredentials("Your current password is not right.")
+            raise InvalidCredentials(gettext("Your current password is not right."))
         check_password(password, email=user["email"])
         return self._credentials(self._set_password(user["id"], password, new_epoch=True))
 
@@ -345,10 +349,13 @@ class LocalBackend:
         link = self._link(user, "verify", confirm_url)
         self.mailer.send(
             user["email"],
-            "Confirm your EmotionPix account",
-            "Welcome to EmotionPix! Confirm your email address to finish signing up "
-            f"(the link works for two days, once):\n\n{link}\n\n"
-            "If you did not sign up, ignore this email: no account is made without it.",
+            gettext("Confirm your EmotionPix account"),
+            gettext(
+                "Welcome to EmotionPix! Confirm your email address to finish signing up "
+                "(the link works for two days, once):\n\n%(link)s\n\n"
+                "If you did not sign up, ignore this email: no account is made without it.",
+                link=link,
+            ),
         )
 
     def _mail_existing(self, user: Mapping[str, Any], confirm_url: str) -> None:
@@ -357,8 +364,10 @@ class LocalBackend:
             return
         self.mailer.send(
             user["email"],
-            "You already have an EmotionPix account",
-            "Someone (hopefully you) tried to sign up with this address, which already has "
-            "an account. Sign in, or reset your password if you have forgotten it. "
-            "If it wasn't you, ignore this email.",
+            gettext("You already have an EmotionPix account"),
+            gettext(
+                "Someone (hopefully you) tried to sign up with this address, which already has "
+                "an account. Sign in, or reset your password if you have forgotten it. "
+                "If it wasn't you, ignore this email."
+            ),
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import re
 import smtplib
 import ssl
 import sys
@@ -21,8 +22,10 @@ from typing import Protocol, TextIO
 from urllib.parse import unquote, urlsplit
 
 from emotionpix.auth.base import AuthUnavailable
+from emotionpix.core.i18n import N_, gettext
 
 log = logging.getLogger(__name__)
+LINK = re.compile(r"https?://\S+")
 
 
 class Mailer(Protocol):
@@ -37,7 +40,7 @@ class Mailer(Protocol):
 class ConsoleMailer:
     """Writes each email to the console (the server's standard error by default)."""
 
-    where = "the server's console (no mail server is configured)"
+    where = N_("the server's console (no mail server is configured)")
 
     def __init__(self, sender: str, stream: TextIO | None = None) -> None:
         self.sender = sender
@@ -46,18 +49,41 @@ class ConsoleMailer:
 
     def send(self, to: str, subject: str, body: str) -> None:
         stream = self.stream or sys.stderr
-        rule = "-" * 72
-        text = f"{rule}\nFrom: {self.sender}\nTo: {to}\nSubject: {subject}\n\n{body}\n{rule}\n"
         with self._lock:
-            stream.write(text)
+            stream.write(self.block(to, subject, body, bold=stream.isatty()))
             stream.flush()
+
+    def block(self, to: str, subject: str, body: str, *, bold: bool = False) -> str:
+        """The mail as a block that stands out among the access log's lines: ruled off, with
+        a title, and each link on a line of its own, marked (and bold on a terminal)."""
+        start, end = ("\033[1m", "\033[0m") if bold else ("", "")
+        lines = []
+        for line in body.splitlines():
+            if LINK.fullmatch(line.strip()):
+                line = f"  >>> {start}{line.strip()}{end}"
+            lines.append(f"| {line}".rstrip())
+        title = f" MAIL to {to} (printed here: no mail server is configured) "
+        return "\n".join(
+            [
+                "",
+                f"+{title:=^78}+",
+                f"| From: {self.sender}",
+                f"| To: {to}",
+                f"| Subject: {start}{subject}{end}",
+                "|",
+                *lines,
+                f"+{'=' * 78}+",
+                "",
+                "",
+            ]
+        )
 
 
 class SmtpMailer:
     """Sends through an SMTP server: ``smtp://user:pass@host:587`` (STARTTLS when the server
     offers it) or ``smtps://user:pass@host:465`` (TLS from the first byte)."""
 
-    where = "your inbox"
+    where = N_("your inbox")
 
     def __init__(self, url: str, sender: str, *, timeout: float = 10.0) -> None:
         parts = urlsplit(url)
@@ -82,7 +108,7 @@ class SmtpMailer:
                 smtp.send_message(message)
         except (OSError, smtplib.SMTPException):
             raise AuthUnavailable(
-                "We could not send the email right now. Please try again in a few minutes."
+                gettext("We could not send the email right now. Please try again in a few minutes.")
             ) from None
 
     def _connect(self) -> smtplib.SMTP:

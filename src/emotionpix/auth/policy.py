@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from zxcvbn import zxcvbn
 
 from emotionpix.auth.base import InvalidEmail, WeakPassword
+from emotionpix.core.i18n import gettext
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256  # argon2 takes any length; this bounds the work one request can ask for
@@ -25,7 +26,9 @@ def normalise_email(email: str) -> str:
     try:
         checked = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise InvalidEmail(f"That email address does not look right: {exc}") from None
+        raise InvalidEmail(
+            gettext("That email address does not look right: %(reason)s", reason=exc)
+        ) from None
     return str(checked.normalized).lower()
 
 
@@ -33,9 +36,13 @@ def check_password(password: str, *, email: str = "") -> None:
     """WeakPassword with a plain reason when ``password`` is too short, too long or easy to
     guess (the email's parts count as easy: a password built from them is)."""
     if len(password) < MIN_PASSWORD:
-        raise WeakPassword(f"Use at least {MIN_PASSWORD} characters for your password.")
+        raise WeakPassword(
+            gettext("Use at least %(count)s characters for your password.", count=MIN_PASSWORD)
+        )
     if len(password) > MAX_PASSWORD:
-        raise WeakPassword(f"Use at most {MAX_PASSWORD} characters for your password.")
+        raise WeakPassword(
+            gettext("Use at most %(count)s characters for your password.", count=MAX_PASSWORD)
+        )
     hints = [email, *(part for part in re.split(r"[@.+_-]", email) if part)]
     result = zxcvbn(password[:SCORED_PREFIX], user_inputs=[*hints, "emotionpix", "movies"])
     if result["score"] < MIN_SCORE:
@@ -44,4 +51,8 @@ def check_password(password: str, *, email: str = "") -> None:
         advice = " ".join(feedback.get("suggestions") or []) or (
             "A few uncommon words together make a strong password."
         )
-        raise WeakPassword(f"Choose a stronger password. {reason} {advice}".strip())
+        raise WeakPassword(
+            gettext(
+                "Choose a stronger password. %(reason)s %(advice)s", reason=reason, advice=advice
+            ).strip()
+        )

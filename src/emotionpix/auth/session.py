@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from emotionpix.auth.base import AuthBackend, AuthUnavailable, Credentials, Identity, SignedOut
 from emotionpix.auth.ledger import LEDGER_KEY, SessionLedger
 from emotionpix.auth.personal import PersonalData
+from emotionpix.core.i18n import gettext
 from emotionpix.db import DatabaseSkipped
 
 log = logging.getLogger(__name__)
@@ -165,7 +166,7 @@ def gate() -> Response | None:
     if current_user() is not None:
         return None
     if request.path.startswith("/api/"):
-        raise SignedOut("Sign in to use EmotionPix.")
+        raise SignedOut(gettext("Sign in to use EmotionPix."))
     return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
 
 

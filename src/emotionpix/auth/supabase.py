@@ -52,6 +52,7 @@ from emotionpix.auth.base import (
     WeakPassword,
 )
 from emotionpix.auth.policy import check_password, normalise_email
+from emotionpix.core.i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +221,7 @@ class SupabaseBackend:
         try:
             fresh = self.sign_in(credentials.identity.email, current)
         except InvalidCredentials:
-            raise InvalidCredentials("Your current password is not right.") from None
+            raise InvalidCredentials(gettext("Your current password is not right.")) from None
         try:
             return self._set_password(fresh, password)
         except AuthError:
@@ -285,7 +286,7 @@ def _translate(exc: SupabaseError) -> AuthError:
     if isinstance(exc, AuthWeakPasswordError) or code == "weak_password":
         reasons = [WEAK_REASONS.get(r, r) for r in getattr(exc, "reasons", None) or []]
         detail = "; ".join(reasons) or exc.message.rstrip(".")
-        return WeakPassword(f"Choose a stronger password: {detail}.")
+        return WeakPassword(gettext("Choose a stronger password: %(detail)s.", detail=detail))
     if code in RATE_LIMITED or status == 429:
         return TooManyRequests()
     if isinstance(exc, AuthRetryableError | AuthUnknownError) or status >= 500:
@@ -296,9 +297,11 @@ def _translate(exc: SupabaseError) -> AuthError:
     if code == "email_not_confirmed":
         return EmailNotVerified()
     if code in {"validation_failed", "email_address_invalid"}:
-        return InvalidEmail(f"That email address does not look right: {exc.message}")
+        return InvalidEmail(
+            gettext("That email address does not look right: %(reason)s", reason=exc.message)
+        )
     if code == "same_password":
-        return AuthError("Choose a password different from your current one.", code=code)
+        return AuthError(gettext("Choose a password different from your current one."), code=code)
     if code == "otp_expired":
         return InvalidLink()
     message = exc.message or "Your account request was refused."

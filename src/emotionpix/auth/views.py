@@ -45,6 +45,7 @@ from emotionpix.auth.session import (
     start_session,
 )
 from emotionpix.config import LOOPBACK_HOSTS
+from emotionpix.core.i18n import gettext
 from emotionpix.errors import status_of
 from emotionpix.protection import auth_limit, limiter, never_stored
 
@@ -80,8 +81,10 @@ class PublicUrlMissing(AuthUnavailable):
 
     def __init__(self) -> None:
         super().__init__(
-            "Accounts cannot send emails on this server yet: its operator must set "
-            "EMOTIONPIX_PUBLIC_URL (the address people use to reach it)."
+            gettext(
+                "Accounts cannot send emails on this server yet: its operator must set "
+                "EMOTIONPIX_PUBLIC_URL (the address people use to reach it)."
+            )
         )
 
 

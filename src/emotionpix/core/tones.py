@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from emotionpix.core.i18n import NP_, pgettext
+
 TONES: dict[str, str] = {
     "feel-good": "leaves you happier than you started",
     "funny": "made to make you laugh, and it does, often",
@@ -74,6 +76,61 @@ NOTES: dict[str, str] = {
     "torture": "torture is shown",
 }
 
+# The words as the page shows them, translated where shown (``tone_name``).
+TONE_WORDS: dict[str, str] = {
+    "feel-good": NP_("tone", "feel-good"),
+    "funny": NP_("tone", "funny"),
+    "heartwarming": NP_("tone", "heartwarming"),
+    "romantic": NP_("tone", "romantic"),
+    "whimsical": NP_("tone", "whimsical"),
+    "comforting": NP_("tone", "comforting"),
+    "nostalgic": NP_("tone", "nostalgic"),
+    "bittersweet": NP_("tone", "bittersweet"),
+    "melancholic": NP_("tone", "melancholic"),
+    "moving": NP_("tone", "moving"),
+    "devastating": NP_("tone", "devastating"),
+    "harrowing": NP_("tone", "harrowing"),
+    "bleak": NP_("tone", "bleak"),
+    "dark": NP_("tone", "dark"),
+    "violent": NP_("tone", "violent"),
+    "tense": NP_("tone", "tense"),
+    "scary": NP_("tone", "scary"),
+    "disturbing": NP_("tone", "disturbing"),
+    "gory": NP_("tone", "gory"),
+    "thought-provoking": NP_("tone", "thought-provoking"),
+    "absorbing": NP_("tone", "absorbing"),
+    "inspiring": NP_("tone", "inspiring"),
+    "uplifting": NP_("tone", "uplifting"),
+    "cathartic": NP_("tone", "cathartic"),
+    "exciting": NP_("tone", "exciting"),
+    "epic": NP_("tone", "epic"),
+    "mind-bending": NP_("tone", "mind-bending"),
+    "quirky": NP_("tone", "quirky"),
+    "slow-burn": NP_("tone", "slow-burn"),
+    "fast-paced": NP_("tone", "fast-paced"),
+    "family-friendly": NP_("tone", "family-friendly"),
+    "satirical": NP_("tone", "satirical"),
+    "wondrous": NP_("tone", "wondrous"),
+    "gritty": NP_("tone", "gritty"),
+    "intimate": NP_("tone", "intimate"),
+}
+ENDING_WORDS: dict[str, str] = {
+    "uplifting": NP_("ending", "uplifting"),
+    "bittersweet": NP_("ending", "bittersweet"),
+    "tragic": NP_("ending", "tragic"),
+    "open": NP_("ending", "open"),
+}
+NOTE_WORDS: dict[str, str] = {
+    "violence": NP_("content note", "violence"),
+    "sexual-violence": NP_("content note", "sexual violence"),
+    "animal-harm": NP_("content note", "animal harm"),
+    "suicide": NP_("content note", "suicide"),
+    "self-harm": NP_("content note", "self harm"),
+    "drug-abuse": NP_("content note", "drug abuse"),
+    "child-harm": NP_("content note", "child harm"),
+    "torture": NP_("content note", "torture"),
+}
+
 CONFIDENCES: tuple[str, ...] = ("high", "medium")
 
 
@@ -123,3 +180,18 @@ def check_tones(tags: Iterable[str], where: str) -> None:
         )
         if not known:
             raise UnknownTone(f"{where}: {tag!r} is not a tone, ending:… or note:… we know")
+
+
+def tone_name(tone: str) -> str:
+    """A tone as the viewer's language says it."""
+    return pgettext("tone", TONE_WORDS[tone])
+
+
+def ending_name(ending: str) -> str:
+    """How a film ends, in the viewer's language."""
+    return pgettext("ending", ENDING_WORDS[ending])
+
+
+def note_name(note: str) -> str:
+    """A content note, in the viewer's language ("sexual violence")."""
+    return pgettext("content note", NOTE_WORDS[note])

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from emotionpix.core.i18n import gettext
 from emotionpix.emotion.classifier import ExpressionClassifier
 from emotionpix.emotion.detector import Detection, FaceDetector
 from emotionpix.emotion.errors import NoFace
@@ -127,8 +128,10 @@ class EmotionEngine:
         t2 = time.perf_counter()
         if not detections:
             raise NoFace(
-                "We could not find a face in that picture. Face the camera in good, even "
-                "light, with your whole face in the frame, and try again."
+                gettext(
+                    "We could not find a face in that picture. Face the camera in good, even "
+                    "light, with your whole face in the frame, and try again."
+                )
             )
         detections = detections[:max_faces]
         probs = self.classifier.predict(self.classifier.crops(image, detections))

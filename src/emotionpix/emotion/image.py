@@ -27,6 +27,7 @@ import numpy as np
 from PIL import Image, PngImagePlugin
 from PIL.JpegImagePlugin import JpegImageFile
 
+from emotionpix.core.i18n import gettext
 from emotionpix.emotion.errors import ImageTooLarge, InvalidImage, UnsupportedImage
 
 FORMATS = ("JPEG", "MPO", "PNG", "WEBP")
@@ -68,7 +69,7 @@ def decode_image(data: bytes, max_pixels: int = 40_000_000) -> Image.Image:
     """An upright RGB image of at most ``WORKING_SIZE`` from ``data``. Raises InvalidImage,
     UnsupportedImage or ImageTooLarge (too many pixels, or too much memory to decode)."""
     if not data:
-        raise InvalidImage("That file is empty. Choose a JPEG, PNG or WebP photo.")
+        raise InvalidImage(gettext("That file is empty. Choose a JPEG, PNG or WebP photo."))
     image, cost = _open(data, max_pixels)
     large = cost > LARGE_DECODE
     if large:
@@ -79,7 +80,9 @@ def decode_image(data: bytes, max_pixels: int = 40_000_000) -> Image.Image:
         reduced = _to_rgb(_reduced(_eight_bit(image)))
         return reduced.transpose(_UPRIGHT[orientation]) if orientation in _UPRIGHT else reduced
     except Exception:  # Pillow's decoders raise a zoo of types on bad files
-        raise InvalidImage("The image is damaged or incomplete. Try another photo.") from None
+        raise InvalidImage(
+            gettext("The image is damaged or incomplete. Try another photo.")
+        ) from None
     finally:
         if large:
             _LARGE_DECODES.release()
@@ -97,11 +100,14 @@ def _open(data: bytes, max_pixels: int) -> tuple[Image.Image, int]:
         raise ImageTooLarge(_too_many_pixels(max_pixels)) from None
     except Exception:  # UnidentifiedImageError, OSError, struct.error, ...
         raise InvalidImage(
-            "That file is not an image we can read. Send a JPEG, PNG or WebP photo."
+            gettext("That file is not an image we can read. Send a JPEG, PNG or WebP photo.")
         ) from None
     if image.format not in FORMATS:
         raise UnsupportedImage(
-            f"{image.format} images are not supported. Send a JPEG, PNG or WebP photo."
+            gettext(
+                "%(format)s images are not supported. Send a JPEG, PNG or WebP photo.",
+                format=image.format,
+            )
         )
     width, height = image.size
     if width * height > max_pixels or width < 1 or height < 1:
@@ -114,10 +120,15 @@ def _open(data: bytes, max_pixels: int) -> tuple[Image.Image, int]:
     cost = _peak_bytes(image, data, width, height)
     if cost > DECODE_BUDGET:
         megapixels = max(1, int(DECODE_BUDGET / cost * width * height / 1e6))
-        hint = "" if jpeg else " A JPEG photo may be bigger."
+        hint = "" if jpeg else " " + gettext("A JPEG photo may be bigger.")
         raise ImageTooLarge(
-            f"This {image.format} image is too large to read: at most {megapixels} "
-            f"megapixels for this kind of file.{hint}"
+            gettext(
+                "This %(format)s image is too large to read: at most %(megapixels)s "
+                "megapixels for this kind of file.%(hint)s",
+                format=image.format,
+                megapixels=megapixels,
+                hint=hint,
+            )
         )
     return image, cost
 
@@ -282,4 +293,7 @@ def _give_back_memory() -> None:
 
 
 def _too_many_pixels(max_pixels: int) -> str:
-    return f"The image is too large: at most {max_pixels / 1e6:.0f} megapixels, please."
+    return gettext(
+        "The image is too large: at most %(megapixels)s megapixels, please.",
+        megapixels=f"{max_pixels / 1e6:.0f}",
+    )

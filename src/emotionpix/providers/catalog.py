@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from emotionpix.core.filters import Filters
+from emotionpix.core.i18n import N_
 from emotionpix.core.movies import Movie
 from emotionpix.core.settings import Setting
 from emotionpix.providers.base import MovieProvider, ProviderError
@@ -127,15 +128,15 @@ class CatalogProvider(MovieProvider):
     thousands), so the default minimum and the ranking prior are scaled to match."""
 
     name = "catalog"
-    votes_meaning = "Rotten Tomatoes critic reviews"
+    votes_meaning = N_("Rotten Tomatoes critic reviews")
     cast_in_billing_order = False  # the source lists the cast alphabetically
     # Overviews are written from the genres and credits (``describe``): no words to read a
     # film's tone from.
     generated_overviews = True
-    votes_unit = "critics"
+    votes_unit = N_("critics")
     default_min_votes = 10
     prior_votes = 25
-    attribution = (
+    attribution = N_(
         "Movie data: Wikidata contributors (CC0), up to 2014. "
         "Ratings are Rotten Tomatoes critic averages."
     )

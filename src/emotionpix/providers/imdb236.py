@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from emotionpix.core.filters import Filters
+from emotionpix.core.i18n import N_
 from emotionpix.core.movies import Movie
 from emotionpix.core.settings import Setting
 from emotionpix.providers.base import MovieProvider, ProviderError, most_voted, titles
@@ -74,12 +75,12 @@ class Imdb236Provider(MovieProvider):
     """MovieProvider over RapidAPI's IMDb236."""
 
     name = "imdb236"
-    votes_meaning = "IMDb user votes"
-    votes_unit = "votes"
+    votes_meaning = N_("IMDb user votes")
+    votes_unit = N_("votes")
     cast_in_billing_order = True  # the API lists the cast as IMDb bills it
     default_min_votes = 1000
     prior_votes = 1000
-    attribution = "Movie data from IMDb, through RapidAPI's IMDb236 API."
+    attribution = N_("Movie data from IMDb, through RapidAPI's IMDb236 API.")
     attribution_url = "https://www.imdb.com/"
 
     def __init__(self, http: HttpClient, *, max_pages: int = 2, origin_hints: tuple[str, ...] = ()):
@@ -213,12 +214,14 @@ def _results(answer: Any) -> list[dict[str, Any]]:
 def _poster(item: dict[str, Any]) -> str | None:
     """A thumbnail about 300-500 px wide if the API lists one, else the full image."""
     sized = [
-        t
-        for t in item.get("thumbnails") or []
-        if isinstance(t, dict) and _url(t.get("url")) and 300 <= (t.get("width") or 0) <= 500
+        thumb
+        for thumb in item.get("thumbnails") or []
+        if isinstance(thumb, dict)
+        and _url(thumb.get("url"))
+        and 300 <= (thumb.get("width") or 0) <= 500
     ]
     if sized:
-        return str(min(sized, key=lambda t: abs(t["width"] - 342))["url"])
+        return str(min(sized, key=lambda thumb: abs(thumb["width"] - 342))["url"])
     return _url(item.get("primaryImage"))
 
 

@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from emotionpix.core.filters import Filters
+from emotionpix.core.i18n import N_
 from emotionpix.core.movies import Movie
 from emotionpix.core.settings import Setting
 from emotionpix.providers.base import (
@@ -94,12 +95,12 @@ class TmdbProvider(MovieProvider):
     from), so that the origin spotlight can find them."""
 
     name = "tmdb"
-    votes_meaning = "TMDB user votes"
-    votes_unit = "votes"
+    votes_meaning = N_("TMDB user votes")
+    votes_unit = N_("votes")
     cast_in_billing_order = True  # credits sorted by TMDB's "order"
     default_min_votes = 1000
     prior_votes = 1000
-    attribution = "This product uses the TMDB API but is not endorsed or certified by TMDB."
+    attribution = N_("This product uses the TMDB API but is not endorsed or certified by TMDB.")
     attribution_url = "https://www.themoviedb.org/"
 
     def __init__(
@@ -214,7 +215,7 @@ class TmdbProvider(MovieProvider):
 
     # -- where to watch (WatchSource) ----------------------------------------------------
 
-    watch_attribution = "Data from JustWatch"
+    watch_attribution = N_("Data from JustWatch")
 
     def watch_ids(self, imdb_ids: Sequence[str]) -> list[str | None]:
         calls = [(f"find/{i}", {"external_source": "imdb_id"}) for i in imdb_ids]

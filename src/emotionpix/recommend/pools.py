@@ -1,6 +1,7 @@
 """A mood's pool: the films of its genre that pass the filters and fit the mood, ranked
 (weighted rating + the fit's bonus, then the origin spotlight), as the items the cache keeps
-(``{movie, fit, about}``); and a digest of everything a pool depends on, for its cache key.
+(``{movie, fit, unit}``: the reason is worded when shown); and a digest of everything a pool
+depends on, for its cache key.
 
 Each film is stamped with its tone profile first (``tones.ToneBook``), so the fit, the reason
 and the record the API returns all speak of the same profile. Films a provider describes in
@@ -20,7 +21,6 @@ from typing import Any
 from emotionpix.core.filters import Filters
 from emotionpix.core.movies import Movie
 from emotionpix.providers import MovieProvider
-from emotionpix.recommend.explain import describe
 from emotionpix.recommend.fit import MoodFit
 from emotionpix.recommend.moods import MODES, Moods
 from emotionpix.recommend.ranking import rank, spotlight
@@ -76,7 +76,8 @@ class MoodPools:
             {
                 "movie": movie.to_dict(),
                 "fit": round(fits[movie.id], 3),
-                "about": describe(movie, rule, provider.votes_unit),
+                # The reason is worded when shown, in the viewer's language (explain.reason)
+                "unit": provider.votes_unit,
             }
             for movie in ranked[: self.size]
         ]
@@ -95,6 +96,7 @@ class MoodPools:
                 self.moods.key(),
                 len(self.book),
                 self.book.version,
+                "unit",  # items name their votes' unit (they held an English reason before)
             ],
             separators=(",", ":"),
         )

@@ -17,14 +17,15 @@ from typing import Any
 from emotionpix.cache import Cache
 from emotionpix.core.errors import InvalidInput, NotFound, ServiceUnavailable
 from emotionpix.core.filters import Choices, Filters, WatchFilter
+from emotionpix.core.i18n import gettext
 from emotionpix.core.movies import Movie
 from emotionpix.core.records import shape
 from emotionpix.providers import MovieProvider, ProviderError
 from emotionpix.providers.base import WatchSource
 from emotionpix.recommend import requests, stats
 from emotionpix.recommend.enrich import Enricher
-from emotionpix.recommend.explain import why
-from emotionpix.recommend.moods import Moods, build_moods
+from emotionpix.recommend.explain import reason, why
+from emotionpix.recommend.moods import MoodRule, Moods, build_moods
 from emotionpix.recommend.pools import MoodPools
 from emotionpix.recommend.ranking import blend, rotate
 from emotionpix.recommend.records import BlendPart, Pick, Recommendations, SearchResults
@@ -142,7 +143,7 @@ class Recommender:
         rules = self.moods.rules(mode)
         labels = [label for label, _ in plan]
         picks = [
-            _pick(item, labels[which], mode, runner_up=which > 0)
+            _pick(item, rules[labels[which]], labels[which], mode, runner_up=which > 0)
             for which, item in head[(page - 1) * size : page * size]
         ]
         shown = self._for_cards([pick.movie for pick in picks])
@@ -238,11 +239,16 @@ class Recommender:
                 found = _as_dict(self.fallback.get(movie_id))
         if found is None and source == "fallback":
             raise ServiceUnavailable(
-                "The movie service is unavailable right now, and this film is not in the "
-                "built-in catalog. Please try again shortly."
+                gettext(
+                    "The movie service is unavailable right now, and this film is not in the "
+                    "built-in catalog. Please try again shortly."
+                )
             )
         if found is None:
-            raise NotFound(f"No movie with id {movie_id!r}.", code="movie_not_found")
+            raise NotFound(
+                gettext("No movie with id %(movie_id)s.", movie_id=repr(movie_id)),
+                code="movie_not_found",
+            )
         movie = self._stamped(Movie.from_dict(found))
         return self.enricher.details(movie) if self.enricher else movie
 
@@ -287,14 +293,18 @@ class Recommender:
         Without ``emotion`` the most probable one leads."""
         if not probabilities:
             if not emotion:
-                raise InvalidInput("Say which emotion: ?emotion=happy", code="invalid_emotion")
+                raise InvalidInput(
+                    gettext("Say which emotion: ?emotion=happy"), code="invalid_emotion"
+                )
             return [(requests.checked_emotion(emotion, self.mapping), 1.0)]
         p = requests.checked_probabilities(probabilities)
         order = list(self.mapping)
         ranked = sorted(p, key=lambda label: (-p[label], order.index(label)))
         top = requests.checked_emotion(emotion, self.mapping) if emotion else ranked[0]
         if top not in p:
-            raise InvalidInput(f"emotions must include {top!r}.", code="invalid_emotions")
+            raise InvalidInput(
+                gettext("emotions must include %(top)s.", top=repr(top)), code="invalid_emotions"
+            )
         second = next((label for label in ranked if label != top), None)
         if second is None or p[second] <= 0 or p[top] - p[second] > self.settings.blend_margin:
             return [(top, 1.0)]
@@ -388,7 +398,7 @@ class Recommender:
     def _pool(
         self, mode: str, emotion: str, within: tuple[MoodPools, str] | None = None
     ) -> tuple[list[dict[str, Any]], str]:
-        """The ranked films of one mood, through the cache: ([{movie, fit, about}], source).
+        """The ranked films of one mood, through the cache: ([{movie, fit, unit}], source).
         Each mood and mode has an entry of its own (sad and neutral share a genre, not a
         pool), and a change of filters, ranking or mood rules reads no old entry."""
         pools, digest = within or (self.pools, self._pools_digest)
@@ -427,7 +437,9 @@ def _as_dict(movie: Movie | None) -> dict[str, Any] | None:
     return movie.to_dict() if movie else None
 
 
-def _pick(item: dict[str, Any], emotion: str, mode: str, runner_up: bool) -> Pick:
-    """A cached pool item as a Pick, its reason ended for the mood it was picked for."""
-    reason = f"{item['about']} — {why(emotion, mode, runner_up)}"
-    return Pick(Movie.from_dict(item["movie"]), reason)
+def _pick(item: dict[str, Any], rule: MoodRule, emotion: str, mode: str, runner_up: bool) -> Pick:
+    """A cached pool item as a Pick, with its reason in the viewer's language."""
+    movie = Movie.from_dict(item["movie"])
+    # "unit": the votes' unit of the provider that gave the film (the fallback's may differ)
+    text = reason(movie, rule, item.get("unit", "votes"), why(emotion, mode, runner_up))
+    return Pick(movie, text)

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from emotionpix.core.emotions import UnknownEmotion, normalise_emotion
 from emotionpix.core.errors import InvalidInput
 from emotionpix.core.filters import Choices
+from emotionpix.core.i18n import gettext
 from emotionpix.core.text import normalise
 from emotionpix.core.tones import NOTES, TONES
 from emotionpix.providers.codes import LANGUAGES, language_code
@@ -25,7 +26,12 @@ FLAGS = {"1": True, "true": True, "on": True, "0": False, "false": False, "off":
 def checked_mode(mode: str) -> str:
     if mode not in MODES:
         raise InvalidInput(
-            f"mode must be one of: {', '.join(MODES)}; got {mode!r}.", code="invalid_mode"
+            gettext(
+                "mode must be one of: %(choices)s; got %(mode)s.",
+                choices=", ".join(MODES),
+                mode=repr(mode),
+            ),
+            code="invalid_mode",
         )
     return mode
 
@@ -36,7 +42,12 @@ def checked_emotion(label: str, known: Iterable[str]) -> str:
         return normalise_emotion(label)
     except UnknownEmotion:
         raise InvalidInput(
-            f"Unknown emotion {label!r}. Use one of: {', '.join(known)}.", code="invalid_emotion"
+            gettext(
+                "Unknown emotion %(label)s. Use one of: %(choices)s.",
+                label=repr(label),
+                choices=", ".join(known),
+            ),
+            code="invalid_emotion",
         ) from None
 
 
@@ -48,11 +59,12 @@ def checked_probabilities(probabilities: Mapping[str, float]) -> dict[str, float
             emotion = normalise_emotion(label)
         except UnknownEmotion:
             raise InvalidInput(
-                f"Unknown emotion {label!r} in emotions.", code="invalid_emotions"
+                gettext("Unknown emotion %(label)s in emotions.", label=repr(label)),
+                code="invalid_emotions",
             ) from None
         if not isinstance(p, int | float) or not 0 <= p <= 1 or emotion in checked:
             raise InvalidInput(
-                "emotions gives each emotion once, with a probability from 0 to 1.",
+                gettext("emotions gives each emotion once, with a probability from 0 to 1."),
                 code="invalid_emotions",
             )
         checked[emotion] = float(p)
@@ -62,11 +74,15 @@ def checked_probabilities(probabilities: Mapping[str, float]) -> dict[str, float
 def checked_seed(page: int, seed: int | None) -> int:
     """``seed``, or a fresh one; InvalidInput for a page or seed out of range."""
     if not 1 <= page <= MAX_PAGE:
-        raise InvalidInput(f"page must be between 1 and {MAX_PAGE}.", code="invalid_page")
+        raise InvalidInput(
+            gettext("page must be between 1 and %(limit)s.", limit=MAX_PAGE), code="invalid_page"
+        )
     if seed is None:
         return random.randint(0, MAX_SEED)
     if not 0 <= seed <= MAX_SEED:
-        raise InvalidInput(f"seed must be between 0 and {MAX_SEED}.", code="invalid_seed")
+        raise InvalidInput(
+            gettext("seed must be between 0 and %(limit)s.", limit=MAX_SEED), code="invalid_seed"
+        )
     return seed
 
 
@@ -74,10 +90,11 @@ def checked_query(query: str) -> str:
     """The query normalised (case, accents, spaces), as search results are cached under it."""
     key = normalise(query or "")
     if not key:
-        raise InvalidInput("Type part of a movie title to search.", code="empty_query")
+        raise InvalidInput(gettext("Type part of a movie title to search."), code="empty_query")
     if len(query) > MAX_QUERY_LENGTH:
         raise InvalidInput(
-            f"Search text is limited to {MAX_QUERY_LENGTH} characters.", code="query_too_long"
+            gettext("Search text is limited to %(limit)s characters.", limit=MAX_QUERY_LENGTH),
+            code="query_too_long",
         )
     return key
 
@@ -89,8 +106,11 @@ def checked_tones(tags: Iterable[str]) -> frozenset[str]:
     unknown = sorted(wanted - set(TONES) - set(NOTES))
     if unknown:
         raise InvalidInput(
-            f"Unknown tone {unknown[0]!r}: exclude_tones takes tones and content notes "
-            f"such as harrowing, gory or sexual-violence.",
+            gettext(
+                "Unknown tone %(tone)s: exclude_tones takes tones and content notes such as "
+                "harrowing, gory or sexual-violence.",
+                tone=repr(unknown[0]),
+            ),
             code="invalid_tones",
         )
     return wanted

@@ -19,6 +19,7 @@ from typing import Any
 
 from emotionpix.cache import Cache, CacheUnavailable
 from emotionpix.core.errors import ServiceUnavailable
+from emotionpix.core.i18n import gettext
 from emotionpix.core.movies import Movie
 from emotionpix.providers.base import WATCH_KINDS, ProviderError, WatchSource
 
@@ -81,7 +82,7 @@ class WatchGuide:
             if entry is not None:
                 return entry.value
             raise ServiceUnavailable(
-                "Where to watch is unavailable right now. Try again in a minute."
+                gettext("Where to watch is unavailable right now. Try again in a minute.")
             ) from exc
         self._set(key, value, WEEK)
         return value

@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from emotionpix.core.errors import Forbidden, InvalidInput, NotFound
+from emotionpix.core.i18n import gettext
 from emotionpix.db import metadata
 from emotionpix.rooms.codes import new_code, valid_code
 from emotionpix.rooms.group import MoodKey, mood_key
@@ -220,7 +221,10 @@ class RoomStore:
             ).all()
             if len(taken) >= self.max_members:
                 raise Forbidden(
-                    f"This room is full: a movie night has at most {self.max_members} people.",
+                    gettext(
+                        "This room is full: a movie night has at most %(limit)s people.",
+                        limit=self.max_members,
+                    ),
                     code="room_full",
                 )
             conn.execute(
@@ -425,7 +429,10 @@ def _name(raw: Any) -> str:
     name = " ".join(raw.split()) if isinstance(raw, str) else ""
     if not name or len(name) > MAX_NAME:
         raise InvalidInput(
-            f"Give a name of 1 to {MAX_NAME} characters, so the others know who you are.",
+            gettext(
+                "Give a name of 1 to %(limit)s characters, so the others know who you are.",
+                limit=MAX_NAME,
+            ),
             code="invalid_name",
         )
     return name

@@ -15,6 +15,7 @@ from emotionpix.auth.personal import seen
 from emotionpix.auth.session import current_user, personal
 from emotionpix.core.errors import InvalidInput, NotFound, UnsupportedMedia
 from emotionpix.core.filters import Choices, WatchFilter
+from emotionpix.core.i18n import gettext
 from emotionpix.core.tones import ENDINGS, NOTES, TONES
 from emotionpix.errors import TooLarge
 from emotionpix.protection import csrf, emotion_limit, limiter
@@ -54,7 +55,9 @@ class BoundedJSONProvider(DefaultJSONProvider):
                 depth += 1
                 if depth > MAX_JSON_DEPTH:
                     raise InvalidInput(
-                        f"Send JSON nested at most {MAX_JSON_DEPTH} levels deep.",
+                        gettext(
+                            "Send JSON nested at most %(limit)s levels deep.", limit=MAX_JSON_DEPTH
+                        ),
                         code="invalid_json",
                     )
             elif bracket in ("]", "}"):
@@ -74,7 +77,10 @@ def _int_arg(name: str) -> int | None:
     if raw is None or raw == "":
         return None
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
-        raise InvalidInput(f"{name} must be a whole number, got {raw!r}.", code=f"invalid_{name}")
+        raise InvalidInput(
+            gettext("%(name)s must be a whole number, got %(raw)s.", name=name, raw=repr(raw)),
+            code=f"invalid_{name}",
+        )
     return int(raw)
 
 
@@ -102,7 +108,9 @@ def _probabilities_arg() -> dict[str, float] | None:
     probabilities = dict(pairs)
     if not pairs or len(probabilities) < len(pairs):
         raise InvalidInput(
-            f"emotions must look like happy:0.48,surprise:0.41, got {raw!r}.",
+            gettext(
+                "emotions must look like happy:0.48,surprise:0.41, got %(raw)s.", raw=repr(raw)
+            ),
             code="invalid_emotions",
         )
     return probabilities
@@ -193,7 +201,10 @@ MOVIE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 @bp.get("/movies/<movie_id>")
 def movie(movie_id: str) -> dict[str, Any]:
     if not MOVIE_ID.fullmatch(movie_id):  # no provider, cache or database sees such input
-        raise NotFound(f"No movie with id {movie_id[:80]!r}.", code="movie_not_found")
+        raise NotFound(
+            gettext("No movie with id %(movie_id)s.", movie_id=repr(movie_id[:80])),
+            code="movie_not_found",
+        )
     found = recommender().movie(movie_id)
     body = found.to_dict()
     guide = watch_guide()
@@ -225,7 +236,10 @@ def _region() -> str:
     if raw:
         if not _REGION.fullmatch(raw):
             raise InvalidInput(
-                f"region must be a two-letter country code such as IN, got {raw[:20]!r}.",
+                gettext(
+                    "region must be a two-letter country code such as IN, got %(raw)s.",
+                    raw=repr(raw[:20]),
+                ),
                 code="invalid_region",
             )
         return raw.upper()
@@ -238,7 +252,10 @@ def _services() -> frozenset[int] | None:
         return None
     if not _SERVICES.fullmatch(raw):
         raise InvalidInput(
-            f"services must be service ids separated by commas, such as 8,119, got {raw[:40]!r}.",
+            gettext(
+                "services must be service ids separated by commas, such as 8,119, got %(raw)s.",
+                raw=repr(raw[:40]),
+            ),
             code="invalid_services",
         )
     return frozenset(int(s) for s in raw.split(","))
@@ -355,14 +372,18 @@ def _uploaded_image() -> bytes:
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("image")
         if upload is None:
-            raise InvalidInput("Attach the photo as the form field 'image'.", code="missing_image")
+            raise InvalidInput(
+                gettext("Attach the photo as the form field 'image'."), code="missing_image"
+            )
         data: bytes = upload.read()
         return data
     if request.mimetype.startswith("image/"):
         return request.get_data(cache=False)
     raise UnsupportedMedia(
-        "That is not a photo: choose a JPEG, PNG or WebP picture. (API clients: send it as the "
-        "multipart/form-data field 'image' or as an image/* body.)"
+        gettext(
+            "That is not a photo: choose a JPEG, PNG or WebP picture. (API clients: send it as the "
+            "multipart/form-data field 'image' or as an image/* body.)"
+        )
     )
 
 

@@ -12,6 +12,7 @@ from emotionpix.auth.personal import Film, seen, watchlist
 from emotionpix.auth.session import current_user, personal, require_user
 from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
 from emotionpix.core.errors import InvalidInput, NotFound
+from emotionpix.core.i18n import gettext
 from emotionpix.protection import never_stored
 from emotionpix.web.api import MAX_JSON_BYTES, MOVIE_ID, json_too_long
 from emotionpix.wiring import recommender
@@ -32,13 +33,16 @@ def _json() -> dict[str, Any]:
         raise json_too_long()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise InvalidInput("Send a JSON object.", code="invalid_json")
+        raise InvalidInput(gettext("Send a JSON object."), code="invalid_json")
     return body
 
 
 def _movie_id(raw: Any) -> str:
     if not isinstance(raw, str) or not MOVIE_ID.fullmatch(raw):
-        raise NotFound(f"No movie with id {str(raw)[:80]!r}.", code="movie_not_found")
+        raise NotFound(
+            gettext("No movie with id %(movie_id)s.", movie_id=repr(str(raw)[:80])),
+            code="movie_not_found",
+        )
     return raw
 
 
@@ -47,7 +51,10 @@ def _emotion(raw: Any, field: str) -> str:
         return normalise_emotion(raw if isinstance(raw, str) else "")
     except UnknownEmotion:
         raise InvalidInput(
-            f"{field} must be one of: {', '.join(EMOTIONS)}.", code=f"invalid_{field}"
+            gettext(
+                "%(field)s must be one of: %(choices)s.", field=field, choices=", ".join(EMOTIONS)
+            ),
+            code=f"invalid_{field}",
         ) from None
 
 
@@ -91,7 +98,9 @@ def add(name: str) -> tuple[dict[str, Any], int]:
 def remove(name: str, movie_id: str) -> tuple[str, int]:
     user = require_user()
     if not personal().remove(LISTS[name], user.user_id, _movie_id(movie_id)):
-        raise NotFound(f"That film is not on your {name} list.", code="not_in_list")
+        raise NotFound(
+            gettext("That film is not on your %(name)s list.", name=name), code="not_in_list"
+        )
     return "", 204
 
 
@@ -115,7 +124,8 @@ def record_mood() -> dict[str, Any]:
     source = body.get("source")
     if source not in MOOD_SOURCES:
         raise InvalidInput(
-            f"source must be one of: {', '.join(MOOD_SOURCES)}.", code="invalid_source"
+            gettext("source must be one of: %(choices)s.", choices=", ".join(MOOD_SOURCES)),
+            code="invalid_source",
         )
     corrected = body.get("corrected_from")
     corrected_from = _emotion(corrected, "corrected_from") if corrected is not None else None

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, request, send_file, url_for
 
 from emotionpix.core.errors import NotFound
+from emotionpix.core.i18n import gettext
 from emotionpix.emotion.contract import model_path, pipeline_contract
 from emotionpix.wiring import emotion_engine
 
@@ -128,7 +129,12 @@ def _serve(path: Path, precompressed: bytes | Path | None) -> Response:
 def runtime(version: str, name: str) -> Response:
     if version != runtime_version() or name not in RUNTIME_FILES:
         raise NotFound(
-            f"No runtime file {name[:80]!r} in version {version[:40]!r}.", code="asset_not_found"
+            gettext(
+                "No runtime file %(name)s in version %(version)s.",
+                name=repr(name[:80]),
+                version=repr(version[:40]),
+            ),
+            code="asset_not_found",
         )
     path = RUNTIME_DIR / name
     gz = path.with_name(name + ".gz")
@@ -140,6 +146,11 @@ def model(version: str, name: str) -> Response:
     path = _model_files().get(name)
     if path is None or version != digest(path):
         raise NotFound(
-            f"No model {name[:80]!r} in version {version[:40]!r}.", code="asset_not_found"
+            gettext(
+                "No model %(name)s in version %(version)s.",
+                name=repr(name[:80]),
+                version=repr(version[:40]),
+            ),
+            code="asset_not_found",
         )
     return _serve(path, _gzipped(path))

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from emotionpix._version import __version__
 from emotionpix.core.errors import AppError, InvalidInput
 from emotionpix.core.filters import Choices, Filters
+from emotionpix.core.i18n import emotion_name, genre_name, gettext
 from emotionpix.core.tones import NOTES, TONES
 from emotionpix.db import guard, sqlite_file_present, start_ping
 from emotionpix.errors import UriTooLong
@@ -63,7 +64,7 @@ def index() -> str:
             found = service.search(query, choices)
             context.update(cards=[(movie, "") for movie in found.movies], source=found.source)
             context.update(drawn_from=found.drawn_from, empty_note=found.not_found)
-            context["heading"] = f"Results for “{query}”"
+            context["heading"] = gettext("Results for “%(query)s”", query=query)
         elif emotion:
             result = service.recommend(
                 emotion, mode=mode, exclude=seen_by_viewer(), choices=choices
@@ -157,10 +158,16 @@ LEAVE_OUT = (
 
 def mood_heading(genre: str, emotion: str, mode: str = "match") -> str:
     """The heading of a mood's films: "Comedy for a happy mood", "Action for an angry mood",
-    "Comedy to lift a sad mood"."""
-    article = "an" if emotion[:1] in "aeiou" else "a"
-    purpose = "to lift" if mode == "lift" else "for"
-    return f"{genre} {purpose} {article} {emotion} mood"
+    "Comedy to lift a sad mood" (English's "an" has msgids of its own; the script's
+    heading, static/js/app.js, uses the same ones)."""
+    names = {"genre": genre_name(genre), "mood": emotion_name(emotion)}
+    if mode == "lift":
+        if emotion[:1] in "aeiou":
+            return gettext("%(genre)s to lift an %(mood)s mood", **names)
+        return gettext("%(genre)s to lift a %(mood)s mood", **names)
+    if emotion[:1] in "aeiou":
+        return gettext("%(genre)s for an %(mood)s mood", **names)
+    return gettext("%(genre)s for a %(mood)s mood", **names)
 
 
 # Everything the page uses is served from here (no CDN); scripts only from our own files, and
@@ -188,7 +195,9 @@ MAX_URL_LENGTH = 2048  # far beyond any link of the app; longer is abuse, answer
 @bp.before_app_request
 def refuse_overlong_urls() -> None:
     if len(request.full_path) > MAX_URL_LENGTH:
-        raise UriTooLong(f"The address is too long (at most {MAX_URL_LENGTH} characters).")
+        raise UriTooLong(
+            gettext("The address is too long (at most %(limit)s characters).", limit=MAX_URL_LENGTH)
+        )
 
 
 @bp.after_app_request

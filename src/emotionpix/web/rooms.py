@@ -33,6 +33,7 @@ from flask import (
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
+from flask_babel import force_locale
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -40,6 +41,7 @@ from emotionpix.auth.personal import seen
 from emotionpix.auth.session import ACCOUNT_DELETED_KEY, current_user, personal
 from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
 from emotionpix.core.errors import Forbidden, InvalidInput, NotFound
+from emotionpix.core.i18n import gettext
 from emotionpix.protection import limiter
 from emotionpix.rooms import STORE_KEY, Room, RoomStore, room_films, room_mood, valid_code
 from emotionpix.rooms.group import MoodKey, Ranked
@@ -129,7 +131,7 @@ def _room_for_member(raw: str) -> tuple[Room, str]:
     token = _token(code)
     if token is None or room.member(member_key(token)) is None:
         raise Forbidden(
-            "Join this room first: open its link and give your name.", code="not_a_member"
+            gettext("Join this room first: open its link and give your name."), code="not_a_member"
         )
     return room, token
 
@@ -231,17 +233,21 @@ def _ranked(key: MoodKey, exclude: frozenset[str]) -> Ranked:
         return found
     emotion, probabilities = key
     ranked: list[tuple[dict[str, Any], str]] = []
-    for page in range(1, PAGES + 1):
-        result = recommender().recommend(
-            emotion,
-            page=page,
-            seed=SEED,
-            probabilities=dict(probabilities) or None,
-            exclude=exclude,
-        )
-        ranked += [(_card(pick.movie.to_dict()), pick.reason) for pick in result.picks]
-        if not result.to_dict().get("has_more"):
-            break
+    # The room keeps its films' reasons and shows them to every member, whatever their
+    # language: worded in English (the room's own words are English too) until rooms word
+    # them as they are shown.
+    with force_locale("en"):
+        for page in range(1, PAGES + 1):
+            result = recommender().recommend(
+                emotion,
+                page=page,
+                seed=SEED,
+                probabilities=dict(probabilities) or None,
+                exclude=exclude,
+            )
+            ranked += [(_card(pick.movie.to_dict()), pick.reason) for pick in result.picks]
+            if not result.to_dict().get("has_more"):
+                break
     kept.put((key, exclude), ranked)
     return ranked
 
@@ -287,9 +293,11 @@ def _winner(room: Room) -> str | None:
 
 def _film(room: Room, raw: Any) -> str:
     if room.pick is not None:
-        raise InvalidInput("Tonight's pick is made: the vote is closed.", code="room_decided")
+        raise InvalidInput(
+            gettext("Tonight's pick is made: the vote is closed."), code="room_decided"
+        )
     if not isinstance(raw, str) or raw not in {f["id"] for f in room.films}:
-        raise NotFound("That film is not among this room's films.", code="movie_not_found")
+        raise NotFound(gettext("That film is not among this room's films."), code="movie_not_found")
     return raw
 
 
@@ -309,13 +317,17 @@ def _mood(body: dict[str, Any]) -> tuple[str | None, dict[str, float] | None]:
                 readings[normalise_emotion(label)] = round(float(p), 2)
     except UnknownEmotion:
         raise InvalidInput(
-            f'Send {{"emotion": one of {", ".join(EMOTIONS)}}} or {{"emotions": {{label: p}}}} '
-            "with probabilities between 0 and 1.",
+            gettext(
+                'Send {"emotion": one of %(choices)s} or {"emotions": {label: p}} '
+                "with probabilities between 0 and 1.",
+                choices=", ".join(EMOTIONS),
+            ),
             code="invalid_emotion",
         ) from None
     if chosen is None and not readings:
         raise InvalidInput(
-            f'Send {{"emotion": one of {", ".join(EMOTIONS)}}}.', code="invalid_emotion"
+            gettext('Send {"emotion": one of %(choices)s}.', choices=", ".join(EMOTIONS)),
+            code="invalid_emotion",
         )
     return chosen, readings
 
@@ -444,7 +456,7 @@ def vote(code: str) -> dict[str, Any]:
     room, token = _room_for_member(code)
     movie_id = _film(room, _json().get("movie_id"))
     if movie_id in room.vetoes:
-        raise InvalidInput("That film was vetoed for the room.", code="vetoed")
+        raise InvalidInput(gettext("That film was vetoed for the room."), code="vetoed")
     store().vote(room.code, token, movie_id)
     return state(_decide(room.code), token)
 
@@ -455,7 +467,7 @@ def close(code: str) -> dict[str, Any]:
     """The host ends the vote: the most votes so far win (the room's first film if none)."""
     room, token = _room_for_member(code)
     if not room.member(member_key(token)).host:  # type: ignore[union-attr]
-        raise Forbidden("Only the host can close the vote.", code="not_the_host")
+        raise Forbidden(gettext("Only the host can close the vote."), code="not_the_host")
     if room.pick is None:
         store().set_pick(room.code, _winner(room))
     return state(store().room(room.code), token)

@@ -1,5 +1,7 @@
 // The JSON API, one function per endpoint. Errors become ApiError with the server's message.
 
+import { t } from "./i18n.js";
+
 export class ApiError extends Error {
   constructor(code, message, status) {
     super(message);
@@ -22,11 +24,11 @@ export async function request(url, options = {}) {
   try {
     response = await fetch(url, { ...options, headers: headersFor(options) });
   } catch {
-    throw new ApiError("network", "We could not reach EmotionPix. Check your connection and try again.", 0);
+    throw new ApiError("network", t("We could not reach EmotionPix. Check your connection and try again."), 0);
   }
   const body = response.status === 204 ? {} : await response.json().catch(() => null);
   if (!response.ok) {
-    throw new ApiError(body?.error ?? "error", body?.message ?? `Request failed (${response.status}).`, response.status);
+    throw new ApiError(body?.error ?? "error", body?.message ?? t("Request failed (%(status)s).", { status: response.status }), response.status);
   }
   return body;
 }

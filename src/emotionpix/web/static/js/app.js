@@ -9,6 +9,7 @@ import * as details from "./details.js";
 import { $, hush, reveal, say } from "./dom.js";
 import * as filters from "./filters.js";
 import * as grid from "./grid.js";
+import { emotionName, genreName, t } from "./i18n.js";
 import * as library from "./library.js";
 import * as mode from "./mode.js";
 import * as tones from "./tones.js";
@@ -27,16 +28,22 @@ import * as watch from "./watch.js";
 // query: the search shown, if the grid holds one.
 const state = { emotion: null, emotions: null, page: 1, seed: null, reading: null, query: null };
 
-const article = (word) => (/^[aeiou]/.test(word) ? "an" : "a");
-
 // "Comedy for a happy mood", "Comedy to lift a sad mood"; when two close emotions are
-// blended, "Comedy and Adventure for a happy mood with a touch of surprise".
+// blended, "Comedy and Adventure for a happy mood with a touch of surprise". English's "an"
+// has msgids of its own (as in web/pages.py's mood_heading).
 function heading(answer) {
-  const purpose = answer.mode === "lift" ? "to lift" : "for";
-  const text = `${answer.genre} ${purpose} ${article(answer.emotion)} ${answer.emotion} mood`;
+  const vowel = /^[aeiou]/.test(answer.emotion);
+  const lift = answer.mode === "lift";
+  let genre = genreName(answer.genre);
+  if (answer.blend) {
+    genre = t("%(first)s and %(second)s", { first: genre, second: genreName(answer.blend[1].genre) });
+  }
+  const names = { genre, mood: emotionName(answer.emotion) };
+  let text;
+  if (lift) text = vowel ? t("%(genre)s to lift an %(mood)s mood", names) : t("%(genre)s to lift a %(mood)s mood", names);
+  else text = vowel ? t("%(genre)s for an %(mood)s mood", names) : t("%(genre)s for a %(mood)s mood", names);
   if (!answer.blend) return text;
-  const [, second] = answer.blend;
-  return text.replace(answer.genre, `${answer.genre} and ${second.genre}`) + ` with a touch of ${second.emotion}`;
+  return t("%(heading)s with a touch of %(mood)s", { heading: text, mood: emotionName(answer.blend[1].emotion) });
 }
 
 // The two most probable emotions of a photo's main face.
@@ -85,7 +92,7 @@ async function toggleCamera() {
   if (camera.isOn()) {
     camera.stop();
     setCameraSwitch(false);
-    say("#camera-message", "Camera off.");
+    say("#camera-message", t("Camera off."));
     return;
   }
   setCameraSwitch(true);
@@ -94,7 +101,8 @@ async function toggleCamera() {
   try {
     await camera.start();
     $("#capture").disabled = false;
-    say("#camera-message", "Camera on. Look at it, then press “Capture my mood”.");
+    place.warm();
+    say("#camera-message", t("Camera on. Look at it, then press “Capture my mood”."));
     $("#way-camera").scrollIntoView({ block: "nearest" });
   } catch (error) {
     camera.stop();
@@ -124,7 +132,7 @@ function showCorrections(open) {
 // the correction joins their mood history if they keep one.
 async function correct(emotion) {
   showCorrections(false);
-  $("#result-heading").textContent = `You feel ${emotion}`;
+  $("#result-heading").textContent = t("You feel %(mood)s", { mood: emotionName(emotion) });
   markChoice(emotion);
   try {
     await showRecommendations(emotion);
@@ -155,12 +163,12 @@ function showReaderProgress({ loaded, total, done, firstTime }) {
 // image: a Blob (camera) or File (upload); messageAt: the message next to the control used.
 async function analyse(image, messageAt, startedAt) {
   hush();
-  say(messageAt, "Reading your expression…");
+  say(messageAt, t("Reading your expression…"));
   let result;
   try {
     result = await reader.read(image);
   } catch (error) {
-    say(messageAt, error.message ?? "Something went wrong. Please try again.", { error: true });
+    say(messageAt, error.message ?? t("Something went wrong. Please try again."), { error: true });
     return;
   }
   say(messageAt, "");
@@ -174,7 +182,7 @@ async function analyse(image, messageAt, startedAt) {
   $("#result-frame").dataset.faces = String(result.faces.length);
   $("#room-mood").hidden = !room;
   $("#room-mood").textContent = room
-    ? `A blend of the ${room.count} faces, each counted by how sure we are it is a face; each face’s own reading is below and on its box.`
+    ? t("A blend of the %(count)s faces, each counted by how sure we are it is a face; each face’s own reading is below and on its box.", { count: room.count })
     : "";
   library.recordMood(headline, messageAt === "#camera-message" ? "camera" : "photo");
   try {
@@ -192,7 +200,7 @@ async function runSearch(query) {
   hush();
   const text = query.trim();
   if (!text) {
-    say("#search-message", "Type part of a movie title to search.", { error: true });
+    say("#search-message", t("Type part of a movie title to search."), { error: true });
     $("#q").focus();
     return;
   }
@@ -201,8 +209,8 @@ async function runSearch(query) {
     Object.assign(state, { emotion: null, emotions: null, query: text });
     markChip(null);
     hideResult();
-    const cards = grid.render(`Results for “${text}”`, answer.movies, {
-      empty: answer.hidden ? "Your filters leave out every title that matches." : answer.not_found,
+    const cards = grid.render(t("Results for “%(query)s”", { query: text }), answer.movies, {
+      empty: answer.hidden ? t("Your filters leave out every title that matches.") : answer.not_found,
       source: answer.source,
       drawnFrom: answer.drawn_from,
     });

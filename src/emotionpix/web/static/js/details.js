@@ -4,6 +4,7 @@
 import { $ } from "./dom.js";
 import * as api from "./api.js";
 import { poster } from "./grid.js";
+import { genreName, languageName, number, t } from "./i18n.js";
 import * as library from "./library.js";
 import * as tones from "./tones.js";
 import * as watch from "./watch.js";
@@ -22,24 +23,24 @@ function fill(movie, reason) {
   body.classList.toggle("has-backdrop", Boolean(movie.backdrop_url));
   body.style.setProperty("--backdrop", movie.backdrop_url ? `url("${encodeURI(movie.backdrop_url)}")` : "none");
   $("#details-title").textContent = movie.title;
-  $("#details-original").textContent = movie.original_title ? `Original title: ${movie.original_title}` : "";
-  const meta = [movie.year, movie.runtime ? `${movie.runtime} min` : null, movie.languages.join(", ") || null];
+  $("#details-original").textContent = movie.original_title ? t("Original title: %(title)s", { title: movie.original_title }) : "";
+  const meta = [movie.year, movie.runtime ? t("%(minutes)s min", { minutes: number(movie.runtime) }) : null, movie.languages.map(languageName).join(", ") || null];
   $("#details-meta").textContent = meta.filter(Boolean).join(" · ");
-  $("#details-genres").textContent = movie.genres.join(" · ");
+  $("#details-genres").textContent = movie.genres.map(genreName).join(" · ");
   $("#details-reason").textContent = reason;
   $("#details-reason").hidden = !reason;
   $("#details-rating").textContent = movie.rating === null
-    ? "Not rated yet"
-    : `★ ${movie.rating.toFixed(1)}/10 from ${movie.votes.toLocaleString()} ${votesLabel}`;
+    ? t("Not rated yet")
+    : t("★ %(rating)s/10 from %(votes)s %(unit)s", { rating: movie.rating.toFixed(1), votes: number(movie.votes), unit: votesLabel });
   $("#details-overview").textContent = movie.overview ?? "";
-  $("#details-director").textContent = movie.director ?? "Unknown";
+  $("#details-director").textContent = movie.director ?? t("Unknown");
   const cast = movie.cast.slice(0, 12).join(", ");
-  const more = movie.cast.length > 12 ? ` and ${movie.cast.length - 12} more` : "";
-  $("#details-cast").textContent = cast ? cast + more : "Unknown";
+  const more = movie.cast.length > 12 ? t(" and %(count)s more", { count: number(movie.cast.length - 12) }) : "";
+  $("#details-cast").textContent = cast ? cast + more : t("Unknown");
   const trailer = $("#details-trailer");
   const query = `${movie.title} ${movie.year ?? ""} trailer`.trim();
   trailer.href = movie.trailer_url ?? `https://www.youtube.com/results?search_query=${encodeURIComponent(query)}`;
-  trailer.textContent = movie.trailer_url ? "Watch the trailer" : "Search for the trailer";
+  trailer.textContent = movie.trailer_url ? t("Watch the trailer") : t("Search for the trailer");
 }
 
 export async function open(id, from) {

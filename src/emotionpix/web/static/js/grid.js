@@ -3,6 +3,7 @@
 // the film was picked, and a "more" button that pages through the same seeded order.
 
 import { $, el } from "./dom.js";
+import { t } from "./i18n.js";
 
 // A stable hue per title, so a placeholder poster always looks the same.
 function hue(text) {
@@ -36,21 +37,21 @@ function card(movie) {
   $(".card-title", item).textContent = movie.title;
   $(".card-original", item).textContent = movie.original_title ?? "";
   const rating = movie.rating === null ? "" : ` · ★ ${movie.rating.toFixed(1)}`;
-  const length = !movie.poster_url && movie.runtime ? ` · ${movie.runtime} min` : "";
-  $(".card-meta", item).textContent = `${movie.year ?? "Year unknown"}${rating}${length}`;
+  const length = !movie.poster_url && movie.runtime ? ` · ${t("%(minutes)s min", { minutes: movie.runtime })}` : "";
+  $(".card-meta", item).textContent = `${movie.year ?? t("Year unknown")}${rating}${length}`;
   $(".card-reason", item).textContent = movie.reason ?? "";
   return item;
 }
 
 // What the page says when the movie service failed and something else stood in.
 const SOURCE_NOTICES = {
-  stale: "The movie service isn’t answering right now, so these are the films it gave us a little while ago.",
-  fallback: "The movie service isn’t answering right now, so these films come from the built-in catalog (films up to 2014).",
+  stale: t("The movie service isn’t answering right now, so these are the films it gave us a little while ago."),
+  fallback: t("The movie service isn’t answering right now, so these films come from the built-in catalog (films up to 2014)."),
 };
 
 // Replace (or, with append, extend) the grid under a heading; drawnFrom says under it what
 // the films come from.
-export function render(heading, movies, { append = false, hasMore = false, empty = "No movies found.", source = null, drawnFrom = "" } = {}) {
+export function render(heading, movies, { append = false, hasMore = false, empty = t("No movies found."), source = null, drawnFrom = "" } = {}) {
   const section = $("#results");
   section.hidden = false;
   section.querySelectorAll(".notice").forEach((notice) => notice.remove());

@@ -7,6 +7,7 @@
 
 import * as api from "./api.js";
 import { $, el } from "./dom.js";
+import { t } from "./i18n.js";
 
 const state = { on: false, history: false, watchlist: new Set(), seen: new Set() };
 const GUEST_HINT = "emotionpix.guest-hint-shown";
@@ -17,10 +18,10 @@ function markButtons(root, id) {
   if (!watch || !seen) return;
   const listed = state.watchlist.has(id);
   watch.setAttribute("aria-pressed", String(listed));
-  watch.textContent = listed ? "✓ On your watchlist" : "+ Watchlist";
+  watch.textContent = listed ? t("✓ On your watchlist") : t("+ Watchlist");
   const done = state.seen.has(id);
   seen.setAttribute("aria-pressed", String(done));
-  seen.textContent = done ? "✓ Seen" : "Seen it";
+  seen.textContent = done ? t("✓ Seen") : t("Seen it");
   root.closest("li")?.classList.toggle("is-seen", done);
 }
 
@@ -48,8 +49,8 @@ async function toggle(list, id) {
   if (had) names.delete(id);
   else names.add(id);
   for (const item of everywhere(id)) markButtons(item, id);
-  if (list === "watchlist") return had ? "Removed from your watchlist." : "Added to your watchlist.";
-  return had ? "No longer marked as seen." : "Marked as seen: it won’t be recommended again.";
+  if (list === "watchlist") return had ? t("Removed from your watchlist.") : t("Added to your watchlist.");
+  return had ? t("No longer marked as seen.") : t("Marked as seen: it won’t be recommended again.");
 }
 
 async function act(button, id, root) {

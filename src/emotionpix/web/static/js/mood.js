@@ -2,16 +2,16 @@
 // close call, the two emotions it may show, to pick from), one bar per emotion and the genre.
 
 import { $, el } from "./dom.js";
+import { emotionName, genreName, percent, t } from "./i18n.js";
 
 export const capitalise = (word) => word.charAt(0).toUpperCase() + word.slice(1);
 
-const percent = (p) => `${Math.round(p * 100)}%`;
 
 // Where the result is compact (app.css uses the same width).
 const PHONE = "(max-width: 40rem)";
 
 // The genre of a mood, as the page's chips name it (the mapping in force on the server).
-const genreOf = (emotion) => $(`.chip[data-emotion="${emotion}"]`)?.dataset.genre ?? "";
+const genreOf = (emotion) => genreName($(`.chip[data-emotion="${emotion}"]`)?.dataset.genre ?? "");
 
 async function drawFrame(result, image) {
   const canvas = $("#result-frame");
@@ -26,8 +26,8 @@ async function drawFrame(result, image) {
   const boxScale = canvas.width / result.image_size[0];
   const several = result.faces.length > 1;
   canvas.setAttribute("aria-label", several
-    ? `The analysed picture with its ${result.faces.length} faces marked, each with its reading`
-    : "The analysed picture with the detected face marked");
+    ? t("The analysed picture with its %(count)s faces marked, each with its reading", { count: result.faces.length })
+    : t("The analysed picture with the detected face marked"));
   result.faces.forEach((face, index) => {
     const [x, y, w, h] = face.box.map((v) => v * boxScale);
     ctx.lineWidth = Math.max(2, canvas.width / 160);
@@ -38,7 +38,7 @@ async function drawFrame(result, image) {
     if (several) {
       const size = Math.max(12, Math.round(canvas.width / 30));
       ctx.font = `bold ${size}px system-ui, sans-serif`;
-      const label = `${index + 1} ${face.emotion}`;
+      const label = `${index + 1} ${emotionName(face.emotion)}`;
       const width = ctx.measureText(label).width + 8;
       const top = y >= size + 6 ? y - size - 6 : y;
       ctx.fillStyle = "#ffb347";
@@ -55,7 +55,7 @@ function listFaces(faces) {
   list.hidden = faces.length < 2;
   list.replaceChildren(...(faces.length < 2 ? [] : faces.map((face, index) =>
     el("li", { dataset: { emotion: face.emotion } },
-      `Face ${index + 1}: ${face.emotion} · ${percent(face.confidence)} sure`))));
+      t("Face %(n)s: %(mood)s · %(percent)s sure", { n: index + 1, mood: emotionName(face.emotion), percent: percent(face.confidence) })))));
 }
 
 function drawBars(probabilities, top) {
@@ -64,12 +64,14 @@ function drawBars(probabilities, top) {
   const labels = bars.dataset.labels.split(" ");
   bars.replaceChildren(...labels.map((label) => {
     const value = Math.round((probabilities[label] ?? 0) * 100);
+    const name = capitalise(emotionName(label));
+    const shown = percent(value / 100);
     const fill = el("span", { className: "bar-fill" });
     fill.style.width = `${value}%`; // CSSOM, allowed by the page's CSP (no inline styles)
     return el("li", { className: label === top ? "top" : null },
-      el("span", { className: "bar-label" }, capitalise(label)),
-      el("span", { className: "bar-track", role: "meter", "aria-valuemin": 0, "aria-valuemax": 100, "aria-valuenow": value, "aria-label": `${capitalise(label)} ${value}%` }, fill),
-      el("span", { className: "bar-value" }, `${value}%`));
+      el("span", { className: "bar-label" }, name),
+      el("span", { className: "bar-track", role: "meter", "aria-valuemin": 0, "aria-valuemax": 100, "aria-valuenow": value, "aria-label": `${name} ${shown}` }, fill),
+      el("span", { className: "bar-value" }, shown));
   }));
 }
 
@@ -84,9 +86,10 @@ export function markChoice(emotion) {
 // Several faces: the headline, the bars and the genre are the room's blended mood (the films
 // follow it); each face's own reading is listed and marked on its box.
 function showRoom(room) {
-  $("#result-heading").textContent = `The room looks ${room.emotion}`;
-  $("#result-confidence").textContent =
-    `${room.count} faces, blended · ${percent(room.emotions[room.emotion])} ${room.emotion}`;
+  $("#result-heading").textContent = t("The room looks %(mood)s", { mood: emotionName(room.emotion) });
+  $("#result-confidence").textContent = t("%(count)s faces, blended · %(percent)s %(mood)s", {
+    count: room.count, percent: percent(room.emotions[room.emotion]), mood: emotionName(room.emotion),
+  });
   $("#close-call .choices").replaceChildren();
   $("#close-call").hidden = true;
   markChoice(room.emotion);
@@ -111,15 +114,15 @@ export async function showResult(result, image, { onChoose, room = null }) {
   const [first, second] = [result.emotion, result.runner_up];
   const closeCall = result.close_call;
   $("#result-heading").textContent = closeCall
-    ? `${capitalise(first)} or ${second}? We are not sure`
-    : `You look ${first}`;
+    ? t("%(first)s or %(second)s? We are not sure", { first: capitalise(emotionName(first)), second: emotionName(second) })
+    : t("You look %(mood)s", { mood: emotionName(first) });
   $("#result-confidence").textContent = closeCall
-    ? `${percent(probabilities[first])} against ${percent(probabilities[second])}`
-    : `${percent(result.confidence)} sure`;
+    ? t("%(first)s against %(second)s", { first: percent(probabilities[first]), second: percent(probabilities[second]) })
+    : t("%(percent)s sure", { percent: percent(result.confidence) });
   const choices = [first, second].map((emotion) => {
     const other = emotion === first ? second : first;
     const button = el("button", { type: "button", className: "choice secondary", dataset: { emotion }, "aria-pressed": "false" },
-      capitalise(emotion), " ", el("small", {}, genreOf(emotion)));
+      capitalise(emotionName(emotion)), " ", el("small", {}, genreOf(emotion)));
     button.addEventListener("click", () => onChoose(emotion, other));
     return button;
   });

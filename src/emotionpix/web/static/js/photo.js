@@ -1,17 +1,21 @@
 // Checks on a chosen file before it is sent: what a person can pick by mistake gets a message
 // in plain words (the API answers the same cases with its codes for other clients).
 
+import { number, t } from "./i18n.js";
+
 const READABLE = ["image/jpeg", "image/png", "image/webp"];
+// What the file is, as the message says it ("“notes.txt” is a text file.").
 const KINDS = {
-  "text/plain": "a text file",
-  "application/pdf": "a PDF document",
-  "image/gif": "a GIF animation",
-  "image/heic": "an HEIC photo, which we cannot read",
-  "image/svg+xml": "a drawing (SVG)",
-  "video/mp4": "a video",
+  "text/plain": (name) => t("%(name)s is a text file. Choose a JPEG, PNG or WebP picture of a face.", { name }),
+  "application/pdf": (name) => t("%(name)s is a PDF document. Choose a JPEG, PNG or WebP picture of a face.", { name }),
+  "image/gif": (name) => t("%(name)s is a GIF animation. Choose a JPEG, PNG or WebP picture of a face.", { name }),
+  "image/heic": (name) => t("%(name)s is an HEIC photo, which we cannot read. Choose a JPEG, PNG or WebP picture of a face.", { name }),
+  "image/svg+xml": (name) => t("%(name)s is a drawing (SVG). Choose a JPEG, PNG or WebP picture of a face.", { name }),
+  "video/mp4": (name) => t("%(name)s is a video. Choose a JPEG, PNG or WebP picture of a face.", { name }),
 };
 
-const megabytes = (bytes) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 1 : 0)} MB`;
+const megabytes = (bytes) =>
+  t("%(size)s MB", { size: number(bytes / 2 ** 20, { maximumFractionDigits: bytes < 2 ** 20 ? 1 : 0, minimumFractionDigits: bytes < 2 ** 20 ? 1 : 0 }) });
 
 // Some systems give no type for a file; its name then says what it is.
 const readable = (file) => READABLE.includes(file.type) || (!file.type && /\.(jpe?g|png|webp)$/i.test(file.name));
@@ -20,12 +24,13 @@ const readable = (file) => READABLE.includes(file.type) || (!file.type && /\.(jp
 export function problemWith(file, maxBytes) {
   const name = `“${file.name}”`;
   if (!readable(file)) {
-    const kind = KINDS[file.type] ?? "not a photo we can read";
-    return `${name} is ${kind}. Choose a JPEG, PNG or WebP picture of a face.`;
+    return KINDS[file.type]?.(name) ?? t("%(name)s is not a photo we can read. Choose a JPEG, PNG or WebP picture of a face.", { name });
   }
-  if (file.size === 0) return `${name} is empty. Choose another photo.`;
+  if (file.size === 0) return t("%(name)s is empty. Choose another photo.", { name });
   if (maxBytes && file.size > maxBytes) {
-    return `${name} is ${megabytes(file.size)}; photos can be up to ${megabytes(maxBytes)}. Choose a smaller one, or use the camera.`;
+    return t("%(name)s is %(size)s; photos can be up to %(limit)s. Choose a smaller one, or use the camera.", {
+      name, size: megabytes(file.size), limit: megabytes(maxBytes),
+    });
   }
   return null;
 }

@@ -4,6 +4,7 @@
 // the device cannot read it (as on the main page).
 import * as camera from "./camera.js";
 import { $ } from "./dom.js";
+import { t } from "./i18n.js";
 import * as reader from "./ondevice/reader.js";
 import { roomMood } from "./ondevice/room.js";
 import { problemWith } from "./photo.js";
@@ -20,7 +21,7 @@ function emotionsOf(result) {
 
 function setCamera(on) {
   $("#room-camera").setAttribute("aria-pressed", String(on));
-  $("#room-camera").textContent = on ? "Turn my camera off" : "Use my camera";
+  $("#room-camera").textContent = on ? t("Turn my camera off") : t("Use my camera");
   $("#room-capture").hidden = !on;
 }
 
@@ -28,14 +29,14 @@ async function toggle() {
   if (camera.isOn()) {
     camera.stop();
     setCamera(false);
-    say("Camera off.");
+    say(t("Camera off."));
     return;
   }
   try {
     await camera.start();
     setCamera(true);
     reader.prepare();
-    say("Camera on. Look at it, then press “Read my mood”.");
+    say(t("Camera on. Look at it, then press “Read my mood”."));
   } catch (error) {
     camera.stop();
     setCamera(false);
@@ -50,14 +51,14 @@ export function wire(onEmotions) {
   window.addEventListener("pagehide", () => camera.stop());
 
   $("#room-capture").addEventListener("click", async () => {
-    say("Reading your expression on this device…");
+    say(t("Reading your expression on this device…"));
     const result = await reader.readFrame($("#video"));
     if (result === null) {
-      say("This browser cannot read a face on the device. Choose a photo or a mood instead.");
+      say(t("This browser cannot read a face on the device. Choose a photo or a mood instead."));
       return;
     }
     if (!result.faces.length) {
-      say("We could not find a face. Face the camera in good, even light, and try again.");
+      say(t("We could not find a face. Face the camera in good, even light, and try again."));
       return;
     }
     say("");
@@ -74,14 +75,14 @@ export function wire(onEmotions) {
       say(problem);
       return;
     }
-    say("Reading your photo…");
+    say(t("Reading your photo…"));
     try {
       const result = await reader.read(file);
       say("");
       $("#room-reading").dataset.where = result.where;
       await onEmotions(emotionsOf(result));
     } catch (error) {
-      say(error.message ?? "Something went wrong. Please try again.");
+      say(error.message ?? t("Something went wrong. Please try again."));
     }
   });
 }

@@ -4,6 +4,7 @@
 // answer brings the page up to date.
 import { request } from "./api.js";
 import { $, el } from "./dom.js";
+import { emotionName, percent, t, tn } from "./i18n.js";
 import * as reading from "./room-reading.js";
 
 const POLL_MS = 1000;
@@ -21,10 +22,6 @@ function status(text, { offline = false } = {}) {
   node.classList.toggle("offline", offline);
 }
 
-function percent(p) {
-  return `${Math.round(p * 100)} %`;
-}
-
 function renderMembers(state) {
   const me = state.members.find((m) => m.name === state.you.name);
   for (const chip of document.querySelectorAll("#room-chips .chip")) {
@@ -36,17 +33,17 @@ function renderMembers(state) {
         "li",
         { className: m.ready ? "ready" : "" },
         m.name,
-        m.host ? " (host)" : "",
+        m.host ? t(" (host)") : "",
         " — ",
-        m.ready ? m.emotion : "choosing…",
-        m.voted ? " · voted" : "",
+        m.ready ? emotionName(m.emotion) : t("choosing…"),
+        m.voted ? t(" · voted") : "",
       ),
     ),
   );
   const mood = state.mood;
   $("#room-mood").textContent = mood
-    ? `The room’s mood: ${Object.entries(mood.emotions).map(([label, p]) => `${label} ${percent(p)}`).join(", ")}`
-    : "Nobody has chosen a mood yet.";
+    ? t("The room’s mood: %(moods)s", { moods: Object.entries(mood.emotions).map(([label, p]) => `${emotionName(label)} ${percent(p)}`).join(", ") })
+    : t("Nobody has chosen a mood yet.");
 }
 
 function filmButton(action, label, movie, pressed) {
@@ -56,7 +53,7 @@ function filmButton(action, label, movie, pressed) {
     label,
   );
   if (pressed !== undefined) button.setAttribute("aria-pressed", String(pressed));
-  button.setAttribute("aria-label", `${label} ${movie.title}`);
+  button.setAttribute("aria-label", t("%(action)s %(title)s", { action: label, title: movie.title }));
   return button;
 }
 
@@ -70,28 +67,28 @@ function renderFilms(state) {
       const mine = state.your_vote === movie.id;
       const actions = el("div", { className: "room-film-actions" });
       if (!decided) {
-        actions.append(filmButton("vote", mine ? "Voted" : "Vote", movie, mine), filmButton("veto", "Veto", movie));
+        actions.append(filmButton("vote", mine ? t("Voted") : t("Vote"), movie, mine), filmButton("veto", t("Veto"), movie));
       }
       return el(
         "li",
         { className: mine ? "room-film voted" : "room-film" },
         el("span", { className: "room-film-title" }, movie.title, movie.year ? ` (${movie.year})` : ""),
         el("span", { className: "room-film-reason" }, movie.reason),
-        el("span", { className: "muted" }, votes === 1 ? "1 vote" : `${votes} votes`),
+        el("span", { className: "muted" }, tn("%(num)s vote", "%(num)s votes", votes)),
         actions,
       );
     }),
   );
   if (!state.movies.length) {
-    $("#films").append(el("li", { className: "muted" }, ready ? "No film suits everyone yet." : "Films appear when someone chooses a mood."));
+    $("#films").append(el("li", { className: "muted" }, ready ? t("No film suits everyone yet.") : t("Films appear when someone chooses a mood.")));
   }
   if (focused.action && focused.id) {
     document.querySelector(`#films button[data-action="${focused.action}"][data-id="${CSS.escape(focused.id)}"]`)?.focus();
   }
   const voted = state.members.filter((m) => m.voted).length;
-  $("#votes-count").textContent = `${voted} of ${state.members.length} voted.`;
+  $("#votes-count").textContent = t("%(voted)s of %(count)s voted.", { voted, count: state.members.length });
   $("#vetoed").textContent = state.vetoed.length
-    ? `Vetoed: ${state.vetoed.map((v) => `${v.title ?? v.id} (by ${v.by})`).join(", ")}`
+    ? t("Vetoed: %(films)s", { films: state.vetoed.map((v) => t("%(title)s (by %(name)s)", { title: v.title ?? v.id, name: v.by })).join(", ") })
     : "";
   const close = $("#close-vote");
   if (close) close.hidden = decided;
@@ -119,11 +116,11 @@ function render(state) {
 function failed(error) {
   if (error.status === 404) {
     stopped = true;
-    status("This movie night has ended (rooms end 6 hours after their last change).", { offline: true });
+    status(t("This movie night has ended (rooms end 6 hours after their last change)."), { offline: true });
   } else if (error.status === 403) {
     location.reload(); // no longer a member here: the page offers to join
   } else if (error.status === 0) {
-    status("Connection lost — trying again…", { offline: true });
+    status(t("Connection lost — trying again…"), { offline: true });
   } else {
     $("#room-message").textContent = error.message;
   }
@@ -134,7 +131,7 @@ async function poll() {
   try {
     render(await request(`/api/rooms/${code}?since=${version}`));
     document.body.dataset.ready = "true"; // the first state is shown (the browser tests wait for it)
-    if ($("#room-status").classList.contains("offline")) status("Back online.");
+    if ($("#room-status").classList.contains("offline")) status(t("Back online."));
   } catch (error) {
     failed(error);
   }

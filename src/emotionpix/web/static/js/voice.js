@@ -3,15 +3,16 @@
 // (onMessage(text, { error })).
 
 import { $ } from "./dom.js";
+import { t } from "./i18n.js";
 
 const MESSAGES = {
-  "not-allowed": "Microphone access was denied. Allow it in your browser's site settings, or type your search.",
-  "service-not-allowed": "Voice input is not allowed here. Please type your search.",
-  "audio-capture": "No microphone was found. Please type your search.",
-  network: "Voice search needs a network connection to your browser's speech service. Please type your search.",
-  "no-speech": "We did not hear anything. Try again, or type your search.",
-  aborted: "Voice search was stopped.",
-  "language-not-supported": "Voice search does not support this language here. Please type your search.",
+  "not-allowed": t("Microphone access was denied. Allow it in your browser's site settings, or type your search."),
+  "service-not-allowed": t("Voice input is not allowed here. Please type your search."),
+  "audio-capture": t("No microphone was found. Please type your search."),
+  network: t("Voice search needs a network connection to your browser's speech service. Please type your search."),
+  "no-speech": t("We did not hear anything. Try again, or type your search."),
+  aborted: t("Voice search was stopped."),
+  "language-not-supported": t("Voice search does not support this language here. Please type your search."),
 };
 
 export function init({ onResult, onMessage }) {
@@ -26,7 +27,7 @@ export function init({ onResult, onMessage }) {
     listening = false;
     clearTimeout(watchdog);
     mic.classList.remove("listening");
-    mic.setAttribute("aria-label", "Search by voice");
+    mic.setAttribute("aria-label", t("Search by voice"));
   };
 
   mic.addEventListener("click", () => {
@@ -42,23 +43,23 @@ export function init({ onResult, onMessage }) {
         if (text) onResult(text);
       };
       recognition.onerror = (event) => {
-        onMessage(MESSAGES[event.error] ?? "Voice search did not work. Please type your search.", { error: true });
+        onMessage(MESSAGES[event.error] ?? t("Voice search did not work. Please type your search."), { error: true });
         reset();
       };
       recognition.onend = reset;
       listening = true;
       mic.classList.add("listening");
-      mic.setAttribute("aria-label", "Listening… speak a movie title");
-      onMessage("Listening… say a movie title.");
+      mic.setAttribute("aria-label", t("Listening… speak a movie title"));
+      onMessage(t("Listening… say a movie title."));
       recognition.start();
       // Never hang: give up if the browser neither answers nor ends within 12 seconds.
       watchdog = setTimeout(() => {
         try { recognition.abort(); } catch { /* already stopped */ }
-        if (listening) onMessage("Voice search timed out. Please try again or type your search.", { error: true });
+        if (listening) onMessage(t("Voice search timed out. Please try again or type your search."), { error: true });
         reset();
       }, 12000);
     } catch {
-      onMessage("Voice search is not available right now. Please type your search.", { error: true });
+      onMessage(t("Voice search is not available right now. Please type your search."), { error: true });
       reset();
     }
   });

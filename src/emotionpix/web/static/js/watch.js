@@ -4,11 +4,12 @@
 
 import { $, el } from "./dom.js";
 import * as api from "./api.js";
+import { locale, t, tn } from "./i18n.js";
 
 const REGION_KEY = "emotionpix.watch.region";
 const SERVICES_KEY = "emotionpix.watch.services";
 const FREE_KEY = "emotionpix.watch.free";
-const KINDS = [["stream", "Stream"], ["free", "Free"], ["ads", "With ads"], ["rent", "Rent"], ["buy", "Buy"]];
+const KINDS = [["stream", t("Stream")], ["free", t("Free")], ["ads", t("With ads")], ["rent", t("Rent")], ["buy", t("Buy")]];
 
 let region = null; // null until the page knows it (the server's guess, or the remembered one)
 let services = [];
@@ -48,7 +49,7 @@ export const currentRegion = () => (enabled() ? region : null);
 
 function summarise() {
   const names = [...document.querySelectorAll("#watch-services input:checked")].map((box) => box.dataset.name);
-  $("#watch-summary").textContent = `${region ?? ""} · ${names.length ? names.join(", ") : "every service"}`;
+  $("#watch-summary").textContent = `${region ?? ""} · ${names.length ? names.join(", ") : t("every service")}`;
 }
 
 async function showServices() {
@@ -77,8 +78,8 @@ export function showFiltered(answer) {
   const removed = answer.filtered_out ?? 0;
   line.hidden = !("filtered_out" in answer) && !answer.watch_unavailable;
   $("#watch-filtered-text").textContent = answer.watch_unavailable
-    ? `${answer.watch_unavailable} Your services could not be checked.`
-    : `Only your services: ${removed} film${removed === 1 ? "" : "s"} removed.`;
+    ? t("%(reason)s Your services could not be checked.", { reason: answer.watch_unavailable })
+    : tn("Only your services: %(num)s film removed.", "Only your services: %(num)s films removed.", removed);
 }
 
 function logo(service) {
@@ -93,17 +94,17 @@ export function fill(watch) {
   const date = $("#details-watch-date");
   const link = $("#details-watch-link");
   if (!watch || watch.unavailable) {
-    offers.replaceChildren(el("p", { className: "muted" }, watch?.unavailable ?? "Availability unavailable right now."));
+    offers.replaceChildren(el("p", { className: "muted" }, watch?.unavailable ?? t("Availability unavailable right now.")));
     date.textContent = "";
     link.hidden = true;
     return;
   }
   const groups = KINDS.filter(([kind]) => watch[kind]?.length).map(([kind, label]) =>
     el("div", { className: `watch-group watch-${kind}` }, el("h4", {}, label), el("div", { className: "watch-logos" }, watch[kind].map(logo))));
-  offers.replaceChildren(...(groups.length ? groups : [el("p", { className: "muted" }, `Not offered in ${watch.region} right now.`)]));
+  offers.replaceChildren(...(groups.length ? groups : [el("p", { className: "muted" }, t("Not offered in %(region)s right now.", { region: watch.region }))]));
   const fetched = watch.fetched_at ? new Date(watch.fetched_at) : null;
   const where = regionNames.get(watch.region) ?? watch.region;
-  date.textContent = fetched ? `In ${where}, as of ${fetched.toLocaleDateString(undefined, { dateStyle: "medium" })}.` : "";
+  date.textContent = fetched ? t("In %(region)s, as of %(date)s.", { region: where, date: fetched.toLocaleDateString(locale, { dateStyle: "medium" }) }) : "";
   link.hidden = !watch.link;
   if (watch.link) link.href = watch.link;
 }

@@ -3,6 +3,7 @@
 // changes (settle.js). Frames never leave the device; reading pauses while the tab is hidden.
 
 import { $, el, say } from "../dom.js";
+import { emotionName, t } from "../i18n.js";
 import { readFrame, where } from "./reader.js";
 import { roomMood } from "./room.js";
 import { MoodSettler } from "./settle.js";
@@ -57,7 +58,7 @@ async function tick() {
     const result = await readFrame($("#video"));
     if (result === null) {
       stop();
-      say("#camera-message", "Live mode needs the on-device reader, which is not available here.", { error: true });
+      say("#camera-message", t("Live mode needs the on-device reader, which is not available here."), { error: true });
       return;
     }
     if (!on || !result.faces.length) return;
@@ -68,7 +69,9 @@ async function tick() {
     drawBars(settler.smoothed, settler.settled);
     if (settler.settled) {
       $("#live").dataset.settled = settler.settled;
-      $("#live-mood").textContent = `Settled mood: ${settler.settled}${room ? ` (room of ${room.count})` : ""}`;
+      $("#live-mood").textContent = room
+        ? t("Settled mood: %(mood)s (room of %(count)s)", { mood: emotionName(settler.settled), count: room.count })
+        : t("Settled mood: %(mood)s", { mood: emotionName(settler.settled) });
     }
     if (changed) onSettled(settler.settled, settler.smoothed);
   } finally {
@@ -83,7 +86,7 @@ function resume() {
 
 export function start() {
   if (where().where !== "device") {
-    say("#camera-message", "Live mode reads on this device only; it stays off while the server reads.", { error: true });
+    say("#camera-message", t("Live mode reads on this device only; it stays off while the server reads."), { error: true });
     return;
   }
   on = true;
@@ -93,7 +96,7 @@ export function start() {
   delete panel.dataset.settled;
   panel.dataset.history = "";
   setSwitch(true);
-  $("#live-mood").textContent = "Reading your mood…";
+  $("#live-mood").textContent = t("Reading your mood…");
   resume();
 }
 

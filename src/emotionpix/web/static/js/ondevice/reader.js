@@ -5,6 +5,7 @@
 // `where` ("device" or "server"); from the device, only the emotion ever reaches the server.
 
 import * as api from "../api.js";
+import { t } from "../i18n.js";
 
 const KEY = "emotionpix.where";
 // Slower than this for the first reading (runtime compiled, models warm): the server instead.
@@ -44,10 +45,10 @@ function remembered() {
 
 // "device" or "server", and why the device is not used when it is not.
 export function where() {
-  if (!simdSupported()) return { where: "server", reason: "This browser cannot run the reader here" };
+  if (!simdSupported()) return { where: "server", reason: t("This browser cannot run the reader here") };
   if (state.failed) return { where: "server", reason: state.failed };
   const chosen = state.chosen ?? remembered();
-  return chosen === "server" ? { where: "server", reason: "You chose the server" } : { where: "device", reason: null };
+  return chosen === "server" ? { where: "server", reason: t("You chose the server") } : { where: "device", reason: null };
 }
 
 export function choose(place) {
@@ -136,7 +137,7 @@ export function prepare() {
       }
       return true;
     } catch {
-      fail("The reader could not be loaded here");
+      fail(t("The reader could not be loaded here"));
       progressed({ loaded: 0, total: 0, done: true, failed: true });
       return false;
     }
@@ -166,7 +167,7 @@ async function bitmapOf(source) {
 async function readOnDevice(bitmap) {
   const answer = await call({ type: "analyse", bitmap }, [bitmap]);
   if (!answer.faces.length) {
-    throw new ReadingError("no_face", "We could not find a face in that picture. Face the camera in good, even light, with your whole face in the frame, and try again.");
+    throw new ReadingError("no_face", t("We could not find a face in that picture. Face the camera in good, even light, with your whole face in the frame, and try again."));
   }
   const faces = answer.faces.map((face) => described(face, state.contract.close_call_margin));
   const [primary] = faces;
@@ -188,14 +189,14 @@ export async function read(source) {
       const result = await readOnDevice(bitmap);
       const slow = state.firstReading && performance.now() - started > FIRST_READING_LIMIT_MS;
       state.firstReading = false;
-      if (slow) fail("This device was too slow, so the server reads instead");
+      if (slow) fail(t("This device was too slow, so the server reads instead"));
       return result;
     } catch (error) {
       if (error instanceof ReadingError) throw error;
-      fail("The reader failed here");
+      fail(t("The reader failed here"));
     }
   }
-  if (!(source instanceof Blob)) throw new ReadingError("no_frame", "Reading on the server needs a picture.");
+  if (!(source instanceof Blob)) throw new ReadingError("no_frame", t("Reading on the server needs a picture."));
   return { ...(await api.emotion(source)), where: "server" };
 }
 
@@ -209,7 +210,7 @@ export async function readFrame(video) {
     return await readOnDevice(bitmap);
   } catch (error) {
     if (error instanceof ReadingError) return { faces: [] };
-    fail("The reader failed here");
+    fail(t("The reader failed here"));
     return null;
   }
 }
