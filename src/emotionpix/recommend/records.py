@@ -42,6 +42,7 @@ class Recommendations(JsonRecord):
     total: int
     has_more: bool
     picks: list[Pick] = field(metadata=json_key("movies"))
+    tuned: bool = False  # re-ranked by the viewer's taste
 
     @property
     def movies(self) -> list[Movie]:
@@ -55,3 +56,12 @@ class SearchResults(JsonRecord):
     query: str
     source: str
     movies: list[Movie] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SimilarFilms(JsonRecord):
+    """ "More like this": the films most like one film, each with what they share."""
+
+    movie_id: str
+    source: str
+    picks: list[Pick] = field(metadata=json_key("movies"))

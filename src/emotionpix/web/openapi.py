@@ -11,6 +11,7 @@ from typing import Any
 from emotionpix._version import __version__
 from emotionpix.core.tones import ENDINGS, INTENSITIES, NOTES, TONES
 from emotionpix.web.rooms_openapi import ROOM_FILM, ROOM_PATHS
+from emotionpix.web.taste_openapi import SIMILAR_FILMS, TASTE, TASTE_PATHS
 
 
 def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
@@ -239,9 +240,14 @@ SCHEMAS: dict[str, Any] = {
             "total": {"type": "integer", "minimum": 0},
             "has_more": {"type": "boolean"},
             "movies": {"type": "array", "items": {"$ref": "#/components/schemas/Pick"}},
+            "tuned": {
+                "type": "boolean",
+                "description": "re-ranked by the viewer's taste (the page says so)",
+            },
         },
     },
     "Pick": PICK,
+    "SimilarFilms": SIMILAR_FILMS,
     "SearchResults": {
         "type": "object",
         "required": ["query", "source", "movies"],
@@ -472,6 +478,7 @@ PATHS: dict[str, Any] = {
                     "tones and content notes to leave out, comma-separated: "
                     "``harrowing,gory,sexual-violence`` (GET /api/tones lists them)",
                 ),
+                TASTE,
                 *WATCH_FILTER,
             ],
             "responses": {
@@ -481,7 +488,7 @@ PATHS: dict[str, Any] = {
                 ),
                 "400": _error(
                     "Unknown emotion or mode, bad emotions, a bad page or seed, region or "
-                    "services, or an unknown tone"
+                    "services, an unknown tone, or a taste the app did not write"
                 ),
                 "404": NEEDS_TMDB,
                 "503": UNAVAILABLE,
@@ -797,6 +804,7 @@ PATHS: dict[str, Any] = {
     },
     **ACCOUNT_PATHS,
     **ROOM_PATHS,
+    **TASTE_PATHS,
     "/api/openapi.json": {
         "get": {
             "summary": "This document",
