@@ -14,7 +14,7 @@ from emotionpix.core.tones import NOTES, TONES
 from emotionpix.db import guard, sqlite_file_present, start_ping
 from emotionpix.errors import UriTooLong
 from emotionpix.protection import store_health
-from emotionpix.web.api import seen_by_viewer
+from emotionpix.web.api import seen_by_viewer, viewer_taste
 from emotionpix.wiring import database, image_origins, recommender, watch_guide
 
 bp = Blueprint(
@@ -55,7 +55,9 @@ def index() -> str:
             context.update(cards=[(movie, "") for movie in found.movies], source=found.source)
             context["heading"] = f"Results for “{query}”"
         elif emotion:
-            result = service.recommend(emotion, mode=mode, exclude=seen_by_viewer())
+            result = service.recommend(
+                emotion, mode=mode, exclude=seen_by_viewer(), taste=viewer_taste()
+            )
             context.update(cards=[(p.movie, p.reason) for p in result.picks], source=result.source)
             context["heading"] = mood_heading(result.genre, result.emotion, mode)
     except AppError as exc:

@@ -10,6 +10,7 @@ import { $, hush, reveal, say } from "./dom.js";
 import * as grid from "./grid.js";
 import * as library from "./library.js";
 import * as mode from "./mode.js";
+import * as taste from "./taste.js";
 import * as tones from "./tones.js";
 import { hideResult, markChoice, showResult } from "./mood.js";
 import * as live from "./ondevice/live.js";
@@ -57,7 +58,7 @@ async function showRecommendations(emotion, { append = false, emotions = null } 
   const asked = append ? state.emotions : emotions;
   const answer = await api.recommendations(emotion, {
     page, seed: append ? state.seed : null, mode: mode.get(), emotions: asked, watch: watch.query(),
-    excludeTones: tones.query(),
+    excludeTones: tones.query(), taste: taste.query(),
   });
   Object.assign(state, { emotion, emotions: asked, page: answer.page, seed: answer.seed, query: null });
   markChip(emotion);
@@ -65,6 +66,9 @@ async function showRecommendations(emotion, { append = false, emotions = null } 
     append, hasMore: answer.has_more, source: answer.source,
   });
   library.decorate(cards);
+  taste.decorate(cards);
+  taste.shown(answer.emotion, answer.mode);
+  if (!append) taste.showTuned(answer, () => showRecommendations(emotion, { emotions: asked }));
   watch.decorate(cards, answer.movies);
   watch.showFiltered(answer);
   return answer;
@@ -187,6 +191,7 @@ async function runSearch(query) {
       source: answer.source,
     });
     library.decorate(cards);
+    taste.decorate(cards);
     watch.decorate(cards, answer.movies);
     watch.showFiltered(answer);
     reveal($("#results-heading"));
@@ -313,6 +318,7 @@ function wire() {
     button.addEventListener("click", () => correct(button.dataset.correct));
   }
   library.init();
+  taste.init();
 
   voice.init({
     onResult: (text) => {

@@ -51,11 +51,11 @@ export function init(onChange) {
 // The details overlay: how the film feels and what to know before pressing play.
 export function fill(movie) {
   const tones = $("#details-tones");
+  const source = $("#details-tones-source"); // found before textContent takes it out of the page
   const feel = [...movie.tones];
   if (movie.ending) feel.push(`ends ${movie.ending}`);
   tones.textContent = feel.length ? `Feels: ${feel.join(" · ")}` : "";
   tones.hidden = !feel.length;
-  const source = $("#details-tones-source");
   source.textContent = movie.tones_from === "keywords" ? " (read from the film's keywords)" : "";
   tones.append(source);
   const notes = $("#details-notes");
