@@ -22,10 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 from emotionpix.core.emotions import EMOTIONS
-from emotionpix.taste.features import DARK, features, group, grouped
+from emotionpix.taste.features import DARK, features, group, grouped, kin
 
 VERDICTS = ("like", "dislike")
 # The one-tap reasons of "Not for me", and what each tells against.
@@ -125,20 +127,25 @@ class Taste:
         the square root of their number), times the group's weight (``grouped``).
         ``weights``: this taste's ``weights(emotion)``, when scoring many films."""
         weights = self.weights(emotion) if weights is None else weights
-        get = weights.get
-        return sum([factor * get(f, 0.0) for f, factor in grouped(features(movie))])
+        return self.score_of(features(movie), weights)
+
+    @staticmethod
+    def score_of(own: tuple[str, ...], weights: Mapping[str, float]) -> float:
+        """``score`` of a film whose features are ``own``."""
+        names, factors = grouped(own)
+        return float(sum(map(mul, factors, map(weights.get, names, repeat(0.0)))))
 
     def resembles(self, movie: Mapping[str, Any]) -> str | None:
         """The title of the liked film this one shares most with (at least ``RESEMBLES``
         tones, genres and people, a genre among them), for a reason ("…, like Up, which you
         liked"); None if none does."""
-        own = {f for f in features(movie) if group(f) in ("tone", "genre", "person")}
+        own = kin(features(movie))
         best, most = None, RESEMBLES - 1
         for film_id, title, liked in self.liked:
             shared = own.intersection(liked)
             if (
-                film_id != movie.get("id")
-                and len(shared) > most
+                len(shared) > most
+                and film_id != movie.get("id")
                 and any(f.startswith("genre:") for f in shared)
             ):
                 best, most = title, len(shared)

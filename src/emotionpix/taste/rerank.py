@@ -12,8 +12,9 @@ likes animated films gets more of them, not a page of nothing else.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from math import log1p
+from math import log, log1p
 from typing import Any, TypeVar
 
 from emotionpix.taste.features import features, group
@@ -21,14 +22,14 @@ from emotionpix.taste.model import Taste
 
 T = TypeVar("T")
 
-STRENGTH = 0.8  # prior units per unit of taste score
+STRENGTH = 1.2  # prior units per unit of taste score
 # A neutral face says little about what to show (and is the reading most faces get): there
 # the taste counts for more.
-STRENGTHS: dict[str | None, float] = {"neutral": 1.6}
+STRENGTHS: dict[str | None, float] = {"neutral": 2.0}
 JITTER = 0.25  # the seeded noise's range, in prior units
 DIVERSITY = 0.6  # how much likeness to the chosen films costs on the first page
-HEAD = 60  # the best-scored films the first page is chosen from
-RERANKED = 120  # the films the taste may move (the rest keep their static order after them)
+HEAD = 30  # the best-scored films the first page is chosen from
+RERANKED = 80  # the films the taste may move (the rest keep their static order after them)
 PRIOR_SCALE = 20  # places after which the prior has fallen by log(2)
 
 
@@ -51,24 +52,39 @@ def rerank(
     variety as well as score. Only the first ``RERANKED`` move: a film further down the
     static order would need more taste than five signals give to reach the first page."""
     rng = random.Random(seed)
+    items, tail = items[:RERANKED], items[RERANKED:]
+    owns = [features(movie(item)) for item in items]
+    moods = [emotion(item) for item in items]
+    rarity = _rarity(owns)
     weights: dict[str | None, dict[str, float]] = {}
     scores = []
-    items, tail = items[:RERANKED], items[RERANKED:]
-    for place, item in enumerate(items):
-        mood = emotion(item)
+    for place, (own, mood) in enumerate(zip(owns, moods, strict=True)):
         if mood not in weights:
-            weights[mood] = taste.weights(mood)
-        liking = taste.score(movie(item), mood, weights[mood])
+            weights[mood] = {f: w * rarity.get(f, 1.0) for f, w in taste.weights(mood).items()}
+        liking = taste.score_of(own, weights[mood])
         strength = STRENGTHS.get(mood, STRENGTH)
         scores.append(prior(place) + JITTER * rng.random() + strength * liking)
     order = sorted(range(len(items)), key=lambda i: -scores[i])
-    head = diverse(order[:HEAD], scores, [_kind(movie(items[i])) for i in order[:HEAD]], first)
+    head = diverse(order[:HEAD], scores, [_kind(owns[i]) for i in order[:HEAD]], first)
     chosen = set(head)
     return [items[i] for i in head] + [items[i] for i in order if i not in chosen] + [*tail]
 
 
+def _rarity(owns: Sequence[tuple[str, ...]]) -> dict[str, float]:
+    """How rare each feature is among the films to rank, as an inverse document frequency
+    scaled so that a feature every film has counts 1: a taste for a feature most of the
+    films share (English, the United States, a film of medium length) moves them all alike
+    and says little, while a liked feature few of them have (Animation among dramas) is the
+    signal that sets a film apart."""
+    counts: Counter[str] = Counter()
+    for own in owns:
+        counts.update(own)
+    n = len(owns)
+    return {f: 1.0 + log((n + 1) / (c + 1)) for f, c in counts.items()}
+
+
 def diverse(
-    order: Sequence[int], scores: Sequence[float], kinds: Sequence[frozenset[str]], first: int
+    order: Sequence[int], scores: Sequence[float], kinds: Sequence[int], first: int
 ) -> list[int]:
     """Maximal marginal relevance over ``order`` (indices, best first; ``kinds[k]`` the
     tones and genres of ``order[k]``): the first ``first`` picked greedily by score less
@@ -80,26 +96,33 @@ def diverse(
         best = max(left, key=lambda k: scores[order[k]] - DIVERSITY * closest[k])
         left.remove(best)
         picked.append(best)
+        chosen = kinds[best]
         for k in left:
-            closest[k] = max(closest[k], _likeness(kinds[k], kinds[best]))
+            alike = _likeness(kinds[k], chosen)
+            if alike > closest[k]:
+                closest[k] = alike
     return [order[k] for k in picked + left]
 
 
-_KINDS: dict[tuple[str, ...], frozenset[str]] = {}
+_KINDS: dict[tuple[str, ...], int] = {}
+_BITS: dict[str, int] = {}  # each tone and genre seen, its bit (a few dozen in all)
 
 
-def _kind(movie: Mapping[str, Any]) -> frozenset[str]:
-    """The film's tones and genres (remembered, like its features)."""
-    own = features(movie)
+def _kind(own: tuple[str, ...]) -> int:
+    """The film's tones and genres as a bit set (remembered, like its features)."""
     found = _KINDS.get(own)
     if found is None:
         if len(_KINDS) >= 50_000:
             _KINDS.clear()
-        found = _KINDS[own] = frozenset(f for f in own if group(f) in ("tone", "genre"))
+        found = 0
+        for feature in own:
+            if group(feature) in ("tone", "genre"):
+                found |= 1 << _BITS.setdefault(feature, len(_BITS))
+        _KINDS[own] = found
     return found
 
 
-def _likeness(a: frozenset[str], b: frozenset[str]) -> float:
+def _likeness(a: int, b: int) -> float:
     """Jaccard: shared over all."""
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
+    union = (a | b).bit_count()
+    return (a & b).bit_count() / union if union else 0.0
