@@ -23,7 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from emotionpix import errors, migrations, protection, wiring
     from emotionpix.auth import setup as auth
     from emotionpix.config import instance_path, load_config
-    from emotionpix.web import api, i18n, library, ondevice, pages, rooms
+    from emotionpix.web import api, i18n, library, ondevice, pages, rooms, taste
     from emotionpix.web.uploads import InMemoryRequest
 
     app = Flask(
@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(library.bp)
+    app.register_blueprint(taste.bp)
     app.register_blueprint(ondevice.bp)
     app.register_blueprint(rooms.bp)
     errors.init_app(app)

@@ -27,7 +27,8 @@ ALLOWED: dict[str, set[str]] = {
     "providers": {"core", "breaker"},
     "cache": {"core", "db", "breaker"},
     "errors": {"core", "emotion", "cache"},
-    "recommend": {"core", "providers", "cache"},
+    "recommend": {"core", "providers", "cache", "taste"},
+    "taste": {"core"},  # a viewer's taste, its re-ranking, "more like this"
     "rooms": {"core", "db"},  # movie-night rooms: the store and the group's films
     "wiring": {"core", "config", "db", "cache", "emotion", "providers", "recommend"},
     "protection": set(),
@@ -39,6 +40,7 @@ ALLOWED: dict[str, set[str]] = {
         "emotion",
         "recommend",
         "rooms",
+        "taste",
         "wiring",
         "auth",
         "protection",
@@ -62,7 +64,7 @@ ALLOWED: dict[str, set[str]] = {
 # The parts that must know nothing of HTTP or Flask, and the account modules likewise (the
 # backends, personal data, the session ledger, mail): only ``auth.session``, ``auth.views``
 # and ``auth.setup`` are the web side of accounts.
-NO_WEB = {"core", "emotion", "providers", "cache", "recommend", "rooms", "db", "breaker"}
+NO_WEB = {"core", "emotion", "providers", "cache", "recommend", "rooms", "taste", "db", "breaker"}
 AUTH_WEB_SIDE = {"session", "views", "setup"}
 WEB_MODULES = ("flask", "werkzeug", "jinja2", "flask_limiter", "flask_wtf", "flask_babel")
 

@@ -170,10 +170,12 @@ def test_deleting_the_account_leaves_no_row_about_it(member, app):
     member.post("/api/moods", json={"emotion": "happy", "source": "photo"})
     export = json.loads(member.get("/account/export").get_data(True))
     user_id = export["account"]["id"]
-    assert rows_about(app, user_id) == 6  # user, account, session, watchlist, seen, one mood
+    # user, account, session, watchlist, seen, one mood, and the taste's two signals (a film
+    # put on the watchlist, a film marked as seen)
+    assert rows_about(app, user_id) == 8
     refused = member.post("/account/delete", data={"csrf_token": csrf_token(member, "/")})
     assert refused.status_code == 302  # not confirmed: nothing deleted
-    assert rows_about(app, user_id) == 6
+    assert rows_about(app, user_id) == 8
     deleted = member.post(
         "/account/delete", data={"confirm": "on", "csrf_token": csrf_token(member, "/")}
     )

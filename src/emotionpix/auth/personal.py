@@ -1,7 +1,8 @@
 """What an account keeps, whichever backend signs its owner in: a watchlist, the films marked
-as seen, and, only when the owner turns it on, a mood history (the emotion label and the
-time; never an image). Every row is keyed by the account id; ``export`` gives all of it and
-``delete`` removes all of it.
+as seen, what the owner said about films (the taste's signals: "more like this", "not for
+me" and its reason, films put on a list; while learning is on), and, only when the owner
+turns it on, a mood history (the emotion label and the time; never an image). Every row is
+keyed by the account id; ``export`` gives all of it and ``delete`` removes all of it.
 
 Requests of the same owner may run at once, so each write checks its condition in the
 statement that writes: a film or a mood is inserted only while the account exists (and, for a
@@ -11,6 +12,7 @@ rows these checks read are locked until the write commits)."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,11 +29,13 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    Text,
     delete,
     func,
     insert,
     literal,
     select,
+    true,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -40,6 +44,7 @@ from emotionpix.auth.base import Identity
 from emotionpix.db import metadata
 
 HISTORY_LIMIT = 500  # moods shown and kept per account (the oldest go first)
+SIGNALS_LIMIT = 1000  # taste signals kept per account (the oldest likes go first)
 
 accounts = Table(
     "accounts",
@@ -49,6 +54,7 @@ accounts = Table(
     Column("email", String(320), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("history_enabled", Boolean, nullable=False, default=False),
+    Column("learning_enabled", Boolean, nullable=False, default=True, server_default=true()),
 )
 
 
@@ -86,10 +92,24 @@ moods = _owned(
     primary=False,
 )
 Index("mood_history_by_account", moods.c.account_id, moods.c.at)
+signals = _owned(
+    "taste_signals",
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("movie_id", String(64), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("verdict", String(16), nullable=False),  # like, dislike, watchlist or seen
+    Column("reason", String(24), nullable=True),
+    Column("emotion", String(16), nullable=True),
+    Column("mode", String(8), nullable=True),
+    Column("features", Text, nullable=False),  # the film's taste features, a JSON list
+    Column("at", Float, nullable=False),
+    primary=False,
+)
+Index("taste_signals_by_account", signals.c.account_id, signals.c.at)
 
 # Children before the account: the cascade is not relied on (SQLite enforces foreign keys
 # only when asked to).
-PERSONAL_TABLES: Sequence[Table] = (watchlist, seen, moods, accounts)
+PERSONAL_TABLES: Sequence[Table] = (watchlist, seen, moods, signals, accounts)
 
 
 @dataclass(frozen=True)
@@ -228,6 +248,81 @@ class PersonalData:
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
+    # -- taste ----------------------------------------------------------------------------
+
+    def learning_enabled(self, user_id: str) -> bool:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(accounts.c.learning_enabled).where(accounts.c.id == user_id)
+            ).scalar()
+        return found is None or bool(found)
+
+    def set_learning(self, user_id: str, enabled: bool) -> None:
+        """Turn learning from signals on or off; turning it off forgets every signal but the
+        "not for me"s (those films stay hidden), and what those films were like."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(accounts).where(accounts.c.id == user_id).values(learning_enabled=enabled)
+            )
+            if not enabled:
+                mine = signals.c.account_id == user_id
+                conn.execute(delete(signals).where(mine, signals.c.verdict != "dislike"))
+                conn.execute(update(signals).where(mine).values(features="[]"))
+
+    def record_signal(self, user_id: str, signal: dict[str, Any]) -> bool:
+        """Keep a signal (``movie_id``, ``title``, ``verdict``, ``reason``, ``emotion``,
+        ``mode``, ``features``: a JSON list). With learning off only a "not for me" is kept,
+        without the film's features; False when nothing was kept."""
+        learning = _account(user_id).where(accounts.c.learning_enabled)
+        if signal["verdict"] == "dislike":
+            condition = _account(user_id).exists()
+            if not self.learning_enabled(user_id):
+                signal = {**signal, "features": "[]"}
+        else:
+            condition = learning.exists()
+        row = {"account_id": user_id, **signal, "title": signal["title"][:300], "at": self.clock()}
+        with self.engine.begin() as conn:
+            if not conn.execute(_insert_if(signals, row, condition)).rowcount:
+                return False
+            kept = conn.execute(
+                select(func.count()).select_from(signals).where(signals.c.account_id == user_id)
+            ).scalar_one()
+            if kept > SIGNALS_LIMIT:  # likes and list signals go before "not for me"s
+                oldest = (
+                    select(signals.c.id)
+                    .where(signals.c.account_id == user_id)
+                    .order_by((signals.c.verdict == "dislike"), signals.c.at, signals.c.id)
+                    .limit(kept - SIGNALS_LIMIT)
+                )
+                conn.execute(delete(signals).where(signals.c.id.in_(oldest.scalar_subquery())))
+        return True
+
+    def signals(self, user_id: str) -> list[dict[str, Any]]:
+        """The kept signals, oldest first."""
+        query = (
+            select(
+                signals.c.movie_id,
+                signals.c.title,
+                signals.c.verdict,
+                signals.c.reason,
+                signals.c.emotion,
+                signals.c.mode,
+                signals.c.features,
+                signals.c.at,
+            )
+            .where(signals.c.account_id == user_id)
+            .order_by(signals.c.at, signals.c.id)
+            .limit(SIGNALS_LIMIT)
+        )
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def forget_taste(self, user_id: str) -> int:
+        """ "Reset my taste": every signal goes (hidden films come back); how many went."""
+        with self.engine.begin() as conn:
+            result = conn.execute(delete(signals).where(signals.c.account_id == user_id))
+        return int(result.rowcount or 0)
+
     # -- the owner's rights ---------------------------------------------------------------
 
     def export(self, user_id: str) -> dict[str, Any]:
@@ -239,6 +334,10 @@ class PersonalData:
             "watchlist": [f.to_dict() for f in self.films(watchlist, user_id)],
             "seen": [f.to_dict() for f in self.films(seen, user_id)],
             "mood_history": self.moods(user_id),
+            "taste_signals": [
+                {**signal, "features": json.loads(signal["features"])}
+                for signal in self.signals(user_id)
+            ],
         }
 
     def delete(self, user_id: str) -> None:

@@ -237,6 +237,8 @@ def _account_page(status: int = 200, **extra: Any) -> Any:
         status,
         history_enabled=data.history_enabled(user.user_id),
         moods=data.moods(user.user_id),
+        learning_enabled=data.learning_enabled(user.user_id),
+        signals=len(data.signals(user.user_id)),
         deletes_remote=getattr(backend(), "deletes_remote_account", True),
         everywhere=hasattr(backend(), "sign_out_everywhere"),
         **extra,
@@ -277,6 +279,22 @@ def history() -> BaseResponse:
     user = require_user()
     personal().set_history(user.user_id, request.form.get("enabled") == "on")
     return redirect(url_for("auth.account", _anchor="history"))
+
+
+@bp.post("/account/taste")
+def learning() -> BaseResponse:
+    """Learn from what the owner says about films, or not (off forgets what was learned)."""
+    user = require_user()
+    personal().set_learning(user.user_id, request.form.get("enabled") == "on")
+    return redirect(url_for("auth.account", _anchor="taste"))
+
+
+@bp.post("/account/taste/reset")
+def reset_taste() -> BaseResponse:
+    """ "Reset my taste": every signal forgotten."""
+    user = require_user()
+    personal().forget_taste(user.user_id)
+    return redirect(url_for("auth.account", _anchor="taste"))
 
 
 @bp.get("/account/export")

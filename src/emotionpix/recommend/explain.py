@@ -186,8 +186,14 @@ def why(emotion: str, mode: str, runner_up: bool = False) -> str:
     return gettext("picked for your %(mood)s mood", mood=mood)
 
 
-def reason(movie: Movie, rule: MoodRule, votes_unit: str, why_text: str) -> str:
-    """The whole reason: the description, then why."""
-    return gettext(
-        "%(description)s — %(why)s", description=describe(movie, rule, votes_unit), why=why_text
-    )
+def reason(
+    movie: Movie, rule: MoodRule, votes_unit: str, why_text: str, liked: str | None = None
+) -> str:
+    """The whole reason: the description (naming the liked film it resembles, where the
+    viewer's taste found one), then why."""
+    description = describe(movie, rule, votes_unit)
+    if liked:
+        description = gettext(
+            "%(description)s, like %(title)s, which you liked", description=description, title=liked
+        )
+    return gettext("%(description)s — %(why)s", description=description, why=why_text)

@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 from emotionpix.cache import Cache
@@ -28,9 +29,18 @@ from emotionpix.recommend.explain import reason, why
 from emotionpix.recommend.moods import MoodRule, Moods, build_moods
 from emotionpix.recommend.pools import MoodPools
 from emotionpix.recommend.ranking import blend, rotate
-from emotionpix.recommend.records import BlendPart, Pick, Recommendations, SearchResults
+from emotionpix.recommend.records import (
+    BlendPart,
+    Pick,
+    Recommendations,
+    SearchResults,
+    SimilarFilms,
+)
 from emotionpix.recommend.sources import Sources, worst
 from emotionpix.recommend.tones import ToneBook
+from emotionpix.taste.model import Taste
+from emotionpix.taste.rerank import rerank
+from emotionpix.taste.similar import similar
 
 # Folded into every key under which films are cached: after a change of Movie's fields the
 # entries written before are misses, never values that no longer decode.
@@ -38,6 +48,8 @@ MOVIE_SHAPE = shape(Movie)
 # How the page names each provider's films.
 PROVIDER_NAMES = {"catalog": "the offline catalog", "tmdb": "TMDB", "imdb236": "IMDb"}
 WATCH_POOLS = 64  # pools for other filters (services, viewers' choices) kept built at once
+KIN_GENRES = 3  # "more like this" looks among the films of the film's first genres
+KIN_LIMIT = 400  # the most voted of each
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,7 @@ class Recommender:
         watch: WatchFilter | None = None,
         exclude_tones: Collection[str] = (),
         choices: Choices | None = None,
+        taste: Taste | None = None,
     ) -> Recommendations:
         """One page of films for ``emotion`` in ``mode`` ("match" the mood or "lift" it).
 
@@ -120,7 +133,10 @@ class Recommender:
         others ignore it (the caller checks availability). Films with any tone or content
         note in ``exclude_tones`` ("harrowing", "gory", "sexual-violence") are left out.
         ``choices`` narrow the films to the viewer's languages, years, runtime and
-        family-safety.
+        family-safety. A viewer's ``taste`` hides the films they said "not for me" to (and
+        those "not in the mood" for, in that mood) and, once it has learned something,
+        re-ranks the mood's films (``taste.rerank``: the static order as the prior, variety
+        kept on the first page) in place of the seeded rotation; ``tuned`` then says so.
         """
         mode = requests.checked_mode(mode)
         plan = self._plan(emotion, probabilities)
@@ -130,20 +146,43 @@ class Recommender:
         # Only the windows up to this page need blending and shuffling.
         needed = -(-page * size // window) * window
         shunned = requests.checked_tones(exclude_tones)
+        labels = [label for label, _ in plan]
+        hidden = (
+            frozenset(exclude).union(*(taste.hidden(label) for label in labels))
+            if taste
+            else frozenset(exclude)
+        )
+        tuned = taste is not None and taste.learned
         candidates, total, source = self._candidates(
             mode,
             plan,
-            needed,
-            frozenset(exclude),
+            self.settings.max_candidates if tuned else needed,
+            hidden,
             self._pools_for(watch, choices),
             choices,
             shunned,
         )
-        head = rotate(candidates, window, seed)
+        if tuned and taste is not None:
+            head = rerank(
+                candidates,
+                lambda pair: pair[1]["movie"],
+                lambda pair: labels[pair[0]],
+                taste,
+                seed,
+                size,
+            )
+        else:
+            head = rotate(candidates, window, seed)
         rules = self.moods.rules(mode)
-        labels = [label for label, _ in plan]
         picks = [
-            _pick(item, rules[labels[which]], labels[which], mode, runner_up=which > 0)
+            _pick(
+                item,
+                rules[labels[which]],
+                labels[which],
+                mode,
+                runner_up=which > 0,
+                taste=taste if tuned else None,
+            )
             for which, item in head[(page - 1) * size : page * size]
         ]
         shown = self._for_cards([pick.movie for pick in picks])
@@ -161,7 +200,43 @@ class Recommender:
             total=total,
             has_more=page * size < total,
             picks=[replace(pick, movie=movie) for pick, movie in zip(picks, shown, strict=True)],
+            tuned=tuned,
         )
+
+    def similar(self, movie_id: str, hidden: Collection[str] = (), limit: int = 12) -> SimilarFilms:
+        """ "More like this": the films that share most with ``movie_id`` (tones, genres,
+        people, decade, language), looked for among the most voted films of its first
+        genres (through the cache, like a mood's pool), never the film itself nor those in
+        ``hidden``; each with a reason naming what they share."""
+        film = self.movie(movie_id).to_dict()
+        kin: list[dict[str, Any]] = []
+        sources = []
+        for genre in film["genres"][:KIN_GENRES]:
+            found, source = self.sources.answer(
+                self._key("kin", genre, self._pools_digest), partial(self._kin, genre=genre)
+            )
+            kin += found
+            sources.append(source)
+        shown = [m for m in kin if m["id"] not in hidden]
+        found_similar = similar(film, shown, limit)
+        picks = [Pick(Movie.from_dict(dict(m)), why_alike) for m, why_alike in found_similar]
+        movies = self._for_cards([pick.movie for pick in picks])
+        return SimilarFilms(
+            movie_id=film["id"],
+            source=worst(sources) if sources else "provider",
+            picks=[replace(pick, movie=m) for pick, m in zip(picks, movies, strict=True)],
+        )
+
+    def _kin(self, provider: MovieProvider, *, genre: str) -> list[dict[str, Any]]:
+        """The most voted films of ``genre`` that pass the filters, with their profiles."""
+        filters = self.filters
+        if provider is not self.provider:  # the fallback counts votes in its own unit
+            filters = replace(filters, min_votes=provider.default_min_votes)
+        read_text = not getattr(provider, "generated_overviews", False)
+        return [
+            self.book.stamp(m, read_text).to_dict()
+            for m in provider.discover(genre, filters, KIN_LIMIT)
+        ]
 
     def search(self, query: str, choices: Choices | None = None) -> SearchResults:
         """Films whose titles best match ``query`` (typos, accents and case forgiven), those
@@ -437,9 +512,18 @@ def _as_dict(movie: Movie | None) -> dict[str, Any] | None:
     return movie.to_dict() if movie else None
 
 
-def _pick(item: dict[str, Any], rule: MoodRule, emotion: str, mode: str, runner_up: bool) -> Pick:
-    """A cached pool item as a Pick, with its reason in the viewer's language."""
+def _pick(
+    item: dict[str, Any],
+    rule: MoodRule,
+    emotion: str,
+    mode: str,
+    runner_up: bool,
+    taste: Taste | None = None,
+) -> Pick:
+    """A cached pool item as a Pick, with its reason in the viewer's language (and, with a
+    taste, naming the liked film it resembles)."""
     movie = Movie.from_dict(item["movie"])
+    liked = taste.resembles(item["movie"]) if taste is not None else None
     # "unit": the votes' unit of the provider that gave the film (the fallback's may differ)
-    text = reason(movie, rule, item.get("unit", "votes"), why(emotion, mode, runner_up))
+    text = reason(movie, rule, item.get("unit", "votes"), why(emotion, mode, runner_up), liked)
     return Pick(movie, text)

@@ -43,6 +43,7 @@ class Recommendations(JsonRecord):
     has_more: bool
     picks: list[Pick] = field(metadata=json_key("movies"))
     drawn_from: str = ""  # what the films are drawn from, said under the grid's heading
+    tuned: bool = False  # re-ranked by the viewer's taste
 
     @property
     def movies(self) -> list[Movie]:
@@ -61,3 +62,12 @@ class SearchResults(JsonRecord):
     # Why nothing was found, when nothing was: a film newer than an offline catalog's last
     # year is not blamed on the spelling.
     not_found: str | None = None
+
+
+@dataclass(frozen=True)
+class SimilarFilms(JsonRecord):
+    """ "More like this": the films most like one film, each with what they share."""
+
+    movie_id: str
+    source: str
+    picks: list[Pick] = field(metadata=json_key("movies"))

@@ -27,6 +27,8 @@ from emotionpix.recommend.watch import (
     WatchGuide,
     region_from_languages,
 )
+from emotionpix.taste import compact
+from emotionpix.taste.model import Signal, Taste, learn
 from emotionpix.web import openapi
 from emotionpix.wiring import emotion_engine, recommender, watch_guide
 
@@ -130,7 +132,11 @@ def recommendations() -> dict[str, Any] | tuple[dict[str, Any], int, dict[str, s
     watch = _watch_filter()
     asked["choices"] = choices = viewer_choices()
     result = service.recommend(
-        page=1 if page is None else page, seed=_int_arg("seed"), watch=watch, **asked
+        page=1 if page is None else page,
+        seed=_int_arg("seed"),
+        watch=watch,
+        taste=viewer_taste(),
+        **asked,
     )
     removed = 0
     if watch is not None and service.filters_availability and result.source != "fallback":
@@ -185,6 +191,31 @@ def _described(choices: Choices, defaults: bool = True) -> dict[str, Any]:
     }
 
 
+def viewer_taste() -> Taste | None:
+    """The viewer's taste: a signed-in viewer's from the signals their account keeps, a
+    guest's from the ``taste`` parameter their browser sends (read, never kept); None
+    without one, or while the database is down."""
+    user = current_user()
+    if user is None:
+        raw = request.args.get("taste", "").strip()
+        return compact.decode(raw) if raw else None
+    try:
+        rows = personal().signals(user.user_id)
+    except SQLAlchemyError:
+        return None
+    return learn(
+        Signal(
+            row["movie_id"],
+            row["title"],
+            tuple(json.loads(row["features"])),
+            row["verdict"],
+            row["reason"],
+            row["emotion"],
+        )
+        for row in rows
+    )
+
+
 @bp.get("/search")
 def search() -> dict[str, Any]:
     choices = viewer_choices()
@@ -210,6 +241,20 @@ def movie(movie_id: str) -> dict[str, Any]:
     guide = watch_guide()
     if guide is not None:
         body["watch"] = guide.for_movies([found], _region())[0]
+    return body
+
+
+@bp.get("/movies/<movie_id>/similar")
+def similar(movie_id: str) -> dict[str, Any] | tuple[dict[str, Any], int, dict[str, str]]:
+    """ "More like this": the films most like this one, with what they share; never those
+    the viewer has seen or said "not for me" to."""
+    if not MOVIE_ID.fullmatch(movie_id):
+        raise NotFound(f"No movie with id {movie_id[:80]!r}.", code="movie_not_found")
+    taste = viewer_taste()
+    hidden = seen_by_viewer() | (frozenset(taste.never) if taste else frozenset())
+    body = recommender().similar(movie_id, hidden).to_dict()
+    if current_user() is not None:
+        return body, 200, {"Cache-Control": "no-store"}
     return body
 
 

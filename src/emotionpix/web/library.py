@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, request
@@ -14,6 +15,7 @@ from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
 from emotionpix.core.errors import InvalidInput, NotFound
 from emotionpix.core.i18n import gettext
 from emotionpix.protection import never_stored
+from emotionpix.taste.model import Signal
 from emotionpix.web.api import MAX_JSON_BYTES, MOVIE_ID, json_too_long
 from emotionpix.wiring import recommender
 
@@ -89,7 +91,20 @@ def add(name: str) -> tuple[dict[str, Any], int]:
     user = require_user()
     movie = recommender().movie(_movie_id(_json().get("id")))
     film = Film(movie.id, movie.title, movie.year, movie.poster_url)
-    personal().add(LISTS[name], user.user_id, film)
+    data = personal()
+    if data.add(LISTS[name], user.user_id, film):  # a film put on a list tells the taste
+        own = Signal.about(movie.to_dict(), name)
+        signal = {"movie_id": movie.id, "title": movie.title, "verdict": name}
+        data.record_signal(
+            user.user_id,
+            {
+                **signal,
+                "reason": None,
+                "emotion": None,
+                "mode": None,
+                "features": json.dumps(own.features),
+            },
+        )
     return film.to_dict(), 201
 
 

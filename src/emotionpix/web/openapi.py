@@ -11,6 +11,7 @@ from typing import Any
 from emotionpix._version import __version__
 from emotionpix.core.tones import ENDINGS, INTENSITIES, NOTES, TONES
 from emotionpix.web.rooms_openapi import ROOM_FILM, ROOM_PATHS
+from emotionpix.web.taste_openapi import SIMILAR_FILMS, TASTE, TASTE_PATHS
 
 
 def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
@@ -275,9 +276,14 @@ SCHEMAS: dict[str, Any] = {
                 "type": "string",
                 "description": "what the films are drawn from: provider, languages, years, rating",
             },
+            "tuned": {
+                "type": "boolean",
+                "description": "re-ranked by the viewer's taste (the page says so)",
+            },
         },
     },
     "Pick": PICK,
+    "SimilarFilms": SIMILAR_FILMS,
     "SearchResults": {
         "type": "object",
         "required": ["query", "source", "movies"],
@@ -518,6 +524,7 @@ PATHS: dict[str, Any] = {
                     "tones and content notes to leave out, comma-separated: "
                     "``harrowing,gory,sexual-violence`` (GET /api/tones lists them)",
                 ),
+                TASTE,
                 *WATCH_FILTER,
                 *VIEWER_FILTERS,
             ],
@@ -534,8 +541,8 @@ PATHS: dict[str, Any] = {
                 ),
                 "400": _error(
                     "Unknown emotion or mode, bad emotions, a bad page or seed, region or "
-                    "services, a bad filter (languages, from, to, max_runtime, family), or an "
-                    "unknown tone"
+                    "services, a bad filter (languages, from, to, max_runtime, family), an "
+                    "unknown tone, or a taste the app did not write"
                 ),
                 "404": NEEDS_TMDB,
                 "503": UNAVAILABLE,
@@ -858,6 +865,7 @@ PATHS: dict[str, Any] = {
     },
     **ACCOUNT_PATHS,
     **ROOM_PATHS,
+    **TASTE_PATHS,
     "/api/openapi.json": {
         "get": {
             "summary": "This document",

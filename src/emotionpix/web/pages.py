@@ -17,7 +17,7 @@ from emotionpix.db import guard, sqlite_file_present, start_ping
 from emotionpix.errors import UriTooLong
 from emotionpix.protection import store_health
 from emotionpix.recommend import requests
-from emotionpix.web.api import seen_by_viewer
+from emotionpix.web.api import seen_by_viewer, viewer_taste
 from emotionpix.wiring import database, image_origins, recommender, watch_guide
 
 bp = Blueprint(
@@ -67,7 +67,11 @@ def index() -> str:
             context["heading"] = gettext("Results for “%(query)s”", query=query)
         elif emotion:
             result = service.recommend(
-                emotion, mode=mode, exclude=seen_by_viewer(), choices=choices
+                emotion,
+                mode=mode,
+                exclude=seen_by_viewer(),
+                choices=choices,
+                taste=viewer_taste(),
             )
             context["filter_note"] = few_films_note(result.total, choices)
             context["drawn_from"] = result.drawn_from

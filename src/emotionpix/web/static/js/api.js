@@ -40,11 +40,12 @@ export async function request(url, options = {}) {
 // excludeTones: tones and content notes to leave out ("harrowing,gory"; "" for none).
 export const recommendations = (
   emotion,
-  { page = 1, seed = null, mode = "match", emotions = null, watch = {}, filters = {}, excludeTones = "" } = {},
+  { page = 1, seed = null, mode = "match", emotions = null, watch = {}, filters = {}, excludeTones = "", taste = "" } = {},
 ) => {
   const params = new URLSearchParams({ emotion, page: String(page), mode, ...watch, ...filters });
   if (seed !== null) params.set("seed", String(seed));
   if (excludeTones) params.set("exclude_tones", excludeTones);
+  if (taste) params.set("taste", taste);
   if (emotions) {
     params.set("emotions", Object.entries(emotions).map(([label, p]) => `${label}:${p.toFixed(3)}`).join(","));
   }
@@ -78,3 +79,12 @@ export const removeFrom = (list, id) => request(`/api/${list}/${encodeURICompone
 
 // mood: {emotion, source: "camera" | "photo" | "correction", corrected_from?}.
 export const recordMood = (mood) => request("/api/moods", json("POST", mood));
+
+// feedback: {movie_id, verdict: "like" | "dislike", reason?, emotion?, mode?, taste?}.
+export const feedback = (body) => request("/api/feedback", json("POST", body));
+
+export const resetTaste = () => request("/api/taste", { method: "DELETE" });
+
+// taste: a guest's (the server reads it to leave out what they said "not for me" to).
+export const similar = (id, taste = "") =>
+  request(`/api/movies/${encodeURIComponent(id)}/similar${taste ? `?${new URLSearchParams({ taste })}` : ""}`);

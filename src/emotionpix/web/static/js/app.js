@@ -12,6 +12,7 @@ import * as grid from "./grid.js";
 import { emotionName, genreName, t } from "./i18n.js";
 import * as library from "./library.js";
 import * as mode from "./mode.js";
+import * as taste from "./taste.js";
 import * as tones from "./tones.js";
 import { hideResult, markChoice, showResult } from "./mood.js";
 import * as live from "./ondevice/live.js";
@@ -65,7 +66,7 @@ async function showRecommendations(emotion, { append = false, emotions = null } 
   const asked = append ? state.emotions : emotions;
   const answer = await api.recommendations(emotion, {
     page, seed: append ? state.seed : null, mode: mode.get(), emotions: asked, watch: watch.query(), filters: filters.query(),
-    excludeTones: tones.query(),
+    excludeTones: tones.query(), taste: taste.query(),
   });
   Object.assign(state, { emotion, emotions: asked, page: answer.page, seed: answer.seed, query: null });
   markChip(emotion);
@@ -73,6 +74,9 @@ async function showRecommendations(emotion, { append = false, emotions = null } 
     append, hasMore: answer.has_more, source: answer.source, drawnFrom: answer.drawn_from,
   });
   library.decorate(cards);
+  taste.decorate(cards);
+  taste.shown(answer.emotion, answer.mode);
+  if (!append) taste.showTuned(answer, () => showRecommendations(emotion, { emotions: asked }));
   watch.decorate(cards, answer.movies);
   watch.showFiltered(answer);
   filters.showNote(filters.note(answer.total));
@@ -215,6 +219,7 @@ async function runSearch(query) {
       drawnFrom: answer.drawn_from,
     });
     library.decorate(cards);
+    taste.decorate(cards);
     watch.decorate(cards, answer.movies);
     watch.showFiltered(answer);
     filters.showNote(answer.hidden ? `${answer.hidden} more ${answer.hidden === 1 ? "title matches" : "titles match"} but your filters leave ${answer.hidden === 1 ? "it" : "them"} out.` : "");
@@ -356,6 +361,7 @@ function wire() {
     button.addEventListener("click", () => correct(button.dataset.correct));
   }
   library.init();
+  taste.init();
 
   voice.init({
     onResult: (text) => {

@@ -6,6 +6,7 @@ import * as api from "./api.js";
 import { poster } from "./grid.js";
 import { genreName, languageName, number, t } from "./i18n.js";
 import * as library from "./library.js";
+import * as taste from "./taste.js";
 import * as tones from "./tones.js";
 import * as watch from "./watch.js";
 
@@ -51,6 +52,7 @@ export async function open(id, from) {
   tones.fill(movie);
   watch.fill(movie.watch);
   library.showIn($(".details-actions"), movie.id);
+  taste.fillDetails(movie.id, open);
   if (!dialog.open) dialog.showModal();
   $("#details-close").focus();
 }

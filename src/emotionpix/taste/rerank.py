@@ -1,0 +1,128 @@
+"""A mood's films re-ranked by a viewer's taste, with variety kept on the first page.
+
+The static ranking (the mood's pool: weighted rating + mood fit, best first) is the prior:
+a film's place in it becomes a score that falls slowly (``prior``), the viewer's taste adds
+``STRENGTH`` times the film's taste score, and a little seeded jitter gives a new seed a new
+first page, as the static ranking's rotation does. The first page is then filled by maximal
+marginal relevance: each next film is the one whose score, less ``DIVERSITY`` times its
+likeness to the films already chosen (shared tones and genres), is highest — so a viewer who
+likes animated films gets more of them, not a page of nothing else.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from math import log, log1p
+from typing import Any, TypeVar
+
+from emotionpix.taste.features import features, group
+from emotionpix.taste.model import Taste
+
+T = TypeVar("T")
+
+STRENGTH = 1.2  # prior units per unit of taste score
+# A neutral face says little about what to show (and is the reading most faces get): there
+# the taste counts for more.
+STRENGTHS: dict[str | None, float] = {"neutral": 2.0}
+JITTER = 0.25  # the seeded noise's range, in prior units
+DIVERSITY = 0.6  # how much likeness to the chosen films costs on the first page
+HEAD = 30  # the best-scored films the first page is chosen from
+RERANKED = 80  # the films the taste may move (the rest keep their static order after them)
+PRIOR_SCALE = 20  # places after which the prior has fallen by log(2)
+
+
+def prior(place: int) -> float:
+    """The static ranking's word on a film at ``place`` (0: its best): 0, then slowly down
+    (-0.69 at 20, -1.1 at 40, -2.3 at 180), so taste can lift a film a few pages, not from
+    the bottom of the pool."""
+    return -log1p(place / PRIOR_SCALE)
+
+
+def rerank(
+    items: Sequence[T],
+    movie: Callable[[T], Mapping[str, Any]],
+    emotion: Callable[[T], str | None],
+    taste: Taste,
+    seed: int,
+    first: int,
+) -> list[T]:
+    """``items`` (best first) in the order the taste prefers; the first ``first`` chosen for
+    variety as well as score. Only the first ``RERANKED`` move: a film further down the
+    static order would need more taste than five signals give to reach the first page."""
+    rng = random.Random(seed)
+    items, tail = items[:RERANKED], items[RERANKED:]
+    owns = [features(movie(item)) for item in items]
+    moods = [emotion(item) for item in items]
+    rarity = _rarity(owns)
+    weights: dict[str | None, dict[str, float]] = {}
+    scores = []
+    for place, (own, mood) in enumerate(zip(owns, moods, strict=True)):
+        if mood not in weights:
+            weights[mood] = {f: w * rarity.get(f, 1.0) for f, w in taste.weights(mood).items()}
+        liking = taste.score_of(own, weights[mood])
+        strength = STRENGTHS.get(mood, STRENGTH)
+        scores.append(prior(place) + JITTER * rng.random() + strength * liking)
+    order = sorted(range(len(items)), key=lambda i: -scores[i])
+    head = diverse(order[:HEAD], scores, [_kind(owns[i]) for i in order[:HEAD]], first)
+    chosen = set(head)
+    return [items[i] for i in head] + [items[i] for i in order if i not in chosen] + [*tail]
+
+
+def _rarity(owns: Sequence[tuple[str, ...]]) -> dict[str, float]:
+    """How rare each feature is among the films to rank, as an inverse document frequency
+    scaled so that a feature every film has counts 1: a taste for a feature most of the
+    films share (English, the United States, a film of medium length) moves them all alike
+    and says little, while a liked feature few of them have (Animation among dramas) is the
+    signal that sets a film apart."""
+    counts: Counter[str] = Counter()
+    for own in owns:
+        counts.update(own)
+    n = len(owns)
+    return {f: 1.0 + log((n + 1) / (c + 1)) for f, c in counts.items()}
+
+
+def diverse(
+    order: Sequence[int], scores: Sequence[float], kinds: Sequence[int], first: int
+) -> list[int]:
+    """Maximal marginal relevance over ``order`` (indices, best first; ``kinds[k]`` the
+    tones and genres of ``order[k]``): the first ``first`` picked greedily by score less
+    likeness to those picked, then the rest in score order."""
+    left = list(range(len(order)))
+    closest = [0.0] * len(order)  # each film's likeness to the closest film picked
+    picked: list[int] = []
+    while left and len(picked) < first:
+        best = max(left, key=lambda k: scores[order[k]] - DIVERSITY * closest[k])
+        left.remove(best)
+        picked.append(best)
+        chosen = kinds[best]
+        for k in left:
+            alike = _likeness(kinds[k], chosen)
+            if alike > closest[k]:
+                closest[k] = alike
+    return [order[k] for k in picked + left]
+
+
+_KINDS: dict[tuple[str, ...], int] = {}
+_BITS: dict[str, int] = {}  # each tone and genre seen, its bit (a few dozen in all)
+
+
+def _kind(own: tuple[str, ...]) -> int:
+    """The film's tones and genres as a bit set (remembered, like its features)."""
+    found = _KINDS.get(own)
+    if found is None:
+        if len(_KINDS) >= 50_000:
+            _KINDS.clear()
+        found = 0
+        for feature in own:
+            if group(feature) in ("tone", "genre"):
+                found |= 1 << _BITS.setdefault(feature, len(_BITS))
+        _KINDS[own] = found
+    return found
+
+
+def _likeness(a: int, b: int) -> float:
+    """Jaccard: shared over all."""
+    union = (a | b).bit_count()
+    return (a & b).bit_count() / union if union else 0.0

@@ -1,0 +1,63 @@
+"""The taste in the browser, as a guest: "More like this" and "Not for me" (with a reason) on
+the cards, the taste kept in localStorage and sent with the next grid ("Tuned to your taste —
+reset"), "More like this" in the details; at desktop and phone width."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_browser import wait_for_cards
+
+pytestmark = pytest.mark.e2e
+SHOTS = Path("/tmp/taste-shots")
+
+
+def stored_taste(page) -> str:
+    return page.evaluate("localStorage.getItem('emotionpix.taste') || ''")
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("desktop", (1280, 800)), ("phone", (390, 844))])
+def test_a_guest_likes_hides_and_gets_a_tuned_grid(make_page, name, viewport):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = make_page(viewport=viewport)
+    page.click(".chip[data-emotion='happy']")
+    wait_for_cards(page, 20)
+    expect(page.locator("#tuned")).to_have_count(0)
+    for n in range(3):
+        page.locator("#grid li").nth(n).locator(".feedback .like").click()
+        expect(page.locator("#grid li").nth(n).locator(".like")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+    assert stored_taste(page)
+    hidden_title = page.locator("#grid li").nth(5).locator(".card-title").inner_text()
+    page.locator("#grid li").nth(5).locator(".feedback .dislike").click()
+    reasons = page.locator("#grid li").nth(5).locator(".feedback-reasons")
+    expect(reasons).to_be_visible()
+    page.screenshot(path=str(SHOTS / f"reasons-{name}.png"))
+    reasons.locator("[data-reason='too-dark']").click()
+    expect(page.locator("#grid .card-title", has_text=hidden_title)).to_have_count(0)
+    expect(page.locator("#results-message")).to_contain_text("see this film again")
+
+    page.click(".chip[data-emotion='happy']")  # a new grid: the taste goes with it
+    expect(page.locator("#tuned")).to_contain_text("Tuned to your taste")
+    wait_for_cards(page, 20)
+    assert hidden_title not in page.locator("#grid .card-title").all_inner_texts()
+    asked = [r.url for r in page.requests if "/api/recommendations" in r.url]
+    assert "taste=" in asked[-1]
+    page.screenshot(path=str(SHOTS / f"tuned-{name}.png"))
+
+    page.locator("#grid .card").first.click()
+    page.wait_for_selector("#details[open]")
+    expect(page.locator("#details-similar-list li").first).to_be_visible()
+    page.locator("#details-similar").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"details-{name}.png"))
+    page.locator("#details-similar-list button").first.click()
+    expect(page.locator("#details-title")).not_to_be_empty()
+    page.click("#details-close")
+
+    page.locator("#tuned button").click()
+    expect(page.locator("#tuned")).to_have_count(0)
+    assert stored_taste(page) == ""
