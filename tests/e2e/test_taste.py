@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_browser import wait_for_cards
+from tests.e2e.test_first_minutes import axe_violations
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path("/tmp/taste-shots")
@@ -22,7 +23,7 @@ def stored_taste(page) -> str:
 @pytest.mark.parametrize(("name", "viewport"), [("desktop", (1280, 800)), ("phone", (390, 844))])
 def test_a_guest_likes_hides_and_gets_a_tuned_grid(make_page, name, viewport):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = make_page(viewport=viewport)
+    page = make_page(viewport=viewport, axe=True)
     page.click(".chip[data-emotion='happy']")
     wait_for_cards(page, 20)
     expect(page.locator("#tuned")).to_have_count(0)
@@ -37,6 +38,7 @@ def test_a_guest_likes_hides_and_gets_a_tuned_grid(make_page, name, viewport):
     reasons = page.locator("#grid li").nth(5).locator(".feedback-reasons")
     expect(reasons).to_be_visible()
     page.screenshot(path=str(SHOTS / f"reasons-{name}.png"))
+    assert axe_violations(page) == []
     reasons.locator("[data-reason='too-dark']").click()
     expect(page.locator("#grid .card-title", has_text=hidden_title)).to_have_count(0)
     expect(page.locator("#results-message")).to_contain_text("see this film again")
@@ -54,6 +56,7 @@ def test_a_guest_likes_hides_and_gets_a_tuned_grid(make_page, name, viewport):
     expect(page.locator("#details-similar-list li").first).to_be_visible()
     page.locator("#details-similar").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / f"details-{name}.png"))
+    assert axe_violations(page) == []
     page.locator("#details-similar-list button").first.click()
     expect(page.locator("#details-title")).not_to_be_empty()
     page.click("#details-close")

@@ -28,7 +28,7 @@ STRENGTH = 1.2  # prior units per unit of taste score
 STRENGTHS: dict[str | None, float] = {"neutral": 2.0}
 JITTER = 0.25  # the seeded noise's range, in prior units
 DIVERSITY = 0.6  # how much likeness to the chosen films costs on the first page
-HEAD = 30  # the best-scored films the first page is chosen from
+HEAD = 25  # the best-scored films the first page is chosen from
 RERANKED = 80  # the films the taste may move (the rest keep their static order after them)
 PRIOR_SCALE = 20  # places after which the prior has fallen by log(2)
 
@@ -70,17 +70,28 @@ def rerank(
     return [items[i] for i in head] + [items[i] for i in order if i not in chosen] + [*tail]
 
 
+_RARITY: dict[tuple[tuple[str, ...], ...], dict[str, float]] = {}
+
+
 def _rarity(owns: Sequence[tuple[str, ...]]) -> dict[str, float]:
     """How rare each feature is among the films to rank, as an inverse document frequency
     scaled so that a feature every film has counts 1: a taste for a feature most of the
     films share (English, the United States, a film of medium length) moves them all alike
     and says little, while a liked feature few of them have (Animation among dramas) is the
-    signal that sets a film apart."""
-    counts: Counter[str] = Counter()
-    for own in owns:
-        counts.update(own)
-    n = len(owns)
-    return {f: 1.0 + log((n + 1) / (c + 1)) for f, c in counts.items()}
+    signal that sets a film apart. Remembered by the films' features (a mood's candidates
+    are the same list for everyone; nothing about a viewer is in the key)."""
+    key = tuple(owns)
+    found = _RARITY.get(key)
+    if found is None:
+        counts: Counter[str] = Counter()
+        for own in owns:
+            counts.update(own)
+        n = len(owns)
+        found = {f: 1.0 + log((n + 1) / (c + 1)) for f, c in counts.items()}
+        if len(_RARITY) >= 256:  # a few lists of films (moods, filters) at a time
+            _RARITY.clear()
+        _RARITY[key] = found
+    return found
 
 
 def diverse(
