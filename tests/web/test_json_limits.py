@@ -14,7 +14,7 @@ from emotionpix.web.api import MAX_JSON_BYTES, MAX_JSON_DEPTH
 from tests.accounts import console, csrf_token, verified_user
 
 # Every endpoint that reads a JSON body (request.get_json).
-JSON_ENDPOINTS = ["/api/watchlist", "/api/seen", "/api/moods"]
+JSON_ENDPOINTS = ["/api/watchlist", "/api/seen", "/api/moods", "/api/feedback"]
 
 HOSTILE = {
     "60,000 open brackets": ("[" * 60_000, 400),

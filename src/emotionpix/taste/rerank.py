@@ -30,6 +30,9 @@ JITTER = 0.25  # the seeded noise's range, in prior units
 DIVERSITY = 0.6  # how much likeness to the chosen films costs on the first page
 HEAD = 25  # the best-scored films the first page is chosen from
 RERANKED = 80  # the films the taste may move (the rest keep their static order after them)
+# ... and where taste decides, the whole pool: a neutral grid can then bring up the one
+# thoughtful animated film far down its static order for a viewer who loves animation.
+RERANKED_BY_MOOD: dict[str | None, int] = {"neutral": 200}
 PRIOR_SCALE = 20  # places after which the prior has fallen by log(2)
 
 
@@ -49,10 +52,12 @@ def rerank(
     first: int,
 ) -> list[T]:
     """``items`` (best first) in the order the taste prefers; the first ``first`` chosen for
-    variety as well as score. Only the first ``RERANKED`` move: a film further down the
-    static order would need more taste than five signals give to reach the first page."""
+    variety as well as score. Only the first ``RERANKED`` move (in the leading mood's
+    ``RERANKED_BY_MOOD``, more): a film further down the static order would need more taste
+    than five signals give to reach the first page."""
     rng = random.Random(seed)
-    items, tail = items[:RERANKED], items[RERANKED:]
+    reach = max((RERANKED_BY_MOOD.get(emotion(item), RERANKED) for item in items[:1]), default=0)
+    items, tail = items[:reach], items[reach:]
     owns = [features(movie(item)) for item in items]
     moods = [emotion(item) for item in items]
     rarity = _rarity(owns)
