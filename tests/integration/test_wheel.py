@@ -49,6 +49,7 @@ def test_the_wheel_is_small_and_holds_no_research_work(wheel):
         "MODELS.md",
         "blazeface_full_range.onnx",
         "blazeface_short_range.onnx",
+        "drawn_gate.json",  # the drawn-face gate's weights (issue 34)
         "emotionpix_wide.onnx",
         "fer_mini_xception.onnx",
     ]
