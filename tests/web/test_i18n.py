@@ -173,5 +173,5 @@ def test_a_room_s_kept_reasons_are_one_language_whoever_changed_the_mood(app):
     code = host.post("/api/rooms", json={"name": "Ana"}).get_json()["code"]
     state = host.post(f"/api/rooms/{code}/mood", json={"emotion": "happy"}).get_json()
     reason = state["movies"][0]["reason"]
-    assert reason.startswith("A light-hearted")
+    assert reason.startswith(("A ", "An "))  # English, quoting the film's tones
     assert not re.search(r"[\u0900-\u097f]", reason)
