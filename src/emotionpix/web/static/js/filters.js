@@ -55,7 +55,8 @@ export const chosen = () => Object.keys(query()).length > 0;
 function summary() {
   const now = read();
   const names = [...form().querySelectorAll('input[name="language"]:checked')].map((box) => box.parentElement.textContent.trim());
-  const parts = [names.length ? names.join(", ") : t("any language"), `${now.from}–${now.to || t("now")}`];
+  const to = now.to || t("now");
+  const parts = [names.length ? names.join(", ") : t("any language"), `${now.from}–${to}`];
   if (now.max_runtime) parts.push(t("up to %(minutes)s min", { minutes: now.max_runtime }));
   if (now.family) parts.push(t("family-safe"));
   $("#filters-summary").textContent = parts.join(" · ");
