@@ -53,7 +53,7 @@ def index() -> str:
         "leave_out": [
             (
                 tag,
-                TONES.get(tag) or NOTES[tag],
+                gettext(TONES.get(tag) or NOTES[tag]),
                 tone_name(tag) if tag in TONE_WORDS else note_name(tag),
             )
             for tag in LEAVE_OUT
