@@ -32,6 +32,9 @@ YEAR = 365 * 24 * 3600
 # The JavaScript's translatable calls: t("text", {params}), tn("one", "other", n, {params}).
 JS_KEYWORDS = {"t": None, "tn": (1, 2)}
 
+# English names the providers use for a language where Babel's English name differs.
+LANGUAGE_ALIASES = {"Bengali": "bn"}
+
 bp = Blueprint("i18n", __name__)
 
 
@@ -124,7 +127,12 @@ def language_names(locale: str) -> dict[str, str]:
         return {}
     english, local = Locale(SOURCE_LANGUAGE).languages, Locale.parse(locale).languages
     codes = [str(code) for code in english if len(str(code)) == 2 or code in {"yue", "fil"}]
-    return {str(english[code]): str(local[code]) for code in codes if local.get(code)}
+    names = {str(english[code]): str(local[code]) for code in codes if local.get(code)}
+    # The providers' (and the filters') English names where Babel's differ ("Bangla").
+    names.update(
+        {alias: str(local[code]) for alias, code in LANGUAGE_ALIASES.items() if local.get(code)}
+    )
+    return names
 
 
 def _back() -> BaseResponse:
