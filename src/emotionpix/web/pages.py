@@ -103,7 +103,9 @@ def _page_choices() -> Choices:
     for name in ("from", "to", "max_runtime"):
         raw = request.args.get(name, "").strip()
         if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
-            raise InvalidInput(f"{name} must be a whole number.", code=f"invalid_{name}")
+            raise InvalidInput(
+                gettext("%(name)s must be a whole number.", name=name), code=f"invalid_{name}"
+            )
         numbers[name] = int(raw) if raw else None
     family = request.args.get("family")
     return requests.checked_choices(
