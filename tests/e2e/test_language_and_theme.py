@@ -55,7 +55,9 @@ ALLOWED_LATIN = {
 # What the page shows as it came from the film data (titles, names, languages).
 FILM_DATA = (
     ".card-title, .card-original, .poster, #details-title, #details-original, "
-    "#details-meta, #details-overview, #details-director, #details-cast, #details-trailer"
+    "#details-meta, #details-overview, #details-director, #details-cast, #details-trailer, "
+    # "More like this": the films' titles, and reasons that name a film, its director, its cast
+    "#details-similar-list"
 )
 VISIBLE_TEXT = """(skip) => {
   const words = [];
@@ -171,10 +173,11 @@ def test_the_language_switch_is_remembered(browser, live_server, opened):
 def test_the_scripts_speak_the_page_language(browser, live_server, opened, tmp_path):
     context, page = open_page(browser, live_server + "/", language="hi")
     opened.append((context, page))
-    page.fill("#q", "zzqqxx")
+    page.fill("#q", "Oppenheimer")  # after the offline catalog's last year
     page.press("#q", "Enter")
-    expect(page.locator("#results-heading")).to_have_text("“zzqqxx” के नतीजे")
-    expect(page.locator(".empty")).to_contain_text("से मिलता कोई नाम नहीं मिला")
+    expect(page.locator("#results-heading")).to_have_text("“Oppenheimer” के नतीजे")
+    expect(page.locator(".empty")).to_contain_text("“Oppenheimer” ऑफ़लाइन कैटलॉग में नहीं है")
+    expect(page.locator("#drawn-from")).to_have_text("ऑफ़लाइन कैटलॉग (2014 तक की फ़िल्में) में खोजा गया।")
     notes = tmp_path / "notes.txt"
     notes.write_text("not a photo")
     page.set_input_files("#upload", str(notes))

@@ -16,6 +16,7 @@ _translate: Callable[[str], str] = lambda message: message  # noqa: E731
 _translate_plural: Callable[[str, str, int], str] = lambda one, other, n: one if n == 1 else other  # noqa: E731
 _number: Callable[[float], str] = lambda value: f"{value:,}"  # noqa: E731
 _translate_in: Callable[[str, str], str] = lambda context, message: message  # noqa: E731
+_language: Callable[[str], str] = lambda name: name  # noqa: E731
 
 
 def install(
@@ -29,6 +30,17 @@ def install(
     global _translate, _translate_plural, _number, _translate_in
     _translate, _translate_plural, _number = translate, translate_plural, number
     _translate_in = translate_in
+
+
+def install_language_names(name: Callable[[str], str]) -> None:
+    """Put the web layer's names of films' languages in place ("Hindi" -> "हिन्दी")."""
+    global _language
+    _language = name
+
+
+def language_name(name: str) -> str:
+    """A film's language, given by its English name, as the viewer's language names it."""
+    return _language(name)
 
 
 def gettext(message: str, **params: Any) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from emotionpix.cache import Cache
 from emotionpix.core.errors import InvalidInput, NotFound, ServiceUnavailable
 from emotionpix.core.filters import Choices, Filters, WatchFilter
-from emotionpix.core.i18n import gettext
+from emotionpix.core.i18n import N_, gettext, language_name
 from emotionpix.core.movies import Movie
 from emotionpix.core.records import shape
 from emotionpix.providers import MovieProvider, ProviderError
@@ -46,7 +46,7 @@ from emotionpix.taste.similar import similar
 # entries written before are misses, never values that no longer decode.
 MOVIE_SHAPE = shape(Movie)
 # How the page names each provider's films.
-PROVIDER_NAMES = {"catalog": "the offline catalog", "tmdb": "TMDB", "imdb236": "IMDb"}
+PROVIDER_NAMES = {"catalog": N_("the offline catalog"), "tmdb": "TMDB", "imdb236": "IMDb"}
 WATCH_POOLS = 64  # pools for other filters (services, viewers' choices) kept built at once
 KIN_GENRES = 3  # "more like this" looks among the films of the film's first genres
 KIN_LIMIT = 400  # the most voted of each
@@ -255,7 +255,7 @@ class Recommender:
             source=source,
             movies=movies,
             hidden=len(matched) - len(kept),
-            drawn_from=f"Searched {self._named(source)}.",
+            drawn_from=gettext("Searched %(source)s.", source=self._named(source)),
             not_found=None if matched else self._not_found(query, source),
         )
 
@@ -264,16 +264,25 @@ class Recommender:
         (films up to 2014): in Hindi or English, from 1970, rated 7+ by at least 10
         critics." """
         filters = choices.narrow(self.filters) if choices else self.filters
-        languages = " or ".join(filters.languages) if filters.languages else "any language"
+        names = [language_name(name) for name in filters.languages]
+        languages = names[0] if names else gettext("any language")
+        for name in names[1:]:
+            languages = gettext("%(first)s or %(second)s", first=languages, second=name)
         years = (
-            f"from {filters.year_from}"
+            gettext("from %(year)s", year=filters.year_from)
             if filters.year_to >= date.today().year
-            else f"from {filters.year_from} to {filters.year_to}"
+            else gettext("from %(start)s to %(end)s", start=filters.year_from, end=filters.year_to)
         )
         provider = self._provider_of(source)
-        return (
-            f"Drawn from {self._named(source)}: in {languages}, {years}, rated "
-            f"{filters.min_rating:g}+ by at least {filters.min_votes} {provider.votes_unit}."
+        return gettext(
+            "Drawn from %(source)s: in %(languages)s, %(years)s, rated %(rating)s+ by at least "
+            "%(votes)s %(unit)s.",
+            source=self._named(source),
+            languages=languages,
+            years=years,
+            rating=f"{filters.min_rating:g}",
+            votes=filters.min_votes,
+            unit=gettext(provider.votes_unit),
         )
 
     def _provider_of(self, source: str) -> MovieProvider:
@@ -286,21 +295,24 @@ class Recommender:
         """ "the offline catalog (films up to 2014)", "TMDB"."""
         provider = self._provider_of(source)
         name = PROVIDER_NAMES.get(provider.name, provider.name)
+        name = gettext(name) if provider.name in PROVIDER_NAMES else name
         last = getattr(provider, "last_year", None)
-        return f"{name} (films up to {last})" if last else name
+        return gettext("%(name)s (films up to %(year)s)", name=name, year=last) if last else name
 
     def _not_found(self, query: str, source: str) -> str:
         """Why a search found nothing: an offline catalog says where it ends, and how to
         get newer films, rather than blaming the spelling."""
         last = getattr(self._provider_of(source), "last_year", None)
         if last:
-            return (
-                f"“{query}” is not in the offline catalog, which ends in {last} — add a TMDB "
-                "key for newer films. If it is older, try its original title or another "
-                "spelling."
+            return gettext(
+                "“%(query)s” is not in the offline catalog, which ends in %(year)s — add a TMDB "
+                "key for newer films. If it is older, try its original title or another spelling.",
+                query=query,
+                year=last,
             )
-        return (
-            f"No titles match “{query}”. Try its original title, another spelling or fewer words."
+        return gettext(
+            "No titles match “%(query)s”. Try its original title, another spelling or fewer words.",
+            query=query,
         )
 
     def movie(self, movie_id: str) -> Movie:

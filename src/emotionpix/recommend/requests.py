@@ -133,8 +133,12 @@ def checked_choices(
         name = next((n for n, c in LANGUAGES.items() if code in (c, n.casefold())), None)
         if name is None:
             raise InvalidInput(
-                f"languages takes ISO 639-1 codes separated by commas, such as hi,en; "
-                f"{code[:20]!r} is not one of: {', '.join(sorted(LANGUAGES.values()))}.",
+                gettext(
+                    "languages takes ISO 639-1 codes separated by commas, such as hi,en; "
+                    "%(code)s is not one of: %(choices)s.",
+                    code=repr(code[:20]),
+                    choices=", ".join(sorted(LANGUAGES.values())),
+                ),
                 code="invalid_languages",
             )
         if name not in names:
@@ -142,18 +146,28 @@ def checked_choices(
     for year, which in ((year_from, "from"), (year_to, "to")):
         if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
             raise InvalidInput(
-                f"{which} must be a year from {FIRST_YEAR} to {LAST_YEAR}.", code=f"invalid_{which}"
+                gettext(
+                    "%(which)s must be a year from %(first)s to %(last)s.",
+                    which=which,
+                    first=FIRST_YEAR,
+                    last=LAST_YEAR,
+                ),
+                code=f"invalid_{which}",
             )
     if year_from is not None and year_to is not None and year_from > year_to:
-        raise InvalidInput("from must not be after to.", code="invalid_years")
+        raise InvalidInput(gettext("from must not be after to."), code="invalid_years")
     if max_runtime is not None and not MIN_RUNTIME <= max_runtime <= MAX_RUNTIME:
         raise InvalidInput(
-            f"max_runtime must be from {MIN_RUNTIME} to {MAX_RUNTIME} minutes.",
+            gettext(
+                "max_runtime must be from %(least)s to %(most)s minutes.",
+                least=MIN_RUNTIME,
+                most=MAX_RUNTIME,
+            ),
             code="invalid_max_runtime",
         )
     flag = (family or "").strip().lower()
     if flag not in FLAGS:
-        raise InvalidInput("family must be 1 or 0.", code="invalid_family")
+        raise InvalidInput(gettext("family must be 1 or 0."), code="invalid_family")
     return Choices(tuple(names), year_from, year_to, max_runtime, FLAGS[flag])
 
 

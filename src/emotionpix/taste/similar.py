@@ -8,7 +8,9 @@ from collections.abc import Iterable, Mapping
 from math import sqrt
 from typing import Any
 
+from emotionpix.core.i18n import genre_name, gettext, language_name
 from emotionpix.core.text import normalise
+from emotionpix.core.tones import TONE_WORDS, tone_name
 
 TONE_WEIGHT = 3.0  # the tone sets' cosine counts this much
 GENRE_WEIGHT = 2.0
@@ -58,20 +60,28 @@ def reason(film: Mapping[str, Any], other: Mapping[str, Any]) -> str:
     parts: list[str] = []
     tones = [t for t in other.get("tones") or () if t in _tones(film)][:SHOWN_TONES]
     if tones:
-        parts.append(", ".join(tones))
+        parts.append(", ".join(tone_name(t) if t in TONE_WORDS else t for t in tones))
     genres = [g for g in other.get("genres") or () if g.casefold() in _genres(film)]
     if genres:
-        parts.append(", ".join(genres))
+        parts.append(", ".join(genre_name(g) for g in genres))
     if film.get("director") and _same(film.get("director"), other.get("director")):
-        parts.append(f"directed by {other['director']}")
+        parts.append(gettext("directed by %(director)s", director=other["director"]))
     cast = [c for c in other.get("cast") or () if normalise(c) in _cast(film)][:2]
     if cast:
-        parts.append(f"with {' and '.join(cast)}")
+        if len(cast) == 1:
+            parts.append(gettext("with %(name)s", name=cast[0]))
+        else:
+            parts.append(gettext("with %(first)s and %(second)s", first=cast[0], second=cast[1]))
     if _decade(film) is not None and _decade(film) == _decade(other):
-        parts.append(f"from the {_decade(film)}s")
+        parts.append(gettext("from the %(decade)ss", decade=_decade(film)))
     if _language(film) and _language(film) == _language(other):
-        parts.append(f"in {(other.get('languages') or ('',))[0]}")
-    return f"Like {film.get('title')}: {'; '.join(parts)}" if parts else f"Like {film.get('title')}"
+        language = (other.get("languages") or ("",))[0]
+        parts.append(gettext("in %(language)s", language=language_name(language)))
+    if parts:
+        return gettext(
+            "Like %(title)s: %(shared)s", title=film.get("title"), shared="; ".join(parts)
+        )
+    return gettext("Like %(title)s", title=film.get("title"))
 
 
 def _same_film_keys(movie: Mapping[str, Any]) -> set[str]:

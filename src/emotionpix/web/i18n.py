@@ -20,7 +20,7 @@ from flask_babel import Babel, format_decimal, get_locale, get_translations
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from emotionpix.core import i18n
+from emotionpix.core import i18n, tones
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 SCRIPTS = Path(__file__).resolve().parent / "static" / "js"
@@ -31,6 +31,9 @@ THEMES = ("light", "dark")  # anything else: the system's (prefers-color-scheme)
 YEAR = 365 * 24 * 3600
 # The JavaScript's translatable calls: t("text", {params}), tn("one", "other", n, {params}).
 JS_KEYWORDS = {"t": None, "tn": (1, 2)}
+
+# English names the providers use for a language where Babel's English name differs.
+LANGUAGE_ALIASES = {"Bengali": "bn"}
 
 bp = Blueprint("i18n", __name__)
 
@@ -98,6 +101,9 @@ def script_catalog() -> dict[str, Any]:
         "languages": language_names(locale_code()),
         "emotions": {label: i18n.emotion_name(label) for label in i18n.EMOTION_NAMES},
         "genres": {genre: i18n.genre_name(genre) for genre in i18n.GENRE_NAMES},
+        "tones": {tone: tones.tone_name(tone) for tone in tones.TONE_WORDS},
+        "endings": {ending: tones.ending_name(ending) for ending in tones.ENDING_WORDS},
+        "notes": {note: tones.note_name(note) for note in tones.NOTE_WORDS},
     }
 
 
@@ -121,7 +127,12 @@ def language_names(locale: str) -> dict[str, str]:
         return {}
     english, local = Locale(SOURCE_LANGUAGE).languages, Locale.parse(locale).languages
     codes = [str(code) for code in english if len(str(code)) == 2 or code in {"yue", "fil"}]
-    return {str(english[code]): str(local[code]) for code in codes if local.get(code)}
+    names = {str(english[code]): str(local[code]) for code in codes if local.get(code)}
+    # The providers' (and the filters') English names where Babel's differ ("Bangla").
+    names.update(
+        {alias: str(local[code]) for alias, code in LANGUAGE_ALIASES.items() if local.get(code)}
+    )
+    return names
 
 
 def _back() -> BaseResponse:
@@ -193,6 +204,11 @@ def init_app(app: Flask) -> None:
         lambda one, other, n: get_translations().ungettext(one, other, n),
         lambda value: format_decimal(value) if has_request_context() else f"{value:,}",
         lambda context, message: get_translations().upgettext(context, message),
+    )
+    i18n.install_language_names(
+        lambda name: (
+            language_names(locale_code()).get(name, name) if has_request_context() else name
+        )
     )
     app.context_processor(_page_context)
     app.add_template_filter(strong, "strong")

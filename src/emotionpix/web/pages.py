@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from emotionpix._version import __version__
 from emotionpix.core.errors import AppError, InvalidInput
 from emotionpix.core.filters import Choices, Filters
-from emotionpix.core.i18n import emotion_name, genre_name, gettext
-from emotionpix.core.tones import NOTES, TONES
+from emotionpix.core.i18n import emotion_name, genre_name, gettext, language_name, ngettext
+from emotionpix.core.tones import NOTES, TONE_WORDS, TONES, note_name, tone_name
 from emotionpix.db import guard, sqlite_file_present, start_ping
 from emotionpix.errors import UriTooLong
 from emotionpix.protection import store_health
@@ -50,7 +50,14 @@ def index() -> str:
         "max_upload_mb": f"{max_upload / 2**20:.0f}",
         "welcome": request.args.get("welcome") == "1",  # just confirmed the account's email
         "watch": watch_guide() is not None,  # where to watch: TMDB configured
-        "leave_out": [(tag, TONES.get(tag) or NOTES[tag]) for tag in LEAVE_OUT],
+        "leave_out": [
+            (
+                tag,
+                gettext(TONES.get(tag) or NOTES[tag]),
+                tone_name(tag) if tag in TONE_WORDS else note_name(tag),
+            )
+            for tag in LEAVE_OUT
+        ],
         "filter_note": "",
     }
     try:
@@ -96,7 +103,9 @@ def _page_choices() -> Choices:
     for name in ("from", "to", "max_runtime"):
         raw = request.args.get(name, "").strip()
         if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
-            raise InvalidInput(f"{name} must be a whole number.", code=f"invalid_{name}")
+            raise InvalidInput(
+                gettext("%(name)s must be a whole number.", name=name), code=f"invalid_{name}"
+            )
         numbers[name] = int(raw) if raw else None
     family = request.args.get("family")
     return requests.checked_choices(
@@ -109,7 +118,9 @@ def _filter_context(defaults: Filters, choices: Choices) -> dict[str, Any]:
     shown = choices.narrow(defaults)
     return {
         "choices": bool(choices),
-        "language_options": requests.LANGUAGE_OPTIONS,
+        "language_options": [
+            (code, language_name(name)) for code, name in requests.LANGUAGE_OPTIONS
+        ],
         "default_languages": requests.language_codes(defaults.languages),
         "default_from": defaults.year_from,
         "decades": DECADES,
@@ -124,13 +135,14 @@ def _filter_context(defaults: Filters, choices: Choices) -> dict[str, Any]:
 
 def filters_summary(shown: Filters, choices: Choices) -> str:
     """ "Hindi, English · 1970 to now", "Hindi · 1990 to 2014 · up to 120 min · family-safe"."""
-    parts = [", ".join(shown.languages) or "any language"]
-    to = "now" if choices.year_to is None else str(choices.year_to)
+    names = [language_name(name) for name in shown.languages]
+    parts = [", ".join(names) or gettext("any language")]
+    to = gettext("now") if choices.year_to is None else str(choices.year_to)
     parts.append(f"{shown.year_from}\u2013{to}")
     if choices.max_runtime:
-        parts.append(f"up to {choices.max_runtime} min")
+        parts.append(gettext("up to %(minutes)s min", minutes=choices.max_runtime))
     if choices.family:
-        parts.append("family-safe")
+        parts.append(gettext("family-safe"))
     return " · ".join(parts)
 
 
@@ -139,9 +151,12 @@ def few_films_note(total: int, choices: Choices) -> str:
     if not choices or total >= FEW_FILMS:
         return ""
     if total == 0:
-        return "No films pass your filters for this mood. Widen them under “Films”."
-    film = "film passes" if total == 1 else "films pass"
-    return f"Only {total} {film} your filters for this mood. Widen them under “Films” for more."
+        return gettext("No films pass your filters for this mood. Widen them under “Films”.")
+    return ngettext(
+        "Only %(num)s film passes your filters for this mood. Widen them under “Films” for more.",
+        "Only %(num)s films pass your filters for this mood. Widen them under “Films” for more.",
+        total,
+    )
 
 
 @bp.app_context_processor

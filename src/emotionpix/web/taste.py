@@ -14,6 +14,7 @@ from flask import Blueprint
 from emotionpix.auth.personal import Film, seen
 from emotionpix.auth.session import current_user, personal
 from emotionpix.core.errors import InvalidInput
+from emotionpix.core.i18n import gettext
 from emotionpix.protection import never_stored
 from emotionpix.recommend.moods import MODES
 from emotionpix.taste import compact
@@ -32,7 +33,10 @@ def _choice(body: dict[str, Any], field: str, allowed: tuple[str, ...]) -> str |
         return None
     if value not in allowed:
         raise InvalidInput(
-            f"{field} must be one of: {', '.join(allowed)}.", code=f"invalid_{field}"
+            gettext(
+                "%(field)s must be one of: %(choices)s.", field=field, choices=", ".join(allowed)
+            ),
+            code=f"invalid_{field}",
         )
     return str(value)
 
@@ -46,15 +50,19 @@ def feedback() -> tuple[dict[str, Any], int]:
     film_id = _movie_id(body.get("movie_id"))
     verdict = _choice(body, "verdict", VERDICTS)
     if verdict is None:
-        raise InvalidInput("Say like or dislike: verdict is missing.", code="invalid_verdict")
+        raise InvalidInput(
+            gettext("Say like or dislike: verdict is missing."), code="invalid_verdict"
+        )
     reason = _choice(body, "reason", tuple(REASONS))
     if reason is not None and verdict != "dislike":
-        raise InvalidInput("A reason goes with a dislike only.", code="invalid_reason")
+        raise InvalidInput(gettext("A reason goes with a dislike only."), code="invalid_reason")
     emotion = _emotion(body["emotion"], "emotion") if body.get("emotion") is not None else None
     mode = _choice(body, "mode", MODES)
     raw = body.get("taste")
     if raw is not None and not isinstance(raw, str):
-        raise InvalidInput("taste must be the text /api/feedback returned.", code="invalid_taste")
+        raise InvalidInput(
+            gettext("taste must be the text /api/feedback returned."), code="invalid_taste"
+        )
     movie = recommender().movie(film_id).to_dict()  # the film as the provider has it
     signal = Signal.about(movie, verdict, reason, emotion)
     hidden = "everywhere" if verdict == "dislike" and reason != "not-in-mood" else None

@@ -9,7 +9,7 @@ import * as details from "./details.js";
 import { $, hush, reveal, say } from "./dom.js";
 import * as filters from "./filters.js";
 import * as grid from "./grid.js";
-import { emotionName, genreName, t } from "./i18n.js";
+import { emotionName, genreName, t, tn } from "./i18n.js";
 import * as library from "./library.js";
 import * as mode from "./mode.js";
 import * as taste from "./taste.js";
@@ -160,7 +160,7 @@ function showReaderProgress({ loaded, total, done, firstTime }) {
   box.hidden = false;
   $("#reader-progress-bar").max = total;
   $("#reader-progress-bar").value = loaded;
-  $("#reader-progress-text").textContent = `Getting the face reader ready — ${MB(loaded)} of ${MB(total)} MB`;
+  $("#reader-progress-text").textContent = t("Getting the face reader ready — %(loaded)s of %(total)s MB", { loaded: MB(loaded), total: MB(total) });
   $("#reader-progress-once").hidden = !firstTime;
 }
 
@@ -222,7 +222,7 @@ async function runSearch(query) {
     taste.decorate(cards);
     watch.decorate(cards, answer.movies);
     watch.showFiltered(answer);
-    filters.showNote(answer.hidden ? `${answer.hidden} more ${answer.hidden === 1 ? "title matches" : "titles match"} but your filters leave ${answer.hidden === 1 ? "it" : "them"} out.` : "");
+    filters.showNote(answer.hidden ? tn("%(num)s more title matches but your filters leave it out.", "%(num)s more titles match but your filters leave them out.", answer.hidden) : "");
     reveal($("#results-heading"));
   } catch (error) {
     say("#search-message", error.message, { error: true });

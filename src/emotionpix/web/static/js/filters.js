@@ -5,6 +5,7 @@
 // from them is sent.
 
 import { $ } from "./dom.js";
+import { t, tn } from "./i18n.js";
 
 const KEY = "emotionpix.filters";
 // How few films make the grid say so.
@@ -54,9 +55,10 @@ export const chosen = () => Object.keys(query()).length > 0;
 function summary() {
   const now = read();
   const names = [...form().querySelectorAll('input[name="language"]:checked')].map((box) => box.parentElement.textContent.trim());
-  const parts = [names.length ? names.join(", ") : "any language", `${now.from}–${now.to || "now"}`];
-  if (now.max_runtime) parts.push(`up to ${now.max_runtime} min`);
-  if (now.family) parts.push("family-safe");
+  const to = now.to || t("now");
+  const parts = [names.length ? names.join(", ") : t("any language"), `${now.from}–${to}`];
+  if (now.max_runtime) parts.push(t("up to %(minutes)s min", { minutes: now.max_runtime }));
+  if (now.family) parts.push(t("family-safe"));
   $("#filters-summary").textContent = parts.join(" · ");
 }
 
@@ -79,8 +81,12 @@ function remembered() {
 // What the grid says when the filters leave few films (or "" when they don't, or none is set).
 export function note(total) {
   if (!chosen() || total >= FEW) return "";
-  if (total === 0) return "No films pass your filters for this mood. Widen them under “Films”.";
-  return `Only ${total} ${total === 1 ? "film passes" : "films pass"} your filters for this mood. Widen them under “Films” for more.`;
+  if (total === 0) return t("No films pass your filters for this mood. Widen them under “Films”.");
+  return tn(
+    "Only %(num)s film passes your filters for this mood. Widen them under “Films” for more.",
+    "Only %(num)s films pass your filters for this mood. Widen them under “Films” for more.",
+    total,
+  );
 }
 
 export function showNote(text) {

@@ -37,8 +37,9 @@ function card(movie) {
   $(".card-title", item).textContent = movie.title;
   $(".card-original", item).textContent = movie.original_title ?? "";
   const rating = movie.rating === null ? "" : ` · ★ ${movie.rating.toFixed(1)}`;
-  const length = !movie.poster_url && movie.runtime ? ` · ${t("%(minutes)s min", { minutes: movie.runtime })}` : "";
-  $(".card-meta", item).textContent = `${movie.year ?? t("Year unknown")}${rating}${length}`;
+  const length = !movie.poster_url && movie.runtime ? " · " + t("%(minutes)s min", { minutes: movie.runtime }) : "";
+  const year = movie.year ?? t("Year unknown");
+  $(".card-meta", item).textContent = `${year}${rating}${length}`;
   $(".card-reason", item).textContent = movie.reason ?? "";
   return item;
 }

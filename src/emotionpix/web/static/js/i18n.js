@@ -37,3 +37,7 @@ export const emotionName = (label) => catalog.emotions?.[label] ?? label;
 export const genreName = (genre) => catalog.genres?.[genre] ?? genre;
 // A film's language, given by its English name, as the page's language names it.
 export const languageName = (name) => catalog.languages?.[name] ?? name;
+// A film's tones, its ending and its content notes (codes from the API) as the page names them.
+export const toneName = (tone) => catalog.tones?.[tone] ?? tone.replaceAll("-", " ");
+export const endingName = (ending) => catalog.endings?.[ending] ?? ending;
+export const noteName = (note) => catalog.notes?.[note] ?? note.replaceAll("-", " ");

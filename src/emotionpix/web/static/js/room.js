@@ -87,9 +87,8 @@ function renderFilms(state) {
   }
   const voted = state.members.filter((m) => m.voted).length;
   $("#votes-count").textContent = t("%(voted)s of %(count)s voted.", { voted, count: state.members.length });
-  $("#vetoed").textContent = state.vetoed.length
-    ? t("Vetoed: %(films)s", { films: state.vetoed.map((v) => t("%(title)s (by %(name)s)", { title: v.title ?? v.id, name: v.by })).join(", ") })
-    : "";
+  const vetoed = state.vetoed.map((v) => t("%(title)s (by %(name)s)", { title: v.title ?? v.id, name: v.by }));
+  $("#vetoed").textContent = vetoed.length ? t("Vetoed: %(films)s", { films: vetoed.join(", ") }) : "";
   const close = $("#close-vote");
   if (close) close.hidden = decided;
 }

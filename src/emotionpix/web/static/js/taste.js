@@ -6,16 +6,17 @@
 
 import * as api from "./api.js";
 import { $, el, say } from "./dom.js";
+import { t } from "./i18n.js";
 
 const KEY = "emotionpix.taste";
 const REASONS = {
-  "seen": "Seen it",
-  "not-in-mood": "Not in the mood for it",
-  "not-my-taste": "Not my taste",
-  "too-long": "Too long",
-  "too-old": "Too old",
-  "too-dark": "Too dark",
-  "not-my-language": "Not my language",
+  "seen": t("Seen it"),
+  "not-in-mood": t("Not in the mood for it"),
+  "not-my-taste": t("Not my taste"),
+  "too-long": t("Too long"),
+  "too-old": t("Too old"),
+  "too-dark": t("Too dark"),
+  "not-my-language": t("Not my language"),
 };
 
 const signedIn = () => document.body.dataset.signedIn === "true";
@@ -66,9 +67,9 @@ async function like(id) {
   for (const box of everywhere(id)) {
     const button = $(".like", box);
     button.setAttribute("aria-pressed", "true");
-    button.textContent = "👍 Liked";
+    button.textContent = t("👍 Liked");
   }
-  say("#results-message", "Noted: more films like this one.");
+  say("#results-message", t("Noted: more films like this one."));
 }
 
 async function dislike(id, reason) {
@@ -78,18 +79,18 @@ async function dislike(id, reason) {
     if ($("#details").open && $("#details .details-feedback").dataset.feedback === id) $("#details").close();
   }
   say("#results-message", answer.hidden === "mood"
-    ? "Got it: not for this mood. It may come back in another."
-    : "Got it: you won’t see this film again.");
+    ? t("Got it: not for this mood. It may come back in another.")
+    : t("Got it: you won’t see this film again."));
 }
 
 // The reasons, one tap each (or none), shown after "Not for me".
 function askWhy(box) {
   const row = $(".feedback-reasons", box);
   row.replaceChildren(
-    el("span", { className: "muted" }, "Why? (optional)"),
+    el("span", { className: "muted" }, t("Why? (optional)")),
     ...Object.entries(REASONS).map(([code, text]) =>
       el("button", { type: "button", className: "secondary small", dataset: { reason: code } }, text)),
-    el("button", { type: "button", className: "secondary small", dataset: { reason: "" } }, "Just hide it"),
+    el("button", { type: "button", className: "secondary small", dataset: { reason: "" } }, t("Just hide it")),
   );
   row.hidden = false;
   row.querySelector("button")?.focus();
@@ -112,9 +113,9 @@ async function act(button) {
 
 function controls(id) {
   return el("div", { className: "feedback", dataset: { feedback: id } },
-    el("button", { type: "button", className: "like secondary small", "aria-pressed": "false", title: "More like this" }, "👍 More like this"),
-    el("button", { type: "button", className: "dislike secondary small", title: "Not for me" }, "👎 Not for me"),
-    el("div", { className: "feedback-reasons", hidden: true, role: "group", "aria-label": "Why not for you?" }));
+    el("button", { type: "button", className: "like secondary small", "aria-pressed": "false", title: t("More like this") }, t("👍 More like this")),
+    el("button", { type: "button", className: "dislike secondary small", title: t("Not for me") }, t("👎 Not for me")),
+    el("div", { className: "feedback-reasons", hidden: true, role: "group", "aria-label": t("Why not for you?") }));
 }
 
 // Give the grid's new cards their feedback buttons.
@@ -130,19 +131,19 @@ export function decorate(items) {
 export function showTuned(answer, onReset) {
   $("#tuned")?.remove();
   if (!answer.tuned) return;
-  const reset = el("button", { type: "button", className: "link-button" }, "reset");
+  const reset = el("button", { type: "button", className: "link-button" }, t("reset"));
   reset.addEventListener("click", async () => {
     try {
       if (signedIn()) await api.resetTaste();
       keep("");
       $("#tuned")?.remove();
       await onReset();
-      say("#results-message", "Your taste is reset: these are everyone’s films for this mood.");
+      say("#results-message", t("Your taste is reset: these are everyone’s films for this mood."));
     } catch (error) {
       say("#results-message", error.message, { error: true });
     }
   });
-  $("#grid").before(el("p", { id: "tuned", className: "tuned muted", role: "status" }, "Tuned to your taste — ", reset));
+  $("#grid").before(el("p", { id: "tuned", className: "tuned muted", role: "status" }, t("Tuned to your taste — "), reset));
 }
 
 // The details overlay: the same buttons, and the "More like this" row.

@@ -3,6 +3,7 @@
 // exclude_tones; the server keeps nothing of it.
 
 import { $ } from "./dom.js";
+import { endingName, noteName, t, toneName } from "./i18n.js";
 
 const KEY = "emotionpix.exclude_tones";
 
@@ -51,18 +52,18 @@ export function init(onChange) {
 // The details overlay: how the film feels and what to know before pressing play.
 export function fill(movie) {
   const tones = $("#details-tones");
-  const feel = [...movie.tones];
-  if (movie.ending) feel.push(`ends ${movie.ending}`);
-  tones.textContent = feel.length ? `Feels: ${feel.join(" · ")}` : "";
+  const feel = movie.tones.map(toneName);
+  if (movie.ending) feel.push(t("ends %(ending)s", { ending: endingName(movie.ending) }));
+  tones.textContent = feel.length ? t("Feels: %(tones)s", { tones: feel.join(" · ") }) : "";
   tones.hidden = !feel.length;
   if (movie.tones_from === "keywords") {
     const source = document.createElement("span");
     source.className = "muted";
-    source.textContent = " (read from the film's keywords)";
+    source.textContent = " " + t("(read from the film's keywords)");
     tones.append(source);
   }
   const notes = $("#details-notes");
-  const named = movie.content_notes.map((note) => note.replaceAll("-", " "));
-  notes.textContent = named.length ? `Content notes: ${named.join(", ")}` : "";
+  const named = movie.content_notes.map(noteName);
+  notes.textContent = named.length ? t("Content notes: %(notes)s", { notes: named.join(", ") }) : "";
   notes.hidden = !named.length;
 }

@@ -49,7 +49,8 @@ export const currentRegion = () => (enabled() ? region : null);
 
 function summarise() {
   const names = [...document.querySelectorAll("#watch-services input:checked")].map((box) => box.dataset.name);
-  $("#watch-summary").textContent = `${region ?? ""} · ${names.length ? names.join(", ") : t("every service")}`;
+  const services = names.length ? names.join(", ") : t("every service");
+  $("#watch-summary").textContent = `${region ?? ""} · ${services}`;
 }
 
 async function showServices() {
