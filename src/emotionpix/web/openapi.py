@@ -10,19 +10,14 @@ from typing import Any
 
 from emotionpix._version import __version__
 from emotionpix.core.tones import ENDINGS, INTENSITIES, NOTES, TONES
+from emotionpix.web.openapi_parts import answer as _answer
+from emotionpix.web.openapi_parts import error as _error
 from emotionpix.web.rooms_openapi import ROOM_FILM, ROOM_PATHS
 from emotionpix.web.taste_openapi import SIMILAR_FILMS, TASTE, TASTE_PATHS
 
 
 def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
     return {"type": [kind, "null"], **extra}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
 
 
 def _json(description: str, schema: str) -> dict[str, Any]:
@@ -364,10 +359,6 @@ NO_TOKEN = _error(
     "Malformed body (invalid_json: not JSON, or nested deeper than 32), or no CSRF token"
 )
 BODY_TOO_LARGE = _error("A JSON body over 64 KB (invalid_json)")
-
-
-def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def _body(schema: dict[str, Any]) -> dict[str, Any]:

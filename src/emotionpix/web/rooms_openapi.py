@@ -5,16 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _error(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
-
-def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+from emotionpix.web.openapi_parts import answer as _answer
+from emotionpix.web.openapi_parts import error as _error
 
 
 def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:

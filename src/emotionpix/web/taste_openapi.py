@@ -8,18 +8,8 @@ from typing import Any
 from emotionpix.core.emotions import EMOTIONS
 from emotionpix.taste.compact import MAX_TEXT
 from emotionpix.taste.model import REASONS
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
-
-def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
+from emotionpix.web.openapi_parts import answer as _answer
+from emotionpix.web.openapi_parts import error as _error
 
 TASTE = {
     "name": "taste",
