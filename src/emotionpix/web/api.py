@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, g, request
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -148,15 +148,21 @@ def recommendations() -> dict[str, Any] | tuple[dict[str, Any], int, dict[str, s
     return body
 
 
+# Set on the request once a read of the viewer's own data failed: the next read in the same
+# request gives up at once, so a hung database costs a request one deadline, not one a read.
+STORE_DOWN = "emotionpix_store_down"
+
+
 def seen_by_viewer() -> frozenset[str]:
     """The films the signed-in viewer marked as seen (none for a guest, and none while the
     database is down: the films still come)."""
     user = current_user()
-    if user is None:
+    if user is None or g.get(STORE_DOWN):
         return frozenset()
     try:
         return personal().ids(seen, user.user_id)
     except SQLAlchemyError:
+        g.setdefault(STORE_DOWN, True)
         return frozenset()
 
 
@@ -199,9 +205,12 @@ def viewer_taste() -> Taste | None:
     if user is None:
         raw = request.args.get("taste", "").strip()
         return compact.decode(raw) if raw else None
+    if g.get(STORE_DOWN):
+        return None
     try:
         rows = personal().signals(user.user_id)
     except SQLAlchemyError:
+        g.setdefault(STORE_DOWN, True)
         return None
     return learn(
         Signal(
