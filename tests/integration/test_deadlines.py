@@ -29,12 +29,14 @@ from tests.integration.server import in_thread
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-CLIENTS = 12
+CLIENTS = 8
 SERVER_THREADS = 16  # emotionpix serve's default
 HUNG_FOR = 10.0  # seconds the server stays stopped
 # What a request may take while the database hangs: one missed database deadline (0.5 s)
-# and the request's own work on a small, busy machine (12 clients on 2 cores).
-REQUEST_DEADLINE = 1.5
+# and the request's own work on a small, busy machine (8 clients on 2 cores, in the full
+# suite with the browser tests' Chromium still running: 12 clients took up to 1.78 s there,
+# 1.1-1.2 s alone).
+REQUEST_DEADLINE = 2.0
 HEALTH_DEADLINE = 1.0
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
