@@ -11,6 +11,9 @@ import * as tones from "./tones.js";
 import * as watch from "./watch.js";
 
 let opener = null;
+// Each open or close bumps this; a film whose answer arrives after a newer open, or after the
+// viewer closed the overlay, is dropped instead of popping the overlay back up.
+let generation = 0;
 
 const FOCUSABLE = "a[href], button:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
@@ -46,8 +49,11 @@ function fill(movie, reason) {
 
 export async function open(id, from) {
   const dialog = $("#details");
-  opener = from ?? document.activeElement;
+  const mine = ++generation;
   const movie = await api.movie(id, watch.currentRegion());
+  if (mine !== generation) return;
+  // A film opened from "More like this" keeps the card the overlay first came from.
+  if (!dialog.open) opener = from ?? document.activeElement;
   fill(movie, from?.querySelector(".card-reason")?.textContent ?? "");
   tones.fill(movie);
   watch.fill(movie.watch);
@@ -70,6 +76,7 @@ export function init() {
     if (event.target === dialog) close();
   });
   dialog.addEventListener("close", () => {
+    generation += 1; // however it closed (button, Esc, backdrop)
     opener?.focus();
     opener = null;
   });
