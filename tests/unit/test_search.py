@@ -144,8 +144,10 @@ def test_a_typo_in_a_long_query_still_finds_the_series(catalog):
     ]
 
 
-def test_no_match_gives_nothing(catalog):
-    assert catalog.search("zzqxj", 10) == []
+@pytest.mark.parametrize("mashed", ["zzqxj", "zzqqxx", "xkcd", "qwrt", "zzzzqqqq"])
+def test_keyboard_mashing_finds_nothing(catalog, mashed):
+    # "zzqqxx" reduces by sound to the skeleton of "Jack"; a vowelless word names nothing.
+    assert catalog.search(mashed, 10) == []
 
 
 def test_limit_is_respected(catalog):

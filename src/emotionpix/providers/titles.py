@@ -43,6 +43,9 @@ WEAK_KEEP = 0.7
 YEAR_BONUS = 30.0
 _YEAR = re.compile(r"(19|20)\d\d")
 _MASHED = re.compile(r"([^\W\d])\1\1")  # a letter three times in a row
+# A word typed in Latin letters with no vowel at all ("zzqqxx", "xkcd") names nothing by sound:
+# its skeleton is already all consonants and would meet any title that reduces to them.
+_VOWELLESS = re.compile(r"[b-df-hj-np-tv-xz]{3,}")
 
 
 def _typo_budget(word: str) -> int:
@@ -211,10 +214,12 @@ class TitleIndex:
     def _match(self, query: str) -> dict[int, float]:
         """Title position -> its best score over its names, as written or by sound."""
         best: dict[int, float] = {}
-        # Keyboard mashing ("zzzzqqqq") has no sound to match: only words as written.
-        sounds = [] if _MASHED.search(normalise(query)) else sound_words(query)
+        # Keyboard mashing ("zzzzqqqq", "zzqqxx") has no sound to match: only words as written.
+        written = normalise(query)
+        mashed = _MASHED.search(written) or any(map(_VOWELLESS.fullmatch, written.split()))
+        sounds = [] if mashed else sound_words(query)
         for index, words, weight in (
-            (self._written, normalise(query).split(), 1.0),
+            (self._written, written.split(), 1.0),
             (self._sound, sounds, SOUND_WEIGHT),
         ):
             if index is self._sound and max(best.values(), default=0.0) >= STRONG:
