@@ -1,5 +1,6 @@
-"""The page with TMDB as the movie source (the local stand-in over HTTP): posters load,
-TMDB is credited, details show the backdrop and the trailer, and an outage says so."""
+"""The page with TMDB as the movie source (the local stand-in over HTTP): posters load (the
+page being cross-origin isolated), TMDB is credited, details show the backdrop and the
+trailer, and an outage says so."""
 
 import pytest
 
@@ -42,6 +43,9 @@ def test_posters_load_and_tmdb_is_credited(make_page, tmdb_api, artifacts):
             break
         page.wait_for_timeout(100)
     assert loaded_posters(page) == 20
+    # ... on a cross-origin isolated page (for the reader's threads): posters from another
+    # origin are fetched without cookies, and still load.
+    assert page.evaluate("crossOriginIsolated") is True
     page.screenshot(path=str(artifacts / "tmdb-grid.png"))
 
 

@@ -145,3 +145,17 @@ def test_the_page_may_compile_webassembly_and_nothing_more(client):
     policy = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'self' 'wasm-unsafe-eval';" in policy
     assert "'unsafe-eval'" not in policy.replace("'wasm-unsafe-eval'", "")
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/static/js/ondevice/worker.js", "/api/ondevice", "/signin", "/account"]
+)
+def test_every_answer_is_cross_origin_isolated(client, path):
+    # Pages, the worker's own script and the runtime's files all carry both headers: a
+    # dedicated worker is isolated (and may run threads) only when its script says so too.
+    response = client.get(path)
+    response.close()  # a static file's answer holds the file open until closed
+    headers = response.headers
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    # credentialless, not require-corp: posters from a movie API's image host keep loading.
+    assert headers["Cross-Origin-Embedder-Policy"] == "credentialless"

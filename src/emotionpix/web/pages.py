@@ -226,6 +226,12 @@ def security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", policy)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    # Cross-origin isolation, so the on-device reader's worker may share memory with threads
+    # of its own (SharedArrayBuffer): no other site's window shares our process, and what is
+    # embedded from other origins (posters, logos) is fetched without cookies, which is how
+    # the page fetches them anyway. Every response carries it: a worker's own script must too.
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Embedder-Policy", "credentialless")
     return response
 
 

@@ -4,11 +4,13 @@
 
 import { $, el, say } from "../dom.js";
 import { emotionName, t } from "../i18n.js";
-import { readFrame, where } from "./reader.js";
+import { readFrame, threads, where } from "./reader.js";
 import { roomMood } from "./room.js";
 import { MoodSettler } from "./settle.js";
 
-const INTERVAL_MS = 250; // at most four readings a second
+// At most four readings a second on one thread (a phone's battery), ten with threads to
+// spare; each reading waits for the last, so a slow device reads as fast as it can.
+const intervalMs = () => (threads() > 1 ? 100 : 250);
 const HISTORY = 60; // raw readings kept in data-history (diagnostics, tests)
 
 const settler = new MoodSettler();
@@ -76,7 +78,7 @@ async function tick() {
     if (changed) onSettled(settler.settled, settler.smoothed);
   } finally {
     running = false;
-    if (on) timer = setTimeout(tick, Math.max(0, INTERVAL_MS - (performance.now() - started)));
+    if (on) timer = setTimeout(tick, Math.max(0, intervalMs() - (performance.now() - started)));
   }
 }
 

@@ -33,7 +33,7 @@ let worker = null;
 let loading = null;
 let nextId = 1;
 const pending = new Map();
-const state = { chosen: null, failed: null, firstReading: true, loadMs: null, progress: null };
+const state = { chosen: null, failed: null, firstReading: true, loadMs: null, progress: null, threads: null };
 
 function remembered() {
   try {
@@ -44,6 +44,12 @@ function remembered() {
 }
 
 // "device" or "server", and why the device is not used when it is not.
+// Threads the loaded reader runs on (1 until it is loaded, or where the page is not
+// cross-origin isolated).
+export function threads() {
+  return state.threads ?? 1;
+}
+
 export function where() {
   if (!simdSupported()) return { where: "server", reason: t("This browser cannot run the reader here") };
   if (state.failed) return { where: "server", reason: state.failed };
@@ -126,9 +132,11 @@ export function prepare() {
       const contract = await response.json();
       const answer = await call({ type: "load", contract, countWasm: !fetchedBefore() });
       state.loadMs = answer.loadMs;
+      state.threads = answer.threads;
       state.contract = contract;
       document.body.dataset.ondeviceLoadMs = String(Math.round(answer.loadMs));
       document.body.dataset.ondeviceLoadPhases = JSON.stringify(answer.phases);
+      document.body.dataset.ondeviceThreads = String(answer.threads);
       progressed({ ...(state.progress ?? { loaded: 0, total: 0 }), done: true });
       try {
         localStorage.setItem(FETCHED_KEY, "1");

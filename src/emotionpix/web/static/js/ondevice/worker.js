@@ -1,5 +1,5 @@
 // The on-device reader, in a module Worker so that the page never stalls: ONNX Runtime's
-// WebAssembly build (one thread) runs the same BlazeFace and expression models as the server,
+// WebAssembly build (threads where the page is isolated) runs the same BlazeFace and expression models as the server,
 // fed by the same preprocessing (faces.js, imaging.js), described by the server's contract
 // (GET /api/ondevice). Pictures come in as pixels and never leave this worker.
 //
@@ -8,7 +8,7 @@
 // full-range detector, tried only when the short-range one finds no face, loads the first
 // time it is needed. Bytes are counted as they arrive and reported as progress.
 //
-// Messages: { id, type: "load", contract, countWasm } -> { id, ok, loadMs, phases }
+// Messages: { id, type: "load", contract, countWasm } -> { id, ok, loadMs, phases, threads }
 //           { id, type: "analyse", rgba | bitmap, width, height } -> { id, ok, faces, imageSize, timings }
 //           and, while files download, { type: "progress", loaded, total } (bytes as sent)
 
@@ -85,6 +85,10 @@ function planDownloads(given, countWasm) {
   }
 }
 
+function threadsFor(isolated, cores) {
+  return isolated ? Math.max(1, Math.min(4, cores || 1)) : 1;
+}
+
 async function load(given, countWasm) {
   const started = performance.now();
   contract = given;
@@ -93,7 +97,9 @@ async function load(given, countWasm) {
   const models = contract.detector.models;
   ort = await import(contract.runtime.module);
   ort.env.wasm.wasmPaths = contract.runtime.base;
-  ort.env.wasm.numThreads = 1;
+  // Threads where the page is cross-origin isolated (the server's COOP/COEP headers): one a
+  // core, up to four; one elsewhere.
+  ort.env.wasm.numThreads = threadsFor(self.crossOriginIsolated, navigator.hardwareConcurrency);
   ort.env.wasm.proxy = false;
   const imported = performance.now();
   // The short-range detector and the classifier; the runtime's WebAssembly is fetched and
@@ -105,7 +111,7 @@ async function load(given, countWasm) {
   await warmUp(detectors[0]);
   const done = performance.now();
   const phases = { runtime: imported - started, sessions: created - imported, warm: done - created };
-  return { loadMs: done - started, phases };
+  return { loadMs: done - started, phases, threads: ort.env.wasm.numThreads };
 }
 
 // A detector's session, loading it the first time it is needed.
