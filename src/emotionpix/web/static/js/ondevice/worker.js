@@ -1,6 +1,6 @@
 // The on-device reader, in a module Worker so that the page never stalls: ONNX Runtime's
-// WebAssembly build (threads where the page is isolated) runs the same BlazeFace and expression models as the server,
-// fed by the same preprocessing (faces.js, imaging.js), described by the server's contract
+// WebAssembly build (on threads where the page is cross-origin isolated) runs the same
+// BlazeFace and expression models as the server, fed by the same preprocessing (faces.js, imaging.js), described by the server's contract
 // (GET /api/ondevice). Pictures come in as pixels and never leave this worker.
 //
 // Loading takes only what the first reading needs: the runtime (compiled while it streams:
