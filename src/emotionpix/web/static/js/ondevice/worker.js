@@ -1,7 +1,8 @@
 // The on-device reader, in a module Worker so that the page never stalls: ONNX Runtime's
 // WebAssembly build (on threads where the page is cross-origin isolated) runs the same
-// BlazeFace and expression models as the server, fed by the same preprocessing (faces.js, imaging.js), described by the server's contract
-// (GET /api/ondevice). Pictures come in as pixels and never leave this worker.
+// BlazeFace and expression models as the server, fed by the same preprocessing (faces.js,
+// imaging.js), described by the server's contract (GET /api/ondevice). Pictures come in as
+// pixels and never leave this worker.
 //
 // Loading takes only what the first reading needs: the runtime (compiled while it streams:
 // the glue's instantiateStreaming), the short-range detector and the classifier. The
