@@ -24,6 +24,7 @@ function fill(movie, reason) {
   $(".details-poster").hidden = !movie.poster_url; // no made-up poster: the title is beside it
   // A backdrop, where the source has one, behind the text (CSSOM: allowed by the CSP).
   const body = $(".details-body");
+  body.classList.toggle("no-poster", !movie.poster_url); // the text takes the whole width
   body.classList.toggle("has-backdrop", Boolean(movie.backdrop_url));
   body.style.setProperty("--backdrop", movie.backdrop_url ? `url("${encodeURI(movie.backdrop_url)}")` : "none");
   $("#details-title").textContent = movie.title;
