@@ -113,8 +113,12 @@ async function act(button) {
 
 function controls(id) {
   return el("div", { className: "feedback", dataset: { feedback: id } },
-    el("button", { type: "button", className: "like secondary small", "aria-pressed": "false", title: t("More like this") }, t("👍 More like this")),
-    el("button", { type: "button", className: "dislike secondary small", title: t("Not for me") }, t("👎 Not for me")),
+    // On a card only the thumbs show (the words stay for screen readers and as a tooltip);
+    // the details overlay has room for both.
+    el("button", { type: "button", className: "like secondary small", "aria-pressed": "false", title: t("More like this") },
+      el("span", { "aria-hidden": "true" }, "👍 "), el("span", { className: "feedback-label" }, t("More like this"))),
+    el("button", { type: "button", className: "dislike secondary small", title: t("Not for me") },
+      el("span", { "aria-hidden": "true" }, "👎 "), el("span", { className: "feedback-label" }, t("Not for me"))),
     el("div", { className: "feedback-reasons", hidden: true, role: "group", "aria-label": t("Why not for you?") }));
 }
 
