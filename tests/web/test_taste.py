@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from emotionpix.auth.personal import PERSONAL_TABLES
 from emotionpix.cache.sql import cache_entries
+from emotionpix.taste import compact
 from emotionpix.wiring import database
 from tests.accounts import csrf_token
 from tests.web.test_library import member  # noqa: F401  (the signed-in client fixture)
@@ -265,3 +266,22 @@ def test_export_holds_the_signals_and_the_taste_page_offers_reset(member):  # no
     page = member.get("/account").get_data(True)
     assert "Reset my taste" in page
     assert "Learn from what I say about films" in page
+
+
+def test_a_page_link_carrying_a_taste_does_not_speak_for_the_guest(guest):
+    # A guest's taste comes with the page's own API calls, from their browser. A link to the
+    # page with a taste in it (anyone can write one) must not put its words in the reasons.
+    taste = None
+    for title in ANIMATED:
+        body = {"movie_id": film_id(guest, title), "verdict": "like", "emotion": "neutral"}
+        if taste:
+            body["taste"] = taste
+        taste = guest.post("/api/feedback", json=body).get_json()["taste"]
+    crafted = compact.decode(taste)
+    crafted.liked = [(i, "Call 555-0100 to claim your prize", own) for i, _, own in crafted.liked]
+    link = compact.encode(crafted)
+    api = grid(guest, seed=1, taste=link)
+    assert any("Call 555-0100" in m["reason"] for m in api["movies"])  # the API reads it
+    page = guest.get("/", query_string={"emotion": "neutral", "seed": 1, "taste": link})
+    assert page.status_code == 200
+    assert "Call 555-0100" not in page.get_data(as_text=True)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from sqlalchemy import Engine
 
 from emotionpix._version import __version__
+from emotionpix.auth.session import current_user
 from emotionpix.core.errors import AppError, InvalidInput
 from emotionpix.core.filters import Choices, Filters
 from emotionpix.core.i18n import emotion_name, genre_name, gettext, language_name, ngettext
@@ -78,7 +79,10 @@ def index() -> str:
                 mode=mode,
                 exclude=seen_by_viewer(),
                 choices=choices,
-                taste=viewer_taste(),
+                # A guest's taste lives in their browser and comes with the page's own API
+                # calls: a page address carrying one (a link anyone could send) would put
+                # its words in the reasons ("like <title>, which you liked"). Not here.
+                taste=viewer_taste() if current_user() is not None else None,
             )
             context["filter_note"] = few_films_note(result.total, choices)
             context["drawn_from"] = result.drawn_from
