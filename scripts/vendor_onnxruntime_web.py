@@ -7,12 +7,12 @@ Usage::
 
 Takes the pinned release's tarball from the npm registry, checks it against the registry's
 sha512 integrity, and writes into ``src/emotionpix/web/vendor/onnxruntime-web/`` only what
-the single-threaded WebAssembly backend needs:
+the WebAssembly backend needs:
 
 - ``ort.wasm.min.mjs``: the JavaScript API (InferenceSession, Tensor) for the WASM backend;
 - ``ort-wasm-simd-threaded.mjs``: the Emscripten loader and glue it imports;
-- ``ort-wasm-simd-threaded.wasm``: the runtime (SIMD; it runs on one thread when the page is
-  not cross-origin isolated, as ours is not), and ``….wasm.gz``, the same gzipped once here so
+- ``ort-wasm-simd-threaded.wasm``: the runtime (SIMD; on threads when the page is
+  cross-origin isolated, as ours is, on one elsewhere), and ``….wasm.gz``, the same gzipped once here so
   that the app serves it pre-compressed without compressing 14 MB per process;
 - ``LICENSE`` (the npm package names MIT but carries no licence file: the text is the MIT
   licence with the copyright line of the onnxruntime repository) and ``NOTICE.md`` (version,
