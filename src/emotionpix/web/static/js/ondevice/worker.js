@@ -87,7 +87,7 @@ function planDownloads(given, countWasm) {
 }
 
 function threadsFor(isolated, cores) {
-  return isolated ? Math.max(1, Math.min(4, cores || 1)) : 1;
+  return isolated ? Math.max(1, Math.min(4, (cores || 1) - 1)) : 1;
 }
 
 async function load(given, countWasm) {
@@ -99,7 +99,8 @@ async function load(given, countWasm) {
   ort = await import(contract.runtime.module);
   ort.env.wasm.wasmPaths = contract.runtime.base;
   // Threads where the page is cross-origin isolated (the server's COOP/COEP headers): one a
-  // core, up to four; one elsewhere.
+  // core but one (left to the page and the camera), up to four; one elsewhere. On two busy
+  // cores, two threads classified slower than one (bench_browser: p50 192-207 ms vs 123-143).
   ort.env.wasm.numThreads = threadsFor(self.crossOriginIsolated, navigator.hardwareConcurrency);
   ort.env.wasm.proxy = false;
   const imported = performance.now();
