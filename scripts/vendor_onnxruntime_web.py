@@ -12,8 +12,8 @@ the WebAssembly backend needs:
 - ``ort.wasm.min.mjs``: the JavaScript API (InferenceSession, Tensor) for the WASM backend;
 - ``ort-wasm-simd-threaded.mjs``: the Emscripten loader and glue it imports;
 - ``ort-wasm-simd-threaded.wasm``: the runtime (SIMD; on threads when the page is
-  cross-origin isolated, as ours is, on one elsewhere), and ``….wasm.gz``, the same gzipped once here so
-  that the app serves it pre-compressed without compressing 14 MB per process;
+  cross-origin isolated, as ours is, on one elsewhere), and ``….wasm.gz``, the same gzipped
+  once here so that the app serves it pre-compressed without compressing 14 MB per process;
 - ``LICENSE`` (the npm package names MIT but carries no licence file: the text is the MIT
   licence with the copyright line of the onnxruntime repository) and ``NOTICE.md`` (version,
   tarball, integrity and the sha256 of every file written).

@@ -283,6 +283,32 @@ def test_details_overlay_closes_by_button_and_by_clicking_outside(make_page):
     page.wait_for_selector("#details:not([open])", state="attached")
 
 
+def test_a_late_film_does_not_reopen_the_details_the_viewer_closed(make_page):
+    page = make_page()
+    page.click(".chip[data-emotion='happy']")
+    wait_for_cards(page, 20)
+    slow_id = page.locator("#grid a.card").nth(0).get_attribute("data-id")
+    held = []
+    only_it = re.compile(rf"/api/movies/{re.escape(slow_id)}(\?.*)?$")
+    page.route(only_it, lambda route: held.append(route))  # its answer waits here
+    page.locator("#grid a.card").nth(0).click()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    # Another film, chosen meanwhile, opens; the viewer reads it and closes the overlay.
+    page.locator("#grid a.card").nth(1).click()
+    page.wait_for_selector("#details[open]")
+    second_title = page.inner_text("#details-title")
+    page.click("#details-close")
+    page.wait_for_selector("#details:not([open])", state="attached")
+    held[0].continue_()  # the first film's answer arrives at last
+    page.wait_for_timeout(500)
+    assert page.evaluate("document.querySelector('#details').open") is False
+    assert page.inner_text("#details-title") == second_title
+
+
 def test_movie_text_is_inserted_as_text(make_page):
     page = make_page()
     page.fill("#q", "<img src=x onerror=alert(1)>")
