@@ -24,6 +24,7 @@ from emotionpix.core.errors import ServiceUnavailable
 from emotionpix.core.i18n import gettext
 from emotionpix.core.movies import Movie
 from emotionpix.providers.base import WATCH_KINDS, ProviderError, WatchSource
+from emotionpix.recommend import watchlist
 from emotionpix.recommend.film_ids import FilmIds
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,22 @@ class WatchGuide:
         offers = self._offers(movies)
         credit = {"attribution": self.attribution}
         return [{**_in_region(found, region), **credit} for found in offers]
+
+    def check_watchlist(
+        self,
+        movies: Sequence[Movie],
+        region: str,
+        services: Collection[int],
+        last_seen: dict[str, Any],
+    ) -> watchlist.WatchlistCheck:
+        """Which of a watchlist's films are on the viewer's ``services`` now, and which came
+        since ``last_seen`` (``recommend/watchlist.py``); one round trip for the list."""
+        return watchlist.check(movies, self.for_movies(movies, region), region, services, last_seen)
+
+    @staticmethod
+    def region_for(accepted: Iterable[str]) -> str:
+        """The region a browser's languages imply (``en-IN``: IN), else US."""
+        return region_from_languages(accepted)
 
     def unavailable(self, region: str) -> dict[str, Any]:
         """What a film shows when its availability cannot be had."""
