@@ -148,8 +148,8 @@ export function decorate(cards, movies) {
     if (!watch || watch.unavailable) return;
     const streams = [...watch.stream, ...watch.free, ...watch.ads].slice(0, 4);
     if (!streams.length) return;
-    item.querySelector(".card").append(el("span", { className: "card-watch", "aria-label": `Streams on ${streams.map((s) => s.name).join(", ")} (data from JustWatch)` },
-      streams.map(logo)));
+    const label = t("Streams on %(services)s (data from JustWatch)", { services: streams.map((s) => s.name).join(", ") });
+    item.querySelector(".card").append(el("span", { className: "card-watch", "aria-label": label }, streams.map(logo)));
   });
 }
 
