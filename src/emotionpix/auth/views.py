@@ -392,15 +392,15 @@ def watchlist_watch(
     region = settings.get("region") or guide.region_for(languages)
     services = settings.get("services") or []
     if not services or not films:
-        return WatchlistWatch({}, _named(region), guide.attribution, choose=not services)
+        return WatchlistWatch({}, region, guide.attribution, choose=not services)
     checked = guide.check_watchlist(
         _movies(films, guide.via_imdb), region, services, data.watch_last_seen(user_id)
     )
     with suppress(SQLAlchemyError):  # the marks show even if they cannot be remembered
         data.remember_watch(user_id, checked.seen_now)
-    return WatchlistWatch(
-        checked.marks, _named(region), guide.attribution, unavailable=checked.unavailable
-    )
+    if checked.unavailable:  # TMDB fails: no list of names to ask it for either
+        return WatchlistWatch(checked.marks, region, guide.attribution, unavailable=True)
+    return WatchlistWatch(checked.marks, _named(region), guide.attribution)
 
 
 def _movies(films: Sequence[Film], via_imdb: bool) -> list[Movie]:
