@@ -21,6 +21,7 @@ from emotionpix.emotion.registry import DEFAULT_MODEL, get_model
 from emotionpix.providers import build_sources
 from emotionpix.providers.base import WatchSource
 from emotionpix.recommend.enrich import Enricher
+from emotionpix.recommend.film_ids import FilmIds
 from emotionpix.recommend.mapping import build_mapping
 from emotionpix.recommend.moods import MODES, Moods, build_moods
 from emotionpix.recommend.recommender import Recommender, Settings
@@ -107,13 +108,16 @@ def init_app(app: Flask) -> None:
         raise ConfigError(
             f"EMOTIONPIX_LANGUAGES / _COUNTRIES / _SPOTLIGHT_COUNTRIES: {exc}"
         ) from None
-    enricher = None
+    enricher = ids = None
     if sources.enrichment is not None:
+        # The TMDB ids the posters' lookups find serve where-to-watch too (never looked up twice).
+        ids = FilmIds(cache, sources.enrichment.name)
         enricher = Enricher(
             sources.enrichment,
             cache,
             ttl=config["ENRICH_TTL"],
             wait=config["ENRICH_WAIT"],
+            ids=ids,
         )
     sources.warm_up()
     app.extensions[RECOMMENDER_KEY] = Recommender(
@@ -134,7 +138,7 @@ def init_app(app: Flask) -> None:
     if own is not None:
         app.extensions[WATCH_KEY] = WatchGuide(own, cache)
     elif enriching is not None:
-        app.extensions[WATCH_KEY] = WatchGuide(enriching, cache, via_imdb=True)
+        app.extensions[WATCH_KEY] = WatchGuide(enriching, cache, via_imdb=True, ids=ids)
     try:
         model = get_model(config["EMOTION_MODEL"] or DEFAULT_MODEL)
     except ValueError as exc:

@@ -14,7 +14,8 @@ from emotionpix.web.api import MAX_JSON_BYTES, MAX_JSON_DEPTH
 from tests.accounts import console, csrf_token, verified_user
 
 # Every endpoint that reads a JSON body (request.get_json).
-JSON_ENDPOINTS = ["/api/watchlist", "/api/seen", "/api/moods", "/api/feedback"]
+JSON_ENDPOINTS = ["/api/watchlist", "/api/seen", "/api/moods", "/api/feedback", "/api/me/watch"]
+PUT = {"/api/me/watch"}  # the others are POSTed
 
 HOSTILE = {
     "60,000 open brackets": ("[" * 60_000, 400),
@@ -51,7 +52,8 @@ def test_the_list_of_json_endpoints_is_complete(app):
 @pytest.mark.parametrize("path", JSON_ENDPOINTS)
 def test_hostile_bodies_are_invalid_json_never_a_500(member, path, body):
     data, status = HOSTILE[body]
-    answer = member.post(path, data=data, content_type="application/json")
+    method = "PUT" if path in PUT else "POST"
+    answer = member.open(path, method=method, data=data, content_type="application/json")
     assert answer.status_code == status, answer.get_data(as_text=True)[:300]
     assert answer.get_json()["error"] == "invalid_json"
     assert answer.get_json()["message"]

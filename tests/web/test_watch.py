@@ -2,6 +2,8 @@
 availability in details and on cards for two regions, the services filter, the JustWatch
 credit wherever availability shows, an outage, one round trip per page, no key."""
 
+import time
+
 import pytest
 
 from tests.standins import tmdb
@@ -94,8 +96,6 @@ def test_cards_carry_availability_in_one_round_trip(tmdb_client, tmdb_api):
 
 
 def test_one_round_trip_of_wall_time_per_page(tmdb_client, tmdb_api):
-    import time
-
     tmdb_client.get("/api/recommendations?emotion=happy&seed=1")  # the films, cached
     tmdb_api.delay = 0.3
     started = time.perf_counter()
@@ -202,3 +202,29 @@ def test_the_page_offers_where_to_watch_only_with_a_key(client, tmdb_client):
     assert 'id="watch-prefs"' in online
     assert "Where to watch needs a TMDB key" not in online
     assert online.count("Data from JustWatch") == 2  # the picker and the details overlay
+
+
+def find_calls(api):
+    return [r["path"] for r in api.requests if r["path"].startswith("/3/find/")]
+
+
+def test_an_enriched_film_once_shown_costs_one_round_trip(enriched_client, tmdb_api):
+    enriched_client.get("/api/search?q=sholay")  # shown: its poster looked up by IMDb id
+    assert find_calls(tmdb_api) == ["/3/find/tt0073707"]
+    tmdb_api.requests.clear()
+    tmdb_api.delay = 0.3
+    started = time.perf_counter()
+    body = enriched_client.get("/api/search?q=sholay&region=IN").get_json()
+    assert time.perf_counter() - started < 0.3 * 2  # availability alone: no second lookup
+    assert names(body["movies"][0]["watch"]["stream"]) == ["Netflix"]
+    assert find_calls(tmdb_api) == []
+    assert len(watch_calls(tmdb_api)) == 1
+
+
+def test_a_never_seen_enriched_film_is_looked_up_once(enriched_client, tmdb_api):
+    body = enriched_client.get("/api/search?q=sholay&region=IN").get_json()
+    assert names(body["movies"][0]["watch"]["stream"]) == ["Netflix"]
+    assert body["movies"][0]["poster_url"]
+    # The poster's lookup found the TMDB id where to watch asks with: one lookup, not two.
+    assert find_calls(tmdb_api) == ["/3/find/tt0073707"]
+    assert len(watch_calls(tmdb_api)) == 1

@@ -1,8 +1,10 @@
-"""What an account keeps, whichever backend signs its owner in: a watchlist, the films marked
-as seen, what the owner said about films (the taste's signals: "more like this", "not for
-me" and its reason, films put on a list; while learning is on), and, only when the owner
-turns it on, a mood history (the emotion label and the time; never an image). Every row is
-keyed by the account id; ``export`` gives all of it and ``delete`` removes all of it.
+"""What an account keeps, whichever backend signs its owner in: a watchlist (with, per film,
+the services it was offered on when the watchlist was last shown), the films marked as seen,
+where the owner watches (region and services), what the owner said about films (the
+taste's signals: "more like this", "not for me" and its reason, films put on a list; while
+learning is on), and, only when the owner turns it on, a mood history (the emotion label
+and the time; never an image). Every row is keyed by the account id; ``export`` gives all
+of it and ``delete`` removes all of it.
 
 Requests of the same owner may run at once, so each write checks its condition in the
 statement that writes: a film or a mood is inserted only while the account exists (and, for a
@@ -31,6 +33,7 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
+    false,
     func,
     insert,
     literal,
@@ -80,7 +83,12 @@ def _film_columns(time_column: str) -> list[Column[Any]]:
     ]
 
 
-watchlist = _owned("watchlist", *_film_columns("added_at"))
+# watch_last_seen: where the film was offered when the watchlist was last shown, as JSON
+# {"region", "services": [ids streaming it, free or with ads]} (null: never checked), so the
+# page can tell a film that came to one of the owner's services since.
+watchlist = _owned(
+    "watchlist", *_film_columns("added_at"), Column("watch_last_seen", Text, nullable=True)
+)
 seen = _owned("seen_films", *_film_columns("seen_at"))
 moods = _owned(
     "mood_history",
@@ -106,10 +114,18 @@ signals = _owned(
     primary=False,
 )
 Index("taste_signals_by_account", signals.c.account_id, signals.c.at)
+# Where the owner watches: the region (null: the browser's) and "only my services".
+watch_settings = _owned(
+    "watch_settings",
+    Column("region", String(2), nullable=True),
+    Column("services", Text, nullable=False),  # a JSON list of service ids
+    Column("include_free", Boolean, nullable=False, default=False, server_default=false()),
+    Column("updated_at", Float, nullable=False),
+)
 
 # Children before the account: the cascade is not relied on (SQLite enforces foreign keys
 # only when asked to).
-PERSONAL_TABLES: Sequence[Table] = (watchlist, seen, moods, signals, accounts)
+PERSONAL_TABLES: Sequence[Table] = (watchlist, seen, moods, signals, watch_settings, accounts)
 
 
 @dataclass(frozen=True)
@@ -190,6 +206,65 @@ class PersonalData:
         with self.engine.connect() as conn:
             found = conn.execute(select(table.c.movie_id).where(table.c.account_id == user_id))
             return frozenset(found.scalars())
+
+    def watch_last_seen(self, user_id: str) -> dict[str, Any]:
+        """Per watchlist film, where it was offered when the list was last shown (films
+        never checked are left out)."""
+        query = select(watchlist.c.movie_id, watchlist.c.watch_last_seen).where(
+            watchlist.c.account_id == user_id, watchlist.c.watch_last_seen.is_not(None)
+        )
+        with self.engine.connect() as conn:
+            return {row.movie_id: json.loads(row.watch_last_seen) for row in conn.execute(query)}
+
+    def remember_watch(self, user_id: str, seen_now: dict[str, Any]) -> None:
+        """Keep where each watchlist film is offered now (films removed meanwhile: nothing)."""
+        if not seen_now:
+            return
+        with self.engine.begin() as conn:
+            for movie_id, value in seen_now.items():
+                conn.execute(
+                    update(watchlist)
+                    .where(watchlist.c.account_id == user_id, watchlist.c.movie_id == movie_id)
+                    .values(watch_last_seen=json.dumps(value, sort_keys=True))
+                )
+
+    # -- where the owner watches --------------------------------------------------------
+
+    def watch_settings(self, user_id: str) -> dict[str, Any] | None:
+        """``{"region", "services", "include_free"}``, or None when never saved."""
+        query = select(watch_settings).where(watch_settings.c.account_id == user_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return {
+            "region": row.region,
+            "services": json.loads(row.services),
+            "include_free": bool(row.include_free),
+        }
+
+    def save_watch_settings(
+        self, user_id: str, region: str | None, services: Sequence[int], include_free: bool
+    ) -> bool:
+        """Keep the owner's region and services; False when the account is gone."""
+        values = {
+            "region": region,
+            "services": json.dumps(list(services)),
+            "include_free": include_free,
+            "updated_at": self.clock(),
+        }
+        mine = watch_settings.c.account_id == user_id
+        for _ in range(2):  # a parallel first save may insert between our update and insert
+            try:
+                with self.engine.begin() as conn:
+                    if conn.execute(update(watch_settings).where(mine).values(**values)).rowcount:
+                        return True
+                    row = {"account_id": user_id, **values}
+                    condition = _account(user_id).exists()
+                    return bool(conn.execute(_insert_if(watch_settings, row, condition)).rowcount)
+            except IntegrityError:
+                continue
+        return self._account_exists(user_id)
 
     # -- mood history -------------------------------------------------------------------
 
@@ -329,9 +404,14 @@ class PersonalData:
         """Everything kept about the account, as JSON-ready data."""
         with self.engine.connect() as conn:
             account = conn.execute(select(accounts).where(accounts.c.id == user_id)).first()
+        last_seen = self.watch_last_seen(user_id)
         return {
             "account": dict(account._mapping) if account else None,
-            "watchlist": [f.to_dict() for f in self.films(watchlist, user_id)],
+            "watchlist": [
+                {**f.to_dict(), "watch_last_seen": last_seen.get(f.movie_id)}
+                for f in self.films(watchlist, user_id)
+            ],
+            "watch_settings": self.watch_settings(user_id),
             "seen": [f.to_dict() for f in self.films(seen, user_id)],
             "mood_history": self.moods(user_id),
             "taste_signals": [

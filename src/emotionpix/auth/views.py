@@ -1,5 +1,6 @@
 """The account pages: sign up, confirm the email, sign in and out, reset or change the
-password, the account page (mood history, export, delete) and the watchlist page.
+password, the account page (mood history, export, delete) and the watchlist page (with
+its "Now on Netflix" marks).
 
 Every form posts (with its CSRF token); every page works without JavaScript, except the
 Supabase link landing, which must read the tokens Supabase puts in the address's fragment.
@@ -8,7 +9,9 @@ Supabase link landing, which must read the tokens Supabase puts in the address's
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,6 +24,7 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
 from emotionpix.auth.base import (
@@ -32,7 +36,7 @@ from emotionpix.auth.base import (
     SignedOut,
     WrongSignUpPassword,
 )
-from emotionpix.auth.personal import seen, watchlist
+from emotionpix.auth.personal import Film, seen, watchlist
 from emotionpix.auth.session import (
     ACCOUNT_DELETED_KEY,
     backend,
@@ -45,9 +49,12 @@ from emotionpix.auth.session import (
     start_session,
 )
 from emotionpix.config import LOOPBACK_HOSTS
+from emotionpix.core.errors import ServiceUnavailable
 from emotionpix.core.i18n import gettext
+from emotionpix.core.movies import Movie
 from emotionpix.errors import status_of
 from emotionpix.protection import auth_limit, limiter, never_stored
+from emotionpix.wiring import recommender, watch_guide
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -343,11 +350,79 @@ def watchlist_page() -> Any:
     if not isinstance(user, Identity):
         return user
     data = personal()
+    films = data.films(watchlist, user.user_id)
     return _page(
         "watchlist.html",
-        films=data.films(watchlist, user.user_id),
+        films=films,
         seen_films=data.films(seen, user.user_id),
+        watch=watchlist_watch(user.user_id, films, request.accept_languages.values()),
     )
+
+
+# -- the watchlist page's "Now on Netflix" ----------------------------------------------------
+# The owner's services (kept on the account) checked when the page is shown, every film at
+# once; what each film was offered on is remembered for the next visit, so a film that came
+# to one of them since can say so. Without a TMDB key the page shows no marks; while TMDB
+# fails it says availability is unavailable right now.
+
+
+@dataclass(frozen=True)
+class WatchlistWatch:
+    """What the page shows: ``marks`` by film id (``Mark``: services, new), the region's
+    name, the data's credit; ``choose``: no services chosen yet; ``unavailable``: TMDB
+    could not be asked."""
+
+    marks: dict[str, Any]
+    region: str
+    credit: str
+    choose: bool = False
+    unavailable: bool = False
+
+
+def watchlist_watch(
+    user_id: str, films: Sequence[Film], languages: Iterable[str]
+) -> WatchlistWatch | None:
+    """The marks for the owner's watchlist (``languages``: the browser's, for a region not
+    chosen yet); None where to watch is not configured."""
+    guide = watch_guide()
+    if guide is None:
+        return None
+    data = personal()
+    settings = data.watch_settings(user_id) or {}
+    region = settings.get("region") or guide.region_for(languages)
+    services = settings.get("services") or []
+    if not services or not films:
+        return WatchlistWatch({}, region, guide.attribution, choose=not services)
+    checked = guide.check_watchlist(
+        _movies(films, guide.via_imdb), region, services, data.watch_last_seen(user_id)
+    )
+    with suppress(SQLAlchemyError):  # the marks show even if they cannot be remembered
+        data.remember_watch(user_id, checked.seen_now)
+    if checked.unavailable:  # TMDB fails: no list of names to ask it for either
+        return WatchlistWatch(checked.marks, region, guide.attribution, unavailable=True)
+    return WatchlistWatch(checked.marks, _named(region), guide.attribution)
+
+
+def _movies(films: Sequence[Film], via_imdb: bool) -> list[Movie]:
+    """The films as the guide asks for them: by the provider's id, or (an enriched catalog)
+    by IMDb id, which the catalog knows in memory."""
+    provider = recommender().provider
+    movies = []
+    for film in films:
+        known = provider.get(film.movie_id) if via_imdb else None
+        imdb = film.movie_id if film.movie_id.startswith("tt") else None
+        movies.append(known or Movie(film.movie_id, film.title, imdb_id=imdb))
+    return movies
+
+
+def _named(region: str) -> str:
+    """The region's name from TMDB's list (its code while the list cannot be had)."""
+    guide = watch_guide()
+    with suppress(ServiceUnavailable):
+        for listed in guide.regions() if guide else []:
+            if listed["code"] == region:
+                return listed["name"]
+    return region
 
 
 @bp.post("/watchlist/<movie_id>/remove")

@@ -25,6 +25,7 @@ from cachetools import TTLCache
 from emotionpix.cache import Cache, CacheEntry
 from emotionpix.core.movies import Movie
 from emotionpix.providers.base import EnrichingProvider, ProviderError
+from emotionpix.recommend.film_ids import FilmIds
 from emotionpix.recommend.single_flight import SingleFlight
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ Found = dict[str, Any] | None  # what TMDB adds to a film (None: it does not kno
 class Enricher:
     """Adds TMDB's poster, backdrop and plot (and, for details, the trailer) to films that
     have an IMDb id. ``ttl``: seconds an answer is kept; ``wait``: seconds a page waits;
-    ``memo_size``: answers kept in memory (the least recently used go first)."""
+    ``memo_size``: answers kept in memory (the least recently used go first); ``ids``: where
+    the TMDB ids its lookups find are kept for others (where to watch)."""
 
     def __init__(
         self,
@@ -49,10 +51,12 @@ class Enricher:
         wait: float = 0.3,
         details_wait: float = 2.0,
         memo_size: int = 5000,
+        ids: FilmIds | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.tmdb = tmdb
         self.cache = cache
+        self.ids = ids
         self.ttl, self.wait, self.details_wait = ttl, wait, details_wait
         self._memo: TTLCache[str, Found] = TTLCache(memo_size, ttl, timer=clock)
         self._flight = SingleFlight()
@@ -118,6 +122,8 @@ class Enricher:
             self.counts["looked_up"] += 1
         try:
             found = self.tmdb.find_by_imdb(imdb_id)
+            if self.ids is not None:
+                self.ids.remember({imdb_id: None if found is None else found.id})
             if found is not None and kind == "details":
                 found = self.tmdb.details(found.id) or found
         except ProviderError as exc:

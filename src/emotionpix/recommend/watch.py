@@ -5,7 +5,9 @@ Availability is cached in the shared cache for at most a day (it changes often; 
 for no more), the region and service lists for a week. Only fresh entries are ever shown,
 each with the date it was fetched: while the source fails, films show "availability
 unavailable right now", never an older answer presented as today's. A page of films costs
-at most one round trip of wall time to the source (every film asked for at once).
+at most one round trip of wall time to the source (every film asked for at once) once the
+films' ids there are known; for an enriched catalog they are looked up by IMDb id (in
+parallel) only for films never shown before, and kept for months (``film_ids``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from emotionpix.core.errors import ServiceUnavailable
 from emotionpix.core.i18n import gettext
 from emotionpix.core.movies import Movie
 from emotionpix.providers.base import WATCH_KINDS, ProviderError, WatchSource
+from emotionpix.recommend import watchlist
+from emotionpix.recommend.film_ids import FilmIds
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +38,8 @@ STREAMING_OR_FREE = ("stream", "free", "ads")
 
 class WatchGuide:
     """Availability of films per region. ``via_imdb``: the source is not the provider (it
-    enriches the catalog), so films are found there by their IMDb ids."""
+    enriches the catalog), so films are found there by their IMDb ids, remembered in ``ids``
+    (shared with the enrichment, whose lookups find the same ids)."""
 
     def __init__(
         self,
@@ -42,11 +47,13 @@ class WatchGuide:
         cache: Cache,
         *,
         via_imdb: bool = False,
+        ids: FilmIds | None = None,
         clock: Callable[[], float] = time.time,
     ):
         self.source = source
         self.cache = cache
         self.via_imdb = via_imdb
+        self.ids = ids or FilmIds(cache, str(getattr(source, "name", "watch")))
         self.clock = clock
 
     @property
@@ -97,6 +104,22 @@ class WatchGuide:
         offers = self._offers(movies)
         credit = {"attribution": self.attribution}
         return [{**_in_region(found, region), **credit} for found in offers]
+
+    def check_watchlist(
+        self,
+        movies: Sequence[Movie],
+        region: str,
+        services: Collection[int],
+        last_seen: dict[str, Any],
+    ) -> watchlist.WatchlistCheck:
+        """Which of a watchlist's films are on the viewer's ``services`` now, and which came
+        since ``last_seen`` (``recommend/watchlist.py``); one round trip for the list."""
+        return watchlist.check(movies, self.for_movies(movies, region), region, services, last_seen)
+
+    @staticmethod
+    def region_for(accepted: Iterable[str]) -> str:
+        """The region a browser's languages imply (``en-IN``: IN), else US."""
+        return region_from_languages(accepted)
 
     def unavailable(self, region: str) -> dict[str, Any]:
         """What a film shows when its availability cannot be had."""
@@ -151,22 +174,22 @@ class WatchGuide:
         return found
 
     def _source_ids(self, movies: Sequence[Movie]) -> list[Any]:
-        """The films' ids at the source: their own, or found by IMDb id (cached a week);
-        None where it has no such film, _FAILED where it could not say."""
+        """The films' ids at the source: their own, or found by IMDb id (remembered for
+        months); None where it has no such film, _FAILED where it could not say."""
         if not self.via_imdb:
             return [m.id for m in movies]
         imdb = [m.imdb_id for m in movies]
-        keys = [f"watch:id:{i}" for i in imdb if i]
-        cached = self._get_many(keys)
-        missing = list(dict.fromkeys(i for i in imdb if i and f"watch:id:{i}" not in cached))
+        known: dict[str, Any] = self.ids.known(i for i in imdb if i)
+        missing = list(dict.fromkeys(i for i in imdb if i and i not in known))
         if missing:
             try:
-                for imdb_id, source_id in zip(missing, self.source.watch_ids(missing), strict=True):
-                    cached[f"watch:id:{imdb_id}"] = source_id
-                    self._set(f"watch:id:{imdb_id}", source_id, WEEK)
+                found = dict(zip(missing, self.source.watch_ids(missing), strict=True))
             except ProviderError as exc:
                 log.warning("where-to-watch ids unavailable: %s", exc)
-        return [cached.get(f"watch:id:{i}", _FAILED) if i else None for i in imdb]
+            else:
+                self.ids.remember(found)
+                known.update(found)
+        return [known.get(i, _FAILED) if i else None for i in imdb]
 
     # -- the cache, bypassed while it fails -----------------------------------------------
 

@@ -15,7 +15,7 @@ from emotionpix.auth.personal import seen
 from emotionpix.auth.session import current_user, personal
 from emotionpix.core.errors import InvalidInput, NotFound, UnsupportedMedia
 from emotionpix.core.filters import Choices, WatchFilter
-from emotionpix.core.i18n import gettext
+from emotionpix.core.i18n import N_, gettext
 from emotionpix.core.tones import ENDINGS, NOTES, TONES
 from emotionpix.errors import TooLarge
 from emotionpix.protection import csrf, emotion_limit, limiter
@@ -269,7 +269,7 @@ def similar(movie_id: str) -> dict[str, Any] | tuple[dict[str, Any], int, dict[s
 
 # -- where to watch ----------------------------------------------------------------------
 
-NEEDS_KEY = (
+NEEDS_KEY = N_(
     "Where to watch needs a TMDB key: set EMOTIONPIX_TMDB_API_KEY (or EMOTIONPIX_TMDB_TOKEN) "
     "and restart; the data comes from JustWatch through TMDB."
 )
@@ -280,7 +280,7 @@ _SERVICES = re.compile(r"\d{1,9}(,\d{1,9}){0,19}")
 def _guide() -> WatchGuide:
     guide = watch_guide()
     if guide is None:
-        raise NotFound(NEEDS_KEY, code="watch_not_configured")
+        raise NotFound(gettext(NEEDS_KEY), code="watch_not_configured")
     return guide
 
 

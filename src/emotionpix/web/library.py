@@ -1,9 +1,11 @@
 """The signed-in user's lists as JSON, for the page's buttons: the watchlist, the films seen
-(never recommended again), and the opt-in mood history. Guests get 401 with a message."""
+(never recommended again), the opt-in mood history, and where they watch (region and
+services; a guest's browser keeps its own). Guests get 401 with a message."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import Blueprint, request
@@ -12,17 +14,19 @@ from sqlalchemy import Table
 from emotionpix.auth.personal import Film, seen, watchlist
 from emotionpix.auth.session import current_user, personal, require_user
 from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
-from emotionpix.core.errors import InvalidInput, NotFound
+from emotionpix.core.errors import InvalidInput, NotFound, ServiceUnavailable
 from emotionpix.core.i18n import gettext
 from emotionpix.protection import never_stored
 from emotionpix.taste.model import Signal
 from emotionpix.web.api import MAX_JSON_BYTES, MOVIE_ID, json_too_long
-from emotionpix.wiring import recommender
+from emotionpix.wiring import recommender, watch_guide
 
 bp = Blueprint("library", __name__, url_prefix="/api")
 
 LISTS: dict[str, Table] = {"watchlist": watchlist, "seen": seen}
 MOOD_SOURCES = ("camera", "photo", "correction")
+MAX_SERVICES = 20  # as many as "services=" takes on the grid's calls
+_REGION = re.compile(r"[A-Z]{2}")
 
 
 bp.after_request(never_stored)  # the viewer's own lists and readings
@@ -73,6 +77,7 @@ def me() -> dict[str, Any]:
         "history_enabled": data.history_enabled(user.user_id),
         "watchlist": sorted(data.ids(watchlist, user.user_id)),
         "seen": sorted(data.ids(seen, user.user_id)),
+        "watch": data.watch_settings(user.user_id),
     }
 
 
@@ -145,3 +150,76 @@ def record_mood() -> dict[str, Any]:
     corrected = body.get("corrected_from")
     corrected_from = _emotion(corrected, "corrected_from") if corrected is not None else None
     return {"recorded": personal().record_mood(user.user_id, emotion, source, corrected_from)}
+
+
+@bp.get("/me/watch")
+def watch_settings() -> dict[str, Any]:
+    """Where the viewer watches: ``{"region", "services", "include_free"}`` (region null and
+    no services until they choose)."""
+    user = require_user()
+    return personal().watch_settings(user.user_id) or {
+        "region": None,
+        "services": [],
+        "include_free": False,
+    }
+
+
+@bp.put("/me/watch")
+def save_watch_settings() -> dict[str, Any]:
+    """Keep the viewer's region (a region TMDB lists, or an ISO 3166-1 code while its list
+    cannot be had; null: the browser's), services (ids, at most 20) and ``include_free``."""
+    user = require_user()
+    body = _json()
+    region = _watch_region(body.get("region"))
+    services = _watch_services(body.get("services", []))
+    include_free = body.get("include_free", False)
+    if not isinstance(include_free, bool):
+        raise InvalidInput(
+            gettext("include_free must be true or false."), code="invalid_include_free"
+        )
+    personal().save_watch_settings(user.user_id, region, services, include_free)
+    return {"region": region, "services": services, "include_free": include_free}
+
+
+def _watch_region(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    code = raw.strip().upper() if isinstance(raw, str) else ""
+    known = _listed_regions()
+    if not _REGION.fullmatch(code) or (known is not None and code not in known):
+        raise InvalidInput(
+            gettext(
+                "region must be a country code from the list of regions, such as IN, got %(raw)s.",
+                raw=repr(str(raw)[:20]),
+            ),
+            code="invalid_region",
+        )
+    return code
+
+
+def _listed_regions() -> set[str] | None:
+    """The regions TMDB lists (None without a TMDB key, or while the list cannot be had)."""
+    guide = watch_guide()
+    if guide is None:
+        return None
+    try:
+        return {region["code"] for region in guide.regions()}
+    except ServiceUnavailable:
+        return None
+
+
+def _watch_services(raw: Any) -> list[int]:
+    valid = (
+        isinstance(raw, list)
+        and len(raw) <= MAX_SERVICES
+        and all(isinstance(s, int) and not isinstance(s, bool) and 0 < s < 10**9 for s in raw)
+    )
+    if not valid:
+        raise InvalidInput(
+            gettext(
+                "services must be a list of at most %(limit)s service ids, such as [8, 119].",
+                limit=MAX_SERVICES,
+            ),
+            code="invalid_services",
+        )
+    return sorted(set(raw))

@@ -409,6 +409,25 @@ def _film_list(noun: str) -> dict[str, Any]:
     }
 
 
+WATCH_SETTINGS: dict[str, Any] = {
+    "type": "object",
+    "required": ["region", "services", "include_free"],
+    "properties": {
+        "region": {
+            "type": ["string", "null"],
+            "pattern": "^[A-Z]{2}$",
+            "description": "a region TMDB lists (``/api/watch/regions``); null: the browser's",
+        },
+        "services": {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1},
+            "maxItems": 20,
+            "description": "service ids (``/api/watch/services``)",
+        },
+        "include_free": {"type": "boolean", "description": "free and with-ads offers count"},
+    },
+}
+
 ACCOUNT_PATHS: dict[str, Any] = {
     "/api/me": {
         "get": {
@@ -425,11 +444,39 @@ ACCOUNT_PATHS: dict[str, Any] = {
                             "history_enabled": {"type": "boolean"},
                             "watchlist": {"type": "array", "items": {"type": "string"}},
                             "seen": {"type": "array", "items": {"type": "string"}},
+                            "watch": {
+                                "oneOf": [WATCH_SETTINGS, {"type": "null"}],
+                                "description": "where they watch; null until first saved",
+                            },
                         },
                     },
                 )
             },
         }
+    },
+    "/api/me/watch": {
+        "get": {
+            "summary": "Where the viewer watches: region and services, kept on the account",
+            "responses": {
+                "200": _answer("Region null and no services until chosen", WATCH_SETTINGS),
+                "401": SIGNED_OUT,
+            },
+        },
+        "put": {
+            "summary": "Keep the viewer's region and services (the page saves them on change)",
+            "requestBody": _body(
+                {**WATCH_SETTINGS, "required": []},
+            ),
+            "responses": {
+                "200": _answer("As kept", WATCH_SETTINGS),
+                "400": _error(
+                    "A region TMDB does not list (or not a two-letter code), services that are "
+                    "not a list of at most 20 ids, include_free not a boolean, no CSRF token"
+                ),
+                "401": SIGNED_OUT,
+                "413": BODY_TOO_LARGE,
+            },
+        },
     },
     **_film_list("watchlist"),
     **_film_list("seen"),

@@ -72,6 +72,11 @@ export const me = () => request("/api/me");
 
 const json = (method, body) => ({ method, body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
 
+// Where the signed-in viewer watches: {region, services, include_free} (the account keeps it).
+export const watchSettings = () => request("/api/me/watch");
+
+export const saveWatchSettings = (settings) => request("/api/me/watch", json("PUT", settings));
+
 // list: "watchlist" or "seen".
 export const addTo = (list, id) => request(`/api/${list}`, json("POST", { id }));
 

@@ -1,6 +1,7 @@
 // Where to watch (TMDB configured: JustWatch's data, credited wherever it shows): the
-// viewer's region and "only my services", remembered in this browser (localStorage); the
-// query the grid's calls carry; availability in the details overlay and on cards.
+// viewer's region and "only my services", remembered in this browser (localStorage) and, for
+// a signed-in viewer, on the account (loaded at start, saved on every change); the query the
+// grid's calls carry; availability in the details overlay and on cards.
 
 import { $, el } from "./dom.js";
 import * as api from "./api.js";
@@ -18,6 +19,7 @@ let changed = () => {};
 const regionNames = new Map(); // code -> English name, from TMDB's list
 
 const enabled = () => Boolean($("#watch-prefs"));
+const signedIn = () => document.body.dataset.signedIn === "true";
 
 function load(key, fallback) {
   try {
@@ -46,6 +48,34 @@ export function query() {
 }
 
 export const currentRegion = () => (enabled() ? region : null);
+
+// The choice as the account keeps it (signed in); a failed save keeps the browser's copy.
+function keep() {
+  store(REGION_KEY, region);
+  store(SERVICES_KEY, services);
+  store(FREE_KEY, free);
+  if (signedIn()) api.saveWatchSettings({ region, services, include_free: free }).catch(() => {});
+}
+
+// A signed-in viewer's saved choice replaces the browser's; an account with none yet
+// adopts what this browser remembered.
+async function fromAccount() {
+  if (!signedIn()) return;
+  const saved = await api.watchSettings().catch(() => null);
+  if (!saved) return;
+  if (saved.region === null && !saved.services.length) {
+    const remembered = load(REGION_KEY, null);
+    if (remembered || services.length) {
+      api.saveWatchSettings({ region: remembered, services, include_free: free }).catch(() => {});
+    }
+    return;
+  }
+  services = saved.services.filter(Number.isInteger);
+  free = Boolean(saved.include_free);
+  if (saved.region) store(REGION_KEY, saved.region);
+  store(SERVICES_KEY, services);
+  store(FREE_KEY, free);
+}
 
 function summarise() {
   const names = [...document.querySelectorAll("#watch-services input:checked")].map((box) => box.dataset.name);
@@ -118,8 +148,8 @@ export function decorate(cards, movies) {
     if (!watch || watch.unavailable) return;
     const streams = [...watch.stream, ...watch.free, ...watch.ads].slice(0, 4);
     if (!streams.length) return;
-    item.querySelector(".card").append(el("span", { className: "card-watch", "aria-label": `Streams on ${streams.map((s) => s.name).join(", ")} (data from JustWatch)` },
-      streams.map(logo)));
+    const label = t("Streams on %(services)s (data from JustWatch)", { services: streams.map((s) => s.name).join(", ") });
+    item.querySelector(".card").append(el("span", { className: "card-watch", "aria-label": label }, streams.map(logo)));
   });
 }
 
@@ -128,6 +158,7 @@ export async function init(onChange) {
   changed = onChange;
   services = load(SERVICES_KEY, []).filter(Number.isInteger);
   free = Boolean(load(FREE_KEY, false));
+  await fromAccount();
   $("#watch-free").checked = free;
   let listed;
   try {
@@ -144,26 +175,25 @@ export async function init(onChange) {
   select.value = region;
   select.addEventListener("change", async () => {
     region = select.value;
-    store(REGION_KEY, region);
     await showServices();
-    store(SERVICES_KEY, services);
+    keep();
     changed();
   });
   $("#watch-services").addEventListener("change", (event) => {
     if (event.target.type !== "checkbox") return;
     services = [...document.querySelectorAll("#watch-services input:checked")].map((box) => Number(box.value));
-    store(SERVICES_KEY, services);
+    keep();
     summarise();
     changed();
   });
   $("#watch-free").addEventListener("change", () => {
     free = $("#watch-free").checked;
-    store(FREE_KEY, free);
+    keep();
     if (services.length) changed();
   });
   $("#watch-widen").addEventListener("click", () => {
     services = [];
-    store(SERVICES_KEY, services);
+    keep();
     for (const box of document.querySelectorAll("#watch-services input")) box.checked = false;
     summarise();
     changed();
