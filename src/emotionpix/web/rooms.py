@@ -270,13 +270,11 @@ def _seen_by(room: Room) -> frozenset[str]:
     return frozenset(found)
 
 
-def _decide(code: str) -> Room:
+def _decide(room: Room) -> Room:
     """Tonight's pick once every member has voted: the most votes, the room's order breaking
     ties. The room as it is then."""
-    room = store().room(code)
     if room.pick is None and room.members and len(room.votes) == len(room.members):
-        store().set_pick(code, _winner(room))
-        return store().room(code)
+        return store().set_pick(room.code, _winner(room))
     return room
 
 
@@ -377,12 +375,21 @@ def room_state(code: str) -> Any:
         if _token(upper) is None:
             _room_for_member(upper)
         if store().version(upper) == int(since):
-            return "", 204
+            return _unchanged()
     room, token = _room_for_member(code)
     if not room.films and any(m.mood is not None for m in room.members):
         _refresh_films(room.code)  # cleared when a member's account was deleted
         room = store().room(room.code)
     return state(room, token)
+
+
+def _unchanged() -> Response:
+    """204: the room is as the page has it. Without a body it has no type, so the hooks
+    that dress pages and JSON answers (languages, security policy) pass it by: most of a
+    room's requests are these, once a second from every member's page."""
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    return response
 
 
 @bp.get("/api/rooms/<code>/events")
@@ -437,17 +444,20 @@ def set_mood(code: str) -> dict[str, Any]:
             for m in room.members
         ],
     )
-    if not store().set_mood(room.code, token, emotion, emotions, (_films(after), after.moods)):
-        _refresh_films(room.code)  # another change came first: blend what is there now
-    return state(store().room(room.code), token)
+    kept, now = store().set_mood(room.code, token, emotion, emotions, (_films(after), after.moods))
+    if not kept:  # another change came first: blend what is there now
+        _refresh_films(room.code)
+        now = store().room(room.code)
+    return state(now, token)
 
 
 @bp.post("/api/rooms/<code>/veto")
 @limited
 def veto(code: str) -> dict[str, Any]:
     room, token = _room_for_member(code)
-    store().veto(room.code, token, _film(room, _json().get("movie_id")))
-    return state(_decide(room.code), token)
+    return state(
+        _decide(store().veto(room.code, token, _film(room, _json().get("movie_id")))), token
+    )
 
 
 @bp.post("/api/rooms/<code>/vote")
@@ -457,8 +467,7 @@ def vote(code: str) -> dict[str, Any]:
     movie_id = _film(room, _json().get("movie_id"))
     if movie_id in room.vetoes:
         raise InvalidInput(gettext("That film was vetoed for the room."), code="vetoed")
-    store().vote(room.code, token, movie_id)
-    return state(_decide(room.code), token)
+    return state(_decide(store().vote(room.code, token, movie_id)), token)
 
 
 @bp.post("/api/rooms/<code>/close")
@@ -469,8 +478,8 @@ def close(code: str) -> dict[str, Any]:
     if not room.member(member_key(token)).host:  # type: ignore[union-attr]
         raise Forbidden(gettext("Only the host can close the vote."), code="not_the_host")
     if room.pick is None:
-        store().set_pick(room.code, _winner(room))
-    return state(store().room(room.code), token)
+        room = store().set_pick(room.code, _winner(room))
+    return state(room, token)
 
 
 # -- the page -----------------------------------------------------------------------------
