@@ -249,6 +249,31 @@ def test_signed_in_members_seen_films_never_come_up_and_no_mood_is_recorded(app,
     assert ann.get("/api/moods").get_json()["moods"] == []  # the room's mood stays in the room
 
 
+def test_signed_in_members_not_for_me_films_never_come_up(app, room):
+    code, people = room
+    films = [f["id"] for f in moods(code, people)["movies"]]
+    ann = app.test_client()
+    verified_user(ann, console(app), "ann@example.com")
+    ann.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(ann, "/")
+    said = {
+        films[0]: {"verdict": "dislike"},  # "not for me"
+        films[1]: {"verdict": "dislike", "reason": "too-long"},
+        films[2]: {"verdict": "dislike", "reason": "not-in-mood", "emotion": "happy"},
+        films[3]: {"verdict": "dislike", "reason": "not-in-mood", "emotion": "sad"},
+    }
+    for film, verdict in said.items():
+        assert ann.post("/api/feedback", json={"movie_id": film, **verdict}).status_code == 201
+    ann.post(f"/api/rooms/{code}/join", json={"name": "Ann"})
+    state = ann.post(f"/api/rooms/{code}/mood", json={"emotion": "happy"}).get_json()
+    shown = {f["id"] for f in state["movies"]}
+    assert not {films[0], films[1], films[2]} & shown  # nor "not in the mood" for her mood
+    for client in people.values():  # for nobody in the room
+        assert not {films[0], films[1]} & {
+            f["id"] for f in client.get(f"/api/rooms/{code}").get_json()["movies"]
+        }
+    assert films[3] in shown  # not in the mood for sad: she is happy here
+
+
 def test_deleting_an_account_takes_it_out_of_its_rooms(app, room):
     code, people = room
     moods(code, people)

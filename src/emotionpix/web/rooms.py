@@ -44,8 +44,9 @@ from emotionpix.core.errors import Forbidden, InvalidInput, NotFound
 from emotionpix.core.i18n import gettext
 from emotionpix.protection import limiter
 from emotionpix.rooms import STORE_KEY, Room, RoomStore, room_films, room_mood, valid_code
-from emotionpix.rooms.group import MoodKey, Ranked
+from emotionpix.rooms.group import MoodKey, Ranked, leading
 from emotionpix.rooms.store import member_key
+from emotionpix.web.api import account_taste
 from emotionpix.web.library import _json
 from emotionpix.wiring import database, recommender
 
@@ -189,7 +190,7 @@ def state(room: Room, token: str) -> dict[str, Any]:
 def _films(room: Room) -> list[dict[str, Any]]:
     """The room's films, blended from its members' moods."""
     members = [(m.name, m.mood) for m in room.members if m.mood is not None]
-    exclude = _seen_by(room)
+    exclude = _hidden_for(room)
     rankings = {key: _ranked(key, exclude) for key in {key for _, key in members}}
     return [film.to_dict() for film in room_films(members, rankings, limit=KEPT)]
 
@@ -258,15 +259,20 @@ def _card(movie: dict[str, Any]) -> dict[str, Any]:
     return {field: movie.get(field) for field in CARD}
 
 
-def _seen_by(room: Room) -> frozenset[str]:
-    """The films any signed-in member has seen (they never come up for the room)."""
-    accounts = {m.account_id for m in room.members if m.account_id}
+def _hidden_for(room: Room) -> frozenset[str]:
+    """The films no signed-in member should be offered: those they have seen and those they
+    said "not for me" to (or "not in the mood" for, in the mood they have in the room)."""
     found: set[str] = set()
-    for account in accounts:
+    for member in room.members:
+        if not member.account_id:
+            continue
         try:
-            found |= personal().ids(seen, account)
+            found |= personal().ids(seen, member.account_id)
         except SQLAlchemyError:
             continue
+        taste = account_taste(member.account_id)
+        if taste is not None:
+            found |= taste.hidden(leading(member.mood)) if member.mood else set(taste.never)
     return frozenset(found)
 
 
