@@ -129,6 +129,12 @@ def test_when_everyone_has_voted_the_room_shows_tonights_pick(room):
     state = people["Cara"].post(f"/api/rooms/{code}/vote", json={"movie_id": second}).get_json()
     assert state["pick"]["id"] == first
     assert people["Ana"].get(f"/api/rooms/{code}").get_json()["pick"]["title"] == films[0]["title"]
+    # Without a TMDB key nothing is said about where to watch it but what that needs, as in
+    # the main page's details.
+    assert "watch" not in state["pick"]
+    page = people["Ana"].get(f"/rooms/{code}").get_data(as_text=True)
+    assert "Where to watch needs a TMDB key" in page
+    assert 'id="pick-watch-offers"' not in page
     late = people["Cara"].post(f"/api/rooms/{code}/vote", json={"movie_id": second})
     assert late.status_code == 400
     assert late.get_json()["error"] == "room_decided"

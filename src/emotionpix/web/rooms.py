@@ -42,13 +42,15 @@ from emotionpix.auth.session import ACCOUNT_DELETED_KEY, current_user, personal
 from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
 from emotionpix.core.errors import Forbidden, InvalidInput, NotFound
 from emotionpix.core.i18n import gettext
+from emotionpix.core.movies import Movie
 from emotionpix.protection import limiter
+from emotionpix.providers.base import ProviderError
 from emotionpix.rooms import STORE_KEY, Room, RoomStore, room_films, room_mood, valid_code
 from emotionpix.rooms.group import MoodKey, Ranked, leading
 from emotionpix.rooms.store import member_key
-from emotionpix.web.api import account_taste
+from emotionpix.web.api import _region, account_taste
 from emotionpix.web.library import _json
-from emotionpix.wiring import database, recommender
+from emotionpix.wiring import database, recommender, watch_guide
 
 bp = Blueprint("rooms", __name__)
 
@@ -183,8 +185,28 @@ def state(room: Room, token: str) -> dict[str, Any]:
         ],
         "votes": tally,
         "your_vote": room.votes.get(me),
-        "pick": by_id.get(room.pick) if room.pick else None,
+        "pick": _with_watch(by_id[room.pick]) if room.pick in by_id else None,
     }
+
+
+def _with_watch(pick: dict[str, Any]) -> dict[str, Any]:
+    """Tonight's pick with where to watch it in the asking member's region (``?region=``,
+    else their browser's languages, as on the main page), when where-to-watch is configured;
+    while availability cannot be had, the pick comes all the same, saying so."""
+    guide = watch_guide()
+    if guide is None:
+        return pick
+    region = _region()
+    if not guide.via_imdb and not pick["id"].isdigit():
+        # TMDB is the provider, but it failed when the room's films were drawn and the
+        # catalog stood in: where the catalog's films stream is unknown (as on the main page).
+        return {**pick, "watch": guide.unavailable(region)}
+    movie = Movie(id=pick["id"], title=pick["title"], imdb_id=pick.get("imdb_id"))
+    try:
+        watch = guide.for_movies([movie], region)[0]
+    except ProviderError:
+        watch = guide.unavailable(region)
+    return {**pick, "watch": watch}
 
 
 def _films(room: Room) -> list[dict[str, Any]]:
@@ -532,6 +554,7 @@ def page(code: str) -> Any:
         member=member,
         url=_url(room.code),
         emotions=EMOTIONS,
+        watch=watch_guide() is not None,  # where to watch tonight's pick: TMDB configured
         max_upload_bytes=current_app.config["MAX_CONTENT_LENGTH"],
     )
 
