@@ -92,6 +92,9 @@ TABLES = (room_marks, room_members, rooms)
 _CODE: BindParameter[str] = bindparam("code")
 _VERSION = select(rooms.c.version, rooms.c.active_at).where(rooms.c.code == _CODE)
 _ROW = select(rooms).where(rooms.c.code == _CODE)
+_ROW_NO_FILMS = select(rooms.c.version, rooms.c.active_at, rooms.c.pick).where(
+    rooms.c.code == _CODE
+)
 _MEMBERS = select(room_members).where(room_members.c.room == _CODE).order_by(room_members.c.seat)
 _MARKS = select(room_marks).where(room_marks.c.room == _CODE)
 
@@ -190,18 +193,25 @@ class RoomStore:
         self.purge()
         raise self._gone(code)
 
-    def _read(self, conn: Connection, code: str) -> Room | None:
-        """The room as ``conn`` sees it (inside a change: exactly as that change left it)."""
-        row = conn.execute(_ROW, {"code": code}).first()
+    def _read(
+        self,
+        conn: Connection,
+        code: str,
+        members: list[Member] | None = None,
+        films: list[dict[str, Any]] | None = None,
+    ) -> Room | None:
+        """The room as ``conn`` sees it (inside a change: exactly as that change left it);
+        ``members`` and ``films``: as the caller has just read or written them."""
+        row = conn.execute(_ROW if films is None else _ROW_NO_FILMS, {"code": code}).first()
         if row is None:
             return None
-        members = self._members(conn, code)
+        members = self._members(conn, code) if members is None else members
         marks = conn.execute(_MARKS, {"code": code}).all()
         return Room(
             code=code,
             version=row.version,
             active_at=row.active_at,
-            films=json.loads(row.films),
+            films=json.loads(row.films) if films is None else films,
             pick=row.pick,
             members=members,
             vetoes={k.movie_id: k.member for k in marks if k.kind == "veto"},
@@ -282,12 +292,13 @@ class RoomStore:
                 .where(room_members.c.room == code, room_members.c.member == _key(token))
                 .values(emotion=emotion, emotions=json.dumps(dict(emotions)) if emotions else None)
             )
-            kept = films is not None and (_moods_signature(self._members(conn, code)) == films[1])
+            members = self._members(conn, code)
+            kept = films is not None and _moods_signature(members) == films[1]
             if films is not None and kept:
                 conn.execute(
                     update(rooms).where(rooms.c.code == code).values(films=json.dumps(films[0]))
                 )
-            return kept, self._after(conn, code)
+            return kept, self._after(conn, code, members, films[0] if films and kept else None)
 
     def set_films(self, code: str, films: list[dict[str, Any]], moods: str) -> bool:
         """Keep the room's films, computed by the caller from the members' moods as
@@ -427,9 +438,15 @@ class RoomStore:
         if changed.rowcount == 0 and not ended:
             raise self._gone(code)
 
-    def _after(self, conn: Connection, code: str) -> Room:
+    def _after(
+        self,
+        conn: Connection,
+        code: str,
+        members: list[Member] | None = None,
+        films: list[dict[str, Any]] | None = None,
+    ) -> Room:
         """The room as the change being made leaves it (kept for the polls that follow)."""
-        found = self._read(conn, code)
+        found = self._read(conn, code, members, films)
         assert found is not None  # _changed found it, and the change holds it
         return self._kept.put(found)
 
