@@ -87,11 +87,16 @@ def room_films(
             first.setdefault(movie["id"], (movie, reason))
     # Ranked on plain numbers; only the films kept get a GroupFilm and a reason (a room's
     # moods bring a few hundred films, of which it keeps ``limit``).
+    count = len(fits)
     scored = []
     for film_id in first:
-        values = [mine.get(film_id, 0.0) for mine in fits]
-        fitting = sum(v > 0 for v in values)
-        scored.append(((fitting == len(values), fitting, sum(values) / len(values)), film_id))
+        total, fitting = 0.0, 0
+        for mine in fits:
+            fit = mine.get(film_id)  # a ranked film's fit is above 0
+            if fit is not None:
+                total += fit
+                fitting += 1
+        scored.append(((fitting == count, fitting, total / count), film_id))
     scored.sort(key=lambda item: item[0], reverse=True)  # stable: ties keep the moods' order
     films = []
     for _, film_id in scored[:limit]:
