@@ -110,3 +110,19 @@ def test_a_process_never_shows_a_room_older_than_the_store_has_it(tmp_path):
     assert vetoed.vetoes == {"a": bo}
     assert vetoed.votes == {}  # the film's votes went with it
     assert one.room(code) == vetoed
+
+
+def test_a_members_hidden_film_clears_only_undecided_rooms_films(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'rooms.db'}")
+    metadata.create_all(engine)
+    store = RoomStore(engine)
+    open_room, _ = store.create("Ana", account_id="ana")
+    decided, _ = store.create("Ana", account_id="ana")
+    other, _ = store.create("Bo", account_id="bo")
+    for code in (open_room, decided, other):
+        assert store.set_films(code, [{"id": "a"}], store.room(code).moods)
+    store.set_pick(decided, "a")
+    assert store.films_stale("ana") == [open_room]
+    assert store.room(open_room).films == []  # blended again on the next look
+    assert store.room(decided).films == [{"id": "a"}]  # tonight's pick stays as it was
+    assert store.room(other).films == [{"id": "a"}]

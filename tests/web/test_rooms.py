@@ -280,6 +280,31 @@ def test_signed_in_members_not_for_me_films_never_come_up(app, room):
     assert films[3] in shown  # not in the mood for sad: she is happy here
 
 
+def test_a_film_a_member_turns_down_while_in_the_room_goes_at_once(app, room):
+    code, people = room
+    moods(code, people)
+    ann = app.test_client()
+    verified_user(ann, console(app), "ann@example.com")
+    ann.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(ann, "/")
+    ann.post(f"/api/rooms/{code}/join", json={"name": "Ann"})
+    state = ann.post(f"/api/rooms/{code}/mood", json={"emotion": "happy"}).get_json()
+    film = state["movies"][0]["id"]
+    version = state["version"]
+    said = ann.post("/api/feedback", json={"movie_id": film, "verdict": "dislike"})
+    assert said.status_code == 201
+    for client in (ann, *people.values()):  # every page's next poll brings the change
+        answer = client.get(f"/api/rooms/{code}?since={version}")
+        assert answer.status_code == 200
+        films = [f["id"] for f in answer.get_json()["movies"]]
+        assert len(films) == len(state["movies"])
+        assert film not in films
+    # "Not in the mood" for another mood than hers leaves the room as it is.
+    version = ann.get(f"/api/rooms/{code}").get_json()["version"]
+    other = {"verdict": "dislike", "reason": "not-in-mood", "emotion": "fear"}
+    ann.post("/api/feedback", json={"movie_id": films[0], **other})
+    assert films[0] in [f["id"] for f in ann.get(f"/api/rooms/{code}").get_json()["movies"]]
+
+
 def test_deleting_an_account_takes_it_out_of_its_rooms(app, room):
     code, people = room
     moods(code, people)

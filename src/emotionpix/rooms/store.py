@@ -374,6 +374,24 @@ class RoomStore:
                 self._changed(conn, code, ended=True, films="[]")
         return sorted({code for code, _, _ in found})
 
+    def films_stale(self, account_id: str) -> list[str]:
+        """Clear the films of every undecided room the account is in (it has hidden a film
+        since they were blended), so that the next look at each blends them again. The
+        rooms it changed."""
+        with self.engine.begin() as conn:
+            found = (
+                conn.execute(
+                    select(rooms.c.code)
+                    .join(room_members, room_members.c.room == rooms.c.code)
+                    .where(room_members.c.account_id == account_id, rooms.c.pick.is_(None))
+                )
+                .scalars()
+                .all()
+            )
+            for code in found:
+                self._changed(conn, code, ended=True, films="[]")
+        return sorted(found)
+
     def _hand_over(self, conn: Connection, code: str) -> None:
         """The room's earliest remaining member takes the host's seat (none left: no host)."""
         first = conn.execute(

@@ -38,7 +38,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
 from emotionpix.auth.personal import seen
-from emotionpix.auth.session import ACCOUNT_DELETED_KEY, current_user, personal
+from emotionpix.auth.session import (
+    ACCOUNT_DELETED_KEY,
+    FILMS_HIDDEN_KEY,
+    current_user,
+    personal,
+)
 from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
 from emotionpix.core.errors import Forbidden, InvalidInput, NotFound
 from emotionpix.core.i18n import gettext
@@ -83,6 +88,8 @@ def _init(state: BlueprintSetupState) -> None:
     app.extensions[STORE_KEY] = RoomStore(database(app))
     # A deleted account leaves the rooms it joined (its name, mood, vetoes and votes).
     app.extensions.setdefault(ACCOUNT_DELETED_KEY, []).append(store(app).forget_account)
+    # A member who says "not for me" to a film elsewhere: their rooms blend their films again.
+    app.extensions.setdefault(FILMS_HIDDEN_KEY, []).append(store(app).films_stale)
     app.extensions[RANKINGS_KEY] = Rankings()
 
 
