@@ -298,7 +298,8 @@ class RoomStore:
                 conn.execute(
                     update(rooms).where(rooms.c.code == code).values(films=json.dumps(films[0]))
                 )
-            return kept, self._after(conn, code, members, films[0] if films and kept else None)
+            after = self._after(conn, code, members, films[0] if films and kept else None)
+        return kept, self._kept.put(after)
 
     def set_films(self, code: str, films: list[dict[str, Any]], moods: str) -> bool:
         """Keep the room's films, computed by the caller from the members' moods as
@@ -329,7 +330,8 @@ class RoomStore:
                     room=code, member=_key(token), kind="veto", movie_id=movie_id
                 )
             )
-            return self._after(conn, code)
+            after = self._after(conn, code)
+        return self._kept.put(after)  # once the change is made
 
     def vote(self, code: str, token: str, movie_id: str) -> Room:
         """A member's vote (one each; voting again moves it): the room after."""
@@ -342,13 +344,15 @@ class RoomStore:
                     room=code, member=_key(token), kind="vote", movie_id=movie_id
                 )
             )
-            return self._after(conn, code)
+            after = self._after(conn, code)
+        return self._kept.put(after)  # once the change is made
 
     def set_pick(self, code: str, movie_id: str | None) -> Room:
         """Tonight's pick: the room after."""
         with self.engine.begin() as conn:
             self._changed(conn, code, pick=movie_id)
-            return self._after(conn, code)
+            after = self._after(conn, code)
+        return self._kept.put(after)  # once the change is made
 
     def forget_account(self, account_id: str) -> list[str]:
         """Take a deleted account out of every room it is in: its membership, name, mood,
@@ -463,10 +467,11 @@ class RoomStore:
         members: list[Member] | None = None,
         films: list[dict[str, Any]] | None = None,
     ) -> Room:
-        """The room as the change being made leaves it (kept for the polls that follow)."""
+        """The room as the change being made leaves it (to keep for the polls that follow
+        once the change is made: a change that fails leaves nothing kept)."""
         found = self._read(conn, code, members, films)
         assert found is not None  # _changed found it, and the change holds it
-        return self._kept.put(found)
+        return found
 
     @staticmethod
     def _gone(code: str) -> NotFound:
