@@ -12,7 +12,9 @@ such as voting for a film another member just vetoed) separately.
 
 The rooms' rate limit counts every member here as one address (127.0.0.1), so the server
 runs with EMOTIONPIX_RATELIMIT_ENABLED=false. The client is one asyncio thread sharing the
-machine's cores with the server; its CPU time is reported.
+machine's cores with the server; its CPU time is reported, and so is the server's (its
+processes' CPU seconds while the run was counted, and per request): on a machine shared
+with other work that figure moves less than the latencies do.
 """
 
 from __future__ import annotations
@@ -29,10 +31,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from bench_load import app_server, free_port, summary
+from bench_load import SERVER_PIDS, app_server, free_port, summary, tree_cpu_seconds
 
 EMOTIONS = ["happy", "sad", "angry", "surprise", "neutral", "fear", "disgust"]
 TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def server_cpu() -> float:
+    """CPU seconds used so far by the server's processes (Gunicorn's and its workers)."""
+    return tree_cpu_seconds(SERVER_PIDS)
 
 
 class Member:
@@ -128,7 +135,13 @@ async def main_async(url: str, args: argparse.Namespace) -> dict[str, Any]:
         rooms.append((code, members))
     stop = time.monotonic() + args.warmup + args.duration
     loop = asyncio.get_running_loop()
-    loop.call_later(args.warmup, lambda: setattr(run, "counting", True))
+    cpu_at: list[float] = []
+
+    def count() -> None:
+        run.counting = True
+        cpu_at.append(server_cpu())
+
+    loop.call_later(args.warmup, count)
     cpu = time.process_time()
     tasks = [
         # the host never votes, so the rooms never close
@@ -137,6 +150,8 @@ async def main_async(url: str, args: argparse.Namespace) -> dict[str, Any]:
         for n, member in enumerate(members)
     ]
     await asyncio.gather(*tasks)
+    server_s = server_cpu() - cpu_at[0]
+    requests = sum(len(samples) for kind, samples in run.latency.items() if kind != "room update")
     for _, members in rooms:
         for member in members:
             await member.client.aclose()
@@ -150,6 +165,9 @@ async def main_async(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "errors": dict(run.errors),
         "refused": dict(run.refused),
         "client_cpu_s": round(time.process_time() - cpu, 1),
+        "server_cpu_s": round(server_s, 1),
+        "server_cpu_ms_per_request": round(server_s * 1000 / max(1, requests), 2),
+        "load_average": os.getloadavg(),
     }
 
 

@@ -4,6 +4,7 @@ the room's mood, and a store that never keeps films computed from older moods.""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from sqlalchemy import create_engine
 
@@ -75,3 +76,53 @@ def test_films_from_older_moods_are_not_kept(tmp_path):
     assert store.set_films(code, [{"id": "new"}], store.room(code).moods)
     assert store.room(code).films == [{"id": "new"}]
     assert host != guest
+
+
+def test_a_process_never_shows_a_room_older_than_the_store_has_it(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'rooms.db'}")
+    metadata.create_all(engine)
+    one, two = RoomStore(engine), RoomStore(engine)  # two workers, one database
+    code, host = one.create("Ana")
+    guest = two.join(code, "Bo")
+    seen = one.room(code)  # kept by the first worker
+    assert [m.name for m in seen.members] == ["Ana", "Bo"]
+    assert one.room(code) is seen  # unchanged: the kept room, after one small query
+    ana, bo = (m.key for m in seen.members)
+    kept, after = two.set_mood(code, guest, "sad", None, ([{"id": "a"}], "older moods"))
+    assert not kept  # blended for other moods: not kept
+    assert after.films == []
+    voted = two.vote(code, host, "a")  # the room exactly as the change left it
+    assert voted.version == after.version + 1
+    assert voted.votes == {ana: "a"}
+    now = one.room(code)  # what the other worker changed is seen at once
+    assert now.version == voted.version
+    assert now.votes == {ana: "a"}
+    assert now.member(bo).emotion == "sad"
+    happy = [replace(m, emotion="happy") if m.key == ana else m for m in now.members]
+    kept, after = one.set_mood(
+        code, host, "happy", None, ([{"id": "b"}], replace(now, members=happy).moods)
+    )
+    assert kept
+    assert after.films == [{"id": "b"}]
+    assert after.member(ana).emotion == "happy"
+    assert two.room(code).films == [{"id": "b"}]
+    vetoed = two.veto(code, guest, "a")
+    assert vetoed.vetoes == {"a": bo}
+    assert vetoed.votes == {}  # the film's votes went with it
+    assert one.room(code) == vetoed
+
+
+def test_a_members_hidden_film_clears_only_undecided_rooms_films(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'rooms.db'}")
+    metadata.create_all(engine)
+    store = RoomStore(engine)
+    open_room, _ = store.create("Ana", account_id="ana")
+    decided, _ = store.create("Ana", account_id="ana")
+    other, _ = store.create("Bo", account_id="bo")
+    for code in (open_room, decided, other):
+        assert store.set_films(code, [{"id": "a"}], store.room(code).moods)
+    store.set_pick(decided, "a")
+    assert store.films_stale("ana") == [open_room]
+    assert store.room(open_room).films == []  # blended again on the next look
+    assert store.room(decided).films == [{"id": "a"}]  # tonight's pick stays as it was
+    assert store.room(other).films == [{"id": "a"}]

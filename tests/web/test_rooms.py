@@ -129,6 +129,12 @@ def test_when_everyone_has_voted_the_room_shows_tonights_pick(room):
     state = people["Cara"].post(f"/api/rooms/{code}/vote", json={"movie_id": second}).get_json()
     assert state["pick"]["id"] == first
     assert people["Ana"].get(f"/api/rooms/{code}").get_json()["pick"]["title"] == films[0]["title"]
+    # Without a TMDB key nothing is said about where to watch it but what that needs, as in
+    # the main page's details.
+    assert "watch" not in state["pick"]
+    page = people["Ana"].get(f"/rooms/{code}").get_data(as_text=True)
+    assert "Where to watch needs a TMDB key" in page
+    assert 'id="pick-watch-offers"' not in page
     late = people["Cara"].post(f"/api/rooms/{code}/vote", json={"movie_id": second})
     assert late.status_code == 400
     assert late.get_json()["error"] == "room_decided"
@@ -247,6 +253,56 @@ def test_signed_in_members_seen_films_never_come_up_and_no_mood_is_recorded(app,
     state = ann.post(f"/api/rooms/{code}/mood", json={"emotion": "happy"}).get_json()
     assert film not in [f["id"] for f in state["movies"]]
     assert ann.get("/api/moods").get_json()["moods"] == []  # the room's mood stays in the room
+
+
+def test_signed_in_members_not_for_me_films_never_come_up(app, room):
+    code, people = room
+    films = [f["id"] for f in moods(code, people)["movies"]]
+    ann = app.test_client()
+    verified_user(ann, console(app), "ann@example.com")
+    ann.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(ann, "/")
+    said = {
+        films[0]: {"verdict": "dislike"},  # "not for me"
+        films[1]: {"verdict": "dislike", "reason": "too-long"},
+        films[2]: {"verdict": "dislike", "reason": "not-in-mood", "emotion": "happy"},
+        films[3]: {"verdict": "dislike", "reason": "not-in-mood", "emotion": "sad"},
+    }
+    for film, verdict in said.items():
+        assert ann.post("/api/feedback", json={"movie_id": film, **verdict}).status_code == 201
+    ann.post(f"/api/rooms/{code}/join", json={"name": "Ann"})
+    state = ann.post(f"/api/rooms/{code}/mood", json={"emotion": "happy"}).get_json()
+    shown = {f["id"] for f in state["movies"]}
+    assert not {films[0], films[1], films[2]} & shown  # nor "not in the mood" for her mood
+    for client in people.values():  # for nobody in the room
+        assert not {films[0], films[1]} & {
+            f["id"] for f in client.get(f"/api/rooms/{code}").get_json()["movies"]
+        }
+    assert films[3] in shown  # not in the mood for sad: she is happy here
+
+
+def test_a_film_a_member_turns_down_while_in_the_room_goes_at_once(app, room):
+    code, people = room
+    moods(code, people)
+    ann = app.test_client()
+    verified_user(ann, console(app), "ann@example.com")
+    ann.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(ann, "/")
+    ann.post(f"/api/rooms/{code}/join", json={"name": "Ann"})
+    state = ann.post(f"/api/rooms/{code}/mood", json={"emotion": "happy"}).get_json()
+    film = state["movies"][0]["id"]
+    version = state["version"]
+    said = ann.post("/api/feedback", json={"movie_id": film, "verdict": "dislike"})
+    assert said.status_code == 201
+    for client in (ann, *people.values()):  # every page's next poll brings the change
+        answer = client.get(f"/api/rooms/{code}?since={version}")
+        assert answer.status_code == 200
+        films = [f["id"] for f in answer.get_json()["movies"]]
+        assert len(films) == len(state["movies"])
+        assert film not in films
+    # "Not in the mood" for another mood than hers leaves the room as it is.
+    version = ann.get(f"/api/rooms/{code}").get_json()["version"]
+    other = {"verdict": "dislike", "reason": "not-in-mood", "emotion": "fear"}
+    ann.post("/api/feedback", json={"movie_id": films[0], **other})
+    assert films[0] in [f["id"] for f in ann.get(f"/api/rooms/{code}").get_json()["movies"]]
 
 
 def test_deleting_an_account_takes_it_out_of_its_rooms(app, room):

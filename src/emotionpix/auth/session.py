@@ -27,6 +27,9 @@ PERSONAL_KEY = "emotionpix.auth.personal"
 # What else keeps something about an account (a movie night's membership): each registers a
 # callable taking the account id, which deleting the account calls (app.extensions).
 ACCOUNT_DELETED_KEY = "emotionpix.auth.account_deleted"
+# What offers films to an account elsewhere (a movie night's films): each registers a callable
+# taking the account id, called when the account hides a film ("not for me").
+FILMS_HIDDEN_KEY = "emotionpix.auth.films_hidden"
 SESSION_KEY = "auth"
 
 # Open when LOGIN_REQUIRED is on: the health check, the assets, and the way to sign in.

@@ -80,23 +80,34 @@ def room_films(
     of the members who gave a mood; ``rankings`` each mood's ranked films."""
     if not members:
         return []
-    fits = {key: fits_of(ranked) for key, ranked in rankings.items()}
-    movies: dict[str, dict[str, Any]] = {}
-    describe: dict[str, str] = {}
+    fits = [fits_of(rankings[key]) for _, key in members]
+    first: dict[str, tuple[dict[str, Any], str]] = {}  # each film as its best mood ranks it
     for ranked in rankings.values():
         for movie, reason in ranked:
-            movies.setdefault(movie["id"], movie)
-            describe.setdefault(movie["id"], reason.split(" — ")[0])
+            first.setdefault(movie["id"], (movie, reason))
+    # Ranked on plain numbers; only the films kept get a GroupFilm and a reason (a room's
+    # moods bring a few hundred films, of which it keeps ``limit``).
+    count = len(fits)
+    scored = []
+    for film_id in first:
+        total, fitting = 0.0, 0
+        for mine in fits:
+            fit = mine.get(film_id)  # a ranked film's fit is above 0
+            if fit is not None:
+                total += fit
+                fitting += 1
+        scored.append(((fitting == count, fitting, total / count), film_id))
+    scored.sort(key=lambda item: item[0], reverse=True)  # stable: ties keep the moods' order
     films = []
-    for film_id, movie in movies.items():
-        member_fits = {name: fits[key].get(film_id, 0.0) for name, key in members}
+    for _, film_id in scored[:limit]:
+        movie, reason = first[film_id]
+        member_fits = {
+            name: mine.get(film_id, 0.0) for (name, _), mine in zip(members, fits, strict=True)
+        }
         films.append(
-            GroupFilm(movie, member_fits, _reason(describe[film_id], members, member_fits))
+            GroupFilm(movie, member_fits, _reason(reason.split(" — ")[0], members, member_fits))
         )
-    films.sort(
-        key=lambda f: (f.worst > 0, sum(v > 0 for v in f.fits.values()), f.mean), reverse=True
-    )
-    return films[:limit]
+    return films
 
 
 def _reason(

@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +30,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
     func,
     insert,
@@ -35,6 +38,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import BindParameter
 
 from emotionpix.core.errors import Forbidden, InvalidInput, NotFound
 from emotionpix.core.i18n import gettext
@@ -47,6 +51,7 @@ MAX_MEMBERS = 12
 MAX_NAME = 40
 PURGE_EVERY = 300.0  # seconds: each process deletes ended rooms at most this often
 STORE_KEY = "emotionpix.rooms"  # the app's RoomStore in app.extensions
+KEPT_ROOMS = 512  # rooms each process keeps read (by code and version), the newest used
 
 rooms = Table(
     "rooms",
@@ -82,6 +87,16 @@ room_marks = Table(
 )
 
 TABLES = (room_marks, room_members, rooms)
+
+# The reads every poll makes, built once (building a statement costs more than running it).
+_CODE: BindParameter[str] = bindparam("code")
+_VERSION = select(rooms.c.version, rooms.c.active_at).where(rooms.c.code == _CODE)
+_ROW = select(rooms).where(rooms.c.code == _CODE)
+_ROW_NO_FILMS = select(rooms.c.version, rooms.c.active_at, rooms.c.pick).where(
+    rooms.c.code == _CODE
+)
+_MEMBERS = select(room_members).where(room_members.c.room == _CODE).order_by(room_members.c.seat)
+_MARKS = select(room_marks).where(room_marks.c.room == _CODE)
 
 
 def _key(token: str) -> str:
@@ -144,44 +159,64 @@ class RoomStore:
         self.max_members = max_members
         self.clock = clock
         self._purged_at = float("-inf")  # this process's last purge
+        self._kept = _Kept(KEPT_ROOMS)
 
     # -- reading --------------------------------------------------------------------------
 
     def version(self, code: str) -> int:
         """The room's version (one small query, for pages asking whether anything changed)."""
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(rooms.c.version, rooms.c.active_at).where(rooms.c.code == code)
-            ).first()
+            row = conn.execute(_VERSION, {"code": code}).first()
         if row is None or row.active_at < self.clock() - self.ttl:
             raise self._gone(code)
         return int(row.version)
 
     def room(self, code: str) -> Room:
-        """The whole room; NotFound for an unknown or expired one (deleted on the way)."""
+        """The whole room; NotFound for an unknown or expired one (deleted on the way).
+
+        A room this process has read at its current version costs one small query: the
+        version is read first, then everything else, so what is kept under a version is
+        never older than that version (at worst newer, and then a newer version follows)."""
         if not valid_code(code):
             raise self._gone(code)
         if abs(self.clock() - self._purged_at) > PURGE_EVERY:  # (a clock set back too)
             self.purge()
         with self.engine.connect() as conn:
-            row = conn.execute(select(rooms).where(rooms.c.code == code)).first()
-            if row is None or row.active_at < self.clock() - self.ttl:
-                pass
-            else:
-                members = self._members(conn, code)
-                marks = conn.execute(select(room_marks).where(room_marks.c.room == code)).all()
-                return Room(
-                    code=code,
-                    version=row.version,
-                    active_at=row.active_at,
-                    films=json.loads(row.films),
-                    pick=row.pick,
-                    members=members,
-                    vetoes={k.movie_id: k.member for k in marks if k.kind == "veto"},
-                    votes={k.member: k.movie_id for k in marks if k.kind == "vote"},
-                )
+            row = conn.execute(_VERSION, {"code": code}).first()
+            if row is not None and row.active_at >= self.clock() - self.ttl:
+                kept = self._kept.get(code, row.version)
+                if kept is not None:  # (its active_at moves only with its version)
+                    return kept
+                found = self._read(conn, code)
+                if found is not None:
+                    return self._kept.put(found)
         self.purge()
         raise self._gone(code)
+
+    def _read(
+        self,
+        conn: Connection,
+        code: str,
+        members: list[Member] | None = None,
+        films: list[dict[str, Any]] | None = None,
+    ) -> Room | None:
+        """The room as ``conn`` sees it (inside a change: exactly as that change left it);
+        ``members`` and ``films``: as the caller has just read or written them."""
+        row = conn.execute(_ROW if films is None else _ROW_NO_FILMS, {"code": code}).first()
+        if row is None:
+            return None
+        members = self._members(conn, code) if members is None else members
+        marks = conn.execute(_MARKS, {"code": code}).all()
+        return Room(
+            code=code,
+            version=row.version,
+            active_at=row.active_at,
+            films=json.loads(row.films) if films is None else films,
+            pick=row.pick,
+            members=members,
+            vetoes={k.movie_id: k.member for k in marks if k.kind == "veto"},
+            votes={k.member: k.movie_id for k in marks if k.kind == "vote"},
+        )
 
     # -- changing -------------------------------------------------------------------------
 
@@ -215,7 +250,7 @@ class RoomStore:
         name = _name(name)
         token = secrets.token_urlsafe(24)
         with self.engine.begin() as conn:
-            self._live(conn, code)
+            self._changed(conn, code)
             taken = conn.execute(
                 select(room_members.c.name, room_members.c.seat).where(room_members.c.room == code)
             ).all()
@@ -236,7 +271,6 @@ class RoomStore:
                     account_id=account_id,
                 )
             )
-            self._changed(conn, code)
         return token
 
     def set_mood(
@@ -246,24 +280,26 @@ class RoomStore:
         emotion: str | None,
         emotions: Mapping[str, float] | None,
         films: tuple[list[dict[str, Any]], str] | None = None,
-    ) -> bool:
+    ) -> tuple[bool, Room]:
         """Change a member's mood; with ``films`` (the room's films and the ``Room.moods``
         they were blended for, the new mood included) keep them in the same change, unless
-        the members' moods are no longer those (another change came first): False then, and
-        the caller blends the films again (``set_films``)."""
+        the members' moods are no longer those (another change came first): (False, the
+        room) then, and the caller blends the films again (``set_films``)."""
         with self.engine.begin() as conn:
-            self._live(conn, code)
+            self._changed(conn, code)
             conn.execute(
                 update(room_members)
                 .where(room_members.c.room == code, room_members.c.member == _key(token))
                 .values(emotion=emotion, emotions=json.dumps(dict(emotions)) if emotions else None)
             )
-            kept = films is not None and (_moods_signature(self._members(conn, code)) == films[1])
+            members = self._members(conn, code)
+            kept = films is not None and _moods_signature(members) == films[1]
             if films is not None and kept:
-                self._changed(conn, code, films=json.dumps(films[0]))
-            else:
-                self._changed(conn, code)
-        return kept
+                conn.execute(
+                    update(rooms).where(rooms.c.code == code).values(films=json.dumps(films[0]))
+                )
+            after = self._after(conn, code, members, films[0] if films and kept else None)
+        return kept, self._kept.put(after)
 
     def set_films(self, code: str, films: list[dict[str, Any]], moods: str) -> bool:
         """Keep the room's films, computed by the caller from the members' moods as
@@ -283,24 +319,24 @@ class RoomStore:
                 self._changed(conn, code, films=kept)
         return True
 
-    def veto(self, code: str, token: str, movie_id: str) -> None:
-        """Take a film out for everyone (and the votes it had)."""
+    def veto(self, code: str, token: str, movie_id: str) -> Room:
+        """Take a film out for everyone (and the votes it had): the room after."""
         with self.engine.begin() as conn:
-            self._live(conn, code)
+            self._changed(conn, code)
             where = (room_marks.c.room == code, room_marks.c.movie_id == movie_id)
-            conn.execute(delete(room_marks).where(*where, room_marks.c.kind == "veto"))
-            conn.execute(delete(room_marks).where(*where, room_marks.c.kind == "vote"))
+            conn.execute(delete(room_marks).where(*where))  # its veto and votes
             conn.execute(
                 insert(room_marks).values(
                     room=code, member=_key(token), kind="veto", movie_id=movie_id
                 )
             )
-            self._changed(conn, code)
+            after = self._after(conn, code)
+        return self._kept.put(after)  # once the change is made
 
-    def vote(self, code: str, token: str, movie_id: str) -> None:
-        """A member's vote (one each; voting again moves it)."""
+    def vote(self, code: str, token: str, movie_id: str) -> Room:
+        """A member's vote (one each; voting again moves it): the room after."""
         with self.engine.begin() as conn:
-            self._live(conn, code)
+            self._changed(conn, code)
             mine = (room_marks.c.room == code, room_marks.c.member == _key(token))
             conn.execute(delete(room_marks).where(*mine, room_marks.c.kind == "vote"))
             conn.execute(
@@ -308,12 +344,15 @@ class RoomStore:
                     room=code, member=_key(token), kind="vote", movie_id=movie_id
                 )
             )
-            self._changed(conn, code)
+            after = self._after(conn, code)
+        return self._kept.put(after)  # once the change is made
 
-    def set_pick(self, code: str, movie_id: str | None) -> None:
+    def set_pick(self, code: str, movie_id: str | None) -> Room:
+        """Tonight's pick: the room after."""
         with self.engine.begin() as conn:
-            self._live(conn, code)
             self._changed(conn, code, pick=movie_id)
+            after = self._after(conn, code)
+        return self._kept.put(after)  # once the change is made
 
     def forget_account(self, account_id: str) -> list[str]:
         """Take a deleted account out of every room it is in: its membership, name, mood,
@@ -336,8 +375,26 @@ class RoomStore:
                 )
                 if seat == 0:
                     self._hand_over(conn, code)
-                self._changed(conn, code, films="[]")
+                self._changed(conn, code, ended=True, films="[]")
         return sorted({code for code, _, _ in found})
+
+    def films_stale(self, account_id: str) -> list[str]:
+        """Clear the films of every undecided room the account is in (it has hidden a film
+        since they were blended), so that the next look at each blends them again. The
+        rooms it changed."""
+        with self.engine.begin() as conn:
+            found = (
+                conn.execute(
+                    select(rooms.c.code)
+                    .join(room_members, room_members.c.room == rooms.c.code)
+                    .where(room_members.c.account_id == account_id, rooms.c.pick.is_(None))
+                )
+                .scalars()
+                .all()
+            )
+            for code in found:
+                self._changed(conn, code, ended=True, films="[]")
+        return sorted(found)
 
     def _hand_over(self, conn: Connection, code: str) -> None:
         """The room's earliest remaining member takes the host's seat (none left: no host)."""
@@ -365,9 +422,7 @@ class RoomStore:
 
     @staticmethod
     def _members(conn: Connection, code: str) -> list[Member]:
-        rows = conn.execute(
-            select(room_members).where(room_members.c.room == code).order_by(room_members.c.seat)
-        ).all()
+        rows = conn.execute(_MEMBERS, {"code": code}).all()
         return [
             Member(
                 m.member,
@@ -389,12 +444,34 @@ class RoomStore:
         if found is None:
             raise self._gone(code)
 
-    def _changed(self, conn: Connection, code: str, **values: Any) -> None:
-        conn.execute(
+    def _changed(self, conn: Connection, code: str, *, ended: bool = False, **values: Any) -> None:
+        """A change to a live room (NotFound for an ended one): its version moves on. A
+        change makes this its first statement, so that it holds the room's row from then on
+        (on PostgreSQL other changes to the room wait; on SQLite the whole database does),
+        and what it reads afterwards is the room exactly as it leaves it. ``ended``: the
+        room may have ended (a deleted account leaves it all the same)."""
+        now = self.clock()
+        live = () if ended else (rooms.c.active_at >= now - self.ttl,)
+        changed = conn.execute(
             update(rooms)
-            .where(rooms.c.code == code)
-            .values(version=rooms.c.version + 1, active_at=self.clock(), **values)
+            .where(rooms.c.code == code, *live)
+            .values(version=rooms.c.version + 1, active_at=now, **values)
         )
+        if changed.rowcount == 0 and not ended:
+            raise self._gone(code)
+
+    def _after(
+        self,
+        conn: Connection,
+        code: str,
+        members: list[Member] | None = None,
+        films: list[dict[str, Any]] | None = None,
+    ) -> Room:
+        """The room as the change being made leaves it (to keep for the polls that follow
+        once the change is made: a change that fails leaves nothing kept)."""
+        found = self._read(conn, code, members, films)
+        assert found is not None  # _changed found it, and the change holds it
+        return found
 
     @staticmethod
     def _gone(code: str) -> NotFound:
@@ -403,6 +480,35 @@ class RoomStore:
             "change). Start a new movie night from the main page.",
             code="room_not_found",
         )
+
+
+class _Kept:
+    """Rooms as last read, by code and version, the most recently used first to stay: a
+    room's version moves on with every change, so a kept room at the version the database
+    says is that room (rooms are read far more often than they change)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.rooms: OrderedDict[str, Room] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, code: str, version: int) -> Room | None:
+        with self.lock:
+            found = self.rooms.get(code)
+            if found is None or found.version != version:
+                return None
+            self.rooms.move_to_end(code)
+            return found
+
+    def put(self, room: Room) -> Room:
+        with self.lock:
+            kept = self.rooms.get(room.code)
+            if kept is None or kept.version <= room.version:
+                self.rooms[room.code] = room
+                self.rooms.move_to_end(room.code)
+            while len(self.rooms) > self.size:
+                self.rooms.popitem(last=False)
+        return room
 
 
 def _moods_signature(members: list[Member]) -> str:

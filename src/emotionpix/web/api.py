@@ -205,10 +205,15 @@ def viewer_taste() -> Taste | None:
     if user is None:
         raw = request.args.get("taste", "").strip()
         return compact.decode(raw) if raw else None
+    return account_taste(user.user_id)
+
+
+def account_taste(account_id: str) -> Taste | None:
+    """What an account's signals taught (None while the database is down)."""
     if g.get(STORE_DOWN):
         return None
     try:
-        rows = personal().signals(user.user_id)
+        rows = personal().signals(account_id)
     except SQLAlchemyError:
         g.setdefault(STORE_DOWN, True)
         return None

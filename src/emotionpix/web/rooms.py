@@ -38,16 +38,24 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
 from emotionpix.auth.personal import seen
-from emotionpix.auth.session import ACCOUNT_DELETED_KEY, current_user, personal
+from emotionpix.auth.session import (
+    ACCOUNT_DELETED_KEY,
+    FILMS_HIDDEN_KEY,
+    current_user,
+    personal,
+)
 from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
 from emotionpix.core.errors import Forbidden, InvalidInput, NotFound
 from emotionpix.core.i18n import gettext
+from emotionpix.core.movies import Movie
 from emotionpix.protection import limiter
+from emotionpix.providers.base import ProviderError
 from emotionpix.rooms import STORE_KEY, Room, RoomStore, room_films, room_mood, valid_code
-from emotionpix.rooms.group import MoodKey, Ranked
+from emotionpix.rooms.group import MoodKey, Ranked, leading
 from emotionpix.rooms.store import member_key
+from emotionpix.web.api import _region, account_taste
 from emotionpix.web.library import _json
-from emotionpix.wiring import database, recommender
+from emotionpix.wiring import database, recommender, watch_guide
 
 bp = Blueprint("rooms", __name__)
 
@@ -80,6 +88,8 @@ def _init(state: BlueprintSetupState) -> None:
     app.extensions[STORE_KEY] = RoomStore(database(app))
     # A deleted account leaves the rooms it joined (its name, mood, vetoes and votes).
     app.extensions.setdefault(ACCOUNT_DELETED_KEY, []).append(store(app).forget_account)
+    # A member who says "not for me" to a film elsewhere: their rooms blend their films again.
+    app.extensions.setdefault(FILMS_HIDDEN_KEY, []).append(store(app).films_stale)
     app.extensions[RANKINGS_KEY] = Rankings()
 
 
@@ -182,14 +192,34 @@ def state(room: Room, token: str) -> dict[str, Any]:
         ],
         "votes": tally,
         "your_vote": room.votes.get(me),
-        "pick": by_id.get(room.pick) if room.pick else None,
+        "pick": _with_watch(by_id[room.pick]) if room.pick in by_id else None,
     }
+
+
+def _with_watch(pick: dict[str, Any]) -> dict[str, Any]:
+    """Tonight's pick with where to watch it in the asking member's region (``?region=``,
+    else their browser's languages, as on the main page), when where-to-watch is configured;
+    while availability cannot be had, the pick comes all the same, saying so."""
+    guide = watch_guide()
+    if guide is None:
+        return pick
+    region = _region()
+    if not guide.via_imdb and not pick["id"].isdigit():
+        # TMDB is the provider, but it failed when the room's films were drawn and the
+        # catalog stood in: where the catalog's films stream is unknown (as on the main page).
+        return {**pick, "watch": guide.unavailable(region)}
+    movie = Movie(id=pick["id"], title=pick["title"], imdb_id=pick.get("imdb_id"))
+    try:
+        watch = guide.for_movies([movie], region)[0]
+    except ProviderError:
+        watch = guide.unavailable(region)
+    return {**pick, "watch": watch}
 
 
 def _films(room: Room) -> list[dict[str, Any]]:
     """The room's films, blended from its members' moods."""
     members = [(m.name, m.mood) for m in room.members if m.mood is not None]
-    exclude = _seen_by(room)
+    exclude = _hidden_for(room)
     rankings = {key: _ranked(key, exclude) for key in {key for _, key in members}}
     return [film.to_dict() for film in room_films(members, rankings, limit=KEPT)]
 
@@ -258,25 +288,28 @@ def _card(movie: dict[str, Any]) -> dict[str, Any]:
     return {field: movie.get(field) for field in CARD}
 
 
-def _seen_by(room: Room) -> frozenset[str]:
-    """The films any signed-in member has seen (they never come up for the room)."""
-    accounts = {m.account_id for m in room.members if m.account_id}
+def _hidden_for(room: Room) -> frozenset[str]:
+    """The films no signed-in member should be offered: those they have seen and those they
+    said "not for me" to (or "not in the mood" for, in the mood they have in the room)."""
     found: set[str] = set()
-    for account in accounts:
+    for member in room.members:
+        if not member.account_id:
+            continue
         try:
-            found |= personal().ids(seen, account)
+            found |= personal().ids(seen, member.account_id)
         except SQLAlchemyError:
             continue
+        taste = account_taste(member.account_id)
+        if taste is not None:
+            found |= taste.hidden(leading(member.mood)) if member.mood else set(taste.never)
     return frozenset(found)
 
 
-def _decide(code: str) -> Room:
+def _decide(room: Room) -> Room:
     """Tonight's pick once every member has voted: the most votes, the room's order breaking
     ties. The room as it is then."""
-    room = store().room(code)
     if room.pick is None and room.members and len(room.votes) == len(room.members):
-        store().set_pick(code, _winner(room))
-        return store().room(code)
+        return store().set_pick(room.code, _winner(room))
     return room
 
 
@@ -377,12 +410,21 @@ def room_state(code: str) -> Any:
         if _token(upper) is None:
             _room_for_member(upper)
         if store().version(upper) == int(since):
-            return "", 204
+            return _unchanged()
     room, token = _room_for_member(code)
     if not room.films and any(m.mood is not None for m in room.members):
         _refresh_films(room.code)  # cleared when a member's account was deleted
         room = store().room(room.code)
     return state(room, token)
+
+
+def _unchanged() -> Response:
+    """204: the room is as the page has it. Without a body it has no type, so the hooks
+    that dress pages and JSON answers (languages, security policy) pass it by: most of a
+    room's requests are these, once a second from every member's page."""
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    return response
 
 
 @bp.get("/api/rooms/<code>/events")
@@ -437,17 +479,20 @@ def set_mood(code: str) -> dict[str, Any]:
             for m in room.members
         ],
     )
-    if not store().set_mood(room.code, token, emotion, emotions, (_films(after), after.moods)):
-        _refresh_films(room.code)  # another change came first: blend what is there now
-    return state(store().room(room.code), token)
+    kept, now = store().set_mood(room.code, token, emotion, emotions, (_films(after), after.moods))
+    if not kept:  # another change came first: blend what is there now
+        _refresh_films(room.code)
+        now = store().room(room.code)
+    return state(now, token)
 
 
 @bp.post("/api/rooms/<code>/veto")
 @limited
 def veto(code: str) -> dict[str, Any]:
     room, token = _room_for_member(code)
-    store().veto(room.code, token, _film(room, _json().get("movie_id")))
-    return state(_decide(room.code), token)
+    return state(
+        _decide(store().veto(room.code, token, _film(room, _json().get("movie_id")))), token
+    )
 
 
 @bp.post("/api/rooms/<code>/vote")
@@ -457,8 +502,7 @@ def vote(code: str) -> dict[str, Any]:
     movie_id = _film(room, _json().get("movie_id"))
     if movie_id in room.vetoes:
         raise InvalidInput(gettext("That film was vetoed for the room."), code="vetoed")
-    store().vote(room.code, token, movie_id)
-    return state(_decide(room.code), token)
+    return state(_decide(store().vote(room.code, token, movie_id)), token)
 
 
 @bp.post("/api/rooms/<code>/close")
@@ -469,8 +513,8 @@ def close(code: str) -> dict[str, Any]:
     if not room.member(member_key(token)).host:  # type: ignore[union-attr]
         raise Forbidden(gettext("Only the host can close the vote."), code="not_the_host")
     if room.pick is None:
-        store().set_pick(room.code, _winner(room))
-    return state(store().room(room.code), token)
+        room = store().set_pick(room.code, _winner(room))
+    return state(room, token)
 
 
 # -- the page -----------------------------------------------------------------------------
@@ -517,6 +561,7 @@ def page(code: str) -> Any:
         member=member,
         url=_url(room.code),
         emotions=EMOTIONS,
+        watch=watch_guide() is not None,  # where to watch tonight's pick: TMDB configured
         max_upload_bytes=current_app.config["MAX_CONTENT_LENGTH"],
     )
 

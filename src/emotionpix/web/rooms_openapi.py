@@ -122,17 +122,45 @@ STATE = {
         "votes": {"type": "object", "additionalProperties": {"type": "integer"}},
         "your_vote": NULLABLE_STRING,
         "pick": {
-            "description": "Tonight's pick, once decided",
-            "anyOf": [{"$ref": "#/components/schemas/RoomFilm"}, {"type": "null"}],
+            "description": (
+                "Tonight's pick, once decided; with ``watch`` (where to watch it in the "
+                "caller's ``region``) when TMDB is configured"
+            ),
+            "anyOf": [
+                {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/RoomFilm"},
+                        {
+                            "type": "object",
+                            "properties": {"watch": {"$ref": "#/components/schemas/Watch"}},
+                        },
+                    ]
+                },
+                {"type": "null"},
+            ],
         },
     },
+}
+
+
+# Each member sees where to watch tonight's pick in their own region.
+REGION = {
+    "name": "region",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+    "description": (
+        "where to watch tonight's pick: a country (IN, US…); default from Accept-Language "
+        "(en-IN: IN), else US. While availability cannot be had, ``watch`` says "
+        "``unavailable`` and the pick comes all the same"
+    ),
 }
 
 
 def _change(summary: str, body: dict[str, Any] | None) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": summary,
-        "parameters": [CODE],
+        "parameters": [CODE, REGION],
         "responses": {
             "200": _answer("The room after the change", STATE),
             "400": BAD,
@@ -179,10 +207,12 @@ ROOM_PATHS: dict[str, Any] = {
                     "schema": {"type": "integer", "minimum": 0},
                     "description": "A version the caller has: 204 while the room is unchanged",
                 },
+                REGION,
             ],
             "responses": {
                 "200": _answer("The room", STATE),
                 "204": {"description": "Nothing changed since the given version"},
+                "400": BAD,
                 "403": NOT_MEMBER,
                 "404": GONE,
                 "429": LIMITED,
@@ -195,7 +225,7 @@ ROOM_PATHS: dict[str, Any] = {
                 "Server-Sent Events: `event: room` (id: its version, data: the room) on each "
                 "change, for up to 25 s; then EventSource reconnects with Last-Event-ID"
             ),
-            "parameters": [CODE],
+            "parameters": [CODE, REGION],
             "responses": {
                 "200": {
                     "description": "An event stream",

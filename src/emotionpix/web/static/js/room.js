@@ -6,15 +6,19 @@ import { request } from "./api.js";
 import { $, el } from "./dom.js";
 import { emotionName, percent, t, tn } from "./i18n.js";
 import * as reading from "./room-reading.js";
+import { savedRegion, show as showWatch } from "./watch.js";
 
 const POLL_MS = 1000;
 const root = $("#room");
 const code = root.dataset.code;
 let version = 0;
 let stopped = false;
+// Where to watch tonight's pick: in the region this member uses on the main page.
+const region = savedRegion();
+const inRegion = region ? `region=${region}` : "";
 
 const json = (body) => ({ method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
-const post = (action, body) => request(`/api/rooms/${code}/${action}`, json(body));
+const post = (action, body) => request(`/api/rooms/${code}/${action}${inRegion ? `?${inRegion}` : ""}`, json(body));
 
 function status(text, { offline = false } = {}) {
   const node = $("#room-status");
@@ -100,6 +104,8 @@ function renderPick(state) {
   if (!state.pick) return;
   $("#pick-title").textContent = `${state.pick.title}${state.pick.year ? ` (${state.pick.year})` : ""}`;
   $("#pick-reason").textContent = state.pick.reason ?? "";
+  const offers = $("#pick-watch-offers"); // (without a TMDB key the page says what it needs)
+  if (offers) showWatch(state.pick.watch, { offers, date: $("#pick-watch-date"), link: $("#pick-watch-link") });
   if (wasHidden) $("#pick-heading").focus();
 }
 
@@ -128,7 +134,7 @@ function failed(error) {
 async function poll() {
   if (stopped) return;
   try {
-    render(await request(`/api/rooms/${code}?since=${version}`));
+    render(await request(`/api/rooms/${code}?since=${version}${inRegion ? `&${inRegion}` : ""}`));
     document.body.dataset.ready = "true"; // the first state is shown (the browser tests wait for it)
     if ($("#room-status").classList.contains("offline")) status(t("Back online."));
   } catch (error) {

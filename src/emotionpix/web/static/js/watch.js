@@ -118,26 +118,46 @@ function logo(service) {
     service.logo ? el("img", { src: service.logo, alt: service.name, width: 32, height: 32, loading: "lazy" }) : service.name);
 }
 
-// The details overlay's "Where to watch" section for a film's ``watch``.
-export function fill(watch) {
-  const offers = $("#details-watch-offers");
-  if (!offers) return; // no TMDB key: the overlay says how to add one
-  const date = $("#details-watch-date");
-  const link = $("#details-watch-link");
+// A region's name in the page's language (TMDB's English list where the page has it).
+function regionName(code) {
+  if (regionNames.has(code)) return regionNames.get(code);
+  try {
+    return new Intl.DisplayNames([locale], { type: "region" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+// A film's ``watch`` into its nodes: the offers grouped by kind with the services' logos,
+// the region and date they are as of, and TMDB's page of every offer.
+export function show(watch, { offers, date, link }) {
   if (!watch || watch.unavailable) {
-    offers.replaceChildren(el("p", { className: "muted" }, watch?.unavailable ?? t("Availability unavailable right now.")));
+    offers.replaceChildren(el("p", { className: "muted" }, t("Availability unavailable right now.")));
     date.textContent = "";
     link.hidden = true;
     return;
   }
   const groups = KINDS.filter(([kind]) => watch[kind]?.length).map(([kind, label]) =>
     el("div", { className: `watch-group watch-${kind}` }, el("h4", {}, label), el("div", { className: "watch-logos" }, watch[kind].map(logo))));
-  offers.replaceChildren(...(groups.length ? groups : [el("p", { className: "muted" }, t("Not offered in %(region)s right now.", { region: watch.region }))]));
+  offers.replaceChildren(...(groups.length ? groups : [el("p", { className: "muted" }, t("Not offered in %(region)s right now.", { region: regionName(watch.region) }))]));
   const fetched = watch.fetched_at ? new Date(watch.fetched_at) : null;
-  const where = regionNames.get(watch.region) ?? watch.region;
-  date.textContent = fetched ? t("In %(region)s, as of %(date)s.", { region: where, date: fetched.toLocaleDateString(locale, { dateStyle: "medium" }) }) : "";
+  date.textContent = fetched ? t("In %(region)s, as of %(date)s.", { region: regionName(watch.region), date: fetched.toLocaleDateString(locale, { dateStyle: "medium" }) }) : "";
   link.hidden = !watch.link;
   if (watch.link) link.href = watch.link;
+}
+
+// The details overlay's "Where to watch" section for a film's ``watch``.
+export function fill(watch) {
+  const offers = $("#details-watch-offers");
+  if (!offers) return; // no TMDB key: the overlay says how to add one
+  show(watch, { offers, date: $("#details-watch-date"), link: $("#details-watch-link") });
+}
+
+// The region this browser chose on the main page (null: none, so the server goes by the
+// browser's languages, as the main page's first guess does).
+export function savedRegion() {
+  const saved = load(REGION_KEY, null);
+  return typeof saved === "string" && /^[A-Z]{2}$/.test(saved) ? saved : null;
 }
 
 // Small logos of where each card's film streams (its ``watch`` from the grid's answer).
