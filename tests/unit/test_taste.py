@@ -174,6 +174,13 @@ def packed(raw: bytes) -> str:
         packed(b'{"v": 1, "c": {"*": {"genre:drama": [-1, 0]}}}'),
         packed(b'{"v": 1, "n": ["../../etc"]}'),
         packed(b'{"v": 1, "n": ["Q1"], "a": {"happy": [5]}}'),
+        packed(b'{"v": 1, "c": {"*": {"genre:drama\\ngenre:war": [1, 0]}}}'),
+        packed(b'{"v": 1, "c": {"*": {"genre:drama": [true, 0]}}}'),
+        packed(b'{"v": 1, "c": {"*": {"genre:drama": [NaN, 0]}}}'),
+        packed(b'{"v": 1, "c": {"*": {"genre:drama": [Infinity, 0]}}}'),
+        packed(b'{"v": 1, "c": {"*": {"genre:drama": [1e308, 1e308]}}}'),
+        packed(b'{"v": 1, "n": ["Q1\\nQ2"]}'),
+        packed(b'{"v": 1, "n": ["Q1", 2]}'),
     ],
 )
 def test_a_guest_form_the_app_did_not_write_is_refused(text):

@@ -125,8 +125,17 @@ class Taste:
 
     def weights(self, emotion: str | None = None) -> dict[str, float]:
         """Every feature with evidence, and its weight in ``emotion``."""
-        known = {*self.counts.get(OVERALL, {}), *self.counts.get(emotion or "", {})}
-        return {feature: self.weight(feature, emotion) for feature in known}
+        overall = self.counts.get(OVERALL, {})
+        mood = self.counts.get(emotion or "", {})
+        found = {}
+        for feature in {*overall, *mood}:  # as ``weight`` does, in one pass (every request)
+            pro = con = 0.0
+            for counts, share in ((overall, 1.0), (mood, MOOD_SCOPE)):
+                pair = counts.get(feature)
+                if pair:
+                    pro, con = pro + share * pair[0], con + share * pair[1]
+            found[feature] = (pro - con) / (pro + con + PRIOR)
+        return found
 
     def score(
         self,
