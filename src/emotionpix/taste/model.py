@@ -11,7 +11,10 @@ to 0.77, and evidence against pulls it back. The static mood rules are the prior
 ranking itself: the mood's pool keeps its order (``rerank``), and the taste only moves films
 within it, in proportion to the evidence. Per mood: a signal given in a mood counts in that
 mood's scope as well as overall, so "sad, and wants cheering up" is learned where it was
-said, while what a viewer likes anywhere helps everywhere. A Thompson-sampling bandit was
+said, while what a viewer likes anywhere helps everywhere (except how a film feels, its
+tone groups: that is learned per mood only, ``MOOD_ONLY``). A reason teaches what it names
+and nothing else ("not my taste" the kind of film, "not in the mood" how it feels, "too old"
+the film's decade and older ones). A Thompson-sampling bandit was
 considered (the issue's suggestion); sampling makes pages change between identical requests
 and needs many more events per arm than a viewer gives in a week, so exploration here comes
 from the seeded variety the static ranking already has (``rerank``'s jitter) and from the
