@@ -241,8 +241,14 @@ def _beyond(own: tuple[str, ...], emotion: str | None) -> tuple[str, ...]:
 
 def _older(own: Iterable[str]) -> list[str]:
     """The decades a "too old" tells against: the film's, and every one before it."""
-    decades = [int(f.partition(":")[2]) for f in own if group(f) == "decade"]
+    decades = [d for d in map(_decade, own) if d is not None]
     return [f"decade:{d}" for d in range(max(decades, default=OLDEST - 10), OLDEST - 10, -10)]
+
+
+def _decade(feature: str) -> int | None:
+    """1990 for ``decade:1990``; None for any other feature (or a stored one gone odd)."""
+    kind, _, value = feature.partition(":")
+    return int(value) if kind == "decade" and value.isascii() and value.isdigit() else None
 
 
 def _add(
@@ -254,8 +260,8 @@ def _add(
     side = 0 if amount > 0 else 1
     for feature in own:
         counts.setdefault(feature, [0.0, 0.0])[side] += abs(amount)
-        if near and NEAR and feature.startswith("decade:"):
-            decade = int(feature.partition(":")[2])
+        decade = _decade(feature) if near and NEAR else None
+        if decade is not None:
             for other in (decade - 10, decade + 10):
                 counts.setdefault(f"decade:{other}", [0.0, 0.0])[side] += NEAR * abs(amount)
 
