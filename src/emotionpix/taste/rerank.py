@@ -45,14 +45,12 @@ def prior(place: int) -> float:
     return -log1p(place / PRIOR_SCALE)
 
 
-_PRIORS: list[float] = []  # prior(place) for the places seen so far
+_PRIORS = tuple(prior(place) for place in range(1000))  # computed once, read by every request
 
 
 def _priors(n: int) -> list[float]:
-    """``prior`` of the first ``n`` places (computed once: every request asks for them)."""
-    if len(_PRIORS) < n:
-        _PRIORS.extend(prior(place) for place in range(len(_PRIORS), n))
-    return _PRIORS[:n]
+    """``prior`` of the first ``n`` places."""
+    return [*_PRIORS[:n], *(prior(place) for place in range(len(_PRIORS), n))]
 
 
 def rerank(
