@@ -82,6 +82,43 @@ def test_a_reason_tells_only_against_what_it_names(reason, blamed, spared):
     assert "Q2" in taste.never
 
 
+def test_not_my_taste_tells_against_the_kind_of_film_only():
+    taste = learn([Signal.about(WAR, "dislike", "not-my-taste", "sad")])
+    assert taste.weight("genre:war") < 0
+    assert taste.weight("tone:harrowing") < 0
+    assert taste.weight("language:russian") == 0  # "not my language" would have said so
+    assert taste.weight("decade:1980") == 0
+    assert "Q2" in taste.never
+
+
+def test_not_in_the_mood_tells_against_how_the_film_feels_in_that_mood():
+    taste = learn([Signal.about(WAR, "dislike", "not-in-mood", "sad")])
+    assert taste.weight("feel:heavy", "sad") < 0
+    assert taste.weight("language:russian", "sad") == 0
+
+
+def test_too_old_tells_against_older_decades_too_never_newer_ones():
+    taste = learn([Signal.about(WAR, "dislike", "too-old")])
+    assert taste.weight("decade:1980") < 0
+    assert taste.weight("decade:1950") < 0
+    assert taste.weight("decade:1990") == 0
+
+
+def test_a_like_reaches_the_decades_either_side_less():
+    taste = learn([Signal.about(UP, "like")])
+    assert taste.weight("decade:2000") > taste.weight("decade:1990") > 0
+    assert taste.weight("decade:2010") > 0
+    assert taste.weight("decade:1980") == 0
+
+
+def test_how_a_film_feels_is_learned_in_the_mood_it_was_said_in():
+    taste = learn([Signal.about(UP, "like", emotion="sad")])
+    assert taste.weight("feel:light", "sad") > 0
+    assert taste.weight("feel:light", "happy") == 0  # wanting cheering up when sad
+    assert taste.weight("tone:funny", "happy") > 0  # the tones are taste everywhere
+    assert learn([Signal.about(UP, "like")]).weight("feel:light", "happy") > 0  # no mood
+
+
 def test_seen_it_hides_the_film_and_teaches_nothing():
     taste = learn([Signal.about(UP, "dislike", "seen")])
     assert "Q1" in taste.never
@@ -137,6 +174,13 @@ def packed(raw: bytes) -> str:
         packed(b'{"v": 1, "c": {"*": {"genre:drama": [-1, 0]}}}'),
         packed(b'{"v": 1, "n": ["../../etc"]}'),
         packed(b'{"v": 1, "n": ["Q1"], "a": {"happy": [5]}}'),
+        packed(b'{"v": 1, "c": {"*": {"genre:drama\\ngenre:war": [1, 0]}}}'),
+        packed(b'{"v": 1, "c": {"*": {"genre:drama": [true, 0]}}}'),
+        packed(b'{"v": 1, "c": {"*": {"genre:drama": [NaN, 0]}}}'),
+        packed(b'{"v": 1, "c": {"*": {"genre:drama": [Infinity, 0]}}}'),
+        packed(b'{"v": 1, "c": {"*": {"genre:drama": [1e308, 1e308]}}}'),
+        packed(b'{"v": 1, "n": ["Q1\\nQ2"]}'),
+        packed(b'{"v": 1, "n": ["Q1", 2]}'),
     ],
 )
 def test_a_guest_form_the_app_did_not_write_is_refused(text):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import math
 import re
 import zlib
+from collections.abc import Collection
 from dataclasses import astuple
 from typing import Any
 
@@ -28,6 +28,9 @@ GUEST = Limits(features=80, mood_features=20, never=120, away=30, liked=5)
 SHRINK = 0.8  # what each try keeps of every bound, until the text fits
 FILM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 FEATURE = re.compile(rf"(?:{'|'.join(GROUPS)}):[^\x00-\x1f]{{1,80}}")
+# The same, for many at once (joined by newlines, which neither may hold): one match a taste.
+FEATURES = re.compile(rf"(?:{FEATURE.pattern}\n)*")
+FILM_IDS = re.compile(rf"(?:{FILM_ID.pattern}\n)*")
 MOST_EVIDENCE = 10_000.0
 
 
@@ -96,13 +99,14 @@ def _counts(raw: Any) -> dict[str, dict[str, list[float]]]:
         if scope != OVERALL and scope not in EMOTIONS:
             raise _invalid(f"taste names an unknown mood {scope[:20]!r}")
         most = GUEST.features if scope == OVERALL else GUEST.mood_features
-        counts[scope] = {}
-        for feature, pair in _mapping(features, most).items():
-            if not FEATURE.fullmatch(feature):
-                raise _invalid("taste names an unknown feature")
-            if not (isinstance(pair, list) and len(pair) == 2):
-                raise _invalid("taste's evidence must be pairs of numbers")
-            counts[scope][feature] = [_amount(x) for x in pair]
+        table = _mapping(features, most)
+        if not _all_match(FEATURES, table):
+            raise _invalid("taste names an unknown feature")
+        pairs = list(table.values())
+        if not all(type(pair) is list and len(pair) == 2 for pair in pairs):
+            raise _invalid("taste's evidence must be pairs of numbers")
+        _amounts([x for pair in pairs for x in pair])
+        counts[scope] = {f: [float(pro), float(con)] for f, (pro, con) in table.items()}
     return counts
 
 
@@ -126,7 +130,7 @@ def _ids(raw: Any, most: int) -> list[str]:
         return []
     if not isinstance(raw, list) or len(raw) > most:
         raise _invalid("taste holds too many films")
-    if not all(isinstance(i, str) and FILM_ID.fullmatch(i) for i in raw):
+    if not (all(type(i) is str for i in raw) and _all_match(FILM_IDS, raw)):
         raise _invalid("taste names a film id that is not one")
     return list(raw)
 
@@ -144,18 +148,26 @@ def _liked(raw: Any) -> list[tuple[str, str, tuple[str, ...]]]:
         _ids([film_id], 1)
         if not isinstance(title, str) or len(title) > 120 or not isinstance(own, list):
             raise _invalid("taste's liked films must be [id, title, features]")
-        if len(own) > 40 or not all(isinstance(f, str) and FEATURE.fullmatch(f) for f in own):
+        if len(own) > 40 or not (all(type(f) is str for f in own) and _all_match(FEATURES, own)):
             raise _invalid("taste names an unknown feature")
         liked.append((film_id, title, tuple(own)))
     return liked
 
 
-def _amount(raw: Any) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+def _all_match(pattern: re.Pattern[str], texts: Collection[str]) -> bool:
+    """Whether every one of ``texts`` is what ``pattern`` (``FEATURES``, ``FILM_IDS``)
+    repeats: checked in one match, as a guest's taste is on every request."""
+    joined = "\n".join(texts) + "\n" if texts else ""
+    # a newline inside one would split it in two that each match: counted, so refused
+    return joined.count("\n") == len(texts) and pattern.fullmatch(joined) is not None
+
+
+def _amounts(numbers: list[Any]) -> None:
+    """Refuse anything but numbers of evidence (checked together: a taste holds hundreds)."""
+    if not {type(x) for x in numbers} <= {float, int}:  # a bool is no int here
         raise _invalid("taste's evidence must be numbers")
-    if not 0 <= raw <= MOST_EVIDENCE:
-        raise _invalid("taste's evidence is out of range")
-    return float(raw)
+    if not all(0 <= x <= MOST_EVIDENCE for x in numbers):  # NaN is in no range
+        raise _invalid("taste's evidence is out of range or not a number")
 
 
 def _whole(raw: Any) -> int:

@@ -111,6 +111,21 @@ def grouped(own: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[float, ...]]:
     return found
 
 
+_WEIGHED: dict[tuple[Any, Any], tuple[tuple[str, ...], tuple[float, ...]]] = {}
+
+
+def weighed(movie: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """``grouped(features(movie))``, remembered by id and title: what re-ranking a mood's
+    films reads of each of them on every request, in one look-up."""
+    key = (movie.get("id"), movie.get("title"))
+    found = _WEIGHED.get(key)
+    if found is None:
+        if len(_WEIGHED) >= MEMO_SIZE:
+            _WEIGHED.clear()
+        found = _WEIGHED[key] = grouped(features(movie))
+    return found
+
+
 _KIN: dict[tuple[str, ...], frozenset[str]] = {}
 
 

@@ -11,7 +11,10 @@ to 0.77, and evidence against pulls it back. The static mood rules are the prior
 ranking itself: the mood's pool keeps its order (``rerank``), and the taste only moves films
 within it, in proportion to the evidence. Per mood: a signal given in a mood counts in that
 mood's scope as well as overall, so "sad, and wants cheering up" is learned where it was
-said, while what a viewer likes anywhere helps everywhere. A Thompson-sampling bandit was
+said, while what a viewer likes anywhere helps everywhere (except how a film feels, its
+tone groups: that is learned per mood only, ``MOOD_ONLY``). A reason teaches what it names
+and nothing else ("not my taste" the kind of film, "not in the mood" how it feels, "too old"
+the film's decade and older ones). A Thompson-sampling bandit was
 considered (the issue's suggestion); sampling makes pages change between identical requests
 and needs many more events per arm than a viewer gives in a week, so exploration here comes
 from the seeded variety the static ranking already has (``rerank``'s jitter) and from the
@@ -45,6 +48,17 @@ IMPLICIT: dict[str, float] = {"watchlist": 0.5, "seen": 0.25}
 PRIOR = 1.5  # pseudo-events behind every weight (the Beta prior's strength)
 MOOD_SCOPE = 1.0  # how much a mood's own evidence counts on top of the overall evidence
 TARGETED = 1.5  # the weight of a reason's evidence on the features it names
+UNSAID = 1.0  # the weight of a "not for me" without a reason, on each of the film's features
+# What a reason is about: "not my taste" the kind of film (the viewer had "too old", "too
+# long" and "not my language" to name the rest), "not in the mood for it" how it feels.
+KIND = frozenset({"tone", "feel", "genre", "person"})
+FEEL = frozenset({"tone", "feel", "genre"})
+NEAR = 0.5  # of a signal on a film's decade, what the decades either side of it get
+OLDEST = 1900  # "too old" tells against the film's decade and every decade back to this
+# How a film feels (light, heavy, tense, thoughtful) is what a mood asks for: a signal given
+# in a mood teaches it in that mood only (one who wants cheering up when sad may want to
+# wallow another day). Its tones, like its genres, are the viewer's taste everywhere.
+MOOD_ONLY = frozenset({"feel"})
 # Bounds: what one viewer's taste may hold.
 MAX_FEATURES = 150  # overall
 MAX_MOOD_FEATURES = 40  # per mood
@@ -114,8 +128,17 @@ class Taste:
 
     def weights(self, emotion: str | None = None) -> dict[str, float]:
         """Every feature with evidence, and its weight in ``emotion``."""
-        known = {*self.counts.get(OVERALL, {}), *self.counts.get(emotion or "", {})}
-        return {feature: self.weight(feature, emotion) for feature in known}
+        overall = self.counts.get(OVERALL, {})
+        mood = self.counts.get(emotion or "", {})
+        found = {}
+        for feature in {*overall, *mood}:  # as ``weight`` does, in one pass (every request)
+            pro = con = 0.0
+            for counts, share in ((overall, 1.0), (mood, MOOD_SCOPE)):
+                pair = counts.get(feature)
+                if pair:
+                    pro, con = pro + share * pair[0], con + share * pair[1]
+            found[feature] = (pro - con) / (pro + con + PRIOR)
+        return found
 
     def score(
         self,
@@ -174,8 +197,8 @@ def _learn_one(taste: Taste, signal: Signal) -> None:
         _add(taste, OVERALL, own, IMPLICIT[signal.verdict])
         return
     if signal.verdict == "like":
-        for scope in (OVERALL, emotion):
-            _add(taste, scope, own, 1.0)
+        _add(taste, OVERALL, _beyond(own, emotion), 1.0)
+        _add(taste, emotion, own, 1.0)
         taste.never.pop(film_id, None)
         for ids in taste.away.values():
             ids.pop(film_id, None)
@@ -184,10 +207,10 @@ def _learn_one(taste: Taste, signal: Signal) -> None:
         ]
         return
     reason = signal.reason
-    if reason == "not-in-mood":  # only this mood: out of its grid, a little against its kind
+    if reason == "not-in-mood":  # only this mood: out of its grid, against how it feels
         if emotion is not None:
             _keep(taste.away.setdefault(emotion, {}), film_id)
-            _add(taste, emotion, own, -1.0)
+            _add(taste, emotion, [f for f in own if group(f) in FEEL], -1.0)
         return
     _keep(taste.never, film_id)
     taste.liked = [item for item in taste.liked if item[0] != film_id]
@@ -195,24 +218,52 @@ def _learn_one(taste: Taste, signal: Signal) -> None:
         return
     named = {
         "too-long": [f for f in own if f == "length:long"],
-        "too-old": [f for f in own if group(f) == "decade"],
+        "too-old": _older(own),
         "too-dark": [f for f in own if f.removeprefix("tone:") in DARK],
         "not-my-language": [f for f in own if group(f) == "language"],
     }.get(reason or "")
     if named is not None:
-        _add(taste, OVERALL, named, -TARGETED)
+        _add(taste, OVERALL, named, -TARGETED, near=False)
         return
-    for scope in (OVERALL, emotion):
-        _add(taste, scope, own, -1.0)
+    if reason == "not-my-taste":
+        own, amount = tuple(f for f in own if group(f) in KIND), -1.0
+    else:
+        amount = -UNSAID
+    _add(taste, OVERALL, _beyond(own, emotion), amount)
+    _add(taste, emotion, own, amount)
 
 
-def _add(taste: Taste, scope: str | None, own: Iterable[str], amount: float) -> None:
+def _beyond(own: tuple[str, ...], emotion: str | None) -> tuple[str, ...]:
+    """What a signal said in ``emotion`` teaches beyond that mood: not how the film feels
+    (``MOOD_ONLY``), unless it was said in no mood."""
+    return own if emotion is None else tuple(f for f in own if group(f) not in MOOD_ONLY)
+
+
+def _older(own: Iterable[str]) -> list[str]:
+    """The decades a "too old" tells against: the film's, and every one before it."""
+    decades = [d for d in map(_decade, own) if d is not None]
+    return [f"decade:{d}" for d in range(max(decades, default=OLDEST - 10), OLDEST - 10, -10)]
+
+
+def _decade(feature: str) -> int | None:
+    """1990 for ``decade:1990``; None for any other feature (or a stored one gone odd)."""
+    kind, _, value = feature.partition(":")
+    return int(value) if kind == "decade" and value.isascii() and value.isdigit() else None
+
+
+def _add(
+    taste: Taste, scope: str | None, own: Iterable[str], amount: float, near: bool = True
+) -> None:
     if scope is None:
         return
     counts = taste.counts.setdefault(scope, {})
+    side = 0 if amount > 0 else 1
     for feature in own:
-        found = counts.setdefault(feature, [0.0, 0.0])
-        found[0 if amount > 0 else 1] += abs(amount)
+        counts.setdefault(feature, [0.0, 0.0])[side] += abs(amount)
+        decade = _decade(feature) if near and NEAR else None
+        if decade is not None:
+            for other in (decade - 10, decade + 10):
+                counts.setdefault(f"decade:{other}", [0.0, 0.0])[side] += NEAR * abs(amount)
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from itertools import repeat
 from math import log, log1p
+from operator import mul
 from typing import Any, TypeVar
 
-from emotionpix.taste.features import features, group
+from emotionpix.taste.features import group, weighed
 from emotionpix.taste.model import Taste
 
 T = TypeVar("T")
@@ -43,6 +45,14 @@ def prior(place: int) -> float:
     return -log1p(place / PRIOR_SCALE)
 
 
+_PRIORS = tuple(prior(place) for place in range(1000))  # computed once, read by every request
+
+
+def _priors(n: int) -> list[float]:
+    """``prior`` of the first ``n`` places."""
+    return [*_PRIORS[:n], *(prior(place) for place in range(len(_PRIORS), n))]
+
+
 def rerank(
     items: Sequence[T],
     movie: Callable[[T], Mapping[str, Any]],
@@ -58,19 +68,21 @@ def rerank(
     rng = random.Random(seed)
     reach = max((RERANKED_BY_MOOD.get(emotion(item), RERANKED) for item in items[:1]), default=0)
     items, tail = items[:reach], items[reach:]
-    owns = [features(movie(item)) for item in items]
+    films = [weighed(movie(item)) for item in items]  # (features, factors), remembered
     moods = [emotion(item) for item in items]
-    rarity = _rarity(owns)
-    weights: dict[str | None, dict[str, float]] = {}
+    rarity = _rarity([own for own, _ in films])
+    weights: dict[str | None, tuple[Callable[[str, float], float], float]] = {}
     scores = []
-    for place, (own, mood) in enumerate(zip(owns, moods, strict=True)):
-        if mood not in weights:
-            weights[mood] = {f: w * rarity.get(f, 1.0) for f, w in taste.weights(mood).items()}
-        liking = taste.score_of(own, weights[mood])
-        strength = STRENGTHS.get(mood, STRENGTH)
-        scores.append(prior(place) + JITTER * rng.random() + strength * liking)
-    order = sorted(range(len(items)), key=lambda i: -scores[i])
-    head = diverse(order[:HEAD], scores, [_kind(owns[i]) for i in order[:HEAD]], first)
+    zeros = repeat(0.0)
+    for start, (own, factors), mood in zip(_priors(len(items)), films, moods, strict=True):
+        if mood not in weights:  # the taste's weights in this mood, each by its rarity
+            scaled = {f: w * rarity.get(f, 1.0) for f, w in taste.weights(mood).items()}
+            weights[mood] = scaled.get, STRENGTHS.get(mood, STRENGTH)
+        get, strength = weights[mood]
+        liking = float(sum(map(mul, factors, map(get, own, zeros))))
+        scores.append(start + JITTER * rng.random() + strength * liking)
+    order = sorted(range(len(items)), key=scores.__getitem__, reverse=True)
+    head = diverse(order[:HEAD], scores, [_kind(films[i][0]) for i in order[:HEAD]], first)
     chosen = set(head)
     return [items[i] for i in head] + [items[i] for i in order if i not in chosen] + [*tail]
 
@@ -103,20 +115,26 @@ def diverse(
     order: Sequence[int], scores: Sequence[float], kinds: Sequence[int], first: int
 ) -> list[int]:
     """Maximal marginal relevance over ``order`` (indices, best first; ``kinds[k]`` the
-    tones and genres of ``order[k]``): the first ``first`` picked greedily by score less
-    likeness to those picked, then the rest in score order."""
+    tones and genres of ``order[k]``, as bits): the first ``first`` picked greedily by score
+    less likeness (Jaccard: shared over all) to the closest film picked, then the rest in
+    score order."""
     left = list(range(len(order)))
-    closest = [0.0] * len(order)  # each film's likeness to the closest film picked
+    worth = [scores[i] for i in order]  # score less likeness to the closest film picked
+    closest = [0.0] * len(order)
+    sizes = [kind.bit_count() for kind in kinds]
     picked: list[int] = []
     while left and len(picked) < first:
-        best = max(left, key=lambda k: scores[order[k]] - DIVERSITY * closest[k])
+        best = max(left, key=worth.__getitem__)
         left.remove(best)
         picked.append(best)
-        chosen = kinds[best]
+        chosen, size = kinds[best], sizes[best]
         for k in left:
-            alike = _likeness(kinds[k], chosen)
-            if alike > closest[k]:
-                closest[k] = alike
+            shared = (kinds[k] & chosen).bit_count()
+            if shared:
+                alike = shared / (sizes[k] + size - shared)
+                if alike > closest[k]:
+                    closest[k] = alike
+                    worth[k] = scores[order[k]] - DIVERSITY * alike
     return [order[k] for k in picked + left]
 
 
@@ -136,9 +154,3 @@ def _kind(own: tuple[str, ...]) -> int:
                 found |= 1 << _BITS.setdefault(feature, len(_BITS))
         _KINDS[own] = found
     return found
-
-
-def _likeness(a: int, b: int) -> float:
-    """Jaccard: shared over all."""
-    union = (a | b).bit_count()
-    return (a & b).bit_count() / union if union else 0.0
