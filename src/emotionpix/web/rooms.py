@@ -49,7 +49,6 @@ from emotionpix.core.errors import Forbidden, InvalidInput, NotFound
 from emotionpix.core.i18n import gettext
 from emotionpix.core.movies import Movie
 from emotionpix.protection import limiter
-from emotionpix.providers.base import ProviderError
 from emotionpix.rooms import STORE_KEY, Room, RoomStore, room_films, room_mood, valid_code
 from emotionpix.rooms.group import MoodKey, Ranked, leading
 from emotionpix.rooms.store import member_key
@@ -209,11 +208,7 @@ def _with_watch(pick: dict[str, Any]) -> dict[str, Any]:
         # catalog stood in: where the catalog's films stream is unknown (as on the main page).
         return {**pick, "watch": guide.unavailable(region)}
     movie = Movie(id=pick["id"], title=pick["title"], imdb_id=pick.get("imdb_id"))
-    try:
-        watch = guide.for_movies([movie], region)[0]
-    except ProviderError:
-        watch = guide.unavailable(region)
-    return {**pick, "watch": watch}
+    return {**pick, "watch": guide.for_movies([movie], region)[0]}  # (outages: unavailable)
 
 
 def _films(room: Room) -> list[dict[str, Any]]:
