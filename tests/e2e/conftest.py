@@ -19,6 +19,7 @@ from PIL import Image
 from emotionpix import create_app
 from tests.images import photo
 from tests.integration.server import in_thread
+from tests.standins import tmdb
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 # A page's first reading on the device fetches and compiles ONNX Runtime and the models
@@ -80,6 +81,16 @@ def serve_app(config: dict[str, Any]) -> Iterator[str]:
     with in_thread(app) as port:
         yield f"http://127.0.0.1:{port}"
     shutil.rmtree(instance, ignore_errors=True)
+
+
+def tmdb_config(tmdb_url: str) -> dict[str, Any]:
+    """The settings of an app whose movie source is the TMDB stand-in at ``tmdb_url``."""
+    return {
+        "PROVIDER": "tmdb",
+        "TMDB_API_KEY": tmdb.API_KEY,
+        "TMDB_BASE_URL": f"{tmdb_url}/3",
+        "PROVIDER_RETRIES": 0,
+    }
 
 
 @pytest.fixture(scope="session")

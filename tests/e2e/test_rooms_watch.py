@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import serve_app
+from tests.e2e.conftest import serve_app, tmdb_config
 from tests.e2e.test_first_minutes import axe_violations
 from tests.e2e.test_rooms import DESKTOP, PHONE
-from tests.standins import tmdb
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -24,14 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def live_server(tmdb_server):
     """This module's app: TMDB (the stand-in) as its provider."""
-    yield from serve_app(
-        {
-            "PROVIDER": "tmdb",
-            "TMDB_API_KEY": tmdb.API_KEY,
-            "TMDB_BASE_URL": f"{tmdb_server.url}/3",
-            "PROVIDER_RETRIES": 0,
-        }
-    )
+    yield from serve_app(tmdb_config(tmdb_server.url))
 
 
 @pytest.fixture

@@ -4,9 +4,8 @@ trailer, and an outage says so."""
 
 import pytest
 
-from tests.e2e.conftest import serve_app
+from tests.e2e.conftest import serve_app, tmdb_config
 from tests.e2e.test_browser import wait_for_cards
-from tests.standins import tmdb
 
 pytestmark = pytest.mark.e2e
 
@@ -16,14 +15,7 @@ CREDIT = "This product uses the TMDB API but is not endorsed or certified by TMD
 @pytest.fixture(scope="module")
 def live_server(tmdb_server):
     """This module's app: TMDB (the stand-in) as its provider."""
-    yield from serve_app(
-        {
-            "PROVIDER": "tmdb",
-            "TMDB_API_KEY": tmdb.API_KEY,
-            "TMDB_BASE_URL": f"{tmdb_server.url}/3",
-            "PROVIDER_RETRIES": 0,
-        }
-    )
+    yield from serve_app(tmdb_config(tmdb_server.url))
 
 
 def loaded_posters(page):

@@ -16,10 +16,9 @@ from playwright.sync_api import expect
 from emotionpix import create_app
 from emotionpix.auth.session import backend, personal
 from tests.accounts import PASSWORD
-from tests.e2e.conftest import serve_app
+from tests.e2e.conftest import serve_app, tmdb_config
 from tests.e2e.test_browser import wait_for_cards
 from tests.integration.server import in_thread
-from tests.standins import tmdb
 
 pytestmark = pytest.mark.e2e
 
@@ -30,14 +29,7 @@ MINE = {"Netflix", "Amazon Prime Video"}
 @pytest.fixture(scope="module")
 def live_server(tmdb_server):
     """This module's app: TMDB (the stand-in) as its provider."""
-    yield from serve_app(
-        {
-            "PROVIDER": "tmdb",
-            "TMDB_API_KEY": tmdb.API_KEY,
-            "TMDB_BASE_URL": f"{tmdb_server.url}/3",
-            "PROVIDER_RETRIES": 0,
-        }
-    )
+    yield from serve_app(tmdb_config(tmdb_server.url))
 
 
 def pick_india_and_two_services(page):
@@ -117,10 +109,7 @@ def member_server(tmdb_server):
         {
             "ENV": "testing",
             "INSTANCE_PATH": instance,
-            "PROVIDER": "tmdb",
-            "TMDB_API_KEY": tmdb.API_KEY,
-            "TMDB_BASE_URL": f"{tmdb_server.url}/3",
-            "PROVIDER_RETRIES": 0,
+            **tmdb_config(tmdb_server.url),
             "PASSWORD_HASHING": "cheapest",
         }
     )
