@@ -43,13 +43,13 @@ function remembered() {
   }
 }
 
-// "device" or "server", and why the device is not used when it is not.
 // Threads the loaded reader runs on (1 until it is loaded, or where the page is not
 // cross-origin isolated).
 export function threads() {
   return state.threads ?? 1;
 }
 
+// "device" or "server", and why the device is not used when it is not.
 export function where() {
   if (!simdSupported()) return { where: "server", reason: t("This browser cannot run the reader here") };
   if (state.failed) return { where: "server", reason: state.failed };
