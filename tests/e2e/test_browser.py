@@ -283,6 +283,25 @@ def test_details_overlay_closes_by_button_and_by_clicking_outside(make_page):
     page.wait_for_selector("#details:not([open])", state="attached")
 
 
+def test_closing_the_details_does_not_take_focus_back_from_where_the_viewer_went(make_page):
+    page = make_page()
+    page.click(".chip[data-emotion='happy']")
+    wait_for_cards(page, 20)
+    page.locator("#grid .card").first.click()
+    page.wait_for_selector("#details[open]")
+    # Close, then straight into the search box (the overlay's close event comes after): the
+    # box keeps the focus, so an Enter searches instead of reopening the card (a CI failure).
+    page.evaluate(
+        "document.querySelector('#details-close').click(); document.querySelector('#q').focus()"
+    )
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("sholay")
+    page.keyboard.press("Enter")
+    wait_until(page, "document.querySelector('#results-heading').textContent.includes('sholay')")
+    assert page.evaluate("document.querySelector('#details').open") is False
+
+
 def test_a_late_film_does_not_reopen_the_details_the_viewer_closed(make_page):
     page = make_page()
     page.click(".chip[data-emotion='happy']")

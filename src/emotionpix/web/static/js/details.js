@@ -78,7 +78,11 @@ export function init() {
   });
   dialog.addEventListener("close", () => {
     generation += 1; // however it closed (button, Esc, backdrop)
-    opener?.focus();
+    // The close event comes a moment after the overlay closed: by then the viewer may have
+    // moved on (into the search box, say). Focus goes back to the card only if it is lost;
+    // otherwise their typing, and an Enter that would reopen the card, would land there.
+    const active = document.activeElement;
+    if (!active || active === document.body || dialog.contains(active)) opener?.focus();
     opener = null;
   });
   dialog.addEventListener("keydown", (event) => {
