@@ -140,13 +140,7 @@ def imdb236_api(imdb236_server: StandIn) -> Iterator[StandIn]:
 @pytest.fixture
 def tmdb_config(tmdb_api: StandIn) -> dict[str, Any]:
     """App configuration using TMDB (the stand-in), quick to give up in tests."""
-    return {
-        "PROVIDER": "tmdb",
-        "TMDB_API_KEY": tmdb.API_KEY,
-        "TMDB_BASE_URL": f"{tmdb_api.url}/3",
-        "PROVIDER_RETRIES": 1,
-        "PROVIDER_TIMEOUT": 1.0,
-    }
+    return {**tmdb.app_settings(tmdb_api.url), "PROVIDER_RETRIES": 1, "PROVIDER_TIMEOUT": 1.0}
 
 
 @pytest.fixture(scope="session")

@@ -83,14 +83,10 @@ def serve_app(config: dict[str, Any]) -> Iterator[str]:
     shutil.rmtree(instance, ignore_errors=True)
 
 
-def tmdb_config(tmdb_url: str) -> dict[str, Any]:
-    """The settings of an app whose movie source is the TMDB stand-in at ``tmdb_url``."""
-    return {
-        "PROVIDER": "tmdb",
-        "TMDB_API_KEY": tmdb.API_KEY,
-        "TMDB_BASE_URL": f"{tmdb_url}/3",
-        "PROVIDER_RETRIES": 0,
-    }
+def tmdb_settings(tmdb_url: str) -> dict[str, Any]:
+    """A browser test's app on the TMDB stand-in at ``tmdb_url``: no retries, so an outage
+    shows at once. (Not the ``tmdb_config`` fixture, which retries once, per test.)"""
+    return {**tmdb.app_settings(tmdb_url), "PROVIDER_RETRIES": 0}
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import serve_app, tmdb_config
+from tests.e2e.conftest import serve_app, tmdb_settings
 from tests.e2e.test_first_minutes import axe_violations
 from tests.e2e.test_rooms import DESKTOP, PHONE
 
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def live_server(tmdb_server):
     """This module's app: TMDB (the stand-in) as its provider."""
-    yield from serve_app(tmdb_config(tmdb_server.url))
+    yield from serve_app(tmdb_settings(tmdb_server.url))
 
 
 @pytest.fixture

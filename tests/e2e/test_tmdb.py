@@ -4,7 +4,7 @@ trailer, and an outage says so."""
 
 import pytest
 
-from tests.e2e.conftest import serve_app, tmdb_config
+from tests.e2e.conftest import serve_app, tmdb_settings
 from tests.e2e.test_browser import wait_for_cards
 
 pytestmark = pytest.mark.e2e
@@ -15,7 +15,7 @@ CREDIT = "This product uses the TMDB API but is not endorsed or certified by TMD
 @pytest.fixture(scope="module")
 def live_server(tmdb_server):
     """This module's app: TMDB (the stand-in) as its provider."""
-    yield from serve_app(tmdb_config(tmdb_server.url))
+    yield from serve_app(tmdb_settings(tmdb_server.url))
 
 
 def loaded_posters(page):

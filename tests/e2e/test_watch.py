@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from emotionpix import create_app
 from emotionpix.auth.session import backend, personal
 from tests.accounts import PASSWORD
-from tests.e2e.conftest import serve_app, tmdb_config
+from tests.e2e.conftest import serve_app, tmdb_settings
 from tests.e2e.test_browser import wait_for_cards
 from tests.integration.server import in_thread
 
@@ -29,7 +29,7 @@ MINE = {"Netflix", "Amazon Prime Video"}
 @pytest.fixture(scope="module")
 def live_server(tmdb_server):
     """This module's app: TMDB (the stand-in) as its provider."""
-    yield from serve_app(tmdb_config(tmdb_server.url))
+    yield from serve_app(tmdb_settings(tmdb_server.url))
 
 
 def pick_india_and_two_services(page):
@@ -109,7 +109,7 @@ def member_server(tmdb_server):
         {
             "ENV": "testing",
             "INSTANCE_PATH": instance,
-            **tmdb_config(tmdb_server.url),
+            **tmdb_settings(tmdb_server.url),
             "PASSWORD_HASHING": "cheapest",
         }
     )

@@ -16,6 +16,13 @@ from tests.standins.films import BY_IMDB, BY_TMDB, FILMS, Film
 from tests.standins.server import StandIn
 
 API_KEY = "tmdb-test-key-3f9a"
+
+
+def app_settings(url: str) -> dict[str, Any]:
+    """The settings of an app whose movie source is this stand-in, served at ``url``."""
+    return {"PROVIDER": "tmdb", "TMDB_API_KEY": API_KEY, "TMDB_BASE_URL": f"{url}/3"}
+
+
 TOKEN = "tmdb-test-token-77c1"
 GENRE_IDS = {
     name: 9000 + i
