@@ -10,8 +10,8 @@ import pytest
 
 from emotionpix.core.errors import InvalidInput
 from emotionpix.taste import compact
-from emotionpix.taste.model import MAX_NEVER, Signal, learn
-from emotionpix.taste.rerank import rerank
+from emotionpix.taste.model import LIKED, MAX_NEVER, PRIOR, Signal, learn
+from emotionpix.taste.rerank import MOST_OTHER, other_share, rerank
 from emotionpix.taste.similar import similar
 
 UP = {
@@ -49,7 +49,7 @@ def film(i: int, genres: list[str], tones: list[str]) -> dict:
 
 def test_a_like_raises_its_features_and_a_dislike_lowers_them():
     taste = learn([Signal.about(UP, "like", emotion="happy")])
-    assert taste.weight("genre:animation") == pytest.approx(1 / 2.5)
+    assert taste.weight("genre:animation") == pytest.approx(LIKED / (LIKED + PRIOR))
     assert taste.weight("genre:animation", "happy") > taste.weight("genre:animation", "sad")
     learn([Signal.about(WAR, "dislike")], taste)
     assert taste.weight("tone:harrowing") < 0
@@ -82,12 +82,14 @@ def test_a_reason_tells_only_against_what_it_names(reason, blamed, spared):
     assert "Q2" in taste.never
 
 
-def test_not_my_taste_tells_against_the_kind_of_film_only():
+def test_not_my_taste_tells_against_the_kind_of_film_and_its_time_only():
     taste = learn([Signal.about(WAR, "dislike", "not-my-taste", "sad")])
     assert taste.weight("genre:war") < 0
     assert taste.weight("tone:harrowing") < 0
+    # there is no "too new": one put off by a film's time says "not my taste"
+    assert taste.weight("decade:1980") < 0
     assert taste.weight("language:russian") == 0  # "not my language" would have said so
-    assert taste.weight("decade:1980") == 0
+    assert taste.weight("length:long") == 0  # nor "too long"
     assert "Q2" in taste.never
 
 
@@ -199,6 +201,25 @@ def test_rerank_prefers_the_taste_but_keeps_variety():
     assert any("Drama" in m["genres"] for m in first)  # but not only animated films
     assert sorted(m["id"] for m in ranked) == sorted(m["id"] for m in pool)
     assert ranked == rerank(pool, lambda m: m, lambda m: None, taste, seed=1, first=20)
+
+
+def test_a_mood_s_other_rules_come_in_only_where_the_viewer_said_so():
+    dramas = [
+        {**film(i, ["Drama"], ["devastating", "bleak", "melancholic"]), "id": f"D{i}", "title": ""}
+        for i in range(20)
+    ]
+    comedies = [{**film(i, ["Comedy"], ["funny"]), "id": f"C{i}", "title": ""} for i in range(20)]
+
+    def share(signals, emotion="sad"):
+        return other_share(learn(signals), emotion, dramas, comedies)
+
+    cheer_me_up = [Signal.about(d, "dislike", "not-in-mood", "sad") for d in dramas[:2]]
+    assert share(cheer_me_up) == MOST_OTHER  # the asked rules keep a part of the page
+    assert share(cheer_me_up[:1]) > 0
+    assert share([Signal.about(dramas[0], "like", emotion="sad")]) == 0  # wallowing: no
+    assert share(cheer_me_up, "fear") == 0  # said when sad: nothing about fear
+    assert share([Signal.about(d, "dislike", "not-in-mood", "happy") for d in dramas[:2]]) == 0
+    assert share([Signal.about(UP, "like")]) == 0  # said in no mood
 
 
 def test_similar_never_lists_the_film_itself_and_says_what_is_shared():

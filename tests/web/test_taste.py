@@ -12,10 +12,14 @@ from sqlalchemy import func, select
 from emotionpix.auth.personal import PERSONAL_TABLES
 from emotionpix.cache.sql import cache_entries
 from emotionpix.taste import compact
+from emotionpix.taste.features import FEELS
 from emotionpix.wiring import database
 from tests.accounts import csrf_token
 from tests.web.test_library import member  # noqa: F401  (the signed-in client fixture)
 
+# How a film feels (taste/features.py's FEELS): light, and heavy.
+LIGHT = FEELS["light"]
+HEAVY = FEELS["heavy"]
 ANIMATED = ("Up", "Toy Story", "WALL-E", "Finding Nemo", "My Neighbor Totoro")
 SEEDS = range(1, 6)
 
@@ -88,6 +92,38 @@ def test_not_in_the_mood_only_moves_a_film_out_of_that_mood(member):  # noqa: F8
     assert said.get_json()["hidden"] == "mood"
     assert toy_story not in everything("happy", "match")
     assert toy_story in everything("sad", "lift")  # Toy Story lifts a sad mood: still there
+
+
+def test_sad_and_wanting_cheering_up_brings_the_lifting_films_in(member):  # noqa: F811
+    def light(movies) -> int:
+        return sum(
+            bool(LIGHT.intersection(m["tones"])) and not HEAVY & set(m["tones"]) for m in movies
+        )
+
+    before = grid(member, "sad", seed=4)["movies"]
+    lifting = {m["id"] for m in grid(member, "sad", mode="lift", seed=4)["movies"]}
+    heavy = [m for m in before if HEAVY & set(m["tones"]) and not LIGHT & set(m["tones"])][:2]
+    assert len(heavy) == 2
+    for movie in heavy:
+        said = member.post(
+            "/api/feedback",
+            json={
+                "movie_id": movie["id"],
+                "verdict": "dislike",
+                "reason": "not-in-mood",
+                "emotion": "sad",
+            },
+        )
+        assert said.status_code == 201
+    after = grid(member, "sad", seed=4)
+    assert after["mode"] == "match"
+    assert after["tuned"] is True
+    assert light(after["movies"]) >= light(before) + 5
+    assert lifting.intersection(m["id"] for m in after["movies"])
+    assert any("lift" in m["reason"].casefold() for m in after["movies"]), after["movies"][0]
+    # said when sad: the fearful grid keeps its own rules
+    fear = grid(member, "fear", seed=4)["movies"]
+    assert [m["id"] for m in fear] == [m["id"] for m in grid(member, "fear", seed=4)["movies"]]
 
 
 def test_liking_five_animated_films_brings_more_to_the_neutral_grid(member):  # noqa: F811

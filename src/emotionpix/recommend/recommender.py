@@ -8,11 +8,11 @@ reason it was picked. Also title search and a film's details, through the same c
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from emotionpix.cache import Cache
@@ -26,7 +26,7 @@ from emotionpix.providers.base import WatchSource
 from emotionpix.recommend import requests, stats
 from emotionpix.recommend.enrich import Enricher
 from emotionpix.recommend.explain import reason, why
-from emotionpix.recommend.moods import MoodRule, Moods, build_moods
+from emotionpix.recommend.moods import MODES, MoodRule, Moods, build_moods
 from emotionpix.recommend.pools import MoodPools
 from emotionpix.recommend.ranking import blend, rotate
 from emotionpix.recommend.records import (
@@ -39,7 +39,7 @@ from emotionpix.recommend.records import (
 from emotionpix.recommend.sources import Sources, worst
 from emotionpix.recommend.tones import ToneBook
 from emotionpix.taste.model import Taste
-from emotionpix.taste.rerank import rerank
+from emotionpix.taste.rerank import other_share, rerank
 from emotionpix.taste.similar import similar
 
 # Folded into every key under which films are cached: after a change of Movie's fields the
@@ -47,6 +47,8 @@ from emotionpix.taste.similar import similar
 MOVIE_SHAPE = shape(Movie)
 # How the page names each provider's films.
 PROVIDER_NAMES = {"catalog": N_("the offline catalog"), "tmdb": "TMDB", "imdb236": "IMDb"}
+# A mood's ranked pool by (mode, emotion): ([{movie, fit, unit}], source).
+PoolOf = Callable[[str, str], tuple[list[dict[str, Any]], str]]
 WATCH_POOLS = 64  # pools for other filters (services, viewers' choices) kept built at once
 KIN_GENRES = 3  # "more like this" looks among the films of the film's first genres
 KIN_LIMIT = 400  # the most voted of each
@@ -153,12 +155,16 @@ class Recommender:
             else frozenset(exclude)
         )
         tuned = taste is not None and taste.learned
+        within = self._pools_for(watch, choices)
+        pool_of = cache(partial(self._pool, within=within))  # each pool read once a request
+        parts = [(label, mode, weight) for label, weight in plan]
+        if tuned and taste is not None:
+            parts = _as_wished(parts, taste, pool_of)
         candidates, total, source = self._candidates(
-            mode,
-            plan,
+            parts,
             self.settings.max_candidates if tuned else needed,
             hidden,
-            self._pools_for(watch, choices),
+            pool_of,
             choices,
             shunned,
         )
@@ -166,7 +172,7 @@ class Recommender:
             head = rerank(
                 candidates,
                 lambda pair: pair[1]["movie"],
-                lambda pair: labels[pair[0]],
+                lambda pair: parts[pair[0]][0],
                 taste,
                 seed,
                 size,
@@ -177,10 +183,10 @@ class Recommender:
         picks = [
             _pick(
                 item,
-                rules[labels[which]],
-                labels[which],
-                mode,
-                runner_up=which > 0,
+                self.moods.rules(parts[which][1])[parts[which][0]],
+                parts[which][0],
+                parts[which][1],
+                runner_up=parts[which][0] != labels[0],
                 taste=taste if tuned else None,
             )
             for which, item in head[(page - 1) * size : page * size]
@@ -413,7 +419,9 @@ class Recommender:
         plan = self._plan(emotion, probabilities)
         pools = self._pools_for(watch, choices)
         shunned = requests.checked_tones(exclude_tones)
-        return self._candidates(mode, plan, 0, frozenset(exclude), pools, choices, shunned)[1]
+        parts = [(label, mode, weight) for label, weight in plan]
+        pool_of = partial(self._pool, within=pools)
+        return self._candidates(parts, 0, frozenset(exclude), pool_of, choices, shunned)[1]
 
     @property
     def filters_availability(self) -> bool:
@@ -455,18 +463,17 @@ class Recommender:
 
     def _candidates(
         self,
-        mode: str,
-        plan: list[tuple[str, float]],
+        parts: list[tuple[str, str, float]],
         needed: int,
         exclude: frozenset[str],
-        within: tuple[MoodPools, str] | None = None,
+        pool_of: PoolOf,
         choices: Choices | None = None,
         shunned: frozenset[str] = frozenset(),
     ) -> tuple[list[tuple[int, dict[str, Any]]], int, str]:
-        """The first ``needed`` films of the plan's moods blended, as (which mood, item); how
-        many there are in all; and where they came from. Films in ``exclude`` and those with
-        a tone or content note in ``shunned`` are left out."""
-        pools = [self._pool(mode, label, within) for label, _ in plan]
+        """The first ``needed`` films of the parts' pools (mood, mode, weight) blended, as
+        (which part, item); how many there are in all; and where they came from. Films in
+        ``exclude`` and those with a tone or content note in ``shunned`` are left out."""
+        pools = [pool_of(mode, label) for label, mode, _ in parts]
         lists = [
             [
                 i
@@ -479,7 +486,7 @@ class Recommender:
         ]
         ids = {item["movie"]["id"] for items in lists for item in items}
         total = min(len(ids), self.settings.max_candidates)
-        head = blend(lists, [w for _, w in plan], lambda item: item["movie"]["id"], needed)
+        head = blend(lists, [w for _, _, w in parts], lambda item: item["movie"]["id"], needed)
         return head[:total], total, worst(source for _, source in pools)
 
     def _pool(
@@ -522,6 +529,26 @@ def _chosen(movie: Movie, choices: Choices | None) -> bool:
 
 def _as_dict(movie: Movie | None) -> dict[str, Any] | None:
     return movie.to_dict() if movie else None
+
+
+def _as_wished(
+    parts: list[tuple[str, str, float]], taste: Taste, pool_of: PoolOf
+) -> list[tuple[str, str, float]]:
+    """The plan's (mood, mode, weight) parts, each mood's films drawn partly from its other
+    rules where the viewer's wish in that mood says they suit better
+    (``taste.rerank.other_share``): "sad, and wants cheering up" learned per viewer."""
+    wished = []
+    for label, mode, weight in parts:
+        other = MODES[1 - MODES.index(mode)]
+        share = 0.0
+        if taste.wish(label):
+            asked = [i["movie"] for i in pool_of(mode, label)[0]]
+            others = [i["movie"] for i in pool_of(other, label)[0]]
+            share = other_share(taste, label, asked, others)
+        wished.append((label, mode, weight * (1 - share)))
+        if share > 0:
+            wished.append((label, other, weight * share))
+    return wished
 
 
 def _pick(

@@ -6,15 +6,19 @@ features, so the model must learn from five events, stay interpretable (a reason
 the film a pick resembles) and give the same page for the same inputs (paging with a seed).
 Each feature's weight is the posterior mean of a Beta-Bernoulli "does this viewer like films
 with it" with a symmetric prior of ``PRIOR`` pseudo-events, rescaled to -1..1:
-``(for - against) / (for + against + PRIOR)``, so one like moves a feature to 0.4 and five
-to 0.77, and evidence against pulls it back. The static mood rules are the prior for the
-ranking itself: the mood's pool keeps its order (``rerank``), and the taste only moves films
-within it, in proportion to the evidence. Per mood: a signal given in a mood counts in that
-mood's scope as well as overall, so "sad, and wants cheering up" is learned where it was
-said, while what a viewer likes anywhere helps everywhere (except how a film feels, its
-tone groups: that is learned per mood only, ``MOOD_ONLY``). A reason teaches what it names
-and nothing else ("not my taste" the kind of film, "not in the mood" how it feels, "too old"
-the film's decade and older ones). A Thompson-sampling bandit was
+``(for - against) / (for + against + PRIOR)``, a like counting ``LIKED`` and a "not for me"
+one, so one like moves a feature to 0.35 and five to 0.73, and evidence against pulls it
+back. The static mood rules are the prior for the ranking itself: the mood's pool keeps its
+order (``rerank``), and the taste only moves films within it, in proportion to the
+evidence. Per mood: a signal given in a mood counts in that mood's scope as well as
+overall, so "sad, and wants cheering up" is learned where it was said, while what a viewer
+likes anywhere helps everywhere (except how a film feels, its tone groups: that is learned
+per mood only, ``MOOD_ONLY``). That per-mood wish also chooses between the mood's two sets
+of rules: where a viewer's signals in a mood say the films of its other rules ("lift" for
+"match") feel more as they want, those are blended in (``Taste.wish``,
+``rerank.other_share``), the asked rules staying the prior. A reason teaches what it names
+and nothing else ("not my taste" the kind of film and its time, "not in the mood" how it
+feels, "too old" the film's decade and older ones). A Thompson-sampling bandit was
 considered (the issue's suggestion); sampling makes pages change between identical requests
 and needs many more events per arm than a viewer gives in a week, so exploration here comes
 from the seeded variety the static ranking already has (``rerank``'s jitter) and from the
@@ -47,11 +51,16 @@ REASONS: dict[str, str] = {
 IMPLICIT: dict[str, float] = {"watchlist": 0.5, "seen": 0.25}
 PRIOR = 1.5  # pseudo-events behind every weight (the Beta prior's strength)
 MOOD_SCOPE = 1.0  # how much a mood's own evidence counts on top of the overall evidence
+# The weight of a like's evidence on each of the film's features: less than a "not for me",
+# which a viewer gives for one thing that put them off, where a like spreads over every
+# feature of the film, most of them not why it was liked (measured: bench_taste.py).
+LIKED = 0.8
 TARGETED = 1.5  # the weight of a reason's evidence on the features it names
 UNSAID = 1.0  # the weight of a "not for me" without a reason, on each of the film's features
-# What a reason is about: "not my taste" the kind of film (the viewer had "too old", "too
-# long" and "not my language" to name the rest), "not in the mood for it" how it feels.
-KIND = frozenset({"tone", "feel", "genre", "person"})
+# What a reason is about: "not my taste" the kind of film and its time (the viewer had "too
+# old", "too long" and "not my language" to name the rest, but no "too new": one put off by
+# a recent film says "not my taste"), "not in the mood for it" how it feels.
+KIND = frozenset({"tone", "feel", "genre", "person", "decade", "era"})
 FEEL = frozenset({"tone", "feel", "genre"})
 NEAR = 0.5  # of a signal on a film's decade, what the decades either side of it get
 OLDEST = 1900  # "too old" tells against the film's decade and every decade back to this
@@ -140,6 +149,17 @@ class Taste:
             found[feature] = (pro - con) / (pro + con + PRIOR)
         return found
 
+    def wish(self, emotion: str) -> dict[str, float]:
+        """How the viewer wants films to feel in ``emotion`` (light, heavy, tense,
+        thoughtful: -1..1), from what they said in that mood alone: "sad, and wants cheering
+        up" or "sad, and wants to wallow" (``feel`` is learned per mood only)."""
+        counts = self.counts.get(emotion, {})
+        return {
+            f: (pro - con) / (pro + con + PRIOR)
+            for f, (pro, con) in counts.items()
+            if group(f) == "feel"
+        }
+
     def score(
         self,
         movie: Mapping[str, Any],
@@ -197,8 +217,8 @@ def _learn_one(taste: Taste, signal: Signal) -> None:
         _add(taste, OVERALL, own, IMPLICIT[signal.verdict])
         return
     if signal.verdict == "like":
-        _add(taste, OVERALL, _beyond(own, emotion), 1.0)
-        _add(taste, emotion, own, 1.0)
+        _add(taste, OVERALL, _beyond(own, emotion), LIKED)
+        _add(taste, emotion, own, LIKED)
         taste.never.pop(film_id, None)
         for ids in taste.away.values():
             ids.pop(film_id, None)

@@ -24,18 +24,24 @@ from emotionpix.taste.model import Taste
 
 T = TypeVar("T")
 
-STRENGTH = 1.2  # prior units per unit of taste score
+STRENGTH = 3.0  # prior units per unit of taste score
 # A neutral face says little about what to show (and is the reading most faces get): there
 # the taste counts for more.
-STRENGTHS: dict[str | None, float] = {"neutral": 2.0}
+STRENGTHS: dict[str | None, float] = {"neutral": 4.0}
 JITTER = 0.25  # the seeded noise's range, in prior units
-DIVERSITY = 0.6  # how much likeness to the chosen films costs on the first page
+DIVERSITY = 0.1  # how much likeness to the chosen films costs on the first page
 HEAD = 25  # the best-scored films the first page is chosen from
-RERANKED = 80  # the films the taste may move (the rest keep their static order after them)
-# ... and where taste decides, the whole pool: a neutral grid can then bring up the one
-# thoughtful animated film far down its static order for a viewer who loves animation.
-RERANKED_BY_MOOD: dict[str | None, int] = {"neutral": 200}
+STATIC_HEAD = 5  # ... with the static order's best few
+# The films the taste may move (the rest keep their static order after them): a mood's whole
+# pool, so a viewer who loves animation can get the one thoughtful animated film far down a
+# neutral grid's static order; the prior (``prior``) still keeps it behind the best few.
+RERANKED = 200
 PRIOR_SCALE = 20  # places after which the prior has fallen by log(2)
+# A mood's other rules ("lift" for "match" and back): the most of its films they may give,
+# and how fast they come in as the viewer's wish in the mood moves away from the asked ones.
+MOST_OTHER = 0.75
+OTHER_GAIN = 2.0
+FEEL_HEAD = 60  # the leading films of each list whose feel is compared
 
 
 def prior(place: int) -> float:
@@ -62,12 +68,11 @@ def rerank(
     first: int,
 ) -> list[T]:
     """``items`` (best first) in the order the taste prefers; the first ``first`` chosen for
-    variety as well as score. Only the first ``RERANKED`` move (in the leading mood's
-    ``RERANKED_BY_MOOD``, more): a film further down the static order would need more taste
-    than five signals give to reach the first page."""
+    variety as well as score. Only the first ``RERANKED`` move: a film further down the
+    static order would need more taste than a week of signals gives to reach the first
+    page."""
     rng = random.Random(seed)
-    reach = max((RERANKED_BY_MOOD.get(emotion(item), RERANKED) for item in items[:1]), default=0)
-    items, tail = items[:reach], items[reach:]
+    items, tail = items[:RERANKED], items[RERANKED:]
     films = [weighed(movie(item)) for item in items]  # (features, factors), remembered
     moods = [emotion(item) for item in items]
     rarity = _rarity([own for own, _ in films])
@@ -82,9 +87,43 @@ def rerank(
         liking = float(sum(map(mul, factors, map(get, own, zeros))))
         scores.append(start + JITTER * rng.random() + strength * liking)
     order = sorted(range(len(items)), key=scores.__getitem__, reverse=True)
-    head = diverse(order[:HEAD], scores, [_kind(films[i][0]) for i in order[:HEAD]], first)
+    # The first page is chosen from the best-scored films and the static order's best few
+    # (whatever the taste thinks of them), so variety has films of other kinds to draw on.
+    pool = [*order[:HEAD], *(i for i in range(STATIC_HEAD) if i not in order[:HEAD])]
+    pool = [i for i in pool if i < len(items)]
+    head = diverse(pool, scores, [_kind(films[i][0]) for i in pool], first)
     chosen = set(head)
     return [items[i] for i in head] + [items[i] for i in order if i not in chosen] + [*tail]
+
+
+def other_share(
+    taste: Taste,
+    emotion: str,
+    asked: Sequence[Mapping[str, Any]],
+    other: Sequence[Mapping[str, Any]],
+) -> float:
+    """How much of a mood's films to draw from its other rules (``other``: "lift" when
+    "match" was asked for, or the reverse) rather than the asked ones (``asked``), 0 to
+    ``MOST_OTHER``: the viewer's wish in this mood (``Taste.wish``) scored against how each
+    list's leading films feel. The asked rules are the prior: nothing moves until the
+    viewer has said, in this mood, that the other kind of film suits them better (a sad
+    viewer who turned down two devastating dramas "not in the mood" gets comforting films
+    blended in; one who liked them keeps the dramas)."""
+    wish = taste.wish(emotion)
+    if not wish:
+        return 0.0
+    gain = _feels(other[:FEEL_HEAD], wish) - _feels(asked[:FEEL_HEAD], wish)
+    return min(MOST_OTHER, max(0.0, OTHER_GAIN * gain))
+
+
+def _feels(movies: Sequence[Mapping[str, Any]], wish: Mapping[str, float]) -> float:
+    """The wish's mean score over ``movies``: each film's feels' weights, summed."""
+    if not movies:
+        return 0.0
+    total = 0.0
+    for movie in movies:
+        total += sum(wish.get(f, 0.0) for f in weighed(movie)[0] if f.startswith("feel:"))
+    return total / len(movies)
 
 
 _RARITY: dict[tuple[tuple[str, ...], ...], dict[str, float]] = {}
@@ -116,11 +155,16 @@ def diverse(
 ) -> list[int]:
     """Maximal marginal relevance over ``order`` (indices, best first; ``kinds[k]`` the
     tones and genres of ``order[k]``, as bits): the first ``first`` picked greedily by score
-    less likeness (Jaccard: shared over all) to the closest film picked, then the rest in
-    score order."""
+    (rescaled to 0..1 over ``order``, so however strong a taste is, likeness can outweigh
+    it) less ``DIVERSITY`` times the film's likeness (Jaccard: shared over all) to each film
+    already picked, summed: every further film of one kind costs more, so a page never
+    becomes one kind of film. Then the rest in score order."""
+    if not order:
+        return []
+    low, high = min(scores[i] for i in order), max(scores[i] for i in order)
+    span = (high - low) or 1.0
+    worth = [(scores[i] - low) / span for i in order]  # less likeness to the films picked
     left = list(range(len(order)))
-    worth = [scores[i] for i in order]  # score less likeness to the closest film picked
-    closest = [0.0] * len(order)
     sizes = [kind.bit_count() for kind in kinds]
     picked: list[int] = []
     while left and len(picked) < first:
@@ -131,10 +175,7 @@ def diverse(
         for k in left:
             shared = (kinds[k] & chosen).bit_count()
             if shared:
-                alike = shared / (sizes[k] + size - shared)
-                if alike > closest[k]:
-                    closest[k] = alike
-                    worth[k] = scores[order[k]] - DIVERSITY * alike
+                worth[k] -= DIVERSITY * shared / (sizes[k] + size - shared)
     return [order[k] for k in picked + left]
 
 
