@@ -4,9 +4,11 @@ The static ranking (the mood's pool: weighted rating + mood fit, best first) is 
 a film's place in it becomes a score that falls slowly (``prior``), the viewer's taste adds
 ``STRENGTH`` times the film's taste score, and a little seeded jitter gives a new seed a new
 first page, as the static ranking's rotation does. The first page is then filled by maximal
-marginal relevance: each next film is the one whose score, less ``DIVERSITY`` times its
-likeness to the films already chosen (shared tones and genres), is highest — so a viewer who
-likes animated films gets more of them, not a page of nothing else.
+marginal relevance: each next film is the one whose score (rescaled to 0..1), less
+``DIVERSITY`` times its likeness to each film already chosen (shared tones and genres,
+summed), is highest — so a viewer who likes animated films gets more of them, not a page of
+nothing else. Before that, a mood's films may come partly from its other rules, where the
+viewer's wish in the mood says so (``other_share``).
 """
 
 from __future__ import annotations
