@@ -207,6 +207,7 @@ class Recommender:
             has_more=page * size < total,
             picks=[replace(pick, movie=movie) for pick, movie in zip(picks, shown, strict=True)],
             tuned=tuned,
+            wished=next((m for _, m, _ in parts if m != mode), None),
         )
 
     def similar(self, movie_id: str, hidden: Collection[str] = (), limit: int = 12) -> SimilarFilms:

@@ -275,6 +275,12 @@ SCHEMAS: dict[str, Any] = {
                 "type": "boolean",
                 "description": "re-ranked by the viewer's taste (the page says so)",
             },
+            "wished": {
+                "type": ["string", "null"],
+                "enum": ["match", "lift", None],
+                "description": "the mood's other rules whose films the viewer's taste in this "
+                "mood brought in (lifting films in a matching grid, or the reverse); null if none",
+            },
         },
     },
     "Pick": PICK,

@@ -147,7 +147,12 @@ export function showTuned(answer, onReset) {
       say("#results-message", error.message, { error: true });
     }
   });
-  $("#grid").before(el("p", { id: "tuned", className: "tuned muted", role: "status" }, t("Tuned to your taste — "), reset));
+  // The taste brought in the mood's other rules: say so, since the heading names the asked ones.
+  const said = {
+    lift: t("Tuned to your taste, with films to lift this mood, as you wanted in it before — "),
+    match: t("Tuned to your taste, with films that stay with this mood, as you wanted in it before — "),
+  }[answer.wished] ?? t("Tuned to your taste — ");
+  $("#grid").before(el("p", { id: "tuned", className: "tuned muted", role: "status" }, said, reset));
 }
 
 // The details overlay: the same buttons, and the "More like this" row.
