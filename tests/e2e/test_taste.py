@@ -70,3 +70,26 @@ def test_a_guest_likes_hides_and_gets_a_tuned_grid(make_page, name, viewport):
     page.locator("#tuned button").click()
     expect(page.locator("#tuned")).to_have_count(0)
     assert stored_taste(page) == ""
+
+
+def test_not_in_the_mood_for_heavy_films_when_sad_brings_lifting_ones(make_page):
+    page = make_page(viewport=(1280, 800))
+    page.click(".chip[data-emotion='sad']")
+    wait_for_cards(page, 20)
+    cards = page.locator("#grid li")
+    heavy = [
+        n
+        for n in range(cards.count())
+        if any(w in cards.nth(n).inner_text() for w in ("melancholic", "devastating", "bleak"))
+        and not any(w in cards.nth(n).inner_text() for w in ("heartwarming", "funny", "uplifting"))
+    ]
+    assert len(heavy) >= 3
+    for n in reversed(heavy[:3]):  # from the last, so a card going leaves the others in place
+        cards.nth(n).locator(".feedback .dislike").click()
+        cards.nth(n).locator(".feedback-reasons [data-reason='not-in-mood']").click()
+        expect(page.locator("#results-message")).to_contain_text("mood")
+    page.click(".chip[data-emotion='sad']")
+    expect(page.locator("#tuned")).to_contain_text("with films to lift this mood")
+    wait_for_cards(page, 20)
+    expect(page.locator("#grid").get_by_text("picked to lift your sad mood").first).to_be_visible()
+    page.screenshot(path=str(SHOTS / "wished-desktop.png"))
