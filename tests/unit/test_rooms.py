@@ -4,14 +4,17 @@ the room's mood, and a store that never keeps films computed from older moods.""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
+import pytest
 from sqlalchemy import create_engine
 
 from emotionpix.db import metadata
-from emotionpix.rooms import RoomStore, new_code, room_films, room_mood, valid_code
+from emotionpix.rooms import Decided, RoomStore, new_code, room_films, room_mood, valid_code
 from emotionpix.rooms.codes import ALPHABET, LENGTH
 from emotionpix.rooms.group import mood_key
+from emotionpix.rooms.store import member_key
 
 HAPPY, SAD, FEAR = mood_key("happy", None), mood_key("sad", None), mood_key("fear", None)
 
@@ -126,3 +129,36 @@ def test_a_members_hidden_film_clears_only_undecided_rooms_films(tmp_path):
     assert store.room(open_room).films == []  # blended again on the next look
     assert store.room(decided).films == [{"id": "a"}]  # tonight's pick stays as it was
     assert store.room(other).films == [{"id": "a"}]
+
+
+def test_the_first_pick_stands_and_no_vote_or_veto_lands_after_it(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'rooms.db'}")
+    metadata.create_all(engine)
+    store = RoomStore(engine)
+    code, host = store.create("Ana")
+    guest = store.join(code, "Bo")
+    assert store.set_films(code, [{"id": "a"}, {"id": "b"}], store.room(code).moods)
+    store.vote(code, host, "a")
+    decided = store.set_pick(code, "a")  # the host closes the vote ...
+    assert decided.pick == "a"
+    # ... as Bo's last vote, checked against the room before the close, reaches the store
+    with pytest.raises(Decided):
+        store.vote(code, guest, "b")
+    with pytest.raises(Decided):
+        store.veto(code, guest, "a")
+    assert store.set_pick(code, "b") == decided  # that request's pick does not replace it
+    assert store.room(code) == decided
+    assert store.room(code).votes == {member_key(host): "a"}
+
+
+def test_racing_picks_make_one(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'rooms.db'}")
+    metadata.create_all(engine)
+    store = RoomStore(engine)
+    code, _ = store.create("Ana")
+    films = [{"id": str(n)} for n in range(8)]
+    assert store.set_films(code, films, store.room(code).moods)
+    with ThreadPoolExecutor(8) as pool:
+        picks = list(pool.map(lambda film: store.set_pick(code, film["id"]).pick, films))
+    assert len(set(picks)) == 1  # every request saw the one pick that was made
+    assert store.room(code).pick == picks[0]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from emotionpix.rooms import STORE_KEY, RoomStore
 from emotionpix.rooms.store import TABLES
 from emotionpix.wiring import database
 from tests.accounts import console, csrf_token, verified_user
@@ -149,6 +150,30 @@ def test_the_host_can_close_the_vote(room):
     assert refused.get_json()["error"] == "not_the_host"
     state = people["Ana"].post(f"/api/rooms/{code}/close", json={}).get_json()
     assert state["pick"]["id"] == films[2]["id"]
+
+
+@pytest.mark.parametrize("action", ["vote", "veto"])
+def test_a_vote_or_veto_that_meets_the_host_closing_is_refused_and_the_pick_stands(
+    app, room, monkeypatch, action
+):
+    code, people = room
+    films = moods(code, people)["movies"]
+    people["Ben"].post(f"/api/rooms/{code}/vote", json={"movie_id": films[2]["id"]})
+    store = app.extensions[STORE_KEY]
+    made = getattr(RoomStore, action)
+
+    def host_closes_first(self, *args):  # the close lands after the request read the room
+        monkeypatch.setattr(RoomStore, action, made)
+        people["Ana"].post(f"/api/rooms/{code}/close", json={})
+        return made(self, *args)
+
+    monkeypatch.setattr(RoomStore, action, host_closes_first)
+    late = people["Cara"].post(f"/api/rooms/{code}/{action}", json={"movie_id": films[0]["id"]})
+    assert late.status_code == 400
+    assert late.get_json()["error"] == "room_decided"
+    state = people["Cara"].get(f"/api/rooms/{code}").get_json()
+    assert state["pick"]["id"] == films[2]["id"]
+    assert store.room(code).pick == films[2]["id"]
 
 
 def test_a_page_asks_cheaply_whether_anything_changed(room):

@@ -4,10 +4,11 @@ store keeps rooms in the app's SQL database (so every worker and server sees the
 
 from emotionpix.rooms.codes import new_code, valid_code
 from emotionpix.rooms.group import GroupFilm, Ranked, room_films, room_mood
-from emotionpix.rooms.store import STORE_KEY, Member, Room, RoomStore
+from emotionpix.rooms.store import STORE_KEY, Decided, Member, Room, RoomStore
 
 __all__ = [
     "STORE_KEY",
+    "Decided",
     "GroupFilm",
     "Member",
     "Ranked",

@@ -103,6 +103,10 @@ def _key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class Decided(Exception):
+    """The room's pick is made: its vote is closed (raised with the room's code)."""
+
+
 @dataclass(frozen=True)
 class Member:
     key: str
@@ -320,9 +324,10 @@ class RoomStore:
         return True
 
     def veto(self, code: str, token: str, movie_id: str) -> Room:
-        """Take a film out for everyone (and the votes it had): the room after."""
+        """Take a film out for everyone (and the votes it had): the room after; Decided once
+        tonight's pick is made."""
         with self.engine.begin() as conn:
-            self._changed(conn, code)
+            self._changed(conn, code, undecided=True)
             where = (room_marks.c.room == code, room_marks.c.movie_id == movie_id)
             conn.execute(delete(room_marks).where(*where))  # its veto and votes
             conn.execute(
@@ -334,9 +339,10 @@ class RoomStore:
         return self._kept.put(after)  # once the change is made
 
     def vote(self, code: str, token: str, movie_id: str) -> Room:
-        """A member's vote (one each; voting again moves it): the room after."""
+        """A member's vote (one each; voting again moves it): the room after; Decided once
+        tonight's pick is made."""
         with self.engine.begin() as conn:
-            self._changed(conn, code)
+            self._changed(conn, code, undecided=True)
             mine = (room_marks.c.room == code, room_marks.c.member == _key(token))
             conn.execute(delete(room_marks).where(*mine, room_marks.c.kind == "vote"))
             conn.execute(
@@ -348,10 +354,15 @@ class RoomStore:
         return self._kept.put(after)  # once the change is made
 
     def set_pick(self, code: str, movie_id: str | None) -> Room:
-        """Tonight's pick: the room after."""
-        with self.engine.begin() as conn:
-            self._changed(conn, code, pick=movie_id)
-            after = self._after(conn, code)
+        """Tonight's pick, made once: the room after. When another request made it first
+        (the host closing the vote as the last vote came in), that pick stands and the room
+        is returned as it is."""
+        try:
+            with self.engine.begin() as conn:
+                self._changed(conn, code, undecided=True, pick=movie_id)
+                after = self._after(conn, code)
+        except Decided:
+            return self.room(code)
         return self._kept.put(after)  # once the change is made
 
     def forget_account(self, account_id: str) -> list[str]:
@@ -444,20 +455,34 @@ class RoomStore:
         if found is None:
             raise self._gone(code)
 
-    def _changed(self, conn: Connection, code: str, *, ended: bool = False, **values: Any) -> None:
+    def _changed(
+        self,
+        conn: Connection,
+        code: str,
+        *,
+        ended: bool = False,
+        undecided: bool = False,
+        **values: Any,
+    ) -> None:
         """A change to a live room (NotFound for an ended one): its version moves on. A
         change makes this its first statement, so that it holds the room's row from then on
         (on PostgreSQL other changes to the room wait; on SQLite the whole database does),
         and what it reads afterwards is the room exactly as it leaves it. ``ended``: the
-        room may have ended (a deleted account leaves it all the same)."""
+        room may have ended (a deleted account leaves it all the same). ``undecided``: only
+        while tonight's pick is not made (Decided if it is): checked in the same statement,
+        so a vote, a veto or a pick racing the one that made it cannot land after it."""
         now = self.clock()
         live = () if ended else (rooms.c.active_at >= now - self.ttl,)
+        open_vote = (rooms.c.pick.is_(None),) if undecided else ()
         changed = conn.execute(
             update(rooms)
-            .where(rooms.c.code == code, *live)
+            .where(rooms.c.code == code, *live, *open_vote)
             .values(version=rooms.c.version + 1, active_at=now, **values)
         )
         if changed.rowcount == 0 and not ended:
+            if undecided:
+                self._live(conn, code)  # NotFound if it ended, else it was decided
+                raise Decided(code)
             raise self._gone(code)
 
     def _after(

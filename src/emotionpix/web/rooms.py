@@ -49,7 +49,15 @@ from emotionpix.core.errors import Forbidden, InvalidInput, NotFound
 from emotionpix.core.i18n import gettext
 from emotionpix.core.movies import Movie
 from emotionpix.protection import limiter
-from emotionpix.rooms import STORE_KEY, Room, RoomStore, room_films, room_mood, valid_code
+from emotionpix.rooms import (
+    STORE_KEY,
+    Decided,
+    Room,
+    RoomStore,
+    room_films,
+    room_mood,
+    valid_code,
+)
 from emotionpix.rooms.group import MoodKey, Ranked, leading
 from emotionpix.rooms.store import member_key
 from emotionpix.web.api import _region, account_taste
@@ -319,11 +327,13 @@ def _winner(room: Room) -> str | None:
     return max(films, key=lambda movie_id: (tally[movie_id], -films.index(movie_id)))
 
 
+def _decided() -> InvalidInput:
+    return InvalidInput(gettext("Tonight's pick is made: the vote is closed."), code="room_decided")
+
+
 def _film(room: Room, raw: Any) -> str:
     if room.pick is not None:
-        raise InvalidInput(
-            gettext("Tonight's pick is made: the vote is closed."), code="room_decided"
-        )
+        raise _decided()
     if not isinstance(raw, str) or raw not in {f["id"] for f in room.films}:
         raise NotFound(gettext("That film is not among this room's films."), code="movie_not_found")
     return raw
@@ -485,9 +495,12 @@ def set_mood(code: str) -> dict[str, Any]:
 @limited
 def veto(code: str) -> dict[str, Any]:
     room, token = _room_for_member(code)
-    return state(
-        _decide(store().veto(room.code, token, _film(room, _json().get("movie_id")))), token
-    )
+    movie_id = _film(room, _json().get("movie_id"))
+    try:  # the pick may be made between the check above and the veto: the store refuses it
+        vetoed = store().veto(room.code, token, movie_id)
+    except Decided:
+        raise _decided() from None
+    return state(_decide(vetoed), token)
 
 
 @bp.post("/api/rooms/<code>/vote")
@@ -497,7 +510,11 @@ def vote(code: str) -> dict[str, Any]:
     movie_id = _film(room, _json().get("movie_id"))
     if movie_id in room.vetoes:
         raise InvalidInput(gettext("That film was vetoed for the room."), code="vetoed")
-    return state(_decide(store().vote(room.code, token, movie_id)), token)
+    try:  # the pick may be made between the check above and the vote: the store refuses it
+        voted = store().vote(room.code, token, movie_id)
+    except Decided:
+        raise _decided() from None
+    return state(_decide(voted), token)
 
 
 @bp.post("/api/rooms/<code>/close")
