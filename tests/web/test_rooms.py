@@ -40,6 +40,14 @@ def moods(code, people):
     return people["Cara"].post(f"/api/rooms/{code}/mood", json={"emotion": "happy"}).get_json()
 
 
+def signed_in(app, email: str = "ann@example.com"):
+    """A signed-in member's browser, with the CSRF header its page would send."""
+    client = app.test_client()
+    verified_user(client, console(app), email)
+    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client, "/")
+    return client
+
+
 def rows(app):
     with database(app).connect() as conn:
         return sum(conn.execute(select(func.count()).select_from(t)).scalar_one() for t in TABLES)
@@ -269,9 +277,7 @@ def test_changes_need_the_pages_csrf_token(app, room):
 def test_signed_in_members_seen_films_never_come_up_and_no_mood_is_recorded(app, room):
     code, people = room
     film = moods(code, people)["movies"][0]["id"]
-    ann = app.test_client()
-    verified_user(ann, console(app), "ann@example.com")
-    ann.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(ann, "/")
+    ann = signed_in(app)
     ann.post("/account/history", data={"enabled": "on", "csrf_token": csrf_token(ann, "/")})
     assert ann.post("/api/seen", json={"id": film}).status_code == 201
     ann.post(f"/api/rooms/{code}/join", json={"name": "Ann"})
@@ -283,9 +289,7 @@ def test_signed_in_members_seen_films_never_come_up_and_no_mood_is_recorded(app,
 def test_signed_in_members_not_for_me_films_never_come_up(app, room):
     code, people = room
     films = [f["id"] for f in moods(code, people)["movies"]]
-    ann = app.test_client()
-    verified_user(ann, console(app), "ann@example.com")
-    ann.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(ann, "/")
+    ann = signed_in(app)
     said = {
         films[0]: {"verdict": "dislike"},  # "not for me"
         films[1]: {"verdict": "dislike", "reason": "too-long"},
@@ -305,18 +309,26 @@ def test_signed_in_members_not_for_me_films_never_come_up(app, room):
     assert films[3] in shown  # not in the mood for sad: she is happy here
 
 
-def test_a_film_a_member_turns_down_while_in_the_room_goes_at_once(app, room):
+@pytest.mark.parametrize(
+    "turned_down",
+    [
+        pytest.param(
+            lambda film: ("/api/feedback", {"movie_id": film, "verdict": "dislike"}),
+            id="not-for-me",
+        ),
+        pytest.param(lambda film: ("/api/seen", {"id": film}), id="seen-it"),
+    ],
+)
+def test_a_film_a_member_turns_down_while_in_the_room_goes_at_once(app, room, turned_down):
     code, people = room
     moods(code, people)
-    ann = app.test_client()
-    verified_user(ann, console(app), "ann@example.com")
-    ann.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(ann, "/")
+    ann = signed_in(app)
     ann.post(f"/api/rooms/{code}/join", json={"name": "Ann"})
     state = ann.post(f"/api/rooms/{code}/mood", json={"emotion": "happy"}).get_json()
     film = state["movies"][0]["id"]
     version = state["version"]
-    said = ann.post("/api/feedback", json={"movie_id": film, "verdict": "dislike"})
-    assert said.status_code == 201
+    address, body = turned_down(film)
+    assert ann.post(address, json=body).status_code == 201
     for client in (ann, *people.values()):  # every page's next poll brings the change
         answer = client.get(f"/api/rooms/{code}?since={version}")
         assert answer.status_code == 200
@@ -333,9 +345,7 @@ def test_a_film_a_member_turns_down_while_in_the_room_goes_at_once(app, room):
 def test_deleting_an_account_takes_it_out_of_its_rooms(app, room):
     code, people = room
     moods(code, people)
-    ann = app.test_client()
-    verified_user(ann, console(app), "ann@example.com")
-    ann.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(ann, "/")
+    ann = signed_in(app)
     ann.post(f"/api/rooms/{code}/join", json={"name": "Ann"})
     ann.post(f"/api/rooms/{code}/mood", json={"emotion": "fear"})
     films = ann.get(f"/api/rooms/{code}").get_json()["movies"]
@@ -358,9 +368,7 @@ def test_deleting_an_account_takes_it_out_of_its_rooms(app, room):
 
 
 def test_when_the_host_deletes_their_account_the_next_member_hosts(app):
-    ann = app.test_client()
-    verified_user(ann, console(app), "ann@example.com")
-    ann.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(ann, "/")
+    ann = signed_in(app)
     code = ann.post("/api/rooms", json={"name": "Ann"}).get_json()["code"]
     ben, cara = person(app), person(app)
     for name, client in (("Ben", ben), ("Cara", cara)):

@@ -28,12 +28,18 @@ PERSONAL_KEY = "emotionpix.auth.personal"
 # callable taking the account id, which deleting the account calls (app.extensions).
 ACCOUNT_DELETED_KEY = "emotionpix.auth.account_deleted"
 # What offers films to an account elsewhere (a movie night's films): each registers a callable
-# taking the account id, called when the account hides a film ("not for me").
+# taking the account id, called when the account hides a film ("not for me", "seen it").
 FILMS_HIDDEN_KEY = "emotionpix.auth.films_hidden"
 SESSION_KEY = "auth"
 
 # Open when LOGIN_REQUIRED is on: the health check, the assets, and the way to sign in.
 OPEN_ENDPOINTS = {"pages.healthz", "pages.static"}
+
+
+def films_hidden(account_id: str) -> None:
+    """Tell what offers films to the account elsewhere (FILMS_HIDDEN_KEY) that it hid one."""
+    for hide in current_app.extensions.get(FILMS_HIDDEN_KEY, []):
+        hide(account_id)
 
 
 def backend(app: Flask | None = None) -> AuthBackend:

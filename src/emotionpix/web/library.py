@@ -12,7 +12,7 @@ from flask import Blueprint, request
 from sqlalchemy import Table
 
 from emotionpix.auth.personal import Film, seen, watchlist
-from emotionpix.auth.session import current_user, personal, require_user
+from emotionpix.auth.session import current_user, films_hidden, personal, require_user
 from emotionpix.core.emotions import EMOTIONS, UnknownEmotion, normalise_emotion
 from emotionpix.core.errors import InvalidInput, NotFound, ServiceUnavailable
 from emotionpix.core.i18n import gettext
@@ -110,6 +110,8 @@ def add(name: str) -> tuple[dict[str, Any], int]:
                 "features": json.dumps(own.features),
             },
         )
+        if name == "seen":  # a movie night the viewer is in leaves it out too
+            films_hidden(user.user_id)
     return film.to_dict(), 201
 
 

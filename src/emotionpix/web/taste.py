@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 from emotionpix.auth.personal import Film, seen
-from emotionpix.auth.session import FILMS_HIDDEN_KEY, current_user, personal
+from emotionpix.auth.session import current_user, films_hidden, personal
 from emotionpix.core.errors import InvalidInput
 from emotionpix.core.i18n import gettext
 from emotionpix.protection import never_stored
@@ -91,8 +91,7 @@ def feedback() -> tuple[dict[str, Any], int]:
             seen, user.user_id, Film(film_id, signal.title, movie["year"], movie["poster_url"])
         )
     if kept and hidden is not None:  # a movie night the viewer is in leaves it out too
-        for hide in current_app.extensions.get(FILMS_HIDDEN_KEY, []):
-            hide(user.user_id)
+        films_hidden(user.user_id)
     return {**answer, "kept": kept, "taste": None}, 201 if kept else 200
 
 
