@@ -10,6 +10,7 @@ import pytest
 
 from emotionpix.core.errors import InvalidInput
 from emotionpix.taste import compact
+from emotionpix.taste.features import features
 from emotionpix.taste.model import LIKED, MAX_NEVER, PRIOR, Signal, learn
 from emotionpix.taste.rerank import MOST_OTHER, other_share, rerank
 from emotionpix.taste.similar import similar
@@ -231,3 +232,11 @@ def test_similar_never_lists_the_film_itself_and_says_what_is_shared():
         found[0][1] == "Like Up: funny, heartwarming, bittersweet; Animation, Comedy, Family; "
         "with Ed Asner; in English"
     )
+
+
+def test_a_film_whose_profile_changes_is_read_afresh():
+    before = features(film(7, ["Drama"], ["moving"]))
+    after = features(film(7, ["Drama"], ["funny"]))  # the same id and title, a new profile
+    assert "tone:moving" in before
+    assert "tone:funny" in after
+    assert "tone:moving" not in after

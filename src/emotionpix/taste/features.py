@@ -56,14 +56,20 @@ FEELS: dict[str, frozenset[str]] = {
     ),
 }
 ERA = 20  # years an era spans
-_MEMO: dict[tuple[Any, Any], tuple[str, ...]] = {}
+_MEMO: dict[tuple[Any, ...], tuple[str, ...]] = {}
 MEMO_SIZE = 50_000
 
 
+def _key(movie: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What a film is remembered by: its id and title, and its tones (a profile that
+    changes under the same id is then read afresh, not the old one's features)."""
+    return movie.get("id"), movie.get("title"), tuple(movie.get("tones") or ())
+
+
 def features(movie: Mapping[str, Any]) -> tuple[str, ...]:
-    """The film's features, each ``group:value`` (lower case), remembered by id and title
-    (the same film asked for on every request)."""
-    key = (movie.get("id"), movie.get("title"))
+    """The film's features, each ``group:value`` (lower case), remembered (``_key``: the
+    same film is asked for on every request)."""
+    key = _key(movie)
     found = _MEMO.get(key)
     if found is None:
         if len(_MEMO) >= MEMO_SIZE:
@@ -111,13 +117,13 @@ def grouped(own: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[float, ...]]:
     return found
 
 
-_WEIGHED: dict[tuple[Any, Any], tuple[tuple[str, ...], tuple[float, ...]]] = {}
+_WEIGHED: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[float, ...]]] = {}
 
 
 def weighed(movie: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[float, ...]]:
-    """``grouped(features(movie))``, remembered by id and title: what re-ranking a mood's
-    films reads of each of them on every request, in one look-up."""
-    key = (movie.get("id"), movie.get("title"))
+    """``grouped(features(movie))``, remembered (``_key``): what re-ranking a mood's films
+    reads of each of them on every request, in one look-up."""
+    key = _key(movie)
     found = _WEIGHED.get(key)
     if found is None:
         if len(_WEIGHED) >= MEMO_SIZE:
