@@ -8,12 +8,11 @@ import json
 import struct
 import subprocess
 import sys
-import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from emotionpix.emotion.errors import ImageTooLarge, InvalidImage
 from emotionpix.emotion.image import DECODE_BUDGET, decode_image
@@ -186,27 +185,40 @@ def test_the_probes_png_is_69_bytes():
     assert len(png(1, 40_000_000)) == 69
 
 
+@pytest.fixture
+def pixels_decoded(monkeypatch) -> list[str]:
+    """The images whose pixels get decoded (Pillow's ``ImageFile.load``), by format: the
+    refusals below must come before any (how fast they are is benchmarks/' business)."""
+    decoded: list[str] = []
+    load = ImageFile.ImageFile.load
+
+    def spied(self):
+        decoded.append(self.format)
+        return load(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", spied)
+    return decoded
+
+
 @pytest.mark.parametrize("name", BOMBS)
-def test_a_bomb_is_refused_before_decoding(name):
+def test_a_bomb_is_refused_before_decoding(name, pixels_decoded):
     data = BOMBS[name]()
-    start = time.perf_counter()
     with pytest.raises(ImageTooLarge, match="too large to read"):
         decode_image(data)
-    assert time.perf_counter() - start < 0.5
+    assert pixels_decoded == []
 
 
-def test_a_png_inflating_its_text_is_refused():
-    start = time.perf_counter()
+def test_a_png_inflating_its_text_is_refused(pixels_decoded):
     with pytest.raises(InvalidImage):
         decode_image(text_bomb(60))
-    assert time.perf_counter() - start < 0.5
+    assert pixels_decoded == []  # refused while its header was read
     assert decode_image(text_bomb(1)).size == (64, 64)  # a megabyte of text is fine
+    assert set(pixels_decoded) == {"PNG"}
 
 
-def test_the_probes_png_uploaded_is_a_quick_413(client):
-    start = time.perf_counter()
+def test_the_probes_png_uploaded_is_a_413_before_decoding(client, pixels_decoded):
     response = client.post("/api/emotion", data=png(1, 40_000_000), content_type="image/png")
-    assert time.perf_counter() - start < 1
+    assert pixels_decoded == []
     assert response.status_code == 413
     assert response.get_json()["error"] == "image_too_large"
 
