@@ -178,6 +178,7 @@ def diverse(
             shared = (kinds[k] & chosen).bit_count()
             if shared:
                 worth[k] -= DIVERSITY * shared / (sizes[k] + size - shared)
+    left.sort(key=lambda k: -scores[order[k]])
     return [order[k] for k in picked + left]
 
 
