@@ -66,10 +66,20 @@ def test_the_room_mood_is_each_emotions_mean_share():
     assert room_mood([]) is None
 
 
-def test_films_from_older_moods_are_not_kept(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'rooms.db'}")
-    metadata.create_all(engine)
-    store = RoomStore(engine)
+@pytest.fixture
+def engine(tmp_path):
+    """A database of its own, with the app's tables."""
+    made = create_engine(f"sqlite:///{tmp_path / 'rooms.db'}")
+    metadata.create_all(made)
+    return made
+
+
+@pytest.fixture
+def store(engine):
+    return RoomStore(engine)
+
+
+def test_films_from_older_moods_are_not_kept(store):
     code, host = store.create("Ana")
     guest = store.join(code, "Bo")
     before = store.room(code).moods
@@ -81,9 +91,7 @@ def test_films_from_older_moods_are_not_kept(tmp_path):
     assert host != guest
 
 
-def test_a_process_never_shows_a_room_older_than_the_store_has_it(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'rooms.db'}")
-    metadata.create_all(engine)
+def test_a_process_never_shows_a_room_older_than_the_store_has_it(engine):
     one, two = RoomStore(engine), RoomStore(engine)  # two workers, one database
     code, host = one.create("Ana")
     guest = two.join(code, "Bo")
@@ -115,10 +123,7 @@ def test_a_process_never_shows_a_room_older_than_the_store_has_it(tmp_path):
     assert one.room(code) == vetoed
 
 
-def test_a_members_hidden_film_clears_only_undecided_rooms_films(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'rooms.db'}")
-    metadata.create_all(engine)
-    store = RoomStore(engine)
+def test_a_members_hidden_film_clears_only_undecided_rooms_films(store):
     open_room, _ = store.create("Ana", account_id="ana")
     decided, _ = store.create("Ana", account_id="ana")
     other, _ = store.create("Bo", account_id="bo")
@@ -131,10 +136,7 @@ def test_a_members_hidden_film_clears_only_undecided_rooms_films(tmp_path):
     assert store.room(other).films == [{"id": "a"}]
 
 
-def test_the_first_pick_stands_and_no_vote_or_veto_lands_after_it(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'rooms.db'}")
-    metadata.create_all(engine)
-    store = RoomStore(engine)
+def test_the_first_pick_stands_and_no_vote_or_veto_lands_after_it(store):
     code, host = store.create("Ana")
     guest = store.join(code, "Bo")
     assert store.set_films(code, [{"id": "a"}, {"id": "b"}], store.room(code).moods)
@@ -151,10 +153,7 @@ def test_the_first_pick_stands_and_no_vote_or_veto_lands_after_it(tmp_path):
     assert store.room(code).votes == {member_key(host): "a"}
 
 
-def test_racing_picks_make_one(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'rooms.db'}")
-    metadata.create_all(engine)
-    store = RoomStore(engine)
+def test_racing_picks_make_one(store):
     code, _ = store.create("Ana")
     films = [{"id": str(n)} for n in range(8)]
     assert store.set_films(code, films, store.room(code).moods)
