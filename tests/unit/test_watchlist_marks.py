@@ -17,6 +17,9 @@ def test_streaming_free_and_ads_count_renting_does_not():
     found = check([FILM], [offers(ads=[NETFLIX])], "IN", {8}, {})
     assert found.marks == {"1": Mark(("Netflix",), new=False)}
     assert found.seen_now == {"1": {"region": "IN", "services": [8]}}
+    again = check([FILM], [offers(ads=[NETFLIX])], "IN", {8}, found.seen_now)
+    assert again.marks == found.marks
+    assert again.seen_now == {}  # nothing changed: nothing to write
     rented = check([FILM], [offers(rent=[{**APPLE, "name": "Apple TV"}])], "IN", {2}, {})
     assert rented.marks == {}
 

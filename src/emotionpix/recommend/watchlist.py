@@ -33,7 +33,8 @@ class Mark:
 class WatchlistCheck:
     """The watchlist checked against the viewer's services in ``region``: ``marks`` by film
     id, ``unavailable`` when availability could not be had (for some films or all), and
-    ``seen_now``: what to remember for the next check (only films whose availability came)."""
+    ``seen_now``: what to remember for the next check (only films whose availability came
+    and differs from what the last check saw: an unchanged list writes nothing)."""
 
     region: str
     marks: dict[str, Mark] = field(default_factory=dict)
@@ -58,10 +59,12 @@ def check(
             unavailable = True  # nothing fresh: no mark, and nothing remembered
             continue
         offered = {s["id"]: s["name"] for kind in INCLUDED for s in watch.get(kind) or []}
-        seen_now[movie.id] = {"region": region, "services": sorted(offered)}
+        before = last_seen.get(movie.id)
+        now = {"region": region, "services": sorted(offered)}
+        if now != before:
+            seen_now[movie.id] = now
         mine = [service for service in offered if service in services]
         if mine:
-            before = last_seen.get(movie.id)
             new = any(not _offered_then(before, service, region) for service in mine)
             marks[movie.id] = Mark(tuple(offered[service] for service in mine), new)
     return WatchlistCheck(region, marks, unavailable, seen_now)
