@@ -54,6 +54,7 @@ from emotionpix.core.i18n import gettext
 from emotionpix.core.movies import Movie
 from emotionpix.errors import status_of
 from emotionpix.protection import auth_limit, limiter, never_stored
+from emotionpix.recommend.watch import WatchGuide
 from emotionpix.wiring import recommender, watch_guide
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -400,7 +401,7 @@ def watchlist_watch(
         data.remember_watch(user_id, checked.seen_now)
     if checked.unavailable:  # TMDB fails: no list of names to ask it for either
         return WatchlistWatch(checked.marks, region, guide.attribution, unavailable=True)
-    return WatchlistWatch(checked.marks, _named(region), guide.attribution)
+    return WatchlistWatch(checked.marks, _named(guide, region), guide.attribution)
 
 
 def _movies(films: Sequence[Film], via_imdb: bool) -> list[Movie]:
@@ -415,11 +416,10 @@ def _movies(films: Sequence[Film], via_imdb: bool) -> list[Movie]:
     return movies
 
 
-def _named(region: str) -> str:
+def _named(guide: WatchGuide, region: str) -> str:
     """The region's name from TMDB's list (its code while the list cannot be had)."""
-    guide = watch_guide()
     with suppress(ServiceUnavailable):
-        for listed in guide.regions() if guide else []:
+        for listed in guide.regions():
             if listed["code"] == region:
                 return listed["name"]
     return region
