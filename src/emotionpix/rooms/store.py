@@ -103,8 +103,13 @@ def _key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class Decided(Exception):
-    """The room's pick is made: its vote is closed (raised with the room's code)."""
+class Decided(InvalidInput):
+    """The room's pick is made: its vote is closed."""
+
+    code = "room_decided"
+
+    def __init__(self) -> None:
+        super().__init__(gettext("Tonight's pick is made: the vote is closed."))
 
 
 @dataclass(frozen=True)
@@ -482,7 +487,7 @@ class RoomStore:
         if changed.rowcount == 0 and not ended:
             if undecided:
                 self._live(conn, code)  # NotFound if it ended, else it was decided
-                raise Decided(code)
+                raise Decided
             raise self._gone(code)
 
     def _after(

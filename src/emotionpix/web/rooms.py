@@ -327,13 +327,9 @@ def _winner(room: Room) -> str | None:
     return max(films, key=lambda movie_id: (tally[movie_id], -films.index(movie_id)))
 
 
-def _decided() -> InvalidInput:
-    return InvalidInput(gettext("Tonight's pick is made: the vote is closed."), code="room_decided")
-
-
 def _film(room: Room, raw: Any) -> str:
     if room.pick is not None:
-        raise _decided()
+        raise Decided
     if not isinstance(raw, str) or raw not in {f["id"] for f in room.films}:
         raise NotFound(gettext("That film is not among this room's films."), code="movie_not_found")
     return raw
@@ -495,11 +491,8 @@ def set_mood(code: str) -> dict[str, Any]:
 @limited
 def veto(code: str) -> dict[str, Any]:
     room, token = _room_for_member(code)
-    movie_id = _film(room, _json().get("movie_id"))
-    try:  # the pick may be made between the check above and the veto: the store refuses it
-        vetoed = store().veto(room.code, token, movie_id)
-    except Decided:
-        raise _decided() from None
+    # (a pick made after the check in _film and before the veto: the store refuses it)
+    vetoed = store().veto(room.code, token, _film(room, _json().get("movie_id")))
     return state(_decide(vetoed), token)
 
 
@@ -510,10 +503,7 @@ def vote(code: str) -> dict[str, Any]:
     movie_id = _film(room, _json().get("movie_id"))
     if movie_id in room.vetoes:
         raise InvalidInput(gettext("That film was vetoed for the room."), code="vetoed")
-    try:  # the pick may be made between the check above and the vote: the store refuses it
-        voted = store().vote(room.code, token, movie_id)
-    except Decided:
-        raise _decided() from None
+    voted = store().vote(room.code, token, movie_id)  # (Decided, as for a veto)
     return state(_decide(voted), token)
 
 
