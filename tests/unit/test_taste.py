@@ -212,7 +212,7 @@ def test_a_mood_s_other_rules_come_in_only_where_the_viewer_said_so():
     comedies = [{**film(i, ["Comedy"], ["funny"]), "id": f"C{i}", "title": ""} for i in range(20)]
 
     def share(signals, emotion="sad"):
-        return other_share(learn(signals), emotion, dramas, comedies)
+        return other_share(learn(signals).wish(emotion), dramas, comedies)
 
     cheer_me_up = [Signal.about(d, "dislike", "not-in-mood", "sad") for d in dramas[:2]]
     assert share(cheer_me_up) == MOST_OTHER  # the asked rules keep a part of the page

@@ -541,11 +541,11 @@ def _as_wished(
     wished = []
     for label, mode, weight in parts:
         other = MODES[1 - MODES.index(mode)]
-        share = 0.0
-        if taste.wish(label):
+        share, wish = 0.0, taste.wish(label)
+        if wish:  # (else no pool need be read)
             asked = [i["movie"] for i in pool_of(mode, label)[0]]
             others = [i["movie"] for i in pool_of(other, label)[0]]
-            share = other_share(taste, label, asked, others)
+            share = other_share(wish, asked, others)
         wished.append((label, mode, weight * (1 - share)))
         if share > 0:
             wished.append((label, other, weight * share))

@@ -99,19 +99,17 @@ def rerank(
 
 
 def other_share(
-    taste: Taste,
-    emotion: str,
+    wish: Mapping[str, float],
     asked: Sequence[Mapping[str, Any]],
     other: Sequence[Mapping[str, Any]],
 ) -> float:
     """How much of a mood's films to draw from its other rules (``other``: "lift" when
     "match" was asked for, or the reverse) rather than the asked ones (``asked``), 0 to
-    ``MOST_OTHER``: the viewer's wish in this mood (``Taste.wish``) scored against how each
+    ``MOST_OTHER``: the viewer's ``wish`` in this mood (``Taste.wish``) scored against how each
     list's leading films feel. The asked rules are the prior: nothing moves until the
     viewer has said, in this mood, that the other kind of film suits them better (a sad
     viewer who turned down two devastating dramas "not in the mood" gets comforting films
     blended in; one who liked them keeps the dramas)."""
-    wish = taste.wish(emotion)
     if not wish:
         return 0.0
     gain = _feels(other[:FEEL_HEAD], wish) - _feels(asked[:FEEL_HEAD], wish)
