@@ -91,8 +91,8 @@ def rerank(
     order = sorted(range(len(items)), key=scores.__getitem__, reverse=True)
     # The first page is chosen from the best-scored films and the static order's best few
     # (whatever the taste thinks of them), so variety has films of other kinds to draw on.
-    pool = [*order[:HEAD], *(i for i in range(STATIC_HEAD) if i not in order[:HEAD])]
-    pool = [i for i in pool if i < len(items)]
+    best = order[:HEAD]
+    pool = best + [i for i in range(min(STATIC_HEAD, len(items))) if i not in best]
     head = diverse(pool, scores, [_kind(films[i][0]) for i in pool], first)
     chosen = set(head)
     return [items[i] for i in head] + [items[i] for i in order if i not in chosen] + [*tail]
