@@ -54,7 +54,7 @@ from emotionpix.core.i18n import gettext
 from emotionpix.core.movies import Movie
 from emotionpix.errors import status_of
 from emotionpix.protection import auth_limit, limiter, never_stored
-from emotionpix.recommend.watch import WatchGuide, region_from_languages
+from emotionpix.recommend.watch import WatchGuide
 from emotionpix.wiring import recommender, watch_guide
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -390,7 +390,7 @@ def watchlist_watch(
         return None
     data = personal()
     settings = data.watch_settings(user_id) or {}
-    region = settings.get("region") or region_from_languages(languages)
+    region = settings.get("region") or guide.region_for(languages)
     services = settings.get("services") or []
     if not services or not films:
         return WatchlistWatch({}, region, guide.attribution, choose=not services)

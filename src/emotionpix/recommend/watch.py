@@ -116,6 +116,11 @@ class WatchGuide:
         since ``last_seen`` (``recommend/watchlist.py``); one round trip for the list."""
         return watchlist.check(movies, self.for_movies(movies, region), region, services, last_seen)
 
+    @staticmethod
+    def region_for(accepted: Iterable[str]) -> str:
+        """The region a browser's languages imply (``en-IN``: IN), else US."""
+        return region_from_languages(accepted)
+
     def unavailable(self, region: str) -> dict[str, Any]:
         """What a film shows when its availability cannot be had."""
         return {**_in_region(_FAILED, region), "attribution": self.attribution}
