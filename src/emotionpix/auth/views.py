@@ -54,7 +54,6 @@ from emotionpix.core.i18n import gettext
 from emotionpix.core.movies import Movie
 from emotionpix.errors import status_of
 from emotionpix.protection import auth_limit, limiter, never_stored
-from emotionpix.recommend.watch import WatchGuide
 from emotionpix.wiring import recommender, watch_guide
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -401,7 +400,7 @@ def watchlist_watch(
         data.remember_watch(user_id, checked.seen_now)
     if checked.unavailable:  # TMDB fails: no list of names to ask it for either
         return WatchlistWatch(checked.marks, region, guide.attribution, unavailable=True)
-    return WatchlistWatch(checked.marks, _named(guide, region), guide.attribution)
+    return WatchlistWatch(checked.marks, _named(guide.regions, region), guide.attribution)
 
 
 def _movies(films: Sequence[Film], via_imdb: bool) -> list[Movie]:
@@ -416,10 +415,11 @@ def _movies(films: Sequence[Film], via_imdb: bool) -> list[Movie]:
     return movies
 
 
-def _named(guide: WatchGuide, region: str) -> str:
-    """The region's name from TMDB's list (its code while the list cannot be had)."""
+def _named(regions: Callable[[], list[dict[str, str]]], region: str) -> str:
+    """The region's name from TMDB's list (``regions``: the guide's; the code while the
+    list cannot be had)."""
     with suppress(ServiceUnavailable):
-        for listed in guide.regions():
+        for listed in regions():
             if listed["code"] == region:
                 return listed["name"]
     return region

@@ -118,7 +118,8 @@ class WatchGuide:
 
     @staticmethod
     def region_for(accepted: Iterable[str]) -> str:
-        """The region a browser's languages imply (``en-IN``: IN), else US."""
+        """The region a browser's languages imply (``en-IN``: IN), else US (here for callers
+        that may reach the guide only through ``wiring``, as the account pages)."""
         return region_from_languages(accepted)
 
     def unavailable(self, region: str) -> dict[str, Any]:
