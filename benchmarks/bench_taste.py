@@ -59,6 +59,7 @@ from emotionpix.core.emotions import EMOTIONS
 from emotionpix.core.tones import TONES
 from emotionpix.recommend.recommender import Recommender
 from emotionpix.taste import compact
+from emotionpix.taste.crowd import Crowd, gather
 from emotionpix.taste.features import DARK as DARK_TONES
 from emotionpix.taste.model import Signal, Taste, learn
 from emotionpix.wiring import recommender
@@ -74,6 +75,9 @@ MISTAPS = 0.05
 CHECKPOINTS = (0, 5, 20)
 PER_SESSION = 5
 FIRST_PAGE = 20
+CROWD = 300  # members who rated films before the replayed viewers came
+CROWD_EVENTS = 20  # films each of them rated
+ARMS = {"taste": "own taste alone", "crowd": "crowd alone", "learned": "both (as shipped)"}
 
 
 @dataclass
@@ -138,10 +142,62 @@ def mood_of(rng: random.Random) -> str:
 
 
 def page(
-    service: Recommender, mood: str, seed: int, taste: Taste | None, rated: set[str]
+    service: Recommender,
+    mood: str,
+    seed: int,
+    taste: Taste | None,
+    rated: set[str],
+    crowd: Crowd | None = None,
 ) -> list[dict[str, Any]]:
+    service.crowd = lambda: crowd
     answer = service.recommend(mood, seed=seed, taste=taste, exclude=rated)
     return [pick.movie.to_dict() for pick in answer.picks]
+
+
+def audience(service: Recommender) -> tuple[dict[str, list[dict[str, Any]]], list[str], list[str]]:
+    """Every mood's films, and the genres and directors among them (what viewers are made of)."""
+    pools = {e: [i["movie"] for i in service._pool("match", e)[0]] for e in EMOTIONS}
+    every = {m["id"]: m for films in pools.values() for m in films}
+    genres = sorted({g for m in every.values() for g in m["genres"]})
+    directors = sorted({m["director"] for m in every.values() if m.get("director")})
+    return pools, genres, directors
+
+
+def viewer_of(
+    rng: random.Random,
+    pools: dict[str, list[dict[str, Any]]],
+    genres: list[str],
+    directors: list[str],
+) -> Viewer:
+    """A new viewer, their pickiness set from every film the moods show."""
+    viewer = make_viewer(rng, genres, directors)
+    utilities = sorted(viewer.utility(m, e) for e in EMOTIONS for m in pools[e])
+    viewer.threshold = utilities[int(PICKINESS * len(utilities))]
+    return viewer
+
+
+def members(
+    service: Recommender, n: int, seed: int, events: int, reasons: str, slope: float = SLOPE
+) -> Crowd:
+    """The crowd of ``n`` members drawn as the replay's viewers are (another seed, so none of
+    them is a replayed viewer), each having rated ``events`` films as the app showed them
+    (their own taste, no crowd yet), gathered as the app gathers its members' signals."""
+    rng = random.Random(seed)
+    pools, genres, directors = audience(service)
+    said = []
+    for _ in range(n):
+        viewer = viewer_of(rng, pools, genres, directors)
+        viewer.slope = slope
+        taste, rated, signals = Taste(), set(), []
+        while len(signals) < events:
+            mood = mood_of(rng)
+            shown = page(service, mood, rng.randrange(10**6), taste, rated)[:PER_SESSION]
+            new = [feedback(viewer, m, mood, reasons) for m in shown]
+            learn(new, taste)
+            signals += new
+            rated.update(m["id"] for m in shown)
+        said.append(signals)
+    return gather(said)
 
 
 def variety(movies: list[dict[str, Any]]) -> int:
@@ -181,31 +237,37 @@ def feedback(viewer: Viewer, movie: dict[str, Any], mood: str, reasons: str) -> 
 
 
 def replay(
-    service: Recommender, viewers: int, seed: int, reasons: str = "cause", slope: float = SLOPE
+    service: Recommender,
+    viewers: int,
+    seed: int,
+    reasons: str = "cause",
+    slope: float = SLOPE,
+    crowd: Crowd | None = None,
 ) -> dict[str, Any]:
+    """Each viewer's test page after 0, 5 and 20 events, read four ways: "static" (the
+    mood's rules), "taste" (their own taste alone), "crowd" (the ``crowd`` alone: what a
+    viewer with no signals gets) and "learned" (both: the app as it ships)."""
     rng = random.Random(seed)
-    pools = {e: [i["movie"] for i in service._pool("match", e)[0]] for e in EMOTIONS}
-    every = {m["id"]: m for films in pools.values() for m in films}
-    genres = sorted({g for m in every.values() for g in m["genres"]})
-    directors = sorted({m["director"] for m in every.values() if m.get("director")})
+    pools, genres, directors = audience(service)
     rows: dict[tuple[int, str], list[tuple[float, float, int]]] = {}
     for v in range(viewers):
-        viewer = make_viewer(rng, genres, directors)
+        viewer = viewer_of(rng, pools, genres, directors)
         viewer.slope = slope
-        utilities = sorted(viewer.utility(m, e) for e in EMOTIONS for m in pools[e])
-        viewer.threshold = utilities[int(PICKINESS * len(utilities))]
         test_mood, test_seed = mood_of(rng), 10_000_000 + v
         taste, rated, events = Taste(), set(), 0
         for checkpoint in CHECKPOINTS:
             while events < checkpoint:
                 mood = mood_of(rng)
-                shown = page(service, mood, rng.randrange(10**6), taste if events else None, rated)
+                shown = page(service, mood, rng.randrange(10**6), taste, rated, crowd)
                 signals = [feedback(viewer, m, mood, reasons) for m in shown[:PER_SESSION]]
                 learn(signals, taste)
                 rated.update(m["id"] for m in shown[:PER_SESSION])
                 events += len(signals)
-            for name, used in (("static", None), ("learned", taste)):
-                films = page(service, test_mood, test_seed, used, rated)
+            arms = {"static": (None, None), "taste": (taste, None), "learned": (taste, crowd)}
+            if crowd is not None:
+                arms["crowd"] = (None, crowd)
+            for name, (used, among) in arms.items():
+                films = page(service, test_mood, test_seed, used, rated, among)
                 p = [viewer.accepts(m, test_mood) for m in films]
                 rows.setdefault((checkpoint, name), []).append(
                     (p[0], statistics.fmean(p[:5]), variety(films[:FIRST_PAGE]))
@@ -213,17 +275,13 @@ def replay(
     return summarise(rows, random.Random(seed + 1))
 
 
-def story(service: Recommender, seed: int, days: int = 7) -> list[str]:
+def story(service: Recommender, seed: int, days: int = 7, crowd: Crowd | None = None) -> list[str]:
     """One simulated viewer's first week: a visit a day (a mood, the first page, feedback
-    on its first five cards), and how the first five would suit them, static vs learned."""
+    on its first five cards), and how the first five would suit them, static vs learned
+    (their taste, from the ``crowd``'s)."""
     rng = random.Random(seed)
-    pools = {e: [i["movie"] for i in service._pool("match", e)[0]] for e in EMOTIONS}
-    every = {m["id"]: m for films in pools.values() for m in films}
-    genres = sorted({g for m in every.values() for g in m["genres"]})
-    directors = sorted({m["director"] for m in every.values() if m.get("director")})
-    viewer = make_viewer(rng, genres, directors)
-    utilities = sorted(viewer.utility(m, e) for e in EMOTIONS for m in pools[e])
-    viewer.threshold = utilities[int(PICKINESS * len(utilities))]
+    pools, genres, directors = audience(service)
+    viewer = viewer_of(rng, pools, genres, directors)
     likes = ", ".join(f"{g} {w:+.1f}" for g, w in viewer.genres.items())
     tones = ", ".join(f"{t} {w:+.1f}" for t, w in viewer.tones.items())
     lines = [
@@ -234,7 +292,7 @@ def story(service: Recommender, seed: int, days: int = 7) -> list[str]:
     taste, rated = Taste(), set()
     for day in range(1, days + 1):
         mood, seed_of_day = mood_of(rng), rng.randrange(10**6)
-        shown = page(service, mood, seed_of_day, taste if taste.events else None, rated)
+        shown = page(service, mood, seed_of_day, taste, rated, crowd)
         static = page(service, mood, seed_of_day, None, rated)
         p_learned = statistics.fmean(viewer.accepts(m, mood) for m in shown[:5])
         p_static = statistics.fmean(viewer.accepts(m, mood) for m in static[:5])
@@ -277,6 +335,8 @@ def ratio_ci(a: list[float], b: list[float], rng: random.Random) -> tuple[float,
 def summarise(
     rows: dict[tuple[int, str], list[tuple[float, float, int]]], rng: random.Random
 ) -> dict[str, Any]:
+    """Per checkpoint: static vs learned (first film, first five, variety), and the first
+    five of every other arm against the static ranking's."""
     table = []
     for checkpoint in CHECKPOINTS:
         static, learned = rows[(checkpoint, "static")], rows[(checkpoint, "learned")]
@@ -289,6 +349,15 @@ def summarise(
                 "learned": mean_ci(t),
                 "ratio": ratio_ci(t, s, rng),
             }
+        s = [r[1] for r in static]
+        line["arms"] = {
+            arm: {
+                "first_five": mean_ci([r[1] for r in found]),
+                "ratio": ratio_ci([r[1] for r in found], s, rng),
+            }
+            for (at, arm), found in rows.items()
+            if at == checkpoint and arm != "static"
+        }
         table.append(line)
     return {"viewers": len(rows[(0, "static")]), "table": table}
 
@@ -379,8 +448,9 @@ def markdown(result: dict[str, Any], timings: dict[str, Any], only_latency: bool
     else:
         lines = [
             f"{result['viewers']} simulated viewers (slope {noise['slope']}, reasons: "
-            f"{noise['reasons']}, mistaps {noise['mistaps']}); means ± 95 % CI, ratios "
-            "learned/static [95 % CI]",
+            f"{noise['reasons']}, mistaps {noise['mistaps']}; a crowd of "
+            f"{result['crowd']['members']} members × {result['crowd']['events']} films); "
+            "means ± 95 % CI, ratios learned/static [95 % CI]",
             "",
             "| events | first film: static | learned | ratio | first five: static | learned "
             "| ratio | variety: static | learned | ratio |",
@@ -394,6 +464,28 @@ def markdown(result: dict[str, Any], timings: dict[str, Any], only_latency: bool
             f"| {cell(five['static'])} | {cell(five['learned'])} | {ratio(five['ratio'])} "
             f"| {cell(var['static'], 1)} | {cell(var['learned'], 1)} | {ratio(var['ratio'])} |"
         )
+    arms = [
+        arm
+        for arm in ("taste", "crowd", "learned")
+        if result["table"] and arm in result["table"][0]["arms"]
+    ]
+    if arms:
+        lines += [
+            "",
+            "| events | "
+            + " | ".join(f"first five: {ARMS[arm]} | / static" for arm in arms)
+            + " |",
+            "|---|" + "---|---|" * len(arms),
+        ]
+        for line in result["table"]:
+            lines.append(
+                f"| {line['events']} | "
+                + " | ".join(
+                    f"{cell(line['arms'][arm]['first_five'])} | {ratio(line['arms'][arm]['ratio'])}"
+                    for arm in arms
+                )
+                + " |"
+            )
     if not timings:
         return "\n".join(lines)
     lines += [
@@ -420,19 +512,32 @@ def main() -> None:
     parser.add_argument("--no-latency", action="store_true")
     parser.add_argument("--latency-only", action="store_true")
     parser.add_argument("--story", type=int, metavar="SEED", help="one viewer's first week")
+    parser.add_argument(
+        "--crowd", type=int, default=CROWD, help="members before the viewers (0: no crowd)"
+    )
+    parser.add_argument("--crowd-events", type=int, default=CROWD_EVENTS)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     app = create_app({"ENV": "testing", "INSTANCE_PATH": tempfile.mkdtemp()})
-    if args.story is not None:
-        print("\n".join(story(recommender(app), args.story)))
-        return
     if args.latency_only:
         print(markdown({"viewers": 0, "noise": {}, "table": []}, latency(args.rounds), True))
         return
+    service = recommender(app)
     started = time.perf_counter()
-    result = replay(recommender(app), args.viewers, args.seed, args.reasons, args.slope)
+    crowd = (
+        members(
+            service, args.crowd, args.seed + 1_000_003, args.crowd_events, args.reasons, args.slope
+        )
+        if args.crowd
+        else None
+    )
+    if args.story is not None:
+        print("\n".join(story(service, args.story, crowd=crowd)))
+        return
+    result = replay(service, args.viewers, args.seed, args.reasons, args.slope, crowd)
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["noise"] = {"slope": args.slope, "reasons": args.reasons, "mistaps": MISTAPS}
+    result["crowd"] = {"members": args.crowd, "events": args.crowd_events}
     timings = {} if args.no_latency else latency(args.rounds)
     if args.json:
         print(json.dumps({"replay": result, "latency": timings}, indent=2))

@@ -48,7 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(library.bp)
-    app.register_blueprint(taste.bp)
+    taste.init_app(app)  # with what the members like together: after the accounts
     app.register_blueprint(ondevice.bp)
     app.register_blueprint(rooms.bp)
     errors.init_app(app)

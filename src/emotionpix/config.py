@@ -225,6 +225,20 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("SEARCH_LIMIT", Positive, 20, "search results"),
     Setting(
+        "CROWD",
+        bool,
+        True,
+        "every viewer's ranking starts from what the members who let the app learn liked, "
+        "together, once at least 5 of them said something about a feature (`false`: from "
+        "the mood's rules alone)",
+    ),
+    Setting(
+        "CROWD_REFRESH",
+        Seconds,
+        600.0,
+        "seconds between rebuilds of what the members liked (per process; 0: every request)",
+    ),
+    Setting(
         "EMOTION_MODEL",
         Text,
         None,

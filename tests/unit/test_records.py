@@ -43,7 +43,7 @@ def test_recommendations_name_their_picks_movies_in_the_api_order():
     found = answer.to_dict()
     assert list(found) == [
         *("emotion", "genre", "mode", "blend", "source"),
-        *("page", "seed", "total", "has_more", "movies", "drawn_from", "tuned", "wished"),
+        *("page", "seed", "total", "has_more", "movies", "drawn_from", "tuned", "crowd", "wished"),
     ]
     assert found["wished"] is None  # no taste brought a mood's other rules in
     assert found["blend"][0] == {"emotion": "sad", "genre": "Drama", "weight": 0.6}

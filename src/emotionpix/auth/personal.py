@@ -48,6 +48,7 @@ from emotionpix.db import metadata
 
 HISTORY_LIMIT = 500  # moods shown and kept per account (the oldest go first)
 SIGNALS_LIMIT = 1000  # taste signals kept per account (the oldest likes go first)
+CROWD_LIMIT = 20_000  # the newest signals of all accounts read for what members like together
 
 accounts = Table(
     "accounts",
@@ -391,6 +392,32 @@ class PersonalData:
         )
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+    def crowd_signals(self, limit: int = CROWD_LIMIT) -> list[dict[str, Any]]:
+        """The newest ``limit`` signals that teach something (their film's features kept) of
+        every account that lets the app learn, for what the members like together
+        (``taste.crowd``): oldest first by account, with the account's id and none of its
+        details."""
+        newest = (
+            select(
+                signals.c.id,
+                signals.c.account_id,
+                signals.c.movie_id,
+                signals.c.title,
+                signals.c.verdict,
+                signals.c.reason,
+                signals.c.emotion,
+                signals.c.features,
+                signals.c.at,
+            )
+            .join(accounts, accounts.c.id == signals.c.account_id)
+            .where(accounts.c.learning_enabled, signals.c.features != "[]")
+            .order_by(signals.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            rows = [dict(row._mapping) for row in conn.execute(newest)]
+        return sorted(rows, key=lambda row: (row["account_id"], row["at"], row["id"]))
 
     def forget_taste(self, user_id: str) -> int:
         """ "Reset my taste": every signal goes (hidden films come back); how many went."""

@@ -38,6 +38,7 @@ from emotionpix.recommend.records import (
 )
 from emotionpix.recommend.sources import Sources, worst
 from emotionpix.recommend.tones import ToneBook
+from emotionpix.taste.crowd import Crowd
 from emotionpix.taste.model import Taste
 from emotionpix.taste.rerank import other_share, rerank
 from emotionpix.taste.similar import similar
@@ -104,6 +105,9 @@ class Recommender:
         # viewer's languages and years, by filters; a small bounded memo.
         self._watch_pools: dict[Filters, tuple[MoodPools, str]] = {}
         self._movie_shape = MOVIE_SHAPE
+        # What the members who let the app learn like, together (``taste.crowd``): every
+        # viewer's taste starts from it. None until the app connects it (``web.taste``).
+        self.crowd: Callable[[], Crowd | None] = _no_crowd
 
     def genre_for(self, emotion: str, mode: str = "match") -> str:
         """The genre the (normalised) emotion maps to; InvalidInput for an unknown label."""
@@ -139,6 +143,8 @@ class Recommender:
         those "not in the mood" for, in that mood) and, once it has learned something,
         re-ranks the mood's films (``taste.rerank``: the static order as the prior, variety
         kept on the first page) in place of the seeded rotation; ``tuned`` then says so.
+        Where the members who let the app learn have said enough (``self.crowd``), every
+        viewer's ranking starts from what they liked (``taste.crowd``); ``crowd`` says so.
         """
         mode = requests.checked_mode(mode)
         plan = self._plan(emotion, probabilities)
@@ -155,6 +161,8 @@ class Recommender:
             else frozenset(exclude)
         )
         tuned = taste is not None and taste.learned
+        crowd = self.crowd()
+        reranked = tuned or crowd is not None
         within = self._pools_for(watch, choices)
         pool_of = cache(partial(self._pool, within=within))  # each pool read once a request
         parts = [(label, mode, weight) for label, weight in plan]
@@ -162,20 +170,21 @@ class Recommender:
             parts = _as_wished(parts, taste, pool_of)
         candidates, total, source = self._candidates(
             parts,
-            self.settings.max_candidates if tuned else needed,
+            self.settings.max_candidates if reranked else needed,
             hidden,
             pool_of,
             choices,
             shunned,
         )
-        if tuned and taste is not None:
+        if reranked:
             head = rerank(
                 candidates,
                 lambda pair: pair[1]["movie"],
                 lambda pair: parts[pair[0]][0],
-                taste,
+                taste if taste is not None else Taste(),
                 seed,
                 size,
+                crowd,
             )
         else:
             head = rotate(candidates, window, seed)
@@ -207,6 +216,7 @@ class Recommender:
             has_more=page * size < total,
             picks=[replace(pick, movie=movie) for pick, movie in zip(picks, shown, strict=True)],
             tuned=tuned,
+            crowd=crowd is not None,
             wished=next((m for _, m, _ in parts if m != mode), None),
         )
 
@@ -526,6 +536,10 @@ def _chosen(movie: Movie, choices: Choices | None) -> bool:
     if movie.year is not None and not narrowed.year_from <= movie.year <= narrowed.year_to:
         return False
     return choices.keeps(movie)
+
+
+def _no_crowd() -> Crowd | None:
+    return None
 
 
 def _as_dict(movie: Movie | None) -> dict[str, Any] | None:

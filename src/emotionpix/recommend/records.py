@@ -44,6 +44,7 @@ class Recommendations(JsonRecord):
     picks: list[Pick] = field(metadata=json_key("movies"))
     drawn_from: str = ""  # what the films are drawn from, said under the grid's heading
     tuned: bool = False  # re-ranked by the viewer's taste
+    crowd: bool = False  # ordered partly by what the members who let the app learn liked
     # The mood's other rules ("lift" in a "match" grid, or the reverse) whose films the
     # viewer's taste in this mood brought in; None when it brought none.
     wished: str | None = None

@@ -135,8 +135,12 @@ class Taste:
                 pro, con = pro + share * found[0], con + share * found[1]
         return (pro - con) / (pro + con + PRIOR)
 
-    def weights(self, emotion: str | None = None) -> dict[str, float]:
-        """Every feature with evidence, and its weight in ``emotion``."""
+    def weights(
+        self, emotion: str | None = None, prior: Mapping[str, float] | None = None
+    ) -> dict[str, float]:
+        """Every feature with evidence (or a ``prior``), and its weight in ``emotion``.
+        ``prior``: each feature's weight before the viewer's own evidence (the crowd's,
+        ``taste.crowd``; none: 0), which that evidence outweighs as it grows."""
         overall = self.counts.get(OVERALL, {})
         mood = self.counts.get(emotion or "", {})
         found = {}
@@ -146,7 +150,10 @@ class Taste:
                 pair = counts.get(feature)
                 if pair:
                     pro, con = pro + share * pair[0], con + share * pair[1]
-            found[feature] = (pro - con) / (pro + con + PRIOR)
+            start = prior.get(feature, 0.0) * PRIOR if prior else 0.0
+            found[feature] = (pro - con + start) / (pro + con + PRIOR)
+        if prior:
+            return {**prior, **found}
         return found
 
     def wish(self, emotion: str) -> dict[str, float]:

@@ -21,6 +21,7 @@ from math import log, log1p
 from operator import mul
 from typing import Any, TypeVar
 
+from emotionpix.taste.crowd import Crowd
 from emotionpix.taste.features import group, weighed
 from emotionpix.taste.model import Taste
 
@@ -68,11 +69,12 @@ def rerank(
     taste: Taste,
     seed: int,
     first: int,
+    crowd: Crowd | None = None,
 ) -> list[T]:
-    """``items`` (best first) in the order the taste prefers; the first ``first`` chosen for
-    variety as well as score. Only the first ``RERANKED`` move: a film further down the
-    static order would need more taste than a week of signals gives to reach the first
-    page."""
+    """``items`` (best first) in the order the taste prefers (its weights starting from the
+    ``crowd``'s, where there is one); the first ``first`` chosen for variety as well as
+    score. Only the first ``RERANKED`` move: a film further down the static order would
+    need more taste than a week of signals gives to reach the first page."""
     rng = random.Random(seed)
     items, tail = items[:RERANKED], items[RERANKED:]
     films = [weighed(movie(item)) for item in items]  # (features, factors), remembered
@@ -83,7 +85,8 @@ def rerank(
     zeros = repeat(0.0)
     for start, (own, factors), mood in zip(_priors(len(items)), films, moods, strict=True):
         if mood not in weights:  # the taste's weights in this mood, each by its rarity
-            scaled = {f: w * rarity.get(f, 1.0) for f, w in taste.weights(mood).items()}
+            found = taste.weights(mood, crowd.prior(mood) if crowd else None)
+            scaled = {f: w * rarity.get(f, 1.0) for f, w in found.items()}
             weights[mood] = scaled.get, STRENGTHS.get(mood, STRENGTH)
         get, strength = weights[mood]
         liking = float(sum(map(mul, factors, map(get, own, zeros))))

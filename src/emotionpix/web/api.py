@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, g, request
@@ -217,16 +218,18 @@ def account_taste(account_id: str) -> Taste | None:
     except SQLAlchemyError:
         g.setdefault(STORE_DOWN, True)
         return None
-    return learn(
-        Signal(
-            row["movie_id"],
-            row["title"],
-            tuple(json.loads(row["features"])),
-            row["verdict"],
-            row["reason"],
-            row["emotion"],
-        )
-        for row in rows
+    return learn(map(kept_signal, rows))
+
+
+def kept_signal(row: Mapping[str, Any]) -> Signal:
+    """A signal as an account keeps it (a ``taste_signals`` row)."""
+    return Signal(
+        row["movie_id"],
+        row["title"],
+        tuple(json.loads(row["features"])),
+        row["verdict"],
+        row["reason"],
+        row["emotion"],
     )
 
 

@@ -275,6 +275,11 @@ SCHEMAS: dict[str, Any] = {
                 "type": "boolean",
                 "description": "re-ranked by the viewer's taste (the page says so)",
             },
+            "crowd": {
+                "type": "boolean",
+                "description": "ordered partly by what the members who let the app learn liked "
+                "(every viewer's ranking starts from it once enough members have said enough)",
+            },
             "wished": {
                 "type": ["string", "null"],
                 "enum": ["match", "lift", None],

@@ -7,9 +7,12 @@ send, returns the new one, and keeps nothing."""
 from __future__ import annotations
 
 import json
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from emotionpix.auth.personal import Film, seen
 from emotionpix.auth.session import current_user, films_hidden, personal
@@ -18,13 +21,33 @@ from emotionpix.core.i18n import gettext
 from emotionpix.protection import never_stored
 from emotionpix.recommend.moods import MODES
 from emotionpix.taste import compact
+from emotionpix.taste.crowd import Crowds
 from emotionpix.taste.model import REASONS, VERDICTS, Signal, Taste, learn
-from emotionpix.web.api import viewer_taste
+from emotionpix.web.api import kept_signal, viewer_taste
 from emotionpix.web.library import _emotion, _json, _movie_id
 from emotionpix.wiring import recommender
 
 bp = Blueprint("taste", __name__, url_prefix="/api")
 bp.after_request(never_stored)  # the viewer's own signals
+
+
+def init_app(app: Flask) -> None:
+    """The taste's routes, and (``CROWD``) every viewer's ranking starting from what the
+    members who let the app learn liked (``taste.crowd``), read from their kept signals."""
+    app.register_blueprint(bp)
+    if not app.config["CROWD"]:
+        return
+    data = personal(app)
+
+    def members() -> list[list[Signal]] | None:
+        try:
+            rows = data.crowd_signals()
+        except SQLAlchemyError:
+            return None  # the store is down: the crowd read last goes on
+        by_account = groupby(rows, key=itemgetter("account_id"))
+        return [[kept_signal(row) for row in kept] for _, kept in by_account]
+
+    recommender(app).crowd = Crowds(members, app.config["CROWD_REFRESH"]).current
 
 
 def _choice(body: dict[str, Any], field: str, allowed: tuple[str, ...]) -> str | None:
