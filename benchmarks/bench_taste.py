@@ -449,7 +449,7 @@ def markdown(result: dict[str, Any], timings: dict[str, Any], only_latency: bool
         lines = [
             f"{result['viewers']} simulated viewers (slope {noise['slope']}, reasons: "
             f"{noise['reasons']}, mistaps {noise['mistaps']}; a crowd of "
-            f"{result['crowd']['members']} members × {result['crowd']['events']} films); "
+            f"{result['crowd']['members']} members, {result['crowd']['events']} films each); "
             "means ± 95 % CI, ratios learned/static [95 % CI]",
             "",
             "| events | first film: static | learned | ratio | first five: static | learned "
