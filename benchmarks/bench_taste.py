@@ -59,9 +59,10 @@ from emotionpix.core.emotions import EMOTIONS
 from emotionpix.core.tones import TONES
 from emotionpix.recommend.recommender import Recommender
 from emotionpix.taste import compact
-from emotionpix.taste.crowd import Crowd, gather
+from emotionpix.taste.crowd import Crowd, Crowds, gather
 from emotionpix.taste.features import DARK as DARK_TONES
 from emotionpix.taste.model import Signal, Taste, learn
+from emotionpix.web.taste import CROWD_KEY
 from emotionpix.wiring import recommender
 
 MOODS = {"neutral": 0.35, "happy": 0.2, "sad": 0.15}
@@ -399,29 +400,46 @@ def latency(rounds: int) -> dict[str, Any]:
         )
     lonely = app.test_client()  # a member who has said nothing yet
     verified_user(lonely, console(app), "quiet@example.com")
+    for n in range(8):  # members who have said enough for a crowd: every case ranks by it
+        fan = app.test_client()
+        verified_user(fan, console(app), f"fan{n}@example.com")
+        fan.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(fan, "/")
+        for m in rng.sample(pool, 20):
+            verdict = rng.choice(("like", "dislike"))
+            fan.post(
+                "/api/feedback", json={"movie_id": m["id"], "verdict": verdict, "emotion": "happy"}
+            )
+    # Read afresh now that they have spoken (the app's own is rebuilt every 10 minutes).
+    service.crowd = Crowds(app.extensions[CROWD_KEY].read).current
+    assert service.crowd() is not None
     cases = {
+        "guest, no taste, no crowd": (guest, {}),
         "guest, no taste": (guest, {}),
         "guest, taste of 5 events": (guest, {"taste": tastes[5]}),
         "guest, taste of 20 events": (guest, {"taste": tastes[20]}),
         "member, no signals": (lonely, {}),
         "member, 20 signals kept": (member, {}),
     }
-    for client, params in cases.values():  # warm: pools cached, code paths loaded
+    crowded = service.crowd
+
+    def get(name: str, client: Any, params: dict[str, Any]) -> Any:
+        service.crowd = (lambda: None) if name.endswith("no crowd") else crowded
+        return client.get("/api/recommendations", query_string=params)
+
+    for name, (client, params) in cases.items():  # warm: pools cached, code paths loaded
         for e in EMOTIONS:
-            client.get("/api/recommendations", query_string={"emotion": e, **params})
+            get(name, client, {"emotion": e, **params})
     timings: dict[str, list[float]] = {name: [] for name in cases}
     cpu: dict[str, list[float]] = {name: [] for name in cases}
     for i in range(rounds):  # interleaved, so a busy moment hits every case alike
         for name, (client, params) in cases.items():
+            mood = EMOTIONS[i % len(EMOTIONS)]
             start, used = time.perf_counter(), time.thread_time()
-            answer = client.get(
-                "/api/recommendations",
-                query_string={"emotion": EMOTIONS[i % len(EMOTIONS)], "seed": i, **params},
-            )
+            answer = get(name, client, {"emotion": mood, "seed": i, **params})
             cpu[name].append((time.thread_time() - used) * 1000)
             timings[name].append((time.perf_counter() - start) * 1000)
             assert answer.status_code == 200
-    bases = {"guest": "guest, no taste", "member": "member, no signals"}
+    bases = {"guest": "guest, no taste", "member": "member, no signals"}  # both with the crowd
     found = {}
     for name, t in timings.items():
         base = bases[name.split(",")[0]]

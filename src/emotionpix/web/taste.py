@@ -27,6 +27,7 @@ from emotionpix.web.api import kept_signal, viewer_taste
 from emotionpix.web.library import _emotion, _json, _movie_id
 from emotionpix.wiring import recommender
 
+CROWD_KEY = "emotionpix.crowd"
 bp = Blueprint("taste", __name__, url_prefix="/api")
 bp.after_request(never_stored)  # the viewer's own signals
 
@@ -47,7 +48,8 @@ def init_app(app: Flask) -> None:
         by_account = groupby(rows, key=itemgetter("account_id"))
         return [[kept_signal(row) for row in kept] for _, kept in by_account]
 
-    recommender(app).crowd = Crowds(members, app.config["CROWD_REFRESH"]).current
+    crowds = app.extensions[CROWD_KEY] = Crowds(members, app.config["CROWD_REFRESH"])
+    recommender(app).crowd = crowds.current
 
 
 def _choice(body: dict[str, Any], field: str, allowed: tuple[str, ...]) -> str | None:

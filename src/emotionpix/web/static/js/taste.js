@@ -134,7 +134,14 @@ export function decorate(items) {
 // "Tuned to your taste — reset" above a grid the taste shaped.
 export function showTuned(answer, onReset) {
   $("#tuned")?.remove();
-  if (!answer.tuned) return;
+  if (!answer.tuned) {
+    // No taste of the viewer's own, but the members' together ordered the grid: say so.
+    if (answer.crowd) {
+      $("#grid").before(el("p", { id: "tuned", className: "tuned muted", role: "status" },
+        t("Ordered partly by what members who let the app learn liked in this mood.")));
+    }
+    return;
+  }
   const reset = el("button", { type: "button", className: "link-button" }, t("reset"));
   reset.addEventListener("click", async () => {
     try {
