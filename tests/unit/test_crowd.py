@@ -3,6 +3,8 @@ the app keeps it current."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from emotionpix.taste.crowd import MIN_MEMBERS, PER_MEMBER, Crowd, Crowds, gather
@@ -121,3 +123,27 @@ def test_the_crowd_is_rebuilt_when_due_and_kept_when_its_store_is_down():
     answers.append([member(CARTOON, WAR)] * (MIN_MEMBERS - 1))  # members left
     now[0] = 631
     assert crowds.current() is None  # too few now: nothing is said for them
+
+
+def test_a_rebuild_behind_the_requests_keeps_them_from_waiting():
+    release, started = threading.Event(), threading.Event()
+    calls = []
+
+    def read() -> list[list[Signal]]:
+        calls.append(1)
+        started.set()
+        assert release.wait(10)
+        return [member(CARTOON, WAR)] * MIN_MEMBERS
+
+    crowds = Crowds(read, refresh=600, behind=True)
+    assert crowds.current() is None  # the first rebuild is under way; nothing waits for it
+    assert started.wait(10)
+    assert crowds.current() is None  # still under way: not started twice, not waited for
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == "crowd":
+            thread.join(10)
+    found = crowds.current()
+    assert found is not None
+    assert found.members == MIN_MEMBERS
+    assert len(calls) == 1

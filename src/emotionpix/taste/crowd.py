@@ -102,8 +102,10 @@ def _centred(counts: Mapping[str, list[float]]) -> dict[str, float]:
 
 class Crowds:
     """The current crowd, rebuilt from ``read()`` (every member's signals, or None when
-    they cannot be read) at most every ``refresh`` seconds. One thread rebuilds while the
-    others go on with the crowd they had (none before the first is built); when the
+    they cannot be read) at most every ``refresh`` seconds. With ``behind`` (the app's
+    default) the rebuild runs on a thread of its own (20,000 signals take a second or two)
+    and every request goes on with the crowd there was (none before the first is built);
+    without it (``refresh`` 0: tests) the call that finds it due rebuilds it. When the
     signals cannot be read the last crowd stays, and the next try is ``RETRY`` seconds
     later."""
 
@@ -112,23 +114,30 @@ class Crowds:
         read: Callable[[], Iterable[Sequence[Signal]] | None],
         refresh: float = REFRESH,
         clock: Callable[[], float] = time.monotonic,
+        behind: bool = False,
     ) -> None:
-        self.read, self.refresh, self.clock = read, refresh, clock
+        self.read, self.refresh, self.clock, self.behind = read, refresh, clock, behind
         self._crowd: Crowd | None = None
         self._due = float("-inf")
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held by the one rebuild under way
 
     def current(self) -> Crowd | None:
         """The crowd to rank with (None while there is none: too few members)."""
         if self.clock() >= self._due and self._lock.acquire(blocking=False):
-            try:
-                members = self.read()
-                if members is None:
-                    self._due = self.clock() + min(RETRY, self.refresh)
-                else:
-                    crowd = gather(members)
-                    self._crowd = crowd if crowd else None
-                    self._due = self.clock() + self.refresh
-            finally:
-                self._lock.release()
+            if self.behind:
+                threading.Thread(target=self._rebuild, name="crowd", daemon=True).start()
+            else:
+                self._rebuild()
         return self._crowd
+
+    def _rebuild(self) -> None:
+        try:
+            members = self.read()
+            if members is None:
+                self._due = self.clock() + min(RETRY, self.refresh)
+            else:
+                crowd = gather(members)
+                self._crowd = crowd if crowd else None
+                self._due = self.clock() + self.refresh
+        finally:
+            self._lock.release()

@@ -86,7 +86,8 @@ def rerank(
     for start, (own, factors), mood in zip(_priors(len(items)), films, moods, strict=True):
         if mood not in weights:  # the taste's weights in this mood, each by its rarity
             found = taste.weights(mood, crowd.prior(mood) if crowd else None)
-            scaled = {f: w * rarity.get(f, 1.0) for f, w in found.items()}
+            # (over the candidates' features: a crowd has weights for thousands)
+            scaled = {f: found[f] * rare for f, rare in rarity.items() if f in found}
             weights[mood] = scaled.get, STRENGTHS.get(mood, STRENGTH)
         get, strength = weights[mood]
         liking = float(sum(map(mul, factors, map(get, own, zeros))))

@@ -48,7 +48,8 @@ def init_app(app: Flask) -> None:
         by_account = groupby(rows, key=itemgetter("account_id"))
         return [[kept_signal(row) for row in kept] for _, kept in by_account]
 
-    crowds = app.extensions[CROWD_KEY] = Crowds(members, app.config["CROWD_REFRESH"])
+    refresh = app.config["CROWD_REFRESH"]
+    crowds = app.extensions[CROWD_KEY] = Crowds(members, refresh, behind=refresh > 0)
     recommender(app).crowd = crowds.current
 
 
