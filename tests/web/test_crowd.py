@@ -106,3 +106,16 @@ def test_the_crowd_can_be_turned_off(make_app):
     for fan in members(app, MIN_MEMBERS):
         like_animated_films(fan)
     assert grid(app.test_client(), seed=1)["crowd"] is False
+
+
+@pytest.mark.integration
+def test_the_crowd_is_read_from_postgresql_too(make_app, postgres_url):
+    app = make_app(CROWD_REFRESH=0, DATABASE_URL=postgres_url)
+    fans = members(app, MIN_MEMBERS)
+    for fan in fans:
+        like_animated_films(fan)
+    guest = app.test_client()
+    assert grid(guest, seed=1)["crowd"] is True
+    token = csrf_token(fans[0], "/account")
+    fans[0].post("/account/taste", data={"csrf_token": token})  # learning off: leaves it
+    assert grid(guest, seed=1)["crowd"] is False
