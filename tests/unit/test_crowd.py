@@ -147,3 +147,11 @@ def test_a_rebuild_behind_the_requests_keeps_them_from_waiting():
     assert found is not None
     assert found.members == MIN_MEMBERS
     assert len(calls) == 1
+
+
+def test_the_crowd_never_speaks_of_people():
+    directed = {**CARTOON, "director": "Pete Docter", "cast": ["Ed Asner"]}
+    crowd = gather([member(directed, WAR) for _ in range(MIN_MEMBERS * 2)])
+    prior = crowd.prior("neutral")
+    assert prior["genre:animation"] > 0
+    assert not [f for f in prior if f.startswith("person:")]

@@ -7,12 +7,13 @@ does: ``gather`` learns each member's taste from their kept signals (``model.lea
 them up feature by feature — each member's evidence on a feature capped at ``PER_MEMBER``, so
 no one account steers everyone's grids — and keeps only the features at least
 ``MIN_MEMBERS`` members said something about (a feature one member's signals alone reveal is
-never used). A feature's crowd weight is how much more often than the rest of its group
-(tones against tones, decades against decades, in the same mood) it was liked, shrunk
-towards none by ``SHRINK`` pseudo-events and rescaled to -1..1. ``Taste.weights`` takes it as
-the prior mean of each weight: a viewer with no signals is ranked by the crowd, and their own
-evidence takes over as it grows. Guests never add to it (their taste is never kept);
-a member's signals leave it at the next rebuild after they go (``Crowds``).
+never used), and never people (``UNSHARED``). A feature's crowd weight is how much more
+often than the rest of its group (tones against tones, decades against decades, in the same
+mood) it was liked, shrunk towards none by ``SHRINK`` pseudo-events and rescaled to -1..1.
+``Taste.weights`` takes it as the prior mean of each weight: a viewer with no signals is
+ranked by the crowd, and their own evidence takes over as it grows. Guests never add to it
+(their taste is never kept); a member's signals leave it at the next rebuild after they go
+(``Crowds``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ from emotionpix.taste.features import group
 from emotionpix.taste.model import OVERALL, Signal, learn
 
 MIN_MEMBERS = 5  # members with evidence on a feature before the crowd says anything about it
+# What the crowd speaks of: kinds of film (tones, feel, genres, time, language, countries,
+# length), not people. A person's films are few and rare among a mood's (rarity would make a
+# handful of accounts that praise one director put their films atop everyone's grids), and a
+# taste for one actor is the viewer's own to show.
+UNSHARED = frozenset({"person"})
 PER_MEMBER = 2.0  # the most evidence one member gives a feature (likes and dislikes together)
 SHRINK = 20.0  # pseudo-events at the group's own like rate behind every crowd weight
 REFRESH = 600.0  # seconds between rebuilds
@@ -68,7 +74,7 @@ def gather(members: Iterable[Sequence[Signal]]) -> Crowd:
             summed, heard = counts.setdefault(scope, {}), voices.setdefault(scope, {})
             for feature, (pro, con) in own.items():
                 said = pro + con
-                if not said:
+                if not said or group(feature) in UNSHARED:
                     continue
                 scale = min(1.0, PER_MEMBER / said)
                 pair = summed.setdefault(feature, [0.0, 0.0])
