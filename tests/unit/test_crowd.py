@@ -81,9 +81,13 @@ def test_a_viewer_s_own_evidence_outweighs_the_crowd_as_it_grows():
     fresh = Taste()
     assert fresh.weights("neutral", prior)["genre:animation"] == prior["genre:animation"] < 0
     fan = Taste()
-    for i in range(5):
+    liked = []
+    for i in range(20):
         learn([Signal.about(film(200 + i, ["Animation"], ["funny"]), "like")], fan)
-    assert fan.weights("neutral", prior)["genre:animation"] > 0.5
+        liked.append(fan.weights("neutral", prior)["genre:animation"])
+    assert liked == sorted(liked)  # each like moves it further from the crowd's
+    assert liked[4] > 0  # five likes outweigh the crowd's dislike
+    assert liked[-1] > 0.5
 
 
 def test_the_crowd_moves_a_viewer_with_no_signals_and_keeps_variety():

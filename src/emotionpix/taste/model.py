@@ -50,6 +50,7 @@ REASONS: dict[str, str] = {
 # Signals that are not feedback: a film put on the watchlist, a film marked as seen.
 IMPLICIT: dict[str, float] = {"watchlist": 0.5, "seen": 0.25}
 PRIOR = 1.5  # pseudo-events behind every weight (the Beta prior's strength)
+CROWD_PRIOR = 6.0  # ... behind a weight the members' crowd has a word on (taste.crowd)
 MOOD_SCOPE = 1.0  # how much a mood's own evidence counts on top of the overall evidence
 # The weight of a like's evidence on each of the film's features: less than a "not for me",
 # which a viewer gives for one thing that put them off, where a like spreads over every
@@ -150,8 +151,11 @@ class Taste:
                 pair = counts.get(feature)
                 if pair:
                     pro, con = pro + share * pair[0], con + share * pair[1]
-            start = prior.get(feature, 0.0) * PRIOR if prior else 0.0
-            found[feature] = (pro - con + start) / (pro + con + PRIOR)
+            crowd = prior.get(feature) if prior else None
+            if crowd is None:
+                found[feature] = (pro - con) / (pro + con + PRIOR)
+            else:  # the crowd's weight, as CROWD_PRIOR pseudo-events
+                found[feature] = (pro - con + CROWD_PRIOR * crowd) / (pro + con + CROWD_PRIOR)
         if prior:
             return {**prior, **found}
         return found
