@@ -5,8 +5,11 @@ members, members who turned learning off, guests, and deleted accounts count for
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select, update
 
+from emotionpix.auth.personal import signals
 from emotionpix.taste.crowd import MIN_MEMBERS
+from emotionpix.wiring import database
 from tests.accounts import console, csrf_token, verified_user
 from tests.web.test_taste import ANIMATED, animated, film_id, grid
 
@@ -119,3 +122,14 @@ def test_the_crowd_is_read_from_postgresql_too(make_app, postgres_url):
     token = csrf_token(fans[0], "/account")
     fans[0].post("/account/taste", data={"csrf_token": token})  # learning off: leaves it
     assert grid(guest, seed=1)["crowd"] is False
+
+
+def test_a_signal_gone_odd_in_the_database_costs_only_itself(app):
+    for fan in members(app, MIN_MEMBERS):
+        like_animated_films(fan)
+    with database(app).begin() as conn:
+        first = conn.execute(select(signals.c.id).limit(1)).scalar_one()
+        conn.execute(update(signals).where(signals.c.id == first).values(features="{not json"))
+    answer = app.test_client().get("/api/recommendations", query_string={"emotion": "neutral"})
+    assert answer.status_code == 200
+    assert answer.get_json()["crowd"] is True

@@ -138,10 +138,9 @@ class Crowds:
 
     def _rebuild(self) -> None:
         try:
+            self._due = self.clock() + min(RETRY, self.refresh)  # should this one fail
             members = self.read()
-            if members is None:
-                self._due = self.clock() + min(RETRY, self.refresh)
-            else:
+            if members is not None:
                 crowd = gather(members)
                 self._crowd = crowd if crowd else None
                 self._due = self.clock() + self.refresh

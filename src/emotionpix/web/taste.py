@@ -7,6 +7,8 @@ send, returns the new one, and keeps nothing."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -46,11 +48,19 @@ def init_app(app: Flask) -> None:
         except SQLAlchemyError:
             return None  # the store is down: the crowd read last goes on
         by_account = groupby(rows, key=itemgetter("account_id"))
-        return [[kept_signal(row) for row in kept] for _, kept in by_account]
+        return [list(_readable(kept)) for _, kept in by_account]
 
     refresh = app.config["CROWD_REFRESH"]
     crowds = app.extensions[CROWD_KEY] = Crowds(members, refresh, behind=refresh > 0)
     recommender(app).crowd = crowds.current
+
+
+def _readable(rows: Iterable[Mapping[str, Any]]) -> Iterator[Signal]:
+    """The kept signals among ``rows`` whose features can be read (a row gone odd in the
+    database costs the crowd that row, not the whole crowd)."""
+    for row in rows:
+        with suppress(ValueError):
+            yield kept_signal(row)
 
 
 def _choice(body: dict[str, Any], field: str, allowed: tuple[str, ...]) -> str | None:
