@@ -111,9 +111,16 @@ def test_the_crowd_can_be_turned_off(make_app):
     assert grid(app.test_client(), seed=1)["crowd"] is False
 
 
-@pytest.mark.integration
-def test_the_crowd_is_read_from_postgresql_too(make_app, postgres_url):
+@pytest.fixture
+def on_postgresql(make_app, postgres_url):
     app = make_app(CROWD_REFRESH=0, DATABASE_URL=postgres_url)
+    yield app
+    database(app).dispose()  # before the database is dropped
+
+
+@pytest.mark.integration
+def test_the_crowd_is_read_from_postgresql_too(on_postgresql):
+    app = on_postgresql
     fans = members(app, MIN_MEMBERS)
     for fan in fans:
         like_animated_films(fan)
