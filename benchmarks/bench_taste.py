@@ -191,14 +191,28 @@ def members(
         viewer.slope = slope
         taste, rated, signals = Taste(), set(), []
         while len(signals) < events:
-            mood = mood_of(rng)
-            shown = page(service, mood, rng.randrange(10**6), taste, rated)[:PER_SESSION]
-            new = [feedback(viewer, m, mood, reasons) for m in shown]
-            learn(new, taste)
-            signals += new
-            rated.update(m["id"] for m in shown)
+            signals += visit(service, viewer, rng, taste, rated, reasons)
         said.append(signals)
     return gather(said)
+
+
+def visit(
+    service: Recommender,
+    viewer: Viewer,
+    rng: random.Random,
+    taste: Taste,
+    rated: set[str],
+    reasons: str,
+    crowd: Crowd | None = None,
+) -> list[Signal]:
+    """One visit: a mood, its first page as the app shows it (the viewer's ``taste``, the
+    ``crowd``), and the viewer's feedback on its first five cards, learned and rated."""
+    mood = mood_of(rng)
+    shown = page(service, mood, rng.randrange(10**6), taste, rated, crowd)[:PER_SESSION]
+    signals = [feedback(viewer, m, mood, reasons) for m in shown]
+    learn(signals, taste)
+    rated.update(m["id"] for m in shown)
+    return signals
 
 
 def variety(movies: list[dict[str, Any]]) -> int:
@@ -258,12 +272,7 @@ def replay(
         taste, rated, events = Taste(), set(), 0
         for checkpoint in CHECKPOINTS:
             while events < checkpoint:
-                mood = mood_of(rng)
-                shown = page(service, mood, rng.randrange(10**6), taste, rated, crowd)
-                signals = [feedback(viewer, m, mood, reasons) for m in shown[:PER_SESSION]]
-                learn(signals, taste)
-                rated.update(m["id"] for m in shown[:PER_SESSION])
-                events += len(signals)
+                events += len(visit(service, viewer, rng, taste, rated, reasons, crowd))
             arms = {"static": (None, None), "taste": (taste, None), "learned": (taste, crowd)}
             if crowd is not None:
                 arms["crowd"] = (None, crowd)

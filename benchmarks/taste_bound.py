@@ -152,16 +152,14 @@ def one_viewer(
     v: int,
     service: Any,
     pools: dict[str, list[dict[str, Any]]],
+    people: tuple[list[str], list[str]],
     films: Films,
     audience: Audience,
 ) -> dict[str, float]:
     """One replayed viewer's first five events (as bench_taste draws them), and the first
-    five's expected acceptance under each ranking."""
-    genres = sorted({g for m in films.movies for g in m["genres"]})
-    directors = sorted({m["director"] for m in films.movies if m.get("director")})
-    viewer = replay.make_viewer(rng, genres, directors)
-    own = sorted(viewer.utility(m, e) for e in EMOTIONS for m in pools[e])
-    viewer.threshold = own[int(replay.PICKINESS * len(own))]
+    five's expected acceptance under each ranking. ``people``: the films' genres and
+    directors, what viewers are drawn from."""
+    viewer = replay.viewer_of(rng, pools, *people)
     test_mood, test_seed = replay.mood_of(rng), 10_000_000 + v
     mood = replay.mood_of(rng)
     shown = replay.page(service, mood, rng.randrange(10**6), None, set())[:5]
@@ -205,10 +203,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     service = recommender(create_app({"ENV": "testing", "INSTANCE_PATH": tempfile.mkdtemp()}))
-    pools = {e: [i["movie"] for i in service._pool("match", e)[0]] for e in EMOTIONS}
-    every = {m["id"]: m for films in pools.values() for m in films}
-    genres = sorted({g for m in every.values() for g in m["genres"]})
-    directors = sorted({m["director"] for m in every.values() if m.get("director")})
+    pools, genres, directors = replay.audience(service)
     films = Films(pools, genres, directors)
     audience = Audience(random.Random(7), args.samples, genres, directors)
     utilities = np.concatenate(
@@ -227,7 +222,8 @@ def main() -> None:
     rng = random.Random(args.seed)
     found: dict[str, list[float]] = {}
     for v in range(args.viewers):
-        for name, value in one_viewer(rng, v, service, pools, films, audience).items():
+        drawn = one_viewer(rng, v, service, pools, (genres, directors), films, audience)
+        for name, value in drawn.items():
             found.setdefault(name, []).append(value)
     base = statistics.fmean(found["static"])
     print(f"{args.viewers} viewers, {args.samples} drawn viewers each; first five after 5 events")
